@@ -1,0 +1,62 @@
+//===- OnnxImporter.h - ONNX model -> graph-level MLIR ----------*- C++ -*-===//
+//
+// Imports an ONNX model into a builtin module holding `func.func @main` whose
+// body uses upstream TOSA (plus func/tensor). Shape computations are folded
+// at import time, weights become dense_resource blobs, and every operation's
+// location names the ONNX node it came from.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_IMPORT_ONNXIMPORTER_H
+#define SPEC2_IMPORT_ONNXIMPORTER_H
+
+#include "spec2/Support/Tensor.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <functional>
+#include <optional>
+
+namespace onnx {
+class ModelProto;
+} // namespace onnx
+
+namespace spec2 {
+
+/// Options controlling the ONNX import.
+struct ImportOptions {
+  /// Supplies a value for a graph input that some node needs as a
+  /// compile-time constant (Reshape's shape, Clip's bounds, Pad's pads...).
+  /// Returning std::nullopt makes that import fail with a clear error.
+  std::function<std::optional<Tensor>(llvm::StringRef inputName)> bindInput;
+  /// Value substituted for symbolic (dim_param) input dimensions.
+  int64_t symbolicDimValue = 1;
+};
+
+/// Loads an ONNX model from `path`: binary protobuf, or protobuf text format
+/// when the name ends in .onnxtxt, .pbtxt or .textproto. Refuses missing,
+/// empty, truncated and non-ONNX files with a message naming the file.
+llvm::Expected<std::unique_ptr<onnx::ModelProto>>
+loadOnnxModel(llvm::StringRef path);
+
+/// Imports the main graph of `model` (loaded from `path`; external data is
+/// resolved in its directory). Errors are emitted as MLIR diagnostics located
+/// at the offending node; returns null on failure.
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxModel(mlir::MLIRContext &context, const onnx::ModelProto &model,
+                llvm::StringRef path, const ImportOptions &options = {});
+
+/// loadOnnxModel + importOnnxModel; load errors become diagnostics too.
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxFile(mlir::MLIRContext &context, llvm::StringRef path,
+               const ImportOptions &options = {});
+
+/// The ONNX op types the importer supports (default domain), sorted.
+std::vector<std::string> supportedOnnxOps();
+
+/// Registers the dialects the imported IR uses.
+void registerImportDialects(mlir::DialectRegistry &registry);
+
+} // namespace spec2
+
+#endif // SPEC2_IMPORT_ONNXIMPORTER_H

@@ -1,0 +1,634 @@
+//===- ConvertNN.cpp - Conv, pooling, BatchNorm, Gemm, MatMul -> TOSA -----===//
+//
+// ONNX is NCHW, TOSA's conv and pooling ops are NHWC: each such op is wrapped
+// in a pair of transposes, which later layout passes cancel between adjacent
+// ops. Windows are normalised so that TOSA's "output size divides exactly"
+// rule holds: surplus trailing padding is dropped and unused trailing input
+// rows are sliced off, exactly as ONNX's floor/ceil output rules imply.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GraphImporter.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace spec2::import {
+namespace {
+
+/// One spatial dimension of a conv or pooling window after normalisation.
+struct Window {
+  int64_t out = 0;
+  int64_t padBegin = 0, padEnd = 0;
+  int64_t cropEnd = 0; ///< Trailing input elements no window reads.
+};
+
+/// Spatial parameters shared by Conv and the pooling ops.
+struct WindowAttrs {
+  SmallVector<int64_t> kernel, strides, dilations, pads; // pads: begins, ends
+};
+
+/// Reads kernel/strides/dilations/pads/auto_pad for `spatialRank` dims.
+FailureOr<WindowAttrs> readWindowAttrs(NodeContext &n,
+                                       ArrayRef<int64_t> inSpatial,
+                                       ArrayRef<int64_t> kernel) {
+  size_t r = inSpatial.size();
+  WindowAttrs w;
+  w.kernel.assign(kernel.begin(), kernel.end());
+  auto readList = [&](StringRef name, SmallVector<int64_t> &out, size_t size,
+                      int64_t dflt) -> LogicalResult {
+    std::vector<int64_t> v = n.intsAttr(name);
+    if (v.empty()) {
+      out.assign(size, dflt);
+      return success();
+    }
+    if (v.size() != size)
+      return n.emitError() << "attribute '" << name << "' has " << v.size()
+                           << " values, expected " << size;
+    out.assign(v.begin(), v.end());
+    return success();
+  };
+  if (failed(readList("strides", w.strides, r, 1)) ||
+      failed(readList("dilations", w.dilations, r, 1)) ||
+      failed(readList("pads", w.pads, 2 * r, 0)))
+    return failure();
+  for (size_t i = 0; i < r; ++i) {
+    if (w.strides[i] <= 0 || w.dilations[i] <= 0 || w.kernel[i] <= 0)
+      return n.emitError() << "kernel, strides and dilations must be positive";
+    if (w.pads[i] < 0 || w.pads[r + i] < 0)
+      return n.emitError() << "negative pads are not supported";
+  }
+  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
+  if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    for (size_t i = 0; i < r; ++i) {
+      int64_t effK = (w.kernel[i] - 1) * w.dilations[i] + 1;
+      int64_t out = (inSpatial[i] + w.strides[i] - 1) / w.strides[i];
+      int64_t total =
+          std::max<int64_t>((out - 1) * w.strides[i] + effK - inSpatial[i], 0);
+      int64_t small = total / 2;
+      w.pads[i] = autoPad == "SAME_UPPER" ? small : total - small;
+      w.pads[r + i] = total - w.pads[i];
+    }
+  } else if (autoPad == "VALID") {
+    std::fill(w.pads.begin(), w.pads.end(), 0);
+  } else if (autoPad != "NOTSET") {
+    return n.emitError() << "unknown auto_pad '" << autoPad << "'";
+  }
+  return w;
+}
+
+/// Normalises one dimension; see the file comment.
+FailureOr<Window> resolveWindow(NodeContext &n, int64_t in, int64_t kernel,
+                                int64_t stride, int64_t dilation,
+                                int64_t padBegin, int64_t padEnd,
+                                bool ceilMode) {
+  int64_t effK = (kernel - 1) * dilation + 1;
+  int64_t avail = in + padBegin + padEnd;
+  if (avail < effK)
+    return n.emitError() << "window of " << effK
+                         << " elements does not fit the padded input of "
+                         << avail;
+  int64_t span = avail - effK;
+  Window w;
+  w.out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  // A ceil-mode window that would start inside the end padding is dropped.
+  if (ceilMode && (w.out - 1) * stride >= in + padBegin)
+    --w.out;
+  int64_t needed = (w.out - 1) * stride + effK;
+  w.padBegin = padBegin;
+  w.padEnd = padEnd;
+  int64_t surplus = avail - needed;
+  if (surplus >= 0) {
+    int64_t fromPad = std::min(surplus, padEnd);
+    w.padEnd -= fromPad;
+    w.cropEnd = surplus - fromPad;
+  } else {
+    w.padEnd += -surplus;
+  }
+  return w;
+}
+
+/// Resolves both spatial dims of an NCHW input; crops unused rows/columns.
+FailureOr<std::pair<Window, Window>>
+resolveWindows2D(NodeContext &n, const WindowAttrs &a, ArrayRef<int64_t> nchw,
+                 bool ceilMode) {
+  auto h = resolveWindow(n, nchw[2], a.kernel[0], a.strides[0],
+                         a.dilations[0], a.pads[0], a.pads[2], ceilMode);
+  if (failed(h))
+    return failure();
+  auto w = resolveWindow(n, nchw[3], a.kernel[1], a.strides[1],
+                         a.dilations[1], a.pads[1], a.pads[3], ceilMode);
+  if (failed(w))
+    return failure();
+  return std::make_pair(*h, *w);
+}
+
+/// Crops an NHWC value by the windows' unused trailing rows and columns.
+Value cropNhwc(TosaBuilder &tb, Value x, const Window &h, const Window &w) {
+  if (!h.cropEnd && !w.cropEnd)
+    return x;
+  SmallVector<int64_t> size(TosaBuilder::shapeOf(x));
+  size[1] -= h.cropEnd;
+  size[2] -= w.cropEnd;
+  return tb.slice(x, {0, 0, 0, 0}, size);
+}
+
+/// Brings a rank-3 (1-D spatial) NCW value to NCHW with H = 1.
+struct SpatialView {
+  bool oneD = false;
+  SmallVector<int64_t> nchw;
+};
+
+FailureOr<SpatialView> spatialView(NodeContext &n, ArrayRef<int64_t> shape) {
+  SpatialView v;
+  if (shape.size() == 4) {
+    v.nchw.assign(shape.begin(), shape.end());
+  } else if (shape.size() == 3) {
+    v.oneD = true;
+    v.nchw = {shape[0], shape[1], 1, shape[2]};
+  } else {
+    return n.emitError() << "input of rank " << shape.size()
+                         << " is not supported (1-D and 2-D spatial inputs "
+                            "only: rank 3 or 4)";
+  }
+  return v;
+}
+
+//===----------------------------------------------------------------------===//
+// Conv
+//===----------------------------------------------------------------------===//
+
+/// Reorders OIHW weight data of output channels [o0, o0+no) to OHWI.
+std::vector<float> oihwToOhwi(const std::vector<float> &w, int64_t o0,
+                              int64_t no, int64_t ci, int64_t kh, int64_t kw) {
+  std::vector<float> out(no * kh * kw * ci);
+  for (int64_t o = 0; o < no; ++o)
+    for (int64_t c = 0; c < ci; ++c)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          out[((o * kh + y) * kw + x) * ci + c] =
+              w[(((o0 + o) * ci + c) * kh + y) * kw + x];
+  return out;
+}
+
+LogicalResult convertConv(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  auto view = spatialView(n, n.inputShape(0));
+  if (failed(view))
+    return failure();
+  std::vector<int64_t> ws = n.inputShape(1);
+  if (ws.size() != (view->oneD ? 3u : 4u))
+    return n.emitError() << "weight shape " << formatShape(ws)
+                         << " does not match the input rank";
+  if (view->oneD)
+    ws.insert(ws.begin() + 2, 1);
+  ArrayRef<int64_t> x = view->nchw;
+  int64_t group = n.intAttr("group", 1);
+  int64_t cin = x[1], cout = ws[0], kh = ws[2], kw = ws[3];
+  if (group <= 0 || cin % group || cout % group || ws[1] * group != cin)
+    return n.emitError() << "input " << formatShape(n.inputShape(0))
+                         << ", weight " << formatShape(n.inputShape(1))
+                         << " and group=" << group << " contradict each other";
+  std::vector<int64_t> ks = n.intsAttr("kernel_shape");
+  if (!ks.empty() &&
+      (view->oneD ? ks != std::vector<int64_t>{ws[3]}
+                  : ks != std::vector<int64_t>{kh, kw}))
+    return n.emitError() << "kernel_shape " << formatShape(ks)
+                         << " contradicts weight shape "
+                         << formatShape(n.inputShape(1));
+
+  SmallVector<int64_t> inSpatial = {x[2], x[3]};
+  WindowAttrs attrs;
+  if (view->oneD) {
+    // Lift the 1-D attributes to 2-D with a unit H dimension.
+    auto a1 = readWindowAttrs(n, {x[3]}, {kw});
+    if (failed(a1))
+      return failure();
+    attrs.kernel = {1, kw};
+    attrs.strides = {1, a1->strides[0]};
+    attrs.dilations = {1, a1->dilations[0]};
+    attrs.pads = {0, a1->pads[0], 0, a1->pads[1]};
+  } else {
+    auto a2 = readWindowAttrs(n, inSpatial, {kh, kw});
+    if (failed(a2))
+      return failure();
+    attrs = *a2;
+  }
+  auto win = resolveWindows2D(n, attrs, x, /*ceilMode=*/false);
+  if (failed(win))
+    return failure();
+  auto [wh, ww] = *win;
+
+  Value input = n.input(0);
+  if (!input)
+    return failure();
+  input = tb.reshape(input, x);
+  input = cropNhwc(tb, tb.nchwToNhwc(input), wh, ww);
+
+  // Bias.
+  Value bias;
+  auto biasLit = n.literal(2);
+  if (!n.hasInput(2)) {
+    bias = tb.constant({cout}, std::vector<float>(cout, 0.0f), "zero_bias");
+  } else {
+    if (n.inputShape(2) != std::vector<int64_t>{cout})
+      return n.emitError() << "bias shape " << formatShape(n.inputShape(2))
+                           << " contradicts " << cout << " output channels";
+    bias = n.input(2);
+    if (!bias)
+      return failure();
+  }
+
+  auto weightLit = n.literal(1);
+  Value weightSsa;
+  if (!weightLit) {
+    weightSsa = n.input(1);
+    if (!weightSsa)
+      return failure();
+    weightSsa = tb.reshape(weightSsa, ws);
+  }
+  std::string wname = n.node().input(1);
+
+  MLIRContext *ctx = n.context();
+  SmallVector<int64_t> pad = {wh.padBegin, wh.padEnd, ww.padBegin, ww.padEnd};
+  SmallVector<int64_t> stride(attrs.strides), dilation(attrs.dilations);
+  int64_t oh = wh.out, ow = ww.out;
+  auto outType = TosaBuilder::f32Type({x[0], oh, ow, cout}, ctx);
+  Type f32 = Float32Type::get(ctx);
+  Value result;
+
+  if (group == 1) {
+    Value w = weightLit ? tb.constant({cout, kh, kw, cin},
+                                      oihwToOhwi(weightLit->f32, 0, cout, cin,
+                                                 kh, kw),
+                                      wname)
+                        : tb.transpose(weightSsa, {0, 2, 3, 1});
+    result = tosa::Conv2DOp::create(tb.builder(), n.loc(), outType, input, w,
+                                    bias, tb.zeroPoint(), tb.zeroPoint(), pad,
+                                    stride, dilation, f32);
+  } else if (ws[1] == 1 && group == cin) {
+    // Depthwise: ONNX output channel c*M+m reads input channel c; TOSA wants
+    // the weight as [KH, KW, C, M].
+    int64_t mult = cout / cin;
+    Value w;
+    if (weightLit) {
+      std::vector<float> d(kh * kw * cin * mult);
+      for (int64_t c = 0; c < cin; ++c)
+        for (int64_t m = 0; m < mult; ++m)
+          for (int64_t y = 0; y < kh; ++y)
+            for (int64_t xx = 0; xx < kw; ++xx)
+              d[((y * kw + xx) * cin + c) * mult + m] =
+                  weightLit->f32[((c * mult + m) * kh + y) * kw + xx];
+      w = tb.constant({kh, kw, cin, mult}, std::move(d), wname);
+    } else {
+      w = tb.transpose(tb.reshape(weightSsa, {cin, mult, kh, kw}),
+                       {2, 3, 0, 1});
+    }
+    result = tosa::DepthwiseConv2DOp::create(
+        tb.builder(), n.loc(), outType, input, w, bias, tb.zeroPoint(),
+        tb.zeroPoint(), pad, stride, dilation, f32);
+  } else {
+    // Grouped: one conv2d per group on a channel slice, then concatenate.
+    int64_t gin = cin / group, gout = cout / group;
+    SmallVector<Value> parts;
+    ArrayRef<int64_t> inShape = TosaBuilder::shapeOf(input);
+    for (int64_t g = 0; g < group; ++g) {
+      Value xg = tb.slice(input, {0, 0, 0, g * gin},
+                          {inShape[0], inShape[1], inShape[2], gin});
+      Value wg =
+          weightLit
+              ? tb.constant({gout, kh, kw, gin},
+                            oihwToOhwi(weightLit->f32, g * gout, gout, gin, kh,
+                                       kw),
+                            wname + "_g" + std::to_string(g))
+              : tb.transpose(tb.slice(weightSsa, {g * gout, 0, 0, 0},
+                                      {gout, gin, kh, kw}),
+                             {0, 2, 3, 1});
+      Value bg = tb.slice(bias, {g * gout}, {gout});
+      parts.push_back(tosa::Conv2DOp::create(
+          tb.builder(), n.loc(),
+          TosaBuilder::f32Type({x[0], oh, ow, gout}, ctx), xg, wg, bg,
+          tb.zeroPoint(), tb.zeroPoint(), pad, stride, dilation, f32));
+    }
+    result = tb.concat(parts, 3);
+  }
+  result = tb.nhwcToNchw(result);
+  if (view->oneD)
+    result = tb.reshape(result, {x[0], cout, ow});
+  n.setOutput(0, result);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Pooling
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertPool(NodeContext &n, bool isMax) {
+  TosaBuilder &tb = n.tosa();
+  auto view = spatialView(n, n.inputShape(0));
+  if (failed(view))
+    return failure();
+  ArrayRef<int64_t> x = view->nchw;
+  std::vector<int64_t> ks = n.intsAttr("kernel_shape");
+  if (ks.size() != (view->oneD ? 1u : 2u))
+    return n.emitError() << "kernel_shape must have one value per spatial "
+                            "dimension";
+  if (isMax && n.outputUsed(1))
+    return n.emitError() << "the Indices output is not supported";
+  if (n.intAttr("storage_order", 0) != 0)
+    return n.emitError() << "storage_order=1 is not supported";
+  WindowAttrs attrs;
+  if (view->oneD) {
+    auto a1 = readWindowAttrs(n, {x[3]}, ks);
+    if (failed(a1))
+      return failure();
+    attrs.kernel = {1, ks[0]};
+    attrs.strides = {1, a1->strides[0]};
+    attrs.dilations = {1, a1->dilations[0]};
+    attrs.pads = {0, a1->pads[0], 0, a1->pads[1]};
+  } else {
+    auto a2 = readWindowAttrs(n, {x[2], x[3]}, ks);
+    if (failed(a2))
+      return failure();
+    attrs = *a2;
+  }
+  if (attrs.dilations[0] != 1 || attrs.dilations[1] != 1)
+    return n.emitError() << "dilated pooling is not supported";
+  bool ceilMode = n.intAttr("ceil_mode", 0) != 0;
+  bool countPad = !isMax && n.intAttr("count_include_pad", 0) != 0;
+
+  Value input = n.input(0);
+  if (!input)
+    return failure();
+  input = tb.nchwToNhwc(tb.reshape(input, x));
+  if (countPad) {
+    // Padding that counts towards the average is real zeros; only the extra
+    // ceil-mode padding stays outside the count (as in PyTorch and ONNX).
+    input = tb.pad(input,
+                   {0, 0, attrs.pads[0], attrs.pads[2], attrs.pads[1],
+                    attrs.pads[3], 0, 0},
+                   0.0f);
+    std::fill(attrs.pads.begin(), attrs.pads.end(), 0);
+  }
+  SmallVector<int64_t> nhwc(TosaBuilder::shapeOf(input));
+  SmallVector<int64_t> nchwPadded = {nhwc[0], nhwc[3], nhwc[1], nhwc[2]};
+  auto win = resolveWindows2D(n, attrs, nchwPadded, ceilMode);
+  if (failed(win))
+    return failure();
+  auto [wh, ww] = *win;
+  if (wh.padBegin >= attrs.kernel[0] || wh.padEnd >= attrs.kernel[0] ||
+      ww.padBegin >= attrs.kernel[1] || ww.padEnd >= attrs.kernel[1])
+    return n.emitError() << "pads must be smaller than the kernel";
+  input = cropNhwc(tb, input, wh, ww);
+  SmallVector<int64_t> pad = {wh.padBegin, wh.padEnd, ww.padBegin, ww.padEnd};
+  auto outType =
+      TosaBuilder::f32Type({x[0], wh.out, ww.out, x[1]}, n.context());
+  Value result;
+  if (isMax)
+    result = tosa::MaxPool2dOp::create(tb.builder(), n.loc(), outType, input,
+                                       attrs.kernel, attrs.strides, pad);
+  else
+    result = tosa::AvgPool2dOp::create(
+        tb.builder(), n.loc(), outType, input, tb.zeroPoint(), tb.zeroPoint(),
+        attrs.kernel, attrs.strides, pad, Float32Type::get(n.context()));
+  result = tb.nhwcToNchw(result);
+  if (view->oneD)
+    result = tb.reshape(result, {x[0], x[1], ww.out});
+  n.setOutput(0, result);
+  return success();
+}
+
+/// GlobalAveragePool / GlobalMaxPool: reduce every spatial axis (NCHW stays).
+LogicalResult convertGlobalPool(NodeContext &n, bool isMax) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> shape = n.inputShape(0);
+  if (shape.size() < 3)
+    return n.emitError() << "input must have rank >= 3, got "
+                         << formatShape(shape);
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  int64_t count = 1;
+  for (size_t axis = 2; axis < shape.size(); ++axis) {
+    v = tb.reduce(isMax ? "max" : "sum", v, axis);
+    count *= shape[axis];
+  }
+  if (!isMax)
+    v = tb.mul(v, tb.splat(std::vector<int64_t>(shape.size(), 1),
+                           1.0f / static_cast<float>(count)));
+  n.setOutput(0, v);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// BatchNormalization (inference)
+//===----------------------------------------------------------------------===//
+
+LogicalResult convertBatchNorm(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  if (n.intAttr("training_mode", 0) != 0)
+    return n.emitError() << "training_mode=1 is not supported (export the "
+                            "model in eval mode)";
+  for (unsigned i = 1; i < 5; ++i)
+    if (n.outputUsed(i))
+      return n.emitError() << "training outputs (running mean/var) are not "
+                              "supported";
+  std::vector<int64_t> x = n.inputShape(0);
+  if (x.size() < 2)
+    return n.emitError() << "input must have rank >= 2";
+  int64_t c = x[1];
+  for (unsigned i = 1; i < 5; ++i)
+    if (n.inputShape(i) != std::vector<int64_t>{c})
+      return n.emitError() << "input #" << i << " has shape "
+                           << formatShape(n.inputShape(i)) << ", expected ["
+                           << c << "] for " << c << " channels";
+  float eps = n.floatAttr("epsilon", 1e-5f);
+  // Per-channel affine y = x * a + b, broadcast over [1, C, 1, ...].
+  std::vector<int64_t> bshape(x.size(), 1);
+  bshape[1] = c;
+  Value input = n.input(0);
+  if (!input)
+    return failure();
+  auto scale = n.literal(1), bias = n.literal(2), mean = n.literal(3),
+       var = n.literal(4);
+  Value a, b;
+  if (scale && bias && mean && var) {
+    std::vector<float> av(c), bv(c);
+    for (int64_t i = 0; i < c; ++i) {
+      av[i] = scale->f32[i] / std::sqrt(var->f32[i] + eps);
+      bv[i] = bias->f32[i] - mean->f32[i] * av[i];
+    }
+    std::string name = n.node().name().empty() ? "bn" : n.node().name();
+    a = tb.constant(bshape, std::move(av), name + "_scale");
+    b = tb.constant(bshape, std::move(bv), name + "_shift");
+  } else {
+    Value s = n.input(1), bi = n.input(2), m = n.input(3), v = n.input(4);
+    if (!s || !bi || !m || !v)
+      return failure();
+    Value inv = tb.unary<tosa::RsqrtOp>(
+        tb.binary<tosa::AddOp>(v, tb.splat({1}, eps)));
+    a = tb.reshape(tb.mul(s, inv), bshape);
+    b = tb.reshape(tb.binary<tosa::SubOp>(bi, tb.mul(m, tb.mul(s, inv))),
+                   bshape);
+  }
+  n.setOutput(0, tb.binary<tosa::AddOp>(tb.mul(input, a), b));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Gemm and MatMul
+//===----------------------------------------------------------------------===//
+
+/// [M, K] x [K, N] through TOSA's batched matmul.
+Value matmul2D(TosaBuilder &tb, Value a, Value b) {
+  ArrayRef<int64_t> as = TosaBuilder::shapeOf(a), bs = TosaBuilder::shapeOf(b);
+  int64_t m = as[0], k = as[1], nn = bs[1];
+  Value a3 = tb.reshape(a, {1, m, k}), b3 = tb.reshape(b, {1, k, nn});
+  Value r = tosa::MatMulOp::create(
+      tb.builder(), tb.location(),
+      TosaBuilder::f32Type({1, m, nn}, tb.builder().getContext()), a3, b3,
+      tb.zeroPoint(), tb.zeroPoint());
+  return tb.reshape(r, {m, nn});
+}
+
+LogicalResult convertGemm(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> as = n.inputShape(0), bs = n.inputShape(1);
+  if (as.size() != 2 || bs.size() != 2)
+    return n.emitError() << "A and B must be 2-D, got " << formatShape(as)
+                         << " and " << formatShape(bs);
+  bool transA = n.intAttr("transA", 0), transB = n.intAttr("transB", 0);
+  float alpha = n.floatAttr("alpha", 1.0f), beta = n.floatAttr("beta", 1.0f);
+  int64_t m = transA ? as[1] : as[0], k = transA ? as[0] : as[1];
+  int64_t kb = transB ? bs[1] : bs[0], nn = transB ? bs[0] : bs[1];
+  if (k != kb)
+    return n.emitError() << "A " << formatShape(as) << " and B "
+                         << formatShape(bs)
+                         << " have contradicting inner dimensions";
+  Value a = n.input(0);
+  if (!a)
+    return failure();
+  if (transA)
+    a = tb.transpose(a, {1, 0});
+  Value b;
+  if (auto lit = n.literal(1)) {
+    // Fold transB and alpha into the stored weight.
+    std::vector<float> w(k * nn);
+    for (int64_t i = 0; i < k; ++i)
+      for (int64_t j = 0; j < nn; ++j)
+        w[i * nn + j] =
+            alpha * (transB ? lit->f32[j * k + i] : lit->f32[i * nn + j]);
+    b = tb.constant({k, nn}, std::move(w), n.node().input(1));
+    alpha = 1.0f;
+  } else {
+    b = n.input(1);
+    if (!b)
+      return failure();
+    if (transB)
+      b = tb.transpose(b, {1, 0});
+  }
+  Value y = matmul2D(tb, a, b);
+  if (alpha != 1.0f)
+    y = tb.mul(y, tb.splat({1, 1}, alpha));
+  if (n.hasInput(2) && beta != 0.0f) {
+    std::vector<int64_t> cs = n.inputShape(2);
+    if (failed(broadcastShapes(cs, {m, nn})) ||
+        *broadcastShapes(cs, {m, nn}) != SmallVector<int64_t>{m, nn})
+      return n.emitError() << "C " << formatShape(cs)
+                           << " does not broadcast to [" << m << ", " << nn
+                           << "]";
+    Value c;
+    if (auto lit = n.literal(2); lit && beta != 1.0f) {
+      std::vector<float> cv = lit->f32;
+      for (float &f : cv)
+        f *= beta;
+      c = tb.constant(cs, std::move(cv), n.node().input(2));
+    } else {
+      c = n.input(2);
+      if (!c)
+        return failure();
+      if (beta != 1.0f)
+        c = tb.mul(c, tb.splat(std::vector<int64_t>(cs.size(), 1), beta));
+    }
+    y = tb.binary<tosa::AddOp>(y, c);
+  }
+  n.setOutput(0, y);
+  return success();
+}
+
+LogicalResult convertMatMul(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> as = n.inputShape(0), bs = n.inputShape(1);
+  if (as.empty() || bs.empty())
+    return n.emitError() << "operands must have rank >= 1";
+  Value a = n.input(0), b = n.input(1);
+  if (!a || !b)
+    return failure();
+  // numpy semantics: 1-D operands gain a unit dim that is dropped after.
+  bool aVec = as.size() == 1, bVec = bs.size() == 1;
+  if (aVec) {
+    as.insert(as.begin(), 1);
+    a = tb.reshape(a, as);
+  }
+  if (bVec) {
+    bs.push_back(1);
+    b = tb.reshape(b, bs);
+  }
+  int64_t m = as[as.size() - 2], k = as.back(), kb = bs[bs.size() - 2],
+          nn = bs.back();
+  if (k != kb)
+    return n.emitError() << "operands " << formatShape(n.inputShape(0))
+                         << " and " << formatShape(n.inputShape(1))
+                         << " have contradicting inner dimensions";
+  std::vector<int64_t> aBatch(as.begin(), as.end() - 2),
+      bBatch(bs.begin(), bs.end() - 2);
+  auto batch = broadcastShapes(aBatch, bBatch);
+  if (failed(batch))
+    return n.emitError() << "batch dimensions of " << formatShape(as)
+                         << " and " << formatShape(bs) << " do not broadcast";
+  int64_t batchCount = checkedNumElements(*batch);
+  std::vector<int64_t> outShape(batch->begin(), batch->end());
+  Value r;
+  if (checkedNumElements(bBatch) == 1) {
+    // Fold A's batch into rows: [B*M, K] x [K, N].
+    Value a2 = tb.reshape(a, {batchCount * m, k});
+    r = matmul2D(tb, a2, tb.reshape(b, {k, nn}));
+  } else if (aBatch == bBatch) {
+    Value a3 = tb.reshape(a, {batchCount, m, k});
+    Value b3 = tb.reshape(b, {batchCount, k, nn});
+    r = tosa::MatMulOp::create(
+        tb.builder(), n.loc(),
+        TosaBuilder::f32Type({batchCount, m, nn}, n.context()), a3, b3,
+        tb.zeroPoint(), tb.zeroPoint());
+  } else {
+    return n.emitError() << "broadcasting a batched right operand "
+                         << formatShape(bs) << " against "
+                         << formatShape(as) << " is not supported";
+  }
+  if (!aVec)
+    outShape.push_back(m);
+  if (!bVec)
+    outShape.push_back(nn);
+  n.setOutput(0, tb.reshape(r, outShape));
+  return success();
+}
+
+} // namespace
+
+void registerNNConverters(ConverterRegistry &r) {
+  r["Conv"] = convertConv;
+  r["MaxPool"] = [](NodeContext &n) { return convertPool(n, true); };
+  r["AveragePool"] = [](NodeContext &n) { return convertPool(n, false); };
+  r["GlobalAveragePool"] = [](NodeContext &n) {
+    return convertGlobalPool(n, false);
+  };
+  r["GlobalMaxPool"] = [](NodeContext &n) {
+    return convertGlobalPool(n, true);
+  };
+  r["BatchNormalization"] = convertBatchNorm;
+  r["Gemm"] = convertGemm;
+  r["MatMul"] = convertMatMul;
+}
+
+} // namespace spec2::import

@@ -1,0 +1,657 @@
+//===- ConvertShape.cpp - Shape, data-movement and constant ops -> TOSA ---===//
+//
+// Data-movement ops become tosa.reshape/transpose/concat/pad/slice. On
+// literals they are evaluated on the host, which is how the
+// Shape -> Gather -> Unsqueeze -> Concat -> Reshape chains of PyTorch exports
+// fold away at import time.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GraphImporter.h"
+
+#include "spec2/Support/TensorIO.h"
+
+#include <numeric>
+
+using namespace mlir;
+
+namespace spec2::import {
+namespace {
+
+/// Normalises a possibly negative axis; fails with a message if invalid.
+FailureOr<int64_t> normAxis(NodeContext &n, int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return n.emitError() << "axis " << axis << " is out of range for rank "
+                         << rank;
+  return axis < 0 ? axis + rank : axis;
+}
+
+std::vector<int64_t> stridesOf(ArrayRef<int64_t> shape) {
+  std::vector<int64_t> s(shape.size(), 1);
+  for (size_t i = shape.size(); i-- > 1;)
+    s[i - 1] = s[i] * shape[i];
+  return s;
+}
+
+/// Host gather of elements: out[i] = in[map(i)] for an output of `shape`.
+Tensor gatherElements(const Tensor &in, std::vector<int64_t> shape,
+                      llvm::function_ref<int64_t(ArrayRef<int64_t>)> map) {
+  Tensor out;
+  out.dtype = in.dtype;
+  out.shape = shape;
+  int64_t count = checkedNumElements(shape);
+  std::vector<int64_t> idx(shape.size(), 0);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t src = map(idx);
+    if (in.dtype == DType::F32)
+      out.f32.push_back(in.f32[src]);
+    else
+      out.i64.push_back(in.i64[src]);
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (++idx[d] < shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/// Sets output 0 to `v` reshaped, or to the reshaped literal.
+LogicalResult setReshaped(NodeContext &n, std::vector<int64_t> shape) {
+  if (auto lit = n.literal(0)) {
+    Tensor t = *lit;
+    t.shape = std::move(shape);
+    n.setOutputLiteral(0, std::move(t));
+    return success();
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  n.setOutput(0, n.tosa().reshape(v, shape));
+  return success();
+}
+
+LogicalResult convertReshape(NodeContext &n) {
+  std::vector<int64_t> in = n.inputShape(0);
+  std::vector<int64_t> target;
+  if (n.opset() < 5) {
+    target = n.intsAttr("shape");
+  } else {
+    auto lit = n.requireLiteral(1, "shape");
+    if (failed(lit))
+      return failure();
+    target = (*lit)->asInts();
+  }
+  bool allowZero = n.intAttr("allowzero", 0) != 0;
+  int64_t known = 1, inferAt = -1;
+  for (size_t i = 0; i < target.size(); ++i) {
+    if (target[i] == 0 && !allowZero) {
+      if (i >= in.size())
+        return n.emitError() << "shape " << formatShape(target)
+                             << " copies dimension " << i
+                             << " that the input " << formatShape(in)
+                             << " does not have";
+      target[i] = in[i];
+    }
+    if (target[i] == -1) {
+      if (inferAt >= 0)
+        return n.emitError() << "shape " << formatShape(target)
+                             << " has more than one -1";
+      inferAt = i;
+      continue;
+    }
+    if (target[i] < 0)
+      return n.emitError() << "shape " << formatShape(target)
+                           << " has a negative dimension";
+    known *= target[i];
+  }
+  int64_t total = checkedNumElements(in);
+  if (inferAt >= 0) {
+    if (known == 0 || total % known)
+      return n.emitError() << "cannot reshape " << formatShape(in) << " to "
+                           << formatShape(target);
+    target[inferAt] = total / known;
+  } else if (known != total) {
+    return n.emitError() << "cannot reshape " << formatShape(in) << " ("
+                         << total << " elements) to " << formatShape(target)
+                         << " (" << known << " elements)";
+  }
+  return setReshaped(n, target);
+}
+
+LogicalResult convertFlatten(NodeContext &n) {
+  std::vector<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  int64_t axis = n.intAttr("axis", 1);
+  if (axis < -rank || axis > rank)
+    return n.emitError() << "axis " << axis << " is out of range for rank "
+                         << rank;
+  if (axis < 0)
+    axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i)
+    (i < axis ? outer : inner) *= in[i];
+  return setReshaped(n, {outer, inner});
+}
+
+LogicalResult convertSqueezeUnsqueeze(NodeContext &n, bool squeeze) {
+  std::vector<int64_t> in = n.inputShape(0);
+  std::vector<int64_t> axes;
+  if (n.opset() >= 13) {
+    if (n.hasInput(1)) {
+      auto lit = n.requireLiteral(1, "axes");
+      if (failed(lit))
+        return failure();
+      axes = (*lit)->asInts();
+    }
+  } else {
+    axes = n.intsAttr("axes");
+  }
+  std::vector<int64_t> out;
+  if (squeeze) {
+    int64_t rank = in.size();
+    std::vector<bool> drop(rank, false);
+    if (axes.empty()) {
+      for (int64_t i = 0; i < rank; ++i)
+        drop[i] = in[i] == 1;
+    }
+    for (int64_t a : axes) {
+      auto ax = normAxis(n, a, rank);
+      if (failed(ax))
+        return failure();
+      if (in[*ax] != 1)
+        return n.emitError() << "cannot squeeze axis " << a << " of size "
+                             << in[*ax];
+      drop[*ax] = true;
+    }
+    for (int64_t i = 0; i < rank; ++i)
+      if (!drop[i])
+        out.push_back(in[i]);
+  } else {
+    if (axes.empty())
+      return n.emitError() << "'axes' is required";
+    int64_t rank = in.size() + axes.size();
+    std::vector<bool> insert(rank, false);
+    for (int64_t a : axes) {
+      auto ax = normAxis(n, a, rank);
+      if (failed(ax))
+        return failure();
+      if (insert[*ax])
+        return n.emitError() << "axis " << a << " is repeated";
+      insert[*ax] = true;
+    }
+    size_t src = 0;
+    for (int64_t i = 0; i < rank; ++i)
+      out.push_back(insert[i] ? 1 : in[src++]);
+  }
+  return setReshaped(n, out);
+}
+
+LogicalResult convertTranspose(NodeContext &n) {
+  std::vector<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  std::vector<int64_t> perm = n.intsAttr("perm");
+  if (perm.empty())
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  std::vector<int64_t> sorted = perm;
+  llvm::sort(sorted);
+  std::vector<int64_t> iota(rank);
+  std::iota(iota.begin(), iota.end(), 0);
+  if (sorted != iota)
+    return n.emitError() << "perm " << formatShape(perm)
+                         << " is not a permutation of rank " << rank;
+  std::vector<int64_t> out;
+  for (int64_t p : perm)
+    out.push_back(in[p]);
+  if (auto lit = n.literal(0)) {
+    std::vector<int64_t> strides = stridesOf(in);
+    n.setOutputLiteral(0, gatherElements(*lit, out, [&](ArrayRef<int64_t> i) {
+                         int64_t src = 0;
+                         for (int64_t d = 0; d < rank; ++d)
+                           src += i[d] * strides[perm[d]];
+                         return src;
+                       }));
+    return success();
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  SmallVector<int32_t> perms(perm.begin(), perm.end());
+  n.setOutput(0, n.tosa().transpose(v, perms));
+  return success();
+}
+
+LogicalResult convertConcat(NodeContext &n) {
+  if (n.numInputs() == 0)
+    return n.emitError() << "needs at least one input";
+  std::vector<int64_t> first = n.inputShape(0);
+  auto axisOr = normAxis(n, n.intAttr("axis", 0), first.size());
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr;
+  bool allLiteral = true;
+  std::vector<int64_t> out = first;
+  out[axis] = 0;
+  for (unsigned i = 0; i < n.numInputs(); ++i) {
+    std::vector<int64_t> s = n.inputShape(i);
+    if (s.size() != first.size())
+      return n.emitError() << "inputs have different ranks";
+    for (size_t d = 0; d < s.size(); ++d)
+      if (int64_t(d) != axis && s[d] != first[d])
+        return n.emitError() << "input shapes " << formatShape(first)
+                             << " and " << formatShape(s)
+                             << " contradict outside axis " << axis;
+    out[axis] += s[axis];
+    allLiteral &= n.literal(i) != nullptr;
+  }
+  if (allLiteral) {
+    Tensor r;
+    r.dtype = n.literal(0)->dtype;
+    r.shape = out;
+    int64_t outer = 1;
+    for (int64_t d = 0; d < axis; ++d)
+      outer *= out[d];
+    for (int64_t o = 0; o < outer; ++o)
+      for (unsigned i = 0; i < n.numInputs(); ++i) {
+        auto lit = n.literal(i);
+        int64_t chunk = checkedNumElements(lit->shape) / std::max<int64_t>(outer, 1);
+        if (outer == 0)
+          break;
+        if (r.dtype == DType::F32) {
+          std::vector<float> f = lit->asFloats();
+          r.f32.insert(r.f32.end(), f.begin() + o * chunk,
+                       f.begin() + (o + 1) * chunk);
+        } else {
+          std::vector<int64_t> v = lit->asInts();
+          r.i64.insert(r.i64.end(), v.begin() + o * chunk,
+                       v.begin() + (o + 1) * chunk);
+        }
+      }
+    n.setOutputLiteral(0, std::move(r));
+    return success();
+  }
+  SmallVector<Value> values;
+  for (unsigned i = 0; i < n.numInputs(); ++i) {
+    Value v = n.input(i);
+    if (!v)
+      return failure();
+    if (TosaBuilder::shapeOf(v)[axis] != 0)
+      values.push_back(v);
+  }
+  n.setOutput(0, n.tosa().concat(values, axis));
+  return success();
+}
+
+LogicalResult convertPad(NodeContext &n) {
+  std::string mode = n.stringAttr("mode", "constant");
+  if (mode != "constant")
+    return n.emitError() << "mode '" << mode
+                         << "' is not supported (only 'constant')";
+  std::vector<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  std::vector<int64_t> pads;
+  float value = 0.0f;
+  if (n.opset() < 11) {
+    pads = n.intsAttr("pads");
+    value = n.floatAttr("value", 0.0f);
+  } else {
+    auto lit = n.requireLiteral(1, "pads");
+    if (failed(lit))
+      return failure();
+    pads = (*lit)->asInts();
+    if (n.hasInput(2)) {
+      auto v = n.requireLiteral(2, "constant_value");
+      if (failed(v))
+        return failure();
+      if ((*v)->numElements() != 1)
+        return n.emitError() << "constant_value must be a scalar";
+      value = (*v)->asFloats()[0];
+    }
+  }
+  std::vector<int64_t> axes(rank);
+  std::iota(axes.begin(), axes.end(), 0);
+  if (n.hasInput(3)) {
+    auto lit = n.requireLiteral(3, "axes");
+    if (failed(lit))
+      return failure();
+    axes.clear();
+    for (int64_t a : (*lit)->asInts()) {
+      auto ax = normAxis(n, a, rank);
+      if (failed(ax))
+        return failure();
+      axes.push_back(*ax);
+    }
+  }
+  if (pads.size() != 2 * axes.size())
+    return n.emitError() << "pads has " << pads.size() << " values, expected "
+                         << 2 * axes.size();
+  // TOSA interleaves (before, after) per dimension; ONNX lists all begins
+  // then all ends. Negative pads crop.
+  SmallVector<int64_t> tosaPads(2 * rank, 0), start(rank, 0),
+      size(in.begin(), in.end());
+  bool crop = false;
+  for (size_t i = 0; i < axes.size(); ++i) {
+    int64_t a = axes[i], b = pads[i], e = pads[axes.size() + i];
+    if (b < 0) {
+      start[a] = -b;
+      size[a] += b;
+      crop = true;
+    } else {
+      tosaPads[2 * a] = b;
+    }
+    if (e < 0) {
+      size[a] += e;
+      crop = true;
+    } else {
+      tosaPads[2 * a + 1] = e;
+    }
+    if (size[a] < 0)
+      return n.emitError() << "negative pads remove more than axis " << a
+                           << " holds";
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  if (crop)
+    v = tb.slice(v, start, size);
+  n.setOutput(0, tb.pad(v, tosaPads, value));
+  return success();
+}
+
+LogicalResult convertSlice(NodeContext &n) {
+  std::vector<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  std::vector<int64_t> starts, ends, axes, steps;
+  if (n.opset() < 10) {
+    starts = n.intsAttr("starts");
+    ends = n.intsAttr("ends");
+    axes = n.intsAttr("axes");
+  } else {
+    auto s = n.requireLiteral(1, "starts"), e = n.requireLiteral(2, "ends");
+    if (failed(s) || failed(e))
+      return failure();
+    starts = (*s)->asInts();
+    ends = (*e)->asInts();
+    if (n.hasInput(3)) {
+      auto a = n.requireLiteral(3, "axes");
+      if (failed(a))
+        return failure();
+      axes = (*a)->asInts();
+    }
+    if (n.hasInput(4)) {
+      auto st = n.requireLiteral(4, "steps");
+      if (failed(st))
+        return failure();
+      steps = (*st)->asInts();
+    }
+  }
+  if (axes.empty())
+    for (size_t i = 0; i < starts.size(); ++i)
+      axes.push_back(i);
+  if (steps.empty())
+    steps.assign(starts.size(), 1);
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return n.emitError() << "starts, ends, axes and steps differ in length";
+  std::vector<int64_t> begin(rank, 0), count(in), step(rank, 1);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    auto ax = normAxis(n, axes[i], rank);
+    if (failed(ax))
+      return failure();
+    int64_t dim = in[*ax], st = steps[i];
+    if (st <= 0)
+      return n.emitError() << "only positive steps are supported";
+    int64_t b = starts[i] < 0 ? starts[i] + dim : starts[i];
+    int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
+    b = std::clamp<int64_t>(b, 0, dim);
+    e = std::clamp<int64_t>(e, 0, dim);
+    begin[*ax] = b;
+    step[*ax] = st;
+    count[*ax] = e > b ? (e - b + st - 1) / st : 0;
+  }
+  if (auto lit = n.literal(0)) {
+    std::vector<int64_t> strides = stridesOf(in);
+    n.setOutputLiteral(0, gatherElements(*lit, count, [&](ArrayRef<int64_t> i) {
+                         int64_t src = 0;
+                         for (int64_t d = 0; d < rank; ++d)
+                           src += (begin[d] + i[d] * step[d]) * strides[d];
+                         return src;
+                       }));
+    return success();
+  }
+  for (int64_t s : step)
+    if (s != 1)
+      return n.emitError() << "strided slices of run-time tensors are not "
+                              "supported";
+  if (checkedNumElements(count) == 0)
+    return n.emitError() << "the slice is empty";
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  n.setOutput(0, n.tosa().slice(v, begin, count));
+  return success();
+}
+
+LogicalResult convertGather(NodeContext &n) {
+  std::vector<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  auto axisOr = normAxis(n, n.intAttr("axis", 0), rank);
+  if (failed(axisOr))
+    return failure();
+  int64_t axis = *axisOr;
+  auto idxLit = n.requireLiteral(1, "indices");
+  if (failed(idxLit))
+    return failure();
+  const Tensor &idx = **idxLit;
+  std::vector<int64_t> indices = idx.asInts();
+  for (int64_t &i : indices) {
+    if (i < -in[axis] || i >= in[axis])
+      return n.emitError() << "index " << i << " is out of range for axis "
+                           << axis << " of size " << in[axis];
+    if (i < 0)
+      i += in[axis];
+  }
+  std::vector<int64_t> out(in.begin(), in.begin() + axis);
+  out.insert(out.end(), idx.shape.begin(), idx.shape.end());
+  out.insert(out.end(), in.begin() + axis + 1, in.end());
+  if (auto lit = n.literal(0)) {
+    std::vector<int64_t> strides = stridesOf(in);
+    int64_t idxRank = idx.shape.size();
+    std::vector<int64_t> idxStrides = stridesOf(idx.shape);
+    n.setOutputLiteral(0, gatherElements(*lit, out, [&](ArrayRef<int64_t> i) {
+                         int64_t src = 0;
+                         for (int64_t d = 0; d < axis; ++d)
+                           src += i[d] * strides[d];
+                         int64_t flat = 0;
+                         for (int64_t d = 0; d < idxRank; ++d)
+                           flat += i[axis + d] * idxStrides[d];
+                         src += indices[flat] * strides[axis];
+                         for (int64_t d = axis + 1; d < rank; ++d)
+                           src += i[d - 1 + idxRank] * strides[d];
+                         return src;
+                       }));
+    return success();
+  }
+  // Run-time data with constant indices: one slice per index.
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  SmallVector<Value> parts;
+  for (int64_t i : indices) {
+    SmallVector<int64_t> start(rank, 0), size(in.begin(), in.end());
+    start[axis] = i;
+    size[axis] = 1;
+    parts.push_back(tb.slice(v, start, size));
+  }
+  if (parts.empty())
+    return n.emitError() << "empty indices are not supported";
+  n.setOutput(0, tb.reshape(tb.concat(parts, axis), out));
+  return success();
+}
+
+LogicalResult convertShape(NodeContext &n) {
+  std::vector<int64_t> in = n.inputShape(0);
+  int64_t rank = in.size();
+  int64_t start = n.intAttr("start", 0), end = n.intAttr("end", rank);
+  if (start < 0)
+    start += rank;
+  if (end < 0)
+    end += rank;
+  start = std::clamp<int64_t>(start, 0, rank);
+  end = std::clamp<int64_t>(end, start, rank);
+  std::vector<int64_t> dims(in.begin() + start, in.begin() + end);
+  n.setOutputLiteral(0, Tensor::ints({int64_t(dims.size())}, dims));
+  return success();
+}
+
+LogicalResult convertCast(NodeContext &n) {
+  int64_t to = n.intAttr("to", onnx::TensorProto::FLOAT);
+  bool toFloat = to == onnx::TensorProto::FLOAT ||
+                 to == onnx::TensorProto::DOUBLE ||
+                 to == onnx::TensorProto::FLOAT16;
+  if (auto lit = n.literal(0)) {
+    Tensor t;
+    t.shape = lit->shape;
+    if (toFloat) {
+      t.dtype = DType::F32;
+      t.f32 = lit->asFloats();
+    } else {
+      t.dtype = DType::I64;
+      t.i64 = lit->asInts();
+    }
+    n.setOutputLiteral(0, std::move(t));
+    return success();
+  }
+  if (!toFloat)
+    return n.emitError() << "casting run-time tensors to integer types is "
+                            "not supported";
+  n.forward(0, 0);
+  return success();
+}
+
+LogicalResult convertExpand(NodeContext &n) {
+  auto shapeLit = n.requireLiteral(1, "shape");
+  if (failed(shapeLit))
+    return failure();
+  std::vector<int64_t> in = n.inputShape(0), target = (*shapeLit)->asInts();
+  auto out = broadcastShapes(in, target);
+  if (failed(out))
+    return n.emitError() << "cannot expand " << formatShape(in) << " to "
+                         << formatShape(target);
+  if (auto lit = n.literal(0); lit && lit->dtype == DType::I64) {
+    std::vector<int64_t> outShape(out->begin(), out->end());
+    size_t off = outShape.size() - in.size();
+    std::vector<int64_t> strides = stridesOf(in);
+    n.setOutputLiteral(0, gatherElements(*lit, outShape,
+                                         [&](ArrayRef<int64_t> i) {
+                                           int64_t src = 0;
+                                           for (size_t d = 0; d < in.size(); ++d)
+                                             if (in[d] != 1)
+                                               src += i[off + d] * strides[d];
+                                           return src;
+                                         }));
+    return success();
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  n.setOutput(0, tb.binary<tosa::AddOp>(v, tb.splat(*out, 0.0f)));
+  return success();
+}
+
+LogicalResult convertConstant(NodeContext &n) {
+  if (n.node().attribute_size() != 1)
+    return n.emitError() << "expected exactly one value attribute";
+  const onnx::AttributeProto &a = n.node().attribute(0);
+  if (a.name() == "value") {
+    auto t = decodeTensorProto(a.t(), "");
+    if (!t)
+      return n.emitError() << llvm::toString(t.takeError());
+    n.setOutputLiteral(0, std::move(*t));
+  } else if (a.name() == "value_float") {
+    n.setOutputLiteral(0, Tensor::floats({}, {a.f()}));
+  } else if (a.name() == "value_floats") {
+    n.setOutputLiteral(0, Tensor::floats({a.floats_size()},
+                                         {a.floats().begin(), a.floats().end()}));
+  } else if (a.name() == "value_int") {
+    n.setOutputLiteral(0, Tensor::ints({}, {a.i()}));
+  } else if (a.name() == "value_ints") {
+    n.setOutputLiteral(0, Tensor::ints({a.ints_size()},
+                                       {a.ints().begin(), a.ints().end()}));
+  } else {
+    return n.emitError() << "attribute '" << a.name()
+                         << "' is not supported (sparse or string constants)";
+  }
+  return success();
+}
+
+LogicalResult convertConstantOfShape(NodeContext &n) {
+  auto shapeLit = n.requireLiteral(0, "input");
+  if (failed(shapeLit))
+    return failure();
+  std::vector<int64_t> shape = (*shapeLit)->asInts();
+  int64_t count = checkedNumElements(shape);
+  if (count < 0 || count > kMaxTensorElements)
+    return n.emitError() << "absurd shape " << formatShape(shape);
+  Tensor value = Tensor::floats({1}, {0.0f});
+  if (const auto *a = n.attr("value")) {
+    auto t = decodeTensorProto(a->t(), "");
+    if (!t)
+      return n.emitError() << llvm::toString(t.takeError());
+    value = std::move(*t);
+  }
+  Tensor out;
+  out.dtype = value.dtype;
+  out.shape = shape;
+  if (value.dtype == DType::F32)
+    out.f32.assign(count, value.f32.at(0));
+  else
+    out.i64.assign(count, value.i64.at(0));
+  n.setOutputLiteral(0, std::move(out));
+  return success();
+}
+
+LogicalResult convertIdentityLike(NodeContext &n) {
+  if (n.opType() == "Dropout") {
+    if (n.outputUsed(1))
+      return n.emitError() << "the mask output is not supported";
+    if (n.hasInput(2)) {
+      auto training = n.literal(2);
+      if (!training || training->asInts().at(0) != 0)
+        return n.emitError() << "training_mode must be a constant false";
+    }
+  }
+  n.forward(0, 0);
+  return success();
+}
+
+} // namespace
+
+void registerShapeConverters(ConverterRegistry &r) {
+  r["Reshape"] = convertReshape;
+  r["Flatten"] = convertFlatten;
+  r["Squeeze"] = [](NodeContext &n) {
+    return convertSqueezeUnsqueeze(n, true);
+  };
+  r["Unsqueeze"] = [](NodeContext &n) {
+    return convertSqueezeUnsqueeze(n, false);
+  };
+  r["Transpose"] = convertTranspose;
+  r["Concat"] = convertConcat;
+  r["Pad"] = convertPad;
+  r["Slice"] = convertSlice;
+  r["Gather"] = convertGather;
+  r["Shape"] = convertShape;
+  r["Cast"] = convertCast;
+  r["Expand"] = convertExpand;
+  r["Constant"] = convertConstant;
+  r["ConstantOfShape"] = convertConstantOfShape;
+  r["Identity"] = convertIdentityLike;
+  r["Dropout"] = convertIdentityLike;
+}
+
+} // namespace spec2::import

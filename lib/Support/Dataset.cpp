@@ -1,0 +1,100 @@
+//===- Dataset.cpp - Labelled image datasets for evaluation ---------------===//
+
+#include "spec2/Support/Dataset.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+#include <zlib.h>
+
+using llvm::Expected;
+using llvm::StringRef;
+
+namespace spec2 {
+
+static llvm::Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+/// Reads a whole file, gunzipping it if needed (gzread passes plain files
+/// through unchanged).
+static Expected<std::string> readMaybeGz(const std::string &path) {
+  gzFile f = gzopen(path.c_str(), "rb");
+  if (!f)
+    return fail("cannot open '" + path + "'");
+  std::string data;
+  char buf[1 << 16];
+  int n;
+  while ((n = gzread(f, buf, sizeof(buf))) > 0)
+    data.append(buf, n);
+  bool bad = n < 0;
+  gzclose(f);
+  if (bad)
+    return fail("'" + path + "' is not a readable (gzip) file");
+  return data;
+}
+
+static uint32_t bigEndian32(const std::string &d, size_t off) {
+  return (uint32_t(uint8_t(d[off])) << 24) |
+         (uint32_t(uint8_t(d[off + 1])) << 16) |
+         (uint32_t(uint8_t(d[off + 2])) << 8) | uint32_t(uint8_t(d[off + 3]));
+}
+
+/// Finds "<stem>" or "<stem>.gz" in `dir`.
+static Expected<std::string> findIdx(StringRef dir, StringRef stem) {
+  for (const char *suffix : {".gz", ""}) {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, stem + suffix);
+    if (llvm::sys::fs::exists(p))
+      return std::string(p);
+  }
+  return fail("dataset file '" + stem + "[.gz]' not found in '" + dir + "'");
+}
+
+Expected<Dataset> loadDataset(StringRef spec, bool train, size_t limit) {
+  auto [name, dirSpec] = spec.split(':');
+  if (name != "fashion-mnist")
+    return fail("unknown dataset '" + name +
+                "' (supported: fashion-mnist[:DIR])");
+  std::string dir = dirSpec.empty() ? kFashionMnistDir : dirSpec.str();
+  std::string prefix = train ? "train" : "t10k";
+  auto imgPath = findIdx(dir, prefix + "-images-idx3-ubyte");
+  if (!imgPath)
+    return imgPath.takeError();
+  auto lblPath = findIdx(dir, prefix + "-labels-idx1-ubyte");
+  if (!lblPath)
+    return lblPath.takeError();
+  auto img = readMaybeGz(*imgPath);
+  if (!img)
+    return img.takeError();
+  auto lbl = readMaybeGz(*lblPath);
+  if (!lbl)
+    return lbl.takeError();
+  if (img->size() < 16 || bigEndian32(*img, 0) != 0x803)
+    return fail("'" + *imgPath + "' is not an idx3 image file");
+  if (lbl->size() < 8 || bigEndian32(*lbl, 0) != 0x801)
+    return fail("'" + *lblPath + "' is not an idx1 label file");
+  size_t count = bigEndian32(*img, 4), rows = bigEndian32(*img, 8),
+         cols = bigEndian32(*img, 12);
+  if (bigEndian32(*lbl, 4) != count)
+    return fail("image and label counts differ in '" + dir + "'");
+  if (img->size() != 16 + count * rows * cols || lbl->size() != 8 + count)
+    return fail("dataset files in '" + dir + "' are truncated");
+  if (limit && limit < count)
+    count = limit;
+  Dataset ds;
+  ds.imageShape = {1, 1, int64_t(rows), int64_t(cols)};
+  ds.images.resize(count);
+  ds.labels.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    std::vector<float> &im = ds.images[i];
+    im.resize(rows * cols);
+    const char *p = img->data() + 16 + i * rows * cols;
+    for (size_t j = 0; j < rows * cols; ++j)
+      im[j] = float(uint8_t(p[j])) / 255.0f;
+    ds.labels[i] = uint8_t((*lbl)[8 + i]);
+  }
+  return ds;
+}
+
+} // namespace spec2

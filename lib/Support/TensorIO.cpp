@@ -1,0 +1,454 @@
+//===- TensorIO.cpp - Read and write .npy and ONNX .pb tensors ------------===//
+
+#include "spec2/Support/TensorIO.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <cstring>
+
+using llvm::Error;
+using llvm::Expected;
+using llvm::StringRef;
+
+namespace spec2 {
+namespace {
+
+Error fail(const llvm::Twine &msg) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
+}
+
+/// IEEE half -> float, for the occasional float16 initializer.
+float halfToFloat(uint16_t h) {
+  uint32_t sign = (h & 0x8000u) << 16, exp = (h >> 10) & 0x1f,
+           mant = h & 0x3ff, bits;
+  if (exp == 0) {
+    if (mant == 0) {
+      bits = sign;
+    } else { // subnormal: renormalise
+      exp = 127 - 15 + 1;
+      while (!(mant & 0x400)) {
+        mant <<= 1;
+        --exp;
+      }
+      bits = sign | (exp << 23) | ((mant & 0x3ff) << 13);
+    }
+  } else if (exp == 31) {
+    bits = sign | 0x7f800000u | (mant << 13);
+  } else {
+    bits = sign | ((exp + 127 - 15) << 23) | (mant << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+/// Finds the value of `key` in a .npy header dict such as
+/// "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }".
+StringRef npyHeaderField(StringRef header, StringRef key) {
+  std::string quoted = "'" + key.str() + "'";
+  size_t pos = header.find(quoted);
+  if (pos == StringRef::npos)
+    return {};
+  StringRef rest = header.drop_front(pos + quoted.size()).ltrim();
+  if (!rest.consume_front(":"))
+    return {};
+  rest = rest.ltrim();
+  if (rest.starts_with("(")) {
+    size_t close = rest.find(')');
+    return close == StringRef::npos ? StringRef() : rest.take_front(close + 1);
+  }
+  size_t end = rest.find_first_of(",}");
+  return rest.take_front(end).trim();
+}
+
+} // namespace
+
+Expected<Tensor> parseNpy(StringRef bytes, StringRef what) {
+  if (!bytes.starts_with("\x93NUMPY") || bytes.size() < 10)
+    return fail(what + ": not a .npy file (bad magic)");
+  uint8_t major = static_cast<uint8_t>(bytes[6]);
+  size_t headerLen, headerStart;
+  if (major == 1) {
+    headerLen = uint8_t(bytes[8]) | (size_t(uint8_t(bytes[9])) << 8);
+    headerStart = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12)
+      return fail(what + ": truncated .npy header");
+    headerLen = 0;
+    for (int i = 0; i < 4; ++i)
+      headerLen |= size_t(uint8_t(bytes[8 + i])) << (8 * i);
+    headerStart = 12;
+  } else {
+    return fail(what + ": unsupported .npy version " + llvm::Twine(major));
+  }
+  if (headerStart + headerLen > bytes.size())
+    return fail(what + ": truncated .npy header");
+  StringRef header = bytes.substr(headerStart, headerLen);
+  StringRef descr = npyHeaderField(header, "descr").trim("'\"");
+  StringRef fortran = npyHeaderField(header, "fortran_order");
+  StringRef shapeText = npyHeaderField(header, "shape");
+  if (descr.empty() || fortran.empty() || shapeText.empty())
+    return fail(what + ": malformed .npy header '" + header.trim() + "'");
+  if (fortran == "True")
+    return fail(what + ": Fortran-ordered .npy arrays are not supported; "
+                       "save with np.ascontiguousarray");
+
+  std::vector<int64_t> shape;
+  llvm::SmallVector<StringRef> parts;
+  shapeText.trim("()").split(parts, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef p : parts) {
+    p = p.trim();
+    if (p.empty())
+      continue;
+    int64_t d;
+    if (p.getAsInteger(10, d) || d < 0)
+      return fail(what + ": bad .npy shape '" + shapeText + "'");
+    shape.push_back(d);
+  }
+  int64_t n = checkedNumElements(shape);
+  if (n < 0 || n > kMaxTensorElements)
+    return fail(what + ": .npy shape " + formatShape(shape) +
+                " is too large (limit " + llvm::Twine(kMaxTensorElements) +
+                " elements)");
+
+  char order = descr.empty() ? '?' : descr[0];
+  StringRef kind = descr.drop_front(1);
+  if (order == '>')
+    return fail(what + ": big-endian .npy data is not supported");
+  size_t elemSize = 0;
+  if (kind == "f4" || kind == "i4")
+    elemSize = 4;
+  else if (kind == "f8" || kind == "i8")
+    elemSize = 8;
+  else if (kind == "u1" || kind == "b1")
+    elemSize = 1;
+  else
+    return fail(what + ": unsupported .npy dtype '" + descr +
+                "' (supported: float32, float64, int32, int64, uint8)");
+  StringRef data = bytes.drop_front(headerStart + headerLen);
+  if (data.size() != size_t(n) * elemSize)
+    return fail(what + ": .npy holds " + llvm::Twine(data.size()) +
+                " data bytes, shape " + formatShape(shape) + " needs " +
+                llvm::Twine(size_t(n) * elemSize));
+
+  Tensor t;
+  t.shape = shape;
+  const char *p = data.data();
+  if (kind == "f4" || kind == "f8" || kind == "u1") {
+    t.dtype = DType::F32;
+    t.f32.resize(n);
+    for (int64_t i = 0; i < n; ++i) {
+      if (kind == "f4") {
+        std::memcpy(&t.f32[i], p + 4 * i, 4);
+      } else if (kind == "f8") {
+        double d;
+        std::memcpy(&d, p + 8 * i, 8);
+        t.f32[i] = static_cast<float>(d);
+      } else {
+        t.f32[i] = static_cast<uint8_t>(p[i]);
+      }
+    }
+  } else {
+    t.dtype = DType::I64;
+    t.i64.resize(n);
+    for (int64_t i = 0; i < n; ++i) {
+      if (kind == "i8") {
+        std::memcpy(&t.i64[i], p + 8 * i, 8);
+      } else if (kind == "i4") {
+        int32_t v;
+        std::memcpy(&v, p + 4 * i, 4);
+        t.i64[i] = v;
+      } else {
+        t.i64[i] = p[i] != 0;
+      }
+    }
+  }
+  return t;
+}
+
+Expected<Tensor> readNpy(StringRef path) {
+  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!buf)
+    return fail("cannot read '" + path + "': " + buf.getError().message());
+  return parseNpy((*buf)->getBuffer(), path);
+}
+
+Error writeNpy(StringRef path, const Tensor &tensor) {
+  std::string header = "{'descr': '";
+  header += tensor.dtype == DType::F32 ? "<f4" : "<i8";
+  header += "', 'fortran_order': False, 'shape': (";
+  for (size_t i = 0; i < tensor.shape.size(); ++i)
+    header += (i ? ", " : "") + std::to_string(tensor.shape[i]);
+  header += tensor.shape.size() == 1 ? ",)" : ")";
+  header += ", }";
+  // Pad so that magic(6)+version(2)+len(2)+header+'\n' is a multiple of 64.
+  size_t total = 10 + header.size() + 1;
+  header.append((64 - total % 64) % 64, ' ');
+  header += '\n';
+
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
+  if (ec)
+    return fail("cannot write '" + path + "': " + ec.message());
+  os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
+     << char(header.size() >> 8) << header;
+  if (tensor.dtype == DType::F32)
+    os.write(reinterpret_cast<const char *>(tensor.f32.data()),
+             tensor.f32.size() * 4);
+  else
+    os.write(reinterpret_cast<const char *>(tensor.i64.data()),
+             tensor.i64.size() * 8);
+  os.close();
+  if (os.has_error())
+    return fail("cannot write '" + path + "': " + os.error().message());
+  return Error::success();
+}
+
+/// Reads `length` bytes at `offset` of an external-data file that must lie
+/// inside `baseDir`.
+static Expected<std::unique_ptr<llvm::MemoryBuffer>>
+readExternalData(const onnx::TensorProto &proto, StringRef baseDir) {
+  std::string location;
+  uint64_t offset = 0;
+  int64_t length = -1;
+  for (const auto &kv : proto.external_data()) {
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset" &&
+             StringRef(kv.value()).getAsInteger(10, offset))
+      return fail("tensor '" + proto.name() + "': bad external data offset");
+    else if (kv.key() == "length" &&
+             StringRef(kv.value()).getAsInteger(10, length))
+      return fail("tensor '" + proto.name() + "': bad external data length");
+  }
+  if (location.empty())
+    return fail("tensor '" + proto.name() +
+                "': external data without a 'location'");
+  if (baseDir.empty())
+    return fail("tensor '" + proto.name() +
+                "': external data is not allowed here");
+  if (llvm::sys::path::is_absolute(location))
+    return fail("tensor '" + proto.name() + "': external data location '" +
+                location + "' is absolute; it must be relative to the model "
+                           "directory");
+  llvm::SmallString<256> realBase, joined, realFile;
+  if (llvm::sys::fs::real_path(baseDir, realBase))
+    return fail("cannot resolve model directory '" + baseDir + "'");
+  joined = realBase;
+  llvm::sys::path::append(joined, location);
+  if (std::error_code ec = llvm::sys::fs::real_path(joined, realFile))
+    return fail("tensor '" + proto.name() + "': external data file '" +
+                location + "' not found in '" + realBase +
+                "': " + ec.message());
+  llvm::SmallString<256> prefix = realBase;
+  prefix += llvm::sys::path::get_separator();
+  if (!StringRef(realFile).starts_with(prefix))
+    return fail("tensor '" + proto.name() + "': external data location '" +
+                location + "' points outside the model directory '" +
+                realBase + "'");
+  uint64_t fileSize = 0;
+  if (llvm::sys::fs::file_size(realFile, fileSize))
+    return fail("cannot stat external data file '" + realFile + "'");
+  if (length < 0)
+    length = fileSize >= offset ? int64_t(fileSize - offset) : -1;
+  if (length < 0 || offset + uint64_t(length) > fileSize)
+    return fail("tensor '" + proto.name() + "': external data range [" +
+                llvm::Twine(offset) + ", +" + llvm::Twine(length) +
+                ") exceeds file '" + location + "' of " +
+                llvm::Twine(fileSize) + " bytes");
+  auto buf = llvm::MemoryBuffer::getFileSlice(realFile, length, offset);
+  if (!buf)
+    return fail("cannot read external data '" + realFile +
+                "': " + buf.getError().message());
+  return std::move(*buf);
+}
+
+Expected<Tensor> decodeTensorProto(const onnx::TensorProto &proto,
+                                   StringRef baseDir) {
+  std::string what = "tensor '" + proto.name() + "'";
+  Tensor t;
+  for (int64_t d : proto.dims()) {
+    if (d < 0)
+      return fail(what + " has a negative dimension");
+    t.shape.push_back(d);
+  }
+  int64_t n = checkedNumElements(t.shape);
+  if (n < 0 || n > kMaxTensorElements)
+    return fail(what + " has absurd shape " + formatShape(t.shape) +
+                " (limit " + llvm::Twine(kMaxTensorElements) + " elements)");
+
+  std::unique_ptr<llvm::MemoryBuffer> external;
+  StringRef raw;
+  bool hasRaw = proto.has_raw_data();
+  if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
+    auto buf = readExternalData(proto, baseDir);
+    if (!buf)
+      return buf.takeError();
+    external = std::move(*buf);
+    raw = external->getBuffer();
+    hasRaw = true;
+  } else if (hasRaw) {
+    raw = proto.raw_data();
+  }
+
+  auto checkCount = [&](size_t have) -> Error {
+    if (int64_t(have) != n)
+      return fail(what + " declares shape " + formatShape(t.shape) + " (" +
+                  llvm::Twine(n) + " elements) but holds " +
+                  llvm::Twine(have));
+    return Error::success();
+  };
+  auto fromRaw = [&](size_t elemSize, auto convert) -> Error {
+    if (raw.size() % elemSize)
+      return fail(what + ": raw data size " + llvm::Twine(raw.size()) +
+                  " is not a multiple of " + llvm::Twine(elemSize));
+    if (Error e = checkCount(raw.size() / elemSize))
+      return e;
+    for (int64_t i = 0; i < n; ++i)
+      convert(raw.data() + i * elemSize, i);
+    return Error::success();
+  };
+
+  switch (proto.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    t.dtype = DType::F32;
+    t.f32.resize(n);
+    if (hasRaw) {
+      if (Error e = fromRaw(4, [&](const char *p, int64_t i) {
+            std::memcpy(&t.f32[i], p, 4);
+          }))
+        return std::move(e);
+      return t;
+    }
+    if (Error e = checkCount(proto.float_data_size()))
+      return std::move(e);
+    std::copy(proto.float_data().begin(), proto.float_data().end(),
+              t.f32.begin());
+    return t;
+  case onnx::TensorProto::DOUBLE:
+  case onnx::TensorProto::FLOAT16:
+    t.dtype = DType::F32;
+    t.f32.resize(n);
+    if (hasRaw) {
+      bool isDouble = proto.data_type() == onnx::TensorProto::DOUBLE;
+      Error e = fromRaw(isDouble ? 8 : 2, [&](const char *p, int64_t i) {
+        if (isDouble) {
+          double d;
+          std::memcpy(&d, p, 8);
+          t.f32[i] = float(d);
+        } else {
+          uint16_t h;
+          std::memcpy(&h, p, 2);
+          t.f32[i] = halfToFloat(h);
+        }
+      });
+      if (e)
+        return std::move(e);
+      return t;
+    }
+    if (proto.data_type() == onnx::TensorProto::DOUBLE) {
+      if (Error e = checkCount(proto.double_data_size()))
+        return std::move(e);
+      for (int64_t i = 0; i < n; ++i)
+        t.f32[i] = float(proto.double_data(i));
+    } else {
+      if (Error e = checkCount(proto.int32_data_size()))
+        return std::move(e);
+      for (int64_t i = 0; i < n; ++i)
+        t.f32[i] = halfToFloat(uint16_t(proto.int32_data(i)));
+    }
+    return t;
+  case onnx::TensorProto::INT64:
+    t.dtype = DType::I64;
+    t.i64.resize(n);
+    if (hasRaw) {
+      if (Error e = fromRaw(8, [&](const char *p, int64_t i) {
+            std::memcpy(&t.i64[i], p, 8);
+          }))
+        return std::move(e);
+      return t;
+    }
+    if (Error e = checkCount(proto.int64_data_size()))
+      return std::move(e);
+    std::copy(proto.int64_data().begin(), proto.int64_data().end(),
+              t.i64.begin());
+    return t;
+  case onnx::TensorProto::INT32:
+  case onnx::TensorProto::INT16:
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL: {
+    t.dtype = DType::I64;
+    t.i64.resize(n);
+    int type = proto.data_type();
+    size_t size = type == onnx::TensorProto::INT32   ? 4
+                  : type == onnx::TensorProto::INT16 ? 2
+                                                     : 1;
+    if (hasRaw) {
+      if (Error e = fromRaw(size, [&](const char *p, int64_t i) {
+            if (type == onnx::TensorProto::INT32) {
+              int32_t v;
+              std::memcpy(&v, p, 4);
+              t.i64[i] = v;
+            } else if (type == onnx::TensorProto::INT16) {
+              int16_t v;
+              std::memcpy(&v, p, 2);
+              t.i64[i] = v;
+            } else if (type == onnx::TensorProto::INT8) {
+              t.i64[i] = static_cast<int8_t>(*p);
+            } else {
+              t.i64[i] = static_cast<uint8_t>(*p);
+            }
+          }))
+        return std::move(e);
+      return t;
+    }
+    if (Error e = checkCount(proto.int32_data_size()))
+      return std::move(e);
+    std::copy(proto.int32_data().begin(), proto.int32_data().end(),
+              t.i64.begin());
+    return t;
+  }
+  default:
+    return fail(what + " has unsupported element type " +
+                llvm::Twine(proto.data_type()) +
+                " (supported: float, float16, double, int8/16/32/64, "
+                "uint8, bool)");
+  }
+}
+
+Expected<Tensor> readTensorProtoFile(StringRef path) {
+  auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!buf)
+    return fail("cannot read '" + path + "': " + buf.getError().message());
+  onnx::TensorProto proto;
+  StringRef bytes = (*buf)->getBuffer();
+  if (bytes.empty())
+    return fail("'" + path + "' is empty");
+  if (!proto.ParseFromArray(bytes.data(), static_cast<int>(bytes.size())))
+    return fail("'" + path + "' is not a serialized ONNX TensorProto");
+  auto t = decodeTensorProto(proto, llvm::sys::path::parent_path(path));
+  if (!t)
+    return fail("'" + path + "': " + llvm::toString(t.takeError()));
+  return t;
+}
+
+Expected<Tensor> readTensorFile(StringRef path) {
+  if (path.ends_with(".npy"))
+    return readNpy(path);
+  if (path.ends_with(".pb"))
+    return readTensorProtoFile(path);
+  return fail("input '" + path + "': unknown file type (expected .npy or .pb)");
+}
+
+} // namespace spec2
