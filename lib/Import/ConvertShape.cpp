@@ -402,7 +402,7 @@ LogicalResult convertSlice(NodeContext &n) {
       return failure();
     int64_t dim = in[*ax], st = steps[i];
     if (st <= 0)
-      return n.emitError() << "only positive steps are supported";
+      return n.emitError() << "negative steps are not supported";
     int64_t b = starts[i] < 0 ? starts[i] + dim : starts[i];
     int64_t e = ends[i] < 0 ? ends[i] + dim : ends[i];
     b = std::clamp<int64_t>(b, 0, dim);
@@ -426,7 +426,7 @@ LogicalResult convertSlice(NodeContext &n) {
       return n.emitError() << "strided slices of run-time tensors are not "
                               "supported";
   if (checkedNumElements(count) == 0)
-    return n.emitError() << "the slice is empty";
+    return n.emitError() << "empty slices are not supported";
   Value v = n.input(0);
   if (!v)
     return failure();

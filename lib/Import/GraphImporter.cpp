@@ -271,10 +271,13 @@ staticShape(const onnx::ValueInfoProto &info, int64_t symbolicDim,
   std::vector<int64_t> shape;
   for (const auto &dim : tt.shape().dim()) {
     if (dim.has_dim_value()) {
-      if (dim.dim_value() <= 0)
+      if (dim.dim_value() < 0)
         return emitError(loc) << "graph input '" << info.name()
-                              << "' has non-positive dimension "
+                              << "' has negative dimension "
                               << dim.dim_value();
+      if (dim.dim_value() == 0)
+        return emitError(loc) << "graph input '" << info.name()
+                              << "': zero-sized dimensions are not supported";
       shape.push_back(dim.dim_value());
     } else {
       shape.push_back(symbolicDim);

@@ -19,8 +19,9 @@ using llvm::StringRef;
 
 namespace spec2 {
 
-/// Oldest and newest default-domain opsets the importer was written against.
-constexpr int64_t kMinOpset = 7, kMaxOpset = 21;
+/// Default-domain opsets the importer accepts. The converters read each
+/// attribute the way its opset defines it; opsets 7-21 are the tested range.
+constexpr int64_t kMinOpset = 1, kMaxOpset = 21;
 
 static llvm::Error fail(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);

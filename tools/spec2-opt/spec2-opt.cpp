@@ -1,6 +1,7 @@
 //===- spec2-opt.cpp - mlir-opt for spec2c's dialects and passes ----------===//
 
 #include "spec2/Import/OnnxImporter.h"
+#include "spec2/Transforms/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
@@ -11,6 +12,7 @@
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   mlir::tosa::registerTosaPasses();
+  spec2::registerPipelines();
   mlir::DialectRegistry registry;
   spec2::registerImportDialects(registry);
   registry.insert<mlir::arith::ArithDialect>();

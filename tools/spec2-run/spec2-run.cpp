@@ -13,6 +13,7 @@
 #include "spec2/Support/Dataset.h"
 #include "spec2/Support/Diagnostics.h"
 #include "spec2/Support/TensorIO.h"
+#include "spec2/Transforms/Pipelines.h"
 
 #include "mlir/IR/MLIRContext.h"
 
@@ -220,7 +221,7 @@ int main(int argc, char **argv) {
   context.disableMultithreading();
   spec2::ToolDiagnostics diagnostics(context, kTool);
   auto module = spec2::importOnnxFile(context, modelFile);
-  if (!module)
+  if (!module || failed(spec2::runGraphCleanup(*module)))
     return 1;
   auto exec = spec2::ReferenceExecutor::create(*module);
   if (failed(exec))

@@ -10,6 +10,7 @@
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Support/Diagnostics.h"
+#include "spec2/Transforms/Pipelines.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -46,6 +47,10 @@ cl::opt<int64_t> symbolicDim(
     "symbolic-dim",
     cl::desc("Value given to symbolic (dim_param) input dimensions"),
     cl::init(1), cl::cat(category));
+cl::opt<bool> noCleanup(
+    "no-cleanup",
+    cl::desc("Print the graph exactly as imported (skip canonicalize/CSE)"),
+    cl::cat(category));
 cl::opt<bool> verbose("v", cl::desc("Print phase timings to stderr"),
                       cl::cat(category));
 
@@ -89,6 +94,9 @@ int main(int argc, char **argv) {
                          std::chrono::steady_clock::now() - start)
                          .count())
            << " s\n";
+
+  if (!noCleanup && failed(spec2::runGraphCleanup(*module)))
+    return 1;
 
   if (emit == Emit::Bin) {
     if (failed(spec2::verifyWeightsAreConstant(*module)))
