@@ -358,28 +358,30 @@ LogicalResult convertPool(NodeContext &n, bool isMax) {
   bool ceilMode = n.intAttr("ceil_mode", 0) != 0;
   bool countPad = !isMax && n.intAttr("count_include_pad", 0) != 0;
 
+  auto win = resolveWindows2D(n, attrs, x, ceilMode);
+  if (failed(win))
+    return failure();
+  auto [wh, ww] = *win;
   Value input = n.input(0);
   if (!input)
     return failure();
   input = tb.nchwToNhwc(tb.reshape(input, x));
   if (countPad) {
-    // Padding that counts towards the average is real zeros; only the extra
-    // ceil-mode padding stays outside the count (as in PyTorch and ONNX).
-    input = tb.pad(input,
-                   {0, 0, attrs.pads[0], attrs.pads[2], attrs.pads[1],
-                    attrs.pads[3], 0, 0},
+    // Declared padding counts towards the average, so it becomes real zeros;
+    // only the extra end padding of ceil mode stays outside the count (as in
+    // PyTorch and the ONNX reference). When rows are cropped, the end
+    // padding is already zero, so the crop below removes input rows.
+    int64_t hEnd = std::min(attrs.pads[2], wh.padEnd);
+    int64_t wEnd = std::min(attrs.pads[3], ww.padEnd);
+    input = tb.pad(input, {0, 0, wh.padBegin, hEnd, ww.padBegin, wEnd, 0, 0},
                    0.0f);
-    std::fill(attrs.pads.begin(), attrs.pads.end(), 0);
-  }
-  SmallVector<int64_t> nhwc(TosaBuilder::shapeOf(input));
-  SmallVector<int64_t> nchwPadded = {nhwc[0], nhwc[3], nhwc[1], nhwc[2]};
-  auto win = resolveWindows2D(n, attrs, nchwPadded, ceilMode);
-  if (failed(win))
-    return failure();
-  auto [wh, ww] = *win;
-  if (wh.padBegin >= attrs.kernel[0] || wh.padEnd >= attrs.kernel[0] ||
-      ww.padBegin >= attrs.kernel[1] || ww.padEnd >= attrs.kernel[1])
+    wh.padBegin = ww.padBegin = 0;
+    wh.padEnd -= hEnd;
+    ww.padEnd -= wEnd;
+  } else if (wh.padBegin >= attrs.kernel[0] || wh.padEnd >= attrs.kernel[0] ||
+             ww.padBegin >= attrs.kernel[1] || ww.padEnd >= attrs.kernel[1]) {
     return n.emitError() << "pads must be smaller than the kernel";
+  }
   input = cropNhwc(tb, input, wh, ww);
   SmallVector<int64_t> pad = {wh.padBegin, wh.padEnd, ww.padBegin, ww.padEnd};
   auto outType =
