@@ -515,12 +515,21 @@ LogicalResult convertGemm(NodeContext &n) {
     a = tb.transpose(a, {1, 0});
   Value b;
   if (auto lit = n.literal(1)) {
-    // Fold transB and alpha into the stored weight.
+    // Fold transB and alpha into the stored weight. The transpose is done
+    // in cache-sized tiles: VGG16's first FC weight is 25088 x 4096.
     std::vector<float> w(k * nn);
-    for (int64_t i = 0; i < k; ++i)
-      for (int64_t j = 0; j < nn; ++j)
-        w[i * nn + j] =
-            alpha * (transB ? lit->f32[j * k + i] : lit->f32[i * nn + j]);
+    const float *src = lit->f32.data();
+    constexpr int64_t kTile = 64;
+    if (transB) {
+      for (int64_t j0 = 0; j0 < nn; j0 += kTile)
+        for (int64_t i0 = 0; i0 < k; i0 += kTile)
+          for (int64_t j = j0; j < std::min(j0 + kTile, nn); ++j)
+            for (int64_t i = i0; i < std::min(i0 + kTile, k); ++i)
+              w[i * nn + j] = alpha * src[j * k + i];
+    } else {
+      for (int64_t i = 0; i < k * nn; ++i)
+        w[i] = alpha * src[i];
+    }
     b = tb.constant({k, nn}, std::move(w), n.node().input(1));
     alpha = 1.0f;
   } else {

@@ -280,6 +280,10 @@ staticShape(const onnx::ValueInfoProto &info, int64_t symbolicDim,
                               << "': zero-sized dimensions are not supported";
       shape.push_back(dim.dim_value());
     } else {
+      emitWarning(loc) << "graph input '" << info.name()
+                       << "' has symbolic dimension '" << dim.dim_param()
+                       << "'; using " << symbolicDim
+                       << " (change with --symbolic-dim)";
       shape.push_back(symbolicDim);
     }
   }

@@ -17,10 +17,13 @@
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Error.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/Timer.h"
+
+#include "onnx/onnx_pb.h"
 
 #include <chrono>
 
@@ -82,21 +85,35 @@ int main(int argc, char **argv) {
   spec2::ImportOptions options;
   options.symbolicDimValue = symbolicDim;
 
-  auto start = std::chrono::steady_clock::now();
+  auto phase = std::chrono::steady_clock::now();
+  auto report = [&](StringRef what) {
+    auto now = std::chrono::steady_clock::now();
+    if (verbose)
+      errs() << kTool << ": " << what << " in "
+             << format("%.3f", std::chrono::duration<double>(now - phase).count())
+             << " s\n";
+    phase = now;
+  };
+  auto model = spec2::loadOnnxModel(inputFile);
+  if (!model) {
+    spec2::reportError(kTool, llvm::toString(model.takeError()));
+    return 1;
+  }
+  report("parsed the ONNX protobuf");
   mlir::OwningOpRef<mlir::ModuleOp> module =
-      spec2::importOnnxFile(context, inputFile, options);
+      spec2::importOnnxModel(context, **model, inputFile, options);
   if (!module)
     return 1;
-  if (verbose)
-    errs() << kTool << ": imported '" << inputFile << "' in "
-           << format("%.3f",
-                     std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - start)
-                         .count())
-           << " s\n";
+  size_t numOps = 0;
+  module->walk([&](mlir::Operation *) { ++numOps; });
+  report("imported " + std::to_string((*model)->graph().node_size()) +
+         " ONNX nodes as " + std::to_string(numOps) + " MLIR ops");
+  model->reset(); // the module holds its own copy of every weight
 
   if (!noCleanup && failed(spec2::runGraphCleanup(*module)))
     return 1;
+  if (!noCleanup)
+    report("cleaned up the graph");
 
   if (emit == Emit::Bin) {
     if (failed(spec2::verifyWeightsAreConstant(*module)))
@@ -122,5 +139,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   output->keep();
+  report("printed the graph");
   return 0;
 }
