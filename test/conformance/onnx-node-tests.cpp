@@ -44,7 +44,7 @@ cl::opt<std::string> filter("filter", cl::desc("Only tests matching regex"),
                             cl::init(""));
 cl::opt<bool> verbose("v", cl::desc("List every test and skip reason"));
 cl::opt<double> rtol("rtol", cl::init(1e-3), cl::desc("Relative tolerance"));
-cl::opt<double> atol("atol", cl::init(1e-5), cl::desc("Absolute tolerance"));
+cl::opt<double> atol("atol", cl::init(1e-7), cl::desc("Absolute tolerance"));
 
 enum class Outcome { Pass, Fail, Skip };
 
