@@ -155,6 +155,24 @@ FailureOr<SpatialView> spatialView(NodeContext &n, ArrayRef<int64_t> shape) {
   return v;
 }
 
+/// Reads the window attributes of a 1-D or 2-D op as 2-D ones (a 1-D op
+/// gets a unit H dimension). `kernel` holds one size per spatial dim.
+FailureOr<WindowAttrs> readWindowAttrs2D(NodeContext &n, const SpatialView &v,
+                                         ArrayRef<int64_t> kernel) {
+  ArrayRef<int64_t> x = v.nchw;
+  if (!v.oneD)
+    return readWindowAttrs(n, {x[2], x[3]}, kernel);
+  auto a1 = readWindowAttrs(n, {x[3]}, kernel);
+  if (failed(a1))
+    return failure();
+  WindowAttrs a;
+  a.kernel = {1, kernel[0]};
+  a.strides = {1, a1->strides[0]};
+  a.dilations = {1, a1->dilations[0]};
+  a.pads = {0, a1->pads[0], 0, a1->pads[1]};
+  return a;
+}
+
 //===----------------------------------------------------------------------===//
 // Conv
 //===----------------------------------------------------------------------===//
@@ -198,23 +216,12 @@ LogicalResult convertConv(NodeContext &n) {
                          << " contradicts weight shape "
                          << formatShape(n.inputShape(1));
 
-  SmallVector<int64_t> inSpatial = {x[2], x[3]};
-  WindowAttrs attrs;
-  if (view->oneD) {
-    // Lift the 1-D attributes to 2-D with a unit H dimension.
-    auto a1 = readWindowAttrs(n, {x[3]}, {kw});
-    if (failed(a1))
-      return failure();
-    attrs.kernel = {1, kw};
-    attrs.strides = {1, a1->strides[0]};
-    attrs.dilations = {1, a1->dilations[0]};
-    attrs.pads = {0, a1->pads[0], 0, a1->pads[1]};
-  } else {
-    auto a2 = readWindowAttrs(n, inSpatial, {kh, kw});
-    if (failed(a2))
-      return failure();
-    attrs = *a2;
-  }
+  auto attrsOr = readWindowAttrs2D(
+      n, *view,
+      view->oneD ? SmallVector<int64_t>{kw} : SmallVector<int64_t>{kh, kw});
+  if (failed(attrsOr))
+    return failure();
+  WindowAttrs attrs = *attrsOr;
   auto win = resolveWindows2D(n, attrs, x, /*ceilMode=*/false);
   if (failed(win))
     return failure();
@@ -338,21 +345,10 @@ LogicalResult convertPool(NodeContext &n, bool isMax) {
     return n.emitError() << "the Indices output is not supported";
   if (n.intAttr("storage_order", 0) != 0)
     return n.emitError() << "storage_order=1 is not supported";
-  WindowAttrs attrs;
-  if (view->oneD) {
-    auto a1 = readWindowAttrs(n, {x[3]}, ks);
-    if (failed(a1))
-      return failure();
-    attrs.kernel = {1, ks[0]};
-    attrs.strides = {1, a1->strides[0]};
-    attrs.dilations = {1, a1->dilations[0]};
-    attrs.pads = {0, a1->pads[0], 0, a1->pads[1]};
-  } else {
-    auto a2 = readWindowAttrs(n, {x[2], x[3]}, ks);
-    if (failed(a2))
-      return failure();
-    attrs = *a2;
-  }
+  auto attrsOr = readWindowAttrs2D(n, *view, ks);
+  if (failed(attrsOr))
+    return failure();
+  WindowAttrs attrs = *attrsOr;
   if (attrs.dilations[0] != 1 || attrs.dilations[1] != 1)
     return n.emitError() << "dilated pooling is not supported";
   bool ceilMode = n.intAttr("ceil_mode", 0) != 0;
