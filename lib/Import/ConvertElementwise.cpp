@@ -180,6 +180,81 @@ LogicalResult convertNeg(NodeContext &n) {
   return success();
 }
 
+/// select(x >= 0, x, negative) with `negative` already computed.
+Value selectNonNegative(TosaBuilder &tb, Location loc, Value x,
+                        Value negative) {
+  auto ones = std::vector<int64_t>(TosaBuilder::shapeOf(x).size(), 1);
+  auto boolType = RankedTensorType::get(TosaBuilder::shapeOf(x),
+                                        tb.builder().getI1Type());
+  Value nonNeg = tosa::GreaterEqualOp::create(tb.builder(), loc, boolType, x,
+                                              tb.splat(ones, 0.0f));
+  return tosa::SelectOp::create(tb.builder(), loc, x.getType(), nonNeg, x,
+                                negative);
+}
+
+LogicalResult convertPRelu(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  Value x = n.input(0), slope = n.input(1);
+  if (!x || !slope)
+    return failure();
+  auto xs = TosaBuilder::shapeOf(x);
+  auto ss = n.inputShape(1);
+  // ONNX allows unidirectional broadcasting; a [C] slope on an NCHW input is
+  // also common in older exports and means per-channel.
+  if (ss.size() == 1 && xs.size() >= 3 && ss[0] == xs[1] && ss[0] != xs.back()) {
+    std::vector<int64_t> shape(xs.size(), 1);
+    shape[1] = ss[0];
+    slope = tb.reshape(slope, shape);
+  }
+  auto out = broadcastShapes(xs, TosaBuilder::shapeOf(slope));
+  if (failed(out) || ArrayRef<int64_t>(*out) != xs)
+    return n.emitError() << "slope " << formatShape(ss)
+                         << " does not broadcast to the input "
+                         << formatShape(xs);
+  n.setOutput(0, selectNonNegative(tb, n.loc(), x, tb.mul(x, slope)));
+  return success();
+}
+
+LogicalResult convertElu(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  float alpha = n.floatAttr("alpha", 1.0f);
+  auto ones = std::vector<int64_t>(TosaBuilder::shapeOf(x).size(), 1);
+  Value expm1 = tb.binary<tosa::SubOp>(tb.unary<tosa::ExpOp>(x),
+                                       tb.splat(ones, 1.0f));
+  n.setOutput(0, selectNonNegative(tb, n.loc(), x,
+                                   tb.mul(expm1, tb.splat(ones, alpha))));
+  return success();
+}
+
+/// max(0, min(1, alpha * x + beta)).
+Value hardSigmoid(TosaBuilder &tb, Value x, float alpha, float beta) {
+  auto ones = std::vector<int64_t>(TosaBuilder::shapeOf(x).size(), 1);
+  Value lin = tb.binary<tosa::AddOp>(tb.mul(x, tb.splat(ones, alpha)),
+                                     tb.splat(ones, beta));
+  return tb.clamp(lin, 0.0f, 1.0f);
+}
+
+LogicalResult convertHardSigmoid(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  n.setOutput(0, hardSigmoid(n.tosa(), x, n.floatAttr("alpha", 0.2f),
+                             n.floatAttr("beta", 0.5f)));
+  return success();
+}
+
+LogicalResult convertHardSwish(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  n.setOutput(0, tb.mul(x, hardSigmoid(tb, x, 1.0f / 6.0f, 0.5f)));
+  return success();
+}
+
 LogicalResult convertLeakyRelu(NodeContext &n) {
   TosaBuilder &tb = n.tosa();
   Value v = n.input(0);
@@ -187,14 +262,9 @@ LogicalResult convertLeakyRelu(NodeContext &n) {
     return failure();
   float alpha = n.floatAttr("alpha", 0.01f);
   auto ones = std::vector<int64_t>(TosaBuilder::shapeOf(v).size(), 1);
-  Value scaled = tb.mul(v, tb.splat(ones, alpha));
   // select(x >= 0, x, alpha * x): correct for any alpha, not only [0, 1].
-  auto boolType = RankedTensorType::get(TosaBuilder::shapeOf(v),
-                                        tb.builder().getI1Type());
-  Value nonNeg = tosa::GreaterEqualOp::create(tb.builder(), n.loc(), boolType,
-                                              v, tb.splat(ones, 0.0f));
-  n.setOutput(0, tosa::SelectOp::create(tb.builder(), n.loc(), v.getType(),
-                                        nonNeg, v, scaled));
+  n.setOutput(0, selectNonNegative(tb, n.loc(), v,
+                                   tb.mul(v, tb.splat(ones, alpha))));
   return success();
 }
 
@@ -277,6 +347,10 @@ void registerElementwiseConverters(ConverterRegistry &r) {
     };
   r["Relu"] = convertRelu;
   r["LeakyRelu"] = convertLeakyRelu;
+  r["PRelu"] = convertPRelu;
+  r["Elu"] = convertElu;
+  r["HardSigmoid"] = convertHardSigmoid;
+  r["HardSwish"] = convertHardSwish;
   r["Clip"] = convertClip;
   r["Sigmoid"] = convertUnary<tosa::SigmoidOp>;
   r["Tanh"] = convertUnary<tosa::TanhOp>;

@@ -38,8 +38,11 @@ using namespace llvm;
 
 namespace {
 
-cl::opt<std::string> root(cl::Positional, cl::desc("<node test directory>"),
-                          cl::init("/usr/share/libonnx-testdata/data/node"));
+cl::list<std::string> roots(
+    cl::Positional,
+    cl::desc("<test directories> (default: ONNX's node, pytorch-converted, "
+             "pytorch-operator and simple suites)"));
+constexpr const char *kTestData = "/usr/share/libonnx-testdata/data/";
 cl::opt<std::string> filter("filter", cl::desc("Only tests matching regex"),
                             cl::init(""));
 cl::opt<bool> verbose("v", cl::desc("List every test and skip reason"));
@@ -194,14 +197,26 @@ int main(int argc, char **argv) {
   Regex re(filter);
   unsigned pass = 0, fail = 0, skip = 0;
   std::map<std::string, unsigned> skipReasons;
-  std::vector<std::string> dirs = sortedDir(root, "test_");
-  llvm::sort(dirs);
-  if (dirs.empty()) {
-    errs() << "onnx-node-tests: error: no tests found in '" << root << "'\n";
-    return 1;
+  std::vector<std::string> rootDirs(roots.begin(), roots.end());
+  if (rootDirs.empty())
+    for (const char *suite :
+         {"node", "pytorch-converted", "pytorch-operator", "simple"})
+      rootDirs.push_back(std::string(kTestData) + suite);
+  std::vector<std::string> dirs;
+  for (const std::string &root : rootDirs) {
+    std::vector<std::string> found = sortedDir(root, "test_");
+    if (found.empty()) {
+      errs() << "onnx-node-tests: error: no tests found in '" << root
+             << "' (install libonnx-testdata)\n";
+      return 1;
+    }
+    llvm::sort(found);
+    dirs.insert(dirs.end(), found.begin(), found.end());
   }
   for (const std::string &dir : dirs) {
-    std::string name = sys::path::filename(dir).str();
+    std::string name = (sys::path::filename(sys::path::parent_path(dir)) +
+                        "/" + sys::path::filename(dir))
+                           .str();
     if (!filter.empty() && !re.match(name))
       continue;
     Result r = runTest(dir, supported);
