@@ -1,0 +1,455 @@
+// The spec2 overlay instruction set: the single source of truth for instruction
+// words, shared unchanged by the HLS kernel, the C-simulation, the compiler's
+// encoder/decoder, the loader and the tests.
+//
+// Every instruction is one 256-bit word (four little-endian 64-bit lanes).
+// Bits [0,8) are common to all opcodes: the opcode and four dependency-token
+// bits. The remaining fields are laid out per opcode, each one directly after
+// the previous, with widths derived from the few ISA parameters below. Field
+// widths are properties of the ISA, not of a configuration: an overlay
+// configuration (hw/configs/*.json) chooses buffer depths and lane counts
+// within the limits these widths allow.
+//
+// Semantics of every instruction, in pseudo-code, are in docs/isa.md; the
+// comments here name what each field means and in which unit it counts.
+//
+// This header is plain C++17 with no dependencies beyond <cstdint>, so that
+// Vitis HLS can synthesise code that includes it.
+#ifndef SPEC2_ISA_H
+#define SPEC2_ISA_H
+
+#include <cstdint>
+
+namespace spec2 {
+namespace isa {
+
+//===----------------------------------------------------------------------===//
+// ISA parameters. Everything else derives from these.
+//===----------------------------------------------------------------------===//
+
+/// Bits of an on-chip buffer address (in elements of that buffer).
+constexpr unsigned kSramAddrBits = 20;
+/// Bits of a DRAM address (in bytes). A program's DRAM image is < 4 GiB.
+constexpr unsigned kDramAddrBits = 32;
+/// Bits of a dimension (channels, rows, columns, pitches in elements).
+constexpr unsigned kDimBits = 16;
+/// Bits of a linear element count (LOAD of KER/BIAS entries).
+constexpr unsigned kCountBits = 24;
+/// Bits of a shift amount.
+constexpr unsigned kShiftBits = 6;
+/// Bits of a pooling window side / stride / pad.
+constexpr unsigned kWindowBits = 5;
+
+/// Width of an instruction word in bits and in 64-bit lanes.
+constexpr unsigned kInsnBits = 256;
+constexpr unsigned kInsnLanes = kInsnBits / 64;
+/// Width of an instruction word in bytes, as stored in a program.
+constexpr unsigned kInsnBytes = kInsnBits / 8;
+
+/// Bytes of one spectral kernel entry in DRAM: {int16 re, int16 im, uint16
+/// bin}.
+constexpr unsigned kSpectralEntryBytes = 6;
+/// Bytes of one fully-connected weight entry in DRAM: {int16 value, uint16
+/// col}.
+constexpr unsigned kFcEntryBytes = 4;
+
+/// DDR burst granularity in bytes (a 512-bit AXI beat). A DMA row that
+/// touches part of a beat costs the whole beat.
+constexpr unsigned kDdrBeatBytes = 64;
+
+/// Largest accumulator magnitude of the MAC engines: 48-bit signed, as in a
+/// DSP48 cascade. Accumulation saturates at +-(2^47 - 1).
+constexpr unsigned kAccBits = 48;
+
+//===----------------------------------------------------------------------===//
+// Instruction word and bit fields.
+//===----------------------------------------------------------------------===//
+
+/// One instruction word. Plain struct of integers so HLS can pack it into an
+/// AXI beat and the compiler can write it byte-exactly (little-endian lanes).
+struct Word {
+  uint64_t lane[kInsnLanes];
+};
+
+/// A bit field of an instruction word: `width` bits starting at bit `lo`.
+struct Field {
+  unsigned lo;
+  unsigned width;
+  bool isSigned;
+  constexpr unsigned end() const { return lo + width; }
+};
+
+/// The field that follows `prev` directly.
+constexpr Field after(Field prev, unsigned width, bool isSigned = false) {
+  return Field{prev.end(), width, isSigned};
+}
+
+/// Raw (unsigned) bits of `f`. Fields never straddle more than two lanes.
+inline uint64_t getBits(const Word &w, Field f) {
+  unsigned lane = f.lo / 64, off = f.lo % 64;
+  uint64_t v = w.lane[lane] >> off;
+  if (off + f.width > 64)
+    v |= w.lane[lane + 1] << (64 - off);
+  return f.width == 64 ? v : (v & ((uint64_t(1) << f.width) - 1));
+}
+
+/// Field value, sign-extended when the field is signed.
+inline int64_t getField(const Word &w, Field f) {
+  uint64_t v = getBits(w, f);
+  if (f.isSigned && f.width < 64 && ((v >> (f.width - 1)) & 1))
+    v |= ~((uint64_t(1) << f.width) - 1);
+  return int64_t(v);
+}
+
+/// Does `value` fit into `f`?
+inline bool fits(Field f, int64_t value) {
+  if (f.isSigned) {
+    int64_t lim = int64_t(1) << (f.width - 1);
+    return value >= -lim && value < lim;
+  }
+  return value >= 0 && (f.width >= 63 || value < (int64_t(1) << f.width));
+}
+
+/// Stores `value` (truncated to the field width) into `f`.
+inline void setField(Word &w, Field f, int64_t value) {
+  uint64_t mask = f.width == 64 ? ~uint64_t(0) : ((uint64_t(1) << f.width) - 1);
+  uint64_t v = uint64_t(value) & mask;
+  unsigned lane = f.lo / 64, off = f.lo % 64;
+  w.lane[lane] = (w.lane[lane] & ~(mask << off)) | (v << off);
+  if (off + f.width > 64) {
+    unsigned spill = off + f.width - 64;
+    uint64_t hiMask = (uint64_t(1) << spill) - 1;
+    w.lane[lane + 1] = (w.lane[lane + 1] & ~hiMask) | (v >> (64 - off));
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Opcodes, modules, dependency tokens.
+//===----------------------------------------------------------------------===//
+
+/// Opcodes. Values 8-15 are reserved: 8 for the spatial conv engine
+/// (standard/depthwise/pointwise), 9 for LSTM gate support; the loader refuses
+/// them until those engines exist.
+enum Opcode : unsigned {
+  kFinish = 0, ///< End of program (compute module).
+  kLoad = 1,   ///< DMA DRAM -> INP/KER/BIAS/FCX (load module).
+  kStore = 2,  ///< DMA OUT -> DRAM (store module).
+  kFft = 3,    ///< 2-D real FFT of input tiles INP -> SPEC (compute).
+  kSconv = 4, ///< Sparse spectral MAC + IFFT + overlap-add into OACC (compute).
+  kOutq = 5,  ///< Bias + requantise + activation OACC -> OUT (compute).
+  kGemv = 6,  ///< Row-balanced sparse matrix-vector FCX -> FACC/OUT (compute).
+  kVec = 7,   ///< Vector unit: pooling, add, requantise INP -> OUT (compute).
+  kNumOpcodes = 8,
+  kReservedSpatialConv = 8,
+  kReservedLstm = 9,
+};
+
+/// The three modules that run concurrently; every opcode belongs to one.
+enum Module : unsigned {
+  kLoadModule = 0,
+  kComputeModule = 1,
+  kStoreModule = 2
+};
+
+inline Module moduleOf(unsigned opcode) {
+  return opcode == kLoad    ? kLoadModule
+         : opcode == kStore ? kStoreModule
+                            : kComputeModule;
+}
+
+/// Common fields. Dependency tokens follow TVM VTA: each module talks to its
+/// neighbours in the order load -> compute -> store. "prev" is the module
+/// before (load for compute, compute for store; load has none), "next" the
+/// one after (compute for load, store for compute; store has none). An
+/// instruction first waits for one token from each queue it pops, executes,
+/// then pushes one token to each queue it pushes.
+constexpr Field kOpcode{0, 4, false};
+constexpr Field kPopPrev = after(kOpcode, 1);
+constexpr Field kPopNext = after(kPopPrev, 1);
+constexpr Field kPushPrev = after(kPopNext, 1);
+constexpr Field kPushNext = after(kPushPrev, 1);
+constexpr Field kCommonEnd = kPushNext;
+
+//===----------------------------------------------------------------------===//
+// On-chip buffers.
+//===----------------------------------------------------------------------===//
+
+/// Buffers a LOAD can write.
+enum LoadBuffer : unsigned {
+  kBufInp = 0,  ///< int16 activations (tiles for FFT, operands for VEC).
+  kBufKer = 1,  ///< kernel entries {int16 re, int16 im, uint16 index}.
+  kBufBias = 2, ///< int32 biases.
+  kBufFcx = 3,  ///< int16 input vector of the FC engine (one copy per lane).
+  kNumLoadBuffers = 4,
+};
+
+/// Format of KER entries in DRAM.
+enum KerFormat : unsigned {
+  kKerSpectral = 0, ///< 6-byte {re, im, bin} entries.
+  kKerFc = 1,       ///< 4-byte {value, col} entries; im is set to 0 on chip.
+};
+
+//===----------------------------------------------------------------------===//
+// LOAD (load module).
+//
+// Box form (INP, FCX): copies a box of nc x ny x nx int16 elements out of a
+// DRAM tensor of nc planes of srcH x srcW elements (plane-major, row-major,
+// dense) whose channel 0 starts at byte address dramAddr. Element (c, y, x)
+// of the box reads the tensor at row y0+y, column x0+x; positions outside
+// the tensor read as zero (this is how padding is made). It is written to
+// sramAddr + c*dstPlane + y*dstPitch + x.
+//
+// Linear form (KER, BIAS): copies `count` entries starting at dramAddr to
+// sramAddr, ...; KER entries are decoded according to kerFormat.
+// Unused fields of the other form must be zero.
+//===----------------------------------------------------------------------===//
+namespace load {
+constexpr Field kBuffer = after(kCommonEnd, 2);              ///< LoadBuffer
+constexpr Field kDramAddr = after(kBuffer, kDramAddrBits);   ///< bytes
+constexpr Field kSramAddr = after(kDramAddr, kSramAddrBits); ///< elements
+constexpr Field kSrcH = after(kSramAddr, kDimBits);          ///< tensor rows
+constexpr Field kSrcW = after(kSrcH, kDimBits);              ///< tensor columns
+constexpr Field kY0 = after(kSrcW, kDimBits, true);          ///< box origin row
+constexpr Field kX0 = after(kY0, kDimBits, true);            ///< box origin col
+constexpr Field kNc = after(kX0, kDimBits);                  ///< box planes
+constexpr Field kNy = after(kNc, kDimBits);                  ///< box rows
+constexpr Field kNx = after(kNy, kDimBits);                  ///< box columns
+constexpr Field kDstPitch = after(kNx, kDimBits);            ///< dst row pitch
+constexpr Field kDstPlane =
+    after(kDstPitch, kSramAddrBits);                   ///< dst plane pitch
+constexpr Field kCount = after(kDstPlane, kCountBits); ///< linear entries
+constexpr Field kKerFormat = after(kCount, 1);         ///< KerFormat
+constexpr Field kEnd = kKerFormat;
+} // namespace load
+
+//===----------------------------------------------------------------------===//
+// STORE (store module). Copies a box of nc x ny x nx int16 elements from OUT
+// (element (c,y,x) at sramAddr + c*srcPlane + y*srcPitch + x) into a DRAM
+// tensor of planes dstH x dstW starting at byte dramAddr, at row y0+y and
+// column x0+x. Elements that fall outside the tensor are not written.
+//===----------------------------------------------------------------------===//
+namespace store {
+constexpr Field kDramAddr = after(kCommonEnd, kDramAddrBits);
+constexpr Field kSramAddr = after(kDramAddr, kSramAddrBits);
+constexpr Field kDstH = after(kSramAddr, kDimBits);
+constexpr Field kDstW = after(kDstH, kDimBits);
+constexpr Field kY0 = after(kDstW, kDimBits, true);
+constexpr Field kX0 = after(kY0, kDimBits, true);
+constexpr Field kNc = after(kX0, kDimBits);
+constexpr Field kNy = after(kNc, kDimBits);
+constexpr Field kNx = after(kNy, kDimBits);
+constexpr Field kSrcPitch = after(kNx, kDimBits);
+constexpr Field kSrcPlane = after(kSrcPitch, kSramAddrBits);
+constexpr Field kEnd = kSrcPlane;
+} // namespace store
+
+//===----------------------------------------------------------------------===//
+// FFT (compute, spectral conv engine). For c in [0, nc): the tile whose
+// element (y, x) is INP[inpAddr + c*inpStride + y*inpPitch + x] is read for
+// 0 <= y, x < tile; the rest of the N x N transform input is zero (the zero
+// padding of overlap-and-add). Its 2-D DFT is computed in fixed point and the
+// non-redundant half, bins (ky, kx) with kx <= N/2, is written to
+// SPEC[specAddr + c*B + ky*(N/2+1) + kx] with B = N*(N/2+1), each component
+// rounded by `shift` and saturated to int16.
+//===----------------------------------------------------------------------===//
+namespace fft {
+constexpr Field kInpAddr = after(kCommonEnd, kSramAddrBits);
+constexpr Field kInpStride = after(kInpAddr, kSramAddrBits);
+constexpr Field kInpPitch = after(kInpStride, kDimBits);
+constexpr Field kSpecAddr = after(kInpPitch, kSramAddrBits);
+constexpr Field kNc = after(kSpecAddr, kDimBits);
+constexpr Field kTile = after(kNc, kWindowBits);   ///< valid tile side L <= N
+constexpr Field kShift = after(kTile, kShiftBits); ///< output right shift
+constexpr Field kEnd = kShift;
+} // namespace fft
+
+//===----------------------------------------------------------------------===//
+// SCONV (compute, spectral conv engine). P_in x P_out MAC lanes; lane
+// (pi, po) walks the non-zeros of kernel (input channel g*P_in+pi, output
+// channel b*P_out+po). For each output-channel block b in [0, ncob):
+//   ACC[pi][po][*] = 0
+//   for g in [0, ncig), t in [0, nnz), all lanes in lockstep:
+//     e = KER[kerAddr + ((b*ncig + g)*nnz + t)*P_in*P_out + pi*P_out + po]
+//     ACC[pi][po][e.bin] += e.value * SPEC[specAddr + (g*P_in+pi)*B + e.bin]
+//   for po with b*P_out+po < nco:
+//     y = IFFT_c2r(round(sum_pi ACC[pi][po] >> accShift)) >> ifftShift
+//     OACC[oaccAddr + (b*P_out+po)*oaccPlane + (oy+v)*oaccPitch + (ox+u)]
+//         += y[v][u]   for 0 <= oy+v < oaccH, 0 <= ox+u < oaccPitch
+// Reading SPEC: bins are spread over the config's banks (bin mod banks);
+// lanes sharing an input channel that read different bins of one bank in
+// the same step stall (bank conflicts). An entry whose bin is >= B reads 0
+// and is counted as a fault.
+//===----------------------------------------------------------------------===//
+namespace sconv {
+constexpr Field kKerAddr = after(kCommonEnd, kSramAddrBits);
+constexpr Field kSpecAddr = after(kKerAddr, kSramAddrBits);
+constexpr Field kNnz = after(kSpecAddr, kDimBits); ///< entries per lane
+constexpr Field kNcig = after(kNnz, kDimBits);     ///< input channel groups
+constexpr Field kNcob = after(kNcig, kDimBits);    ///< output channel blocks
+constexpr Field kNco = after(kNcob, kDimBits);     ///< real output channels
+constexpr Field kOaccAddr = after(kNco, kSramAddrBits);
+constexpr Field kOaccPitch = after(kOaccAddr, kDimBits);
+constexpr Field kOaccPlane = after(kOaccPitch, kSramAddrBits);
+constexpr Field kOaccH = after(kOaccPlane, kDimBits);
+constexpr Field kOy = after(kOaccH, kDimBits, true);
+constexpr Field kOx = after(kOy, kDimBits, true);
+constexpr Field kAccShift = after(kOx, kShiftBits);
+constexpr Field kIfftShift = after(kAccShift, kShiftBits);
+constexpr Field kEnd = kIfftShift;
+} // namespace sconv
+
+//===----------------------------------------------------------------------===//
+// OUTQ (compute, spectral conv engine output stage). For c in [0, nc),
+// y in [0, oh), x in [0, ow):
+//   v = OACC[oaccAddr + c*oaccPlane + (y0 + y*sy)*oaccPitch + x0 + x*sx]
+//       + BIAS[biasAddr + c]
+//   OUT[outAddr + (c*oh + y)*ow + x] = clamp(sat16(round(v >> shift)), lo, hi)
+// then, if `clear`, OACC[oaccAddr + c*oaccPlane + i] = 0 for i < oaccPlane.
+//===----------------------------------------------------------------------===//
+namespace outq {
+constexpr Field kOaccAddr = after(kCommonEnd, kSramAddrBits);
+constexpr Field kOaccPitch = after(kOaccAddr, kDimBits);
+constexpr Field kOaccPlane = after(kOaccPitch, kSramAddrBits);
+constexpr Field kOutAddr = after(kOaccPlane, kSramAddrBits);
+constexpr Field kBiasAddr = after(kOutAddr, kSramAddrBits);
+constexpr Field kNc = after(kBiasAddr, kDimBits);
+constexpr Field kOh = after(kNc, kDimBits);
+constexpr Field kOw = after(kOh, kDimBits);
+constexpr Field kY0 = after(kOw, kDimBits);
+constexpr Field kX0 = after(kY0, kDimBits);
+constexpr Field kSy = after(kX0, 4);
+constexpr Field kSx = after(kSy, 4);
+constexpr Field kShift = after(kSx, kShiftBits);
+constexpr Field kClampLo = after(kShift, 16, true);
+constexpr Field kClampHi = after(kClampLo, 16, true);
+constexpr Field kClear = after(kClampHi, 1);
+constexpr Field kEnd = kClear;
+} // namespace outq
+
+//===----------------------------------------------------------------------===//
+// GEMV (compute, fully-connected engine). fc_lanes rows in parallel, every row
+// with the same number of non-zeros (row-balanced; dense is nnz = columns).
+// For r in [0, nrows), L = fc_lanes:
+//   if first: FACC[accAddr + r] = 0
+//   for t in [0, nnz):
+//     e = KER[kerAddr + ((r / L)*nnz + t)*L + r % L]
+//     FACC[accAddr + r] += e.value * FCX[xAddr + e.col]
+//   if last: OUT[outAddr + r] =
+//       clamp(sat16(round((FACC[accAddr + r] + BIAS[biasAddr + r]) >> shift)))
+// An entry whose column is outside FCX reads 0 and is counted as a fault.
+//===----------------------------------------------------------------------===//
+namespace gemv {
+constexpr Field kKerAddr = after(kCommonEnd, kSramAddrBits);
+constexpr Field kXAddr = after(kKerAddr, kSramAddrBits);
+constexpr Field kNrows = after(kXAddr, kDimBits);
+constexpr Field kNnz = after(kNrows, kDimBits);
+constexpr Field kAccAddr = after(kNnz, kSramAddrBits);
+constexpr Field kFirst = after(kAccAddr, 1);
+constexpr Field kLast = after(kFirst, 1);
+constexpr Field kOutAddr = after(kLast, kSramAddrBits);
+constexpr Field kBiasAddr = after(kOutAddr, kSramAddrBits);
+constexpr Field kShift = after(kBiasAddr, kShiftBits);
+constexpr Field kClampLo = after(kShift, 16, true);
+constexpr Field kClampHi = after(kClampLo, 16, true);
+constexpr Field kEnd = kClampHi;
+} // namespace gemv
+
+//===----------------------------------------------------------------------===//
+// VEC (compute, vector unit). Operands are dense [nc][h][w] int16 planes in
+// INP; the result is dense [nc][oh][ow] in OUT (oh = h, ow = w for ADD/REQ).
+//   MAXPOOL: v = max of the in-bounds window elements
+//   AVGPOOL: v = round(sum * R(n) >> 24), R(n) = floor((2^24 + n/2) / n),
+//            n = kh*kw if includePad else the in-bounds count
+//   ADD:     v = (a << shiftA) + (b << shiftB)
+//   REQ:     v = a << shiftA
+//   (pools:  v = v << shiftA)
+// then out = clamp(sat16(round(v >> shiftOut)), lo, hi). Window (oy, ox)
+// covers rows oy*sy - pt .. + kh-1 and columns ox*sx - pl .. + kw-1.
+//===----------------------------------------------------------------------===//
+enum VecOp : unsigned {
+  kVecMaxPool = 0,
+  kVecAvgPool = 1,
+  kVecAdd = 2,
+  kVecReq = 3,
+  kNumVecOps = 4,
+};
+
+namespace vec {
+constexpr Field kOp = after(kCommonEnd, 3); ///< VecOp
+constexpr Field kAAddr = after(kOp, kSramAddrBits);
+constexpr Field kBAddr = after(kAAddr, kSramAddrBits);
+constexpr Field kOutAddr = after(kBAddr, kSramAddrBits);
+constexpr Field kNc = after(kOutAddr, kDimBits);
+constexpr Field kH = after(kNc, kDimBits);
+constexpr Field kW = after(kH, kDimBits);
+constexpr Field kKh = after(kW, kWindowBits);
+constexpr Field kKw = after(kKh, kWindowBits);
+constexpr Field kSy = after(kKw, 4);
+constexpr Field kSx = after(kSy, 4);
+constexpr Field kPt = after(kSx, 4);
+constexpr Field kPl = after(kPt, 4);
+constexpr Field kOh = after(kPl, kDimBits);
+constexpr Field kOw = after(kOh, kDimBits);
+constexpr Field kShiftA = after(kOw, 5);
+constexpr Field kShiftB = after(kShiftA, 5);
+constexpr Field kShiftOut = after(kShiftB, kShiftBits);
+constexpr Field kClampLo = after(kShiftOut, 16, true);
+constexpr Field kClampHi = after(kClampLo, 16, true);
+constexpr Field kIncludePad = after(kClampHi, 1);
+constexpr Field kEnd = kIncludePad;
+} // namespace vec
+
+static_assert(load::kEnd.end() <= kInsnBits, "LOAD does not fit the word");
+static_assert(store::kEnd.end() <= kInsnBits, "STORE does not fit the word");
+static_assert(fft::kEnd.end() <= kInsnBits, "FFT does not fit the word");
+static_assert(sconv::kEnd.end() <= kInsnBits, "SCONV does not fit the word");
+static_assert(outq::kEnd.end() <= kInsnBits, "OUTQ does not fit the word");
+static_assert(gemv::kEnd.end() <= kInsnBits, "GEMV does not fit the word");
+static_assert(vec::kEnd.end() <= kInsnBits, "VEC does not fit the word");
+
+/// Bits used by an opcode's fields; every bit at or above this must be zero.
+inline unsigned usedBits(unsigned opcode) {
+  switch (opcode) {
+  case kFinish:
+    return kCommonEnd.end();
+  case kLoad:
+    return load::kEnd.end();
+  case kStore:
+    return store::kEnd.end();
+  case kFft:
+    return fft::kEnd.end();
+  case kSconv:
+    return sconv::kEnd.end();
+  case kOutq:
+    return outq::kEnd.end();
+  case kGemv:
+    return gemv::kEnd.end();
+  case kVec:
+    return vec::kEnd.end();
+  default:
+    return kInsnBits;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Fixed-point helpers shared by every engine (see docs/numerics.md).
+//===----------------------------------------------------------------------===//
+
+/// Arithmetic right shift rounding to nearest, ties towards +infinity.
+inline int64_t roundShift(int64_t v, unsigned s) {
+  return s == 0 ? v : ((v + (int64_t(1) << (s - 1))) >> s);
+}
+inline int64_t saturate(int64_t v, int64_t lo, int64_t hi) {
+  return v < lo ? lo : (v > hi ? hi : v);
+}
+inline int16_t sat16(int64_t v) { return int16_t(saturate(v, -32768, 32767)); }
+inline int32_t sat32(int64_t v) {
+  return int32_t(saturate(v, -2147483647LL - 1, 2147483647LL));
+}
+constexpr int64_t kAccMax = (int64_t(1) << (kAccBits - 1)) - 1;
+inline int64_t satAcc(int64_t v) { return saturate(v, -kAccMax, kAccMax); }
+
+} // namespace isa
+} // namespace spec2
+
+#endif // SPEC2_ISA_H

@@ -1,0 +1,90 @@
+// The C-simulation of the overlay: one backend per configuration compiled
+// into the build (hw/configs/*.json), found by config hash or name. Each
+// backend runs an instruction stream against a DRAM image with the very
+// HLS source of the overlay and reports the overlay's performance counters.
+#ifndef SPEC2_SIM_H
+#define SPEC2_SIM_H
+
+#include "spec2/engines.h"
+#include "spec2/isa.h"
+#include "spec2/overlay_config.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spec2 {
+namespace sim {
+
+/// Counters the simulated overlay keeps while it runs a program.
+struct Counters {
+  uint64_t totalCycles = 0;                ///< FINISH retires at this cycle
+  uint64_t engineCycles[kNumEngines] = {}; ///< busy cycles per engine
+  uint64_t moduleBusy[3] = {};           ///< per module (load, compute, store)
+  uint64_t tokenWait[3] = {};            ///< cycles a module waited for tokens
+  uint64_t ddrWait = 0;                  ///< DMA cycles waiting for the DDR
+  uint64_t ddrBytesRead = 0;             ///< payload bytes DRAM -> chip
+  uint64_t ddrBytesWritten = 0;          ///< payload bytes chip -> DRAM
+  uint64_t ddrBeatBytes = 0;             ///< bytes in whole 64-byte beats
+  uint64_t macSteps = 0;                 ///< SMAC lockstep steps
+  uint64_t macCycles = 0;                ///< SMAC cycles incl. bank stalls
+  uint64_t bankConflictStalls = 0;       ///< SMAC cycles lost to conflicts
+  uint64_t macsIssued = 0;               ///< lane-steps of SMAC and GEMV
+  uint64_t macsUseful = 0;               ///< of which with a non-zero weight
+  uint64_t faults = 0;                   ///< invalid indices / accesses
+  uint64_t insns[isa::kNumOpcodes] = {}; ///< retired instructions per opcode
+
+  Counters &operator+=(const Counters &o);
+};
+
+/// Timing of one instruction as the simulation scheduled it.
+struct InsnTrace {
+  uint32_t index;      ///< position in the program
+  uint64_t start, end; ///< cycles
+  uint64_t busy;       ///< cycles the instruction itself takes
+};
+
+enum class Status { Ok, Deadlock, Fault, BadProgram };
+
+struct RunResult {
+  Status status = Status::Ok;
+  std::string message; ///< why, when status != Ok
+  Counters counters;
+  std::vector<InsnTrace> trace; ///< filled when asked for
+};
+
+struct RunOptions {
+  bool trace = false;
+};
+
+/// One simulated overlay instance with its own on-chip memories. Not
+/// thread-safe; make one per thread.
+class Overlay {
+public:
+  virtual ~Overlay() = default;
+  /// Runs `insns` against `dram` (the program's DRAM image, modified in
+  /// place). The program is expected to have passed the loader's checks;
+  /// anything it still gets wrong is contained and reported as a fault.
+  virtual RunResult run(const isa::Word *insns, size_t count, uint8_t *dram,
+                        uint64_t dramBytes, const RunOptions &options) = 0;
+};
+
+/// A configuration compiled into this build.
+struct Backend {
+  const char *name;
+  OverlayConfig config;
+  uint64_t configHash;
+  std::unique_ptr<Overlay> (*create)();
+};
+
+/// All backends compiled in, and lookups.
+const std::vector<const Backend *> &backends();
+const Backend *findBackend(uint64_t configHash);
+const Backend *findBackend(const std::string &name);
+
+} // namespace sim
+} // namespace spec2
+
+#endif // SPEC2_SIM_H

@@ -1,0 +1,219 @@
+// The C-simulation driver for one configuration: dispatches the instruction
+// stream to the load, compute and store modules, lets them run concurrently
+// as the dependency tokens allow, and times them. Like TVM VTA's simulation
+// wrapper, it interleaves the modules in software; unlike it, it keeps a
+// clock per module, so the order in which it executes instructions is the
+// order in which the hardware would (earliest start first).
+#include "overlay.h"
+#include "spec2/sim.h"
+
+#include <cstring>
+#include <deque>
+
+namespace spec2 {
+namespace SPEC2_HW_NS {
+namespace {
+
+using namespace isa;
+
+/// The four token queues between neighbouring modules; each token carries
+/// the cycle at which it was pushed.
+struct TokenQueues {
+  std::deque<uint64_t> l2c, c2l, c2s, s2c;
+};
+
+class SimOverlay final : public sim::Overlay {
+public:
+  SimOverlay() : buf(new Buffers()) {}
+
+  sim::RunResult run(const Word *insns, size_t count, uint8_t *dramBytes,
+                     uint64_t dramSize,
+                     const sim::RunOptions &options) override;
+
+private:
+  std::unique_ptr<Buffers> buf;
+};
+
+/// Queues an instruction of `module` pops from / pushes to.
+struct Ports {
+  std::deque<uint64_t> *popPrev = nullptr, *popNext = nullptr;
+  std::deque<uint64_t> *pushPrev = nullptr, *pushNext = nullptr;
+};
+
+Ports portsOf(unsigned module, TokenQueues &q) {
+  Ports p;
+  switch (module) {
+  case kLoadModule:
+    p.popNext = &q.c2l;
+    p.pushNext = &q.l2c;
+    break;
+  case kComputeModule:
+    p.popPrev = &q.l2c;
+    p.pushPrev = &q.c2l;
+    p.popNext = &q.s2c;
+    p.pushNext = &q.c2s;
+    break;
+  default:
+    p.popPrev = &q.c2s;
+    p.pushPrev = &q.s2c;
+    break;
+  }
+  return p;
+}
+
+const char *moduleName(unsigned m) {
+  return m == kLoadModule ? "load" : m == kComputeModule ? "compute" : "store";
+}
+
+sim::RunResult SimOverlay::run(const Word *insns, size_t count,
+                               uint8_t *dramBytes, uint64_t dramSize,
+                               const sim::RunOptions &options) {
+  sim::RunResult result;
+  sim::Counters &ctr = result.counters;
+  const Dram dram{dramBytes, dramSize};
+  // Reset: the runtime resets the overlay before each program, which clears
+  // the output accumulators (OACC); everything else a program must write
+  // before it reads.
+  std::memset(buf->oacc, 0, sizeof(buf->oacc));
+
+  // Fetch: split the stream into the three module queues, in program order.
+  std::vector<uint32_t> queue[3];
+  for (size_t i = 0; i < count; ++i)
+    queue[moduleOf(unsigned(getField(insns[i], kOpcode)))].push_back(
+        uint32_t(i));
+
+  TokenQueues tokens;
+  size_t head[3] = {0, 0, 0};
+  uint64_t clock[3] = {0, 0, 0};
+  uint64_t ddrFree = 0;
+  bool finished = false;
+  for (;;) {
+    int best = -1;
+    uint64_t bestStart = 0;
+    for (unsigned m = 0; m < 3; ++m) {
+      if (head[m] == queue[m].size())
+        continue;
+      const Word &w = insns[queue[m][head[m]]];
+      Ports p = portsOf(m, tokens);
+      uint64_t start = clock[m];
+      bool ready = true;
+      if (getField(w, kPopPrev)) {
+        if (!p.popPrev || p.popPrev->empty())
+          ready = false;
+        else if (p.popPrev->front() > start)
+          start = p.popPrev->front();
+      }
+      if (getField(w, kPopNext)) {
+        if (!p.popNext || p.popNext->empty())
+          ready = false;
+        else if (p.popNext->front() > start)
+          start = p.popNext->front();
+      }
+      if (ready && (best < 0 || start < bestStart)) {
+        best = int(m);
+        bestStart = start;
+      }
+    }
+    if (best < 0) {
+      bool done = true;
+      std::string stuck;
+      for (unsigned m = 0; m < 3; ++m)
+        if (head[m] != queue[m].size()) {
+          done = false;
+          stuck += std::string(stuck.empty() ? "" : ", ") + moduleName(m) +
+                   " at instruction " + std::to_string(queue[m][head[m]]);
+        }
+      if (!done) {
+        result.status = sim::Status::Deadlock;
+        result.message =
+            "deadlock: every module waits for a token (" + stuck + ")";
+      }
+      break;
+    }
+
+    const unsigned m = unsigned(best);
+    const uint32_t index = queue[m][head[m]++];
+    const Word &w = insns[index];
+    const unsigned opcode = unsigned(getField(w, kOpcode));
+    Ports p = portsOf(m, tokens);
+    if (getField(w, kPopPrev))
+      p.popPrev->pop_front();
+    if (getField(w, kPopNext))
+      p.popNext->pop_front();
+
+    Activity act;
+    uint64_t end;
+    if (m == kLoadModule || m == kStoreModule) {
+      if (m == kLoadModule)
+        execLoad(w, dram, *buf, act);
+      else
+        execStore(w, dram, *buf, act);
+      // The DDR serves one transfer at a time; the request latency overlaps.
+      const uint64_t ready = bestStart + kCfg.dmaLatency;
+      const uint64_t xfer = ready > ddrFree ? ready : ddrFree;
+      ctr.ddrWait += xfer - ready;
+      end = xfer + act.ddrCycles;
+      ddrFree = end;
+      (m == kLoadModule ? ctr.ddrBytesRead : ctr.ddrBytesWritten) +=
+          act.ddrPayload;
+      ctr.ddrBeatBytes += act.ddrBeatBytes;
+    } else {
+      if (opcode < kNumOpcodes)
+        execCompute(w, *buf, act);
+      else
+        ++act.faults;
+      end = bestStart + act.cycles;
+      if (opcode == kFinish)
+        finished = true;
+    }
+    ctr.tokenWait[m] += bestStart - clock[m];
+    ctr.moduleBusy[m] += end - bestStart;
+    clock[m] = end;
+    if (end > ctr.totalCycles)
+      ctr.totalCycles = end;
+    for (unsigned e = 0; e < kNumEngines; ++e)
+      ctr.engineCycles[e] += act.engine[e];
+    ctr.macSteps += act.macSteps;
+    ctr.macCycles += m == kComputeModule && opcode == kSconv
+                         ? act.macSteps + act.bankStalls
+                         : 0;
+    ctr.bankConflictStalls += act.bankStalls;
+    ctr.macsIssued += act.macsIssued;
+    ctr.macsUseful += act.macsUseful;
+    ctr.faults += act.faults;
+    if (opcode < kNumOpcodes)
+      ++ctr.insns[opcode];
+    if (options.trace)
+      result.trace.push_back({index, bestStart, end, act.cycles});
+    if (getField(w, kPushPrev) && p.pushPrev)
+      p.pushPrev->push_back(end);
+    if (getField(w, kPushNext) && p.pushNext)
+      p.pushNext->push_back(end);
+  }
+
+  if (result.status == sim::Status::Ok && !finished) {
+    result.status = sim::Status::BadProgram;
+    result.message = "the program ended without a FINISH instruction";
+  } else if (result.status == sim::Status::Ok && ctr.faults) {
+    result.status = sim::Status::Fault;
+    result.message =
+        std::to_string(ctr.faults) +
+        " faults: kernel indices or addresses outside their buffers";
+  }
+  return result;
+}
+
+std::unique_ptr<sim::Overlay> create() {
+  return std::make_unique<SimOverlay>();
+}
+
+} // namespace
+
+const sim::Backend &backend() {
+  static const sim::Backend b{hwcfg::kConfigName, kCfg, hwcfg::kConfigHash,
+                              &create};
+  return b;
+}
+
+} // namespace SPEC2_HW_NS
+} // namespace spec2

@@ -1,0 +1,71 @@
+// Fully-connected engine: row-balanced sparse matrix-vector product. Every
+// row has the same number of non-zeros, so the fc_lanes rows processed
+// together finish together; each lane reads its own copy of FCX.
+#include "overlay.h"
+
+namespace spec2 {
+namespace SPEC2_HW_NS {
+using namespace isa;
+
+void execGemv(const Word &insn, Buffers &buf, Activity &act) {
+  constexpr uint64_t kLanes = kCfg.fcLanes;
+  const uint64_t kerAddr = getField(insn, gemv::kKerAddr);
+  const uint64_t xAddr = getField(insn, gemv::kXAddr);
+  const uint64_t nrows = getField(insn, gemv::kNrows);
+  const uint64_t nnz = getField(insn, gemv::kNnz);
+  const uint64_t accAddr = getField(insn, gemv::kAccAddr);
+  const bool first = getField(insn, gemv::kFirst) != 0;
+  const bool last = getField(insn, gemv::kLast) != 0;
+  const uint64_t outAddr = getField(insn, gemv::kOutAddr);
+  const uint64_t biasAddr = getField(insn, gemv::kBiasAddr);
+  const unsigned shift = unsigned(getField(insn, gemv::kShift));
+  const int64_t lo = getField(insn, gemv::kClampLo);
+  const int64_t hi = getField(insn, gemv::kClampHi);
+  const uint64_t groups = (nrows + kLanes - 1) / kLanes;
+GEMV_GROUPS:
+  for (uint64_t grp = 0; grp < groups; ++grp) {
+  GEMV_LANES:
+    for (uint64_t l = 0; l < kLanes; ++l) {
+#pragma HLS UNROLL
+      const uint64_t r = grp * kLanes + l;
+      if (r >= nrows)
+        continue;
+      const uint64_t fa = accAddr + r;
+      if (fa >= kCfg.faccDepth) {
+        ++act.faults;
+        continue;
+      }
+      int64_t acc = first ? 0 : buf.facc[fa];
+    GEMV_NNZ:
+      for (uint64_t t = 0; t < nnz; ++t) {
+#pragma HLS PIPELINE II = 1
+        const uint64_t ka = kerAddr + (grp * nnz + t) * kLanes + l;
+        const KerEntry e = ka < kCfg.kerDepth ? buf.ker[ka] : KerEntry{0, 0, 0};
+        const uint64_t xa = xAddr + e.index;
+        if (xa >= kCfg.fcxDepth) {
+          ++act.faults;
+          continue;
+        }
+        if (e.re != 0)
+          ++act.macsUseful;
+        acc = satAcc(acc + int64_t(e.re) * buf.fcx[xa]);
+      }
+      buf.facc[fa] = acc;
+      if (last) {
+        const uint64_t o = outAddr + r, ba = biasAddr + r;
+        if (o >= kCfg.outDepth || ba >= kCfg.biasDepth) {
+          ++act.faults;
+          continue;
+        }
+        const int64_t v = roundShift(acc + buf.bias[ba], shift);
+        buf.out[o] = int16_t(saturate(sat16(v), lo, hi));
+      }
+    }
+  }
+  act.macsIssued += groups * nnz * kLanes;
+  act.cycles = groups * nnz + (last ? groups : 0) + kCfg.fcDepth;
+  act.engine[kEngGemv] += act.cycles;
+}
+
+} // namespace SPEC2_HW_NS
+} // namespace spec2

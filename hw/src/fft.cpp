@@ -1,0 +1,135 @@
+// Fixed-point radix-2 2-D FFT shared by the FFT and IFFT units, and the FFT
+// instruction (real input tiles -> half spectra in SPEC).
+//
+// Numerics (docs/numerics.md): data are integers held in 64-bit registers
+// (at most 2^15 * N^2 for int16 input, so no stage can overflow); twiddles
+// are Q15 integers round(cos), round(sin) * 2^15; every twiddle product is
+// rounded to nearest (ties up) back to an integer. Multiplications by 1 and
+// -i are exact. There is no per-stage scaling inside the transform; the
+// instruction's shift scales the result once, rounding to nearest.
+#include "overlay.h"
+
+#include <cmath>
+
+namespace spec2 {
+namespace SPEC2_HW_NS {
+using namespace isa;
+
+namespace {
+
+/// Q15 twiddles cos(2*pi*k/N) and sin(2*pi*k/N), k < N/2. In the HLS build
+/// these are a ROM; here they are computed once, deterministically.
+struct Twiddles {
+  int64_t cosQ[kN / 2 > 0 ? kN / 2 : 1];
+  int64_t sinQ[kN / 2 > 0 ? kN / 2 : 1];
+  Twiddles() {
+    const double pi = 3.14159265358979323846;
+    for (uint32_t k = 0; k < kN / 2; ++k) {
+      cosQ[k] = std::llround(std::cos(2 * pi * k / kN) * 32768.0);
+      sinQ[k] = std::llround(std::sin(2 * pi * k / kN) * 32768.0);
+    }
+  }
+};
+
+const Twiddles &twiddles() {
+  static const Twiddles t;
+  return t;
+}
+
+constexpr uint32_t bitReverse(uint32_t v) {
+  uint32_t r = 0;
+  for (uint32_t b = 0; b < kLog2N; ++b)
+    r |= ((v >> b) & 1u) << (kLog2N - 1 - b);
+  return r;
+}
+
+/// In-place 1-D FFT of N points, stride-addressed.
+void fft1d(int64_t *re, int64_t *im, uint32_t stride, bool inverse) {
+  const Twiddles &tw = twiddles();
+FFT_BITREV:
+  for (uint32_t i = 0; i < kN; ++i) {
+    uint32_t j = bitReverse(i);
+    if (j > i) {
+      int64_t tr = re[i * stride], ti = im[i * stride];
+      re[i * stride] = re[j * stride];
+      im[i * stride] = im[j * stride];
+      re[j * stride] = tr;
+      im[j * stride] = ti;
+    }
+  }
+FFT_STAGES:
+  for (uint32_t len = 2; len <= kN; len <<= 1) {
+    const uint32_t half = len / 2, step = kN / len;
+  FFT_BUTTERFLIES:
+    for (uint32_t i = 0; i < kN; i += len) {
+      for (uint32_t j = 0; j < half; ++j) {
+#pragma HLS PIPELINE II = 1
+        // w = exp(-+2*pi*i*k/N) = cos -+ i sin.
+        const int64_t wr = tw.cosQ[j * step];
+        const int64_t wi = inverse ? tw.sinQ[j * step] : -tw.sinQ[j * step];
+        const uint32_t a = (i + j) * stride, b = (i + j + half) * stride;
+        const int64_t tr = roundShift(re[b] * wr - im[b] * wi, 15);
+        const int64_t ti = roundShift(re[b] * wi + im[b] * wr, 15);
+        re[b] = re[a] - tr;
+        im[b] = im[a] - ti;
+        re[a] = re[a] + tr;
+        im[a] = im[a] + ti;
+      }
+    }
+  }
+}
+
+} // namespace
+
+void fft2d(int64_t re[kN][kN], int64_t im[kN][kN], bool inverse) {
+FFT_ROWS:
+  for (uint32_t r = 0; r < kN; ++r)
+    fft1d(&re[r][0], &im[r][0], 1, inverse);
+FFT_COLS:
+  for (uint32_t c = 0; c < kN; ++c)
+    fft1d(&re[0][c], &im[0][c], kN, inverse);
+}
+
+void execFft(const Word &insn, Buffers &buf, Activity &act) {
+  const uint64_t inpAddr = getField(insn, fft::kInpAddr);
+  const uint64_t stride = getField(insn, fft::kInpStride);
+  const uint64_t pitch = getField(insn, fft::kInpPitch);
+  const uint64_t specAddr = getField(insn, fft::kSpecAddr);
+  const uint64_t nc = getField(insn, fft::kNc);
+  const uint32_t tile = uint32_t(getField(insn, fft::kTile));
+  const unsigned shift = unsigned(getField(insn, fft::kShift));
+  int64_t re[kN][kN], im[kN][kN];
+FFT_CHANNELS:
+  for (uint64_t c = 0; c < nc; ++c) {
+    for (uint32_t y = 0; y < kN; ++y)
+      for (uint32_t x = 0; x < kN; ++x) {
+        int64_t v = 0;
+        if (y < tile && x < tile) {
+          const uint64_t a = inpAddr + c * stride + y * pitch + x;
+          if (a < kCfg.inpDepth)
+            v = buf.inp[a];
+          else
+            ++act.faults;
+        }
+        re[y][x] = v;
+        im[y][x] = 0;
+      }
+    fft2d(re, im, /*inverse=*/false);
+    for (uint32_t ky = 0; ky < kN; ++ky)
+      for (uint32_t kx = 0; kx < kHalf; ++kx) {
+        const uint64_t a = specAddr + c * kBins + ky * kHalf + kx;
+        if (a >= kCfg.specDepth) {
+          ++act.faults;
+          continue;
+        }
+        buf.spec[a].re = sat16(roundShift(re[ky][kx], shift));
+        buf.spec[a].im = sat16(roundShift(im[ky][kx], shift));
+      }
+  }
+  // Row pass and column pass, fftPointsPerCycle points a cycle each.
+  act.cycles = nc * 2 * fftPassCycles() + kCfg.fftDepth;
+  act.engine[kEngFft] += act.cycles;
+}
+
+} // namespace SPEC2_HW_NS
+} // namespace spec2

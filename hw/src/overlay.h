@@ -1,0 +1,123 @@
+// Types, on-chip buffers and per-instruction execution functions of the
+// overlay, shared by the HLS module kernels (top.cpp) and the C-simulation
+// driver (hw/sim). Sizes come from the generated config header, so every
+// array is static and sized at compile time, as HLS requires.
+//
+// Every exec* function executes one instruction and adds what it did to an
+// Activity record: these are the overlay's performance counters (exposed
+// through AXI-lite on the card, read directly by the C-simulation).
+#ifndef SPEC2_HW_OVERLAY_H
+#define SPEC2_HW_OVERLAY_H
+
+#include "spec2/engines.h"
+#include "spec2/isa.h"
+#include "spec2_config.h"
+
+#include <cstdint>
+
+#ifndef SPEC2_HW_NS
+#error "SPEC2_HW_NS must name the configuration namespace (e.g. hw_u200)"
+#endif
+
+namespace spec2 {
+namespace SPEC2_HW_NS {
+
+constexpr OverlayConfig kCfg = hwcfg::kConfig;
+constexpr uint32_t kN = kCfg.fftSize;
+constexpr uint32_t kHalf = kN / 2 + 1;
+constexpr uint32_t kBins = kN * kHalf;
+constexpr uint32_t kLog2N = kCfg.fftLog2();
+static_assert((1u << kLog2N) == kN, "fft_size must be a power of two");
+
+/// One KER entry: a complex spectral weight and its bin, or an FC weight
+/// (im = 0) and its column.
+struct KerEntry {
+  int16_t re;
+  int16_t im;
+  uint16_t index;
+};
+
+/// A complex int16 spectral value.
+struct Cplx16 {
+  int16_t re;
+  int16_t im;
+};
+
+/// The on-chip memories. In the HLS build each array is a BRAM/URAM bank set
+/// shared between the module kernels (ap_memory ports); the C-simulation
+/// allocates one instance per simulated overlay.
+struct Buffers {
+  int16_t inp[kCfg.inpDepth];
+  KerEntry ker[kCfg.kerDepth];
+  int32_t bias[kCfg.biasDepth];
+  int16_t fcx[kCfg.fcxDepth];
+  Cplx16 spec[kCfg.specDepth];
+  int32_t oacc[kCfg.oaccDepth];
+  int64_t facc[kCfg.faccDepth];
+  int16_t out[kCfg.outDepth];
+  /// Per-lane complex spectral accumulators of the SCONV engine (internal;
+  /// one small memory per lane, so the lanes never share a write port).
+  int64_t accRe[kCfg.pin][kCfg.pout][kBins];
+  int64_t accIm[kCfg.pin][kCfg.pout][kBins];
+};
+
+/// What one instruction did: its cycles on its module, DDR traffic, MAC
+/// work and faults. Summed by the driver into the program's counters.
+struct Activity {
+  uint64_t cycles = 0;       ///< cycles the module is busy with it
+  uint64_t ddrCycles = 0;    ///< of which the DDR is transferring
+  uint64_t ddrPayload = 0;   ///< useful bytes moved
+  uint64_t ddrBeatBytes = 0; ///< bytes moved in whole DDR beats
+  uint64_t engine[kNumEngines] = {};
+  uint64_t macSteps = 0;   ///< SMAC lockstep steps (each >= 1 cycle)
+  uint64_t bankStalls = 0; ///< extra SMAC cycles lost to bank conflicts
+  uint64_t macsIssued = 0; ///< lane-steps issued (lanes x steps)
+  uint64_t macsUseful = 0; ///< of which had a non-zero weight
+  uint64_t faults = 0;     ///< invalid kernel indices / DRAM accesses
+};
+
+/// DRAM as the overlay's AXI master ports see it: bytes, with a size the
+/// C-simulation checks every access against.
+struct Dram {
+  uint8_t *bytes;
+  uint64_t size;
+};
+
+void execLoad(const isa::Word &insn, Dram dram, Buffers &buf, Activity &act);
+void execStore(const isa::Word &insn, Dram dram, Buffers &buf, Activity &act);
+void execFft(const isa::Word &insn, Buffers &buf, Activity &act);
+void execSconv(const isa::Word &insn, Buffers &buf, Activity &act);
+void execOutq(const isa::Word &insn, Buffers &buf, Activity &act);
+void execGemv(const isa::Word &insn, Buffers &buf, Activity &act);
+void execVec(const isa::Word &insn, Buffers &buf, Activity &act);
+/// Dispatches a compute-module instruction to its engine.
+void execCompute(const isa::Word &insn, Buffers &buf, Activity &act);
+
+/// Fixed-point 2-D FFTs (fft.cpp). `data` is N x N row-major complex int64.
+void fft2d(int64_t re[kN][kN], int64_t im[kN][kN], bool inverse);
+
+/// Cycles of one pass of an N x N tile through an FFT unit.
+constexpr uint64_t fftPassCycles() {
+  return (uint64_t(kN) * kN + kCfg.fftPointsPerCycle - 1) /
+         kCfg.fftPointsPerCycle;
+}
+
+/// DDR cycles for `beatBytes` at the configured bandwidth.
+inline uint64_t ddrCycles(uint64_t beatBytes) {
+  // bytes / (MB/s / MHz) = bytes * MHz / (MB/s), rounded up.
+  return (beatBytes * kCfg.clockMhz + kCfg.ddrMbPerS - 1) / kCfg.ddrMbPerS;
+}
+
+/// Bytes of whole DDR beats touched by the byte range [addr, addr + len).
+inline uint64_t beatBytes(uint64_t addr, uint64_t len) {
+  if (len == 0)
+    return 0;
+  uint64_t first = addr / isa::kDdrBeatBytes;
+  uint64_t last = (addr + len - 1) / isa::kDdrBeatBytes;
+  return (last - first + 1) * isa::kDdrBeatBytes;
+}
+
+} // namespace SPEC2_HW_NS
+} // namespace spec2
+
+#endif // SPEC2_HW_OVERLAY_H

@@ -1,0 +1,212 @@
+// Spectral conv engine: sparse complex MAC lanes over banked input spectra
+// (SCONV), inverse FFT with overlap-and-add into OACC, and the output stage
+// (OUTQ: bias, requantisation, activation).
+#include "overlay.h"
+
+namespace spec2 {
+namespace SPEC2_HW_NS {
+using namespace isa;
+
+namespace {
+
+constexpr uint32_t kPin = kCfg.pin;
+constexpr uint32_t kPout = kCfg.pout;
+constexpr uint32_t kBanks = kCfg.specBanks;
+
+/// Cycles one lockstep step takes: the P_out lanes of each input-channel
+/// group read bins of that channel's spectrum; distinct bins in one bank are
+/// served specPorts per cycle (lanes asking for the same bin share a read).
+uint64_t stepCycles(const uint16_t bins[kPin][kPout]) {
+  uint64_t worst = 1;
+  for (uint32_t pi = 0; pi < kPin; ++pi) {
+    uint32_t distinct[kBanks] = {};
+    for (uint32_t po = 0; po < kPout; ++po) {
+      bool seen = false;
+      for (uint32_t q = 0; q < po && !seen; ++q)
+        seen = bins[pi][q] == bins[pi][po];
+      if (!seen && bins[pi][po] < kBins)
+        ++distinct[bins[pi][po] % kBanks];
+    }
+    for (uint32_t b = 0; b < kBanks; ++b) {
+      uint64_t c = (distinct[b] + kCfg.specPorts - 1) / kCfg.specPorts;
+      worst = c > worst ? c : worst;
+    }
+  }
+  return worst;
+}
+
+} // namespace
+
+void execSconv(const Word &insn, Buffers &buf, Activity &act) {
+  const uint64_t kerAddr = getField(insn, sconv::kKerAddr);
+  const uint64_t specAddr = getField(insn, sconv::kSpecAddr);
+  const uint64_t nnz = getField(insn, sconv::kNnz);
+  const uint64_t ncig = getField(insn, sconv::kNcig);
+  const uint64_t ncob = getField(insn, sconv::kNcob);
+  const uint64_t nco = getField(insn, sconv::kNco);
+  const uint64_t oaccAddr = getField(insn, sconv::kOaccAddr);
+  const int64_t pitch = getField(insn, sconv::kOaccPitch);
+  const uint64_t plane = getField(insn, sconv::kOaccPlane);
+  const int64_t oaccH = getField(insn, sconv::kOaccH);
+  const int64_t oy = getField(insn, sconv::kOy);
+  const int64_t ox = getField(insn, sconv::kOx);
+  const unsigned accShift = unsigned(getField(insn, sconv::kAccShift));
+  const unsigned ifftShift = unsigned(getField(insn, sconv::kIfftShift));
+  const uint64_t lanes = uint64_t(kPin) * kPout;
+
+  uint64_t ifftPrev = 0, total = 0;
+SCONV_BLOCKS:
+  for (uint64_t b = 0; b < ncob; ++b) {
+    // --- sparse MAC -------------------------------------------------------
+  SCONV_CLEAR:
+    for (uint32_t pi = 0; pi < kPin; ++pi)
+      for (uint32_t po = 0; po < kPout; ++po)
+        for (uint32_t k = 0; k < kBins; ++k) {
+          buf.accRe[pi][po][k] = 0;
+          buf.accIm[pi][po][k] = 0;
+        }
+    uint64_t smac = 0;
+  SCONV_GROUPS:
+    for (uint64_t g = 0; g < ncig; ++g) {
+    SCONV_STEPS:
+      for (uint64_t t = 0; t < nnz; ++t) {
+        uint16_t bins[kPin][kPout];
+        const uint64_t stepBase = kerAddr + ((b * ncig + g) * nnz + t) * lanes;
+      SCONV_LANES:
+        for (uint32_t pi = 0; pi < kPin; ++pi) {
+          const uint64_t chan = specAddr + (g * kPin + pi) * kBins;
+          for (uint32_t po = 0; po < kPout; ++po) {
+#pragma HLS UNROLL
+            const uint64_t ka = stepBase + pi * kPout + po;
+            KerEntry e = ka < kCfg.kerDepth ? buf.ker[ka] : KerEntry{0, 0, 0};
+            bins[pi][po] = e.index;
+            if (e.index >= kBins || chan + e.index >= kCfg.specDepth) {
+              ++act.faults;
+              continue;
+            }
+            if (e.re == 0 && e.im == 0)
+              continue;
+            ++act.macsUseful;
+            const Cplx16 x = buf.spec[chan + e.index];
+            const int64_t pr = int64_t(e.re) * x.re - int64_t(e.im) * x.im;
+            const int64_t pim = int64_t(e.re) * x.im + int64_t(e.im) * x.re;
+            int64_t &ar = buf.accRe[pi][po][e.index];
+            int64_t &ai = buf.accIm[pi][po][e.index];
+            ar = satAcc(ar + pr);
+            ai = satAcc(ai + pim);
+          }
+        }
+        const uint64_t c = stepCycles(bins);
+        smac += c;
+        act.bankStalls += c - 1;
+        ++act.macSteps;
+        act.macsIssued += lanes;
+      }
+    }
+    // --- IFFT + overlap-add of the live output channels -------------------
+    uint64_t live = 0;
+  SCONV_IFFT:
+    for (uint32_t po = 0; po < kPout; ++po) {
+      const uint64_t co = b * kPout + po;
+      if (co >= nco)
+        continue;
+      ++live;
+      int64_t re[kN][kN], im[kN][kN];
+      // Adder tree over the P_in partial sums, scaled to 32 bits.
+      for (uint32_t ky = 0; ky < kN; ++ky)
+        for (uint32_t kx = 0; kx < kHalf; ++kx) {
+          int64_t sr = 0, si = 0;
+          for (uint32_t pi = 0; pi < kPin; ++pi) {
+            sr += buf.accRe[pi][po][ky * kHalf + kx];
+            si += buf.accIm[pi][po][ky * kHalf + kx];
+          }
+          re[ky][kx] = sat32(roundShift(sr, accShift));
+          im[ky][kx] = sat32(roundShift(si, accShift));
+        }
+      // Hermitian completion: X[ky][kx] = conj(X[-ky][-kx]) for kx > N/2.
+      for (uint32_t ky = 0; ky < kN; ++ky)
+        for (uint32_t kx = kHalf; kx < kN; ++kx) {
+          re[ky][kx] = re[(kN - ky) % kN][kN - kx];
+          im[ky][kx] = -im[(kN - ky) % kN][kN - kx];
+        }
+      fft2d(re, im, /*inverse=*/true);
+      const uint64_t planeBase = oaccAddr + co * plane;
+      for (uint32_t v = 0; v < kN; ++v) {
+        const int64_t y = oy + v;
+        if (y < 0 || y >= oaccH)
+          continue;
+        for (uint32_t u = 0; u < kN; ++u) {
+#pragma HLS PIPELINE II = 1
+          const int64_t x = ox + u;
+          if (x < 0 || x >= pitch)
+            continue;
+          const uint64_t a = planeBase + uint64_t(y * pitch + x);
+          if (a >= kCfg.oaccDepth) {
+            ++act.faults;
+            continue;
+          }
+          const int64_t val = sat32(roundShift(re[v][u], ifftShift));
+          buf.oacc[a] = sat32(int64_t(buf.oacc[a]) + val);
+        }
+      }
+    }
+    const uint64_t ifft = live * 2 * fftPassCycles();
+    // MAC of block b overlaps the IFFT of block b-1.
+    total += b == 0 ? smac : (smac > ifftPrev ? smac : ifftPrev);
+    act.engine[kEngSmac] += smac;
+    act.engine[kEngIfft] += ifft;
+    ifftPrev = ifft;
+  }
+  total += ifftPrev + kCfg.smacDepth + kCfg.ifftDepth;
+  act.cycles = total;
+}
+
+void execOutq(const Word &insn, Buffers &buf, Activity &act) {
+  const uint64_t oaccAddr = getField(insn, outq::kOaccAddr);
+  const uint64_t pitch = getField(insn, outq::kOaccPitch);
+  const uint64_t plane = getField(insn, outq::kOaccPlane);
+  const uint64_t outAddr = getField(insn, outq::kOutAddr);
+  const uint64_t biasAddr = getField(insn, outq::kBiasAddr);
+  const uint64_t nc = getField(insn, outq::kNc);
+  const uint64_t oh = getField(insn, outq::kOh);
+  const uint64_t ow = getField(insn, outq::kOw);
+  const uint64_t y0 = getField(insn, outq::kY0);
+  const uint64_t x0 = getField(insn, outq::kX0);
+  const uint64_t sy = getField(insn, outq::kSy);
+  const uint64_t sx = getField(insn, outq::kSx);
+  const unsigned shift = unsigned(getField(insn, outq::kShift));
+  const int64_t lo = getField(insn, outq::kClampLo);
+  const int64_t hi = getField(insn, outq::kClampHi);
+  const bool clear = getField(insn, outq::kClear) != 0;
+OUTQ_CHANNELS:
+  for (uint64_t c = 0; c < nc; ++c) {
+    const int64_t bias =
+        biasAddr + c < kCfg.biasDepth ? buf.bias[biasAddr + c] : 0;
+    for (uint64_t y = 0; y < oh; ++y)
+      for (uint64_t x = 0; x < ow; ++x) {
+#pragma HLS PIPELINE II = 1
+        const uint64_t a =
+            oaccAddr + c * plane + (y0 + y * sy) * pitch + x0 + x * sx;
+        const uint64_t o = outAddr + (c * oh + y) * ow + x;
+        if (a >= kCfg.oaccDepth || o >= kCfg.outDepth) {
+          ++act.faults;
+          continue;
+        }
+        const int64_t v = roundShift(int64_t(buf.oacc[a]) + bias, shift);
+        buf.out[o] = int16_t(saturate(sat16(v), lo, hi));
+      }
+    if (clear)
+      for (uint64_t i = 0; i < plane; ++i) {
+        const uint64_t a = oaccAddr + c * plane + i;
+        if (a < kCfg.oaccDepth)
+          buf.oacc[a] = 0;
+      }
+  }
+  const uint64_t reads = nc * oh * ow, clears = clear ? nc * plane : 0;
+  const uint64_t work = reads > clears ? reads : clears;
+  act.cycles = (work + kCfg.vecLanes - 1) / kCfg.vecLanes + kCfg.vecDepth;
+  act.engine[kEngOutq] += act.cycles;
+}
+
+} // namespace SPEC2_HW_NS
+} // namespace spec2

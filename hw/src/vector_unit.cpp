@@ -1,0 +1,110 @@
+// Vector unit: max/average pooling (global pooling is a window the size of
+// the plane), element-wise add and requantisation, each followed by the
+// shared requantise-saturate-clamp stage.
+#include "overlay.h"
+
+namespace spec2 {
+namespace SPEC2_HW_NS {
+using namespace isa;
+
+namespace {
+
+/// floor((2^24 + n/2) / n): the reciprocal ROM of the average pool.
+inline int64_t reciprocalQ24(int64_t n) {
+  return ((int64_t(1) << 24) + n / 2) / n;
+}
+
+inline int16_t finish(int64_t v, unsigned shiftOut, int64_t lo, int64_t hi) {
+  return int16_t(saturate(sat16(roundShift(v, shiftOut)), lo, hi));
+}
+
+inline int64_t readInp(const Buffers &buf, uint64_t a, Activity &act) {
+  if (a >= kCfg.inpDepth) {
+    ++act.faults;
+    return 0;
+  }
+  return buf.inp[a];
+}
+
+} // namespace
+
+void execVec(const Word &insn, Buffers &buf, Activity &act) {
+  const unsigned op = unsigned(getField(insn, vec::kOp));
+  const uint64_t aAddr = getField(insn, vec::kAAddr);
+  const uint64_t bAddr = getField(insn, vec::kBAddr);
+  const uint64_t outAddr = getField(insn, vec::kOutAddr);
+  const int64_t nc = getField(insn, vec::kNc);
+  const int64_t h = getField(insn, vec::kH);
+  const int64_t w = getField(insn, vec::kW);
+  const int64_t kh = getField(insn, vec::kKh);
+  const int64_t kw = getField(insn, vec::kKw);
+  const int64_t sy = getField(insn, vec::kSy);
+  const int64_t sx = getField(insn, vec::kSx);
+  const int64_t pt = getField(insn, vec::kPt);
+  const int64_t pl = getField(insn, vec::kPl);
+  const unsigned shiftA = unsigned(getField(insn, vec::kShiftA));
+  const unsigned shiftB = unsigned(getField(insn, vec::kShiftB));
+  const unsigned shiftOut = unsigned(getField(insn, vec::kShiftOut));
+  const int64_t lo = getField(insn, vec::kClampLo);
+  const int64_t hi = getField(insn, vec::kClampHi);
+  const bool includePad = getField(insn, vec::kIncludePad) != 0;
+  uint64_t work = 0;
+
+  if (op == kVecAdd || op == kVecReq) {
+    const uint64_t n = uint64_t(nc * h * w);
+  VEC_ELEMENTWISE:
+    for (uint64_t i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II = 1
+      int64_t v = readInp(buf, aAddr + i, act) * (int64_t(1) << shiftA);
+      if (op == kVecAdd)
+        v += readInp(buf, bAddr + i, act) * (int64_t(1) << shiftB);
+      if (outAddr + i >= kCfg.outDepth) {
+        ++act.faults;
+        continue;
+      }
+      buf.out[outAddr + i] = finish(v, shiftOut, lo, hi);
+    }
+    work = n;
+  } else if (op == kVecMaxPool || op == kVecAvgPool) {
+    const int64_t oh = getField(insn, vec::kOh);
+    const int64_t ow = getField(insn, vec::kOw);
+  VEC_POOL:
+    for (int64_t c = 0; c < nc; ++c)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          int64_t acc = op == kVecMaxPool ? INT64_MIN : 0, count = 0;
+          for (int64_t i = 0; i < kh; ++i)
+            for (int64_t j = 0; j < kw; ++j) {
+#pragma HLS PIPELINE II = 1
+              const int64_t y = oy * sy - pt + i, x = ox * sx - pl + j;
+              if (y < 0 || y >= h || x < 0 || x >= w)
+                continue;
+              const int64_t v =
+                  readInp(buf, aAddr + uint64_t((c * h + y) * w + x), act);
+              acc = op == kVecMaxPool ? (v > acc ? v : acc) : acc + v;
+              ++count;
+            }
+          if (count == 0) {
+            ++act.faults;
+            acc = 0;
+          } else if (op == kVecAvgPool) {
+            const int64_t n = includePad ? kh * kw : count;
+            acc = roundShift(acc * reciprocalQ24(n), 24);
+          }
+          const uint64_t o = outAddr + uint64_t((c * oh + oy) * ow + ox);
+          if (o >= kCfg.outDepth) {
+            ++act.faults;
+            continue;
+          }
+          buf.out[o] = finish(acc * (int64_t(1) << shiftA), shiftOut, lo, hi);
+        }
+    work = uint64_t(nc * oh * ow * kh * kw);
+  } else {
+    ++act.faults;
+  }
+  act.cycles = (work + kCfg.vecLanes - 1) / kCfg.vecLanes + kCfg.vecDepth;
+  act.engine[kEngVec] += act.cycles;
+}
+
+} // namespace SPEC2_HW_NS
+} // namespace spec2

@@ -1,0 +1,308 @@
+//===- CycleModel.cpp - Cycles per instruction and per program ------------===//
+//
+// Closed forms per instruction; see docs/isa.md ("Timing") for the table.
+//
+//===----------------------------------------------------------------------===//
+#include "spec2/CostModel/CycleModel.h"
+
+#include <algorithm>
+#include <deque>
+
+namespace spec2 {
+namespace cost {
+using namespace isa;
+
+namespace {
+uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+/// Bytes in whole DDR beats of a row of `len` bytes at `addr`.
+uint64_t rowBeats(uint64_t addr, uint64_t len) {
+  if (len == 0)
+    return 0;
+  return (((addr + len - 1) / kDdrBeatBytes) - addr / kDdrBeatBytes + 1) *
+         kDdrBeatBytes;
+}
+} // namespace
+
+uint64_t CycleModel::ddrCycles(uint64_t beatBytes) const {
+  return ceilDiv(beatBytes * cfg.clockMhz, cfg.ddrMbPerS);
+}
+
+uint64_t CycleModel::fftPass() const {
+  return ceilDiv(uint64_t(cfg.fftSize) * cfg.fftSize, cfg.fftPointsPerCycle);
+}
+
+namespace {
+/// Payload and whole-beat bytes of a box DMA over an int16 CHW tensor with
+/// planes of h x w at `base`, box origin (y0, x0), clipped to the tensor.
+void boxTraffic(InsnCost &c, uint64_t base, int64_t h, int64_t w, int64_t y0,
+                int64_t x0, int64_t nc, int64_t ny, int64_t nx) {
+  const int64_t xLo = std::max<int64_t>(0, x0);
+  const int64_t xHi = std::min<int64_t>(w, x0 + nx);
+  const int64_t yLo = std::max<int64_t>(0, y0);
+  const int64_t yHi = std::min<int64_t>(h, y0 + ny);
+  if (xHi <= xLo || yHi <= yLo)
+    return;
+  const uint64_t len = uint64_t(xHi - xLo) * 2;
+  for (int64_t ch = 0; ch < nc; ++ch)
+    for (int64_t y = yLo; y < yHi; ++y) {
+      c.ddrBytes += len;
+      c.ddrBeatBytes +=
+          rowBeats(base + uint64_t((ch * h + y) * w + xLo) * 2, len);
+    }
+}
+} // namespace
+
+InsnCost CycleModel::loadCost(const Word &insn) const {
+  InsnCost c;
+  const unsigned buffer = unsigned(getField(insn, load::kBuffer));
+  const uint64_t base = getField(insn, load::kDramAddr);
+  if (buffer == kBufKer || buffer == kBufBias) {
+    const uint64_t entry = buffer == kBufBias ? 4
+                           : getField(insn, load::kKerFormat) == kKerFc
+                               ? kFcEntryBytes
+                               : kSpectralEntryBytes;
+    c.ddrBytes = getField(insn, load::kCount) * entry;
+    c.ddrBeatBytes = rowBeats(base, c.ddrBytes);
+  } else {
+    boxTraffic(c, base, getField(insn, load::kSrcH),
+               getField(insn, load::kSrcW), getField(insn, load::kY0),
+               getField(insn, load::kX0), getField(insn, load::kNc),
+               getField(insn, load::kNy), getField(insn, load::kNx));
+  }
+  c.ddrCycles = ddrCycles(c.ddrBeatBytes);
+  c.cycles = cfg.dmaLatency + c.ddrCycles;
+  c.engine[kEngLoad] = c.cycles;
+  return c;
+}
+
+InsnCost CycleModel::storeCost(const Word &insn) const {
+  InsnCost c;
+  boxTraffic(c, getField(insn, store::kDramAddr), getField(insn, store::kDstH),
+             getField(insn, store::kDstW), getField(insn, store::kY0),
+             getField(insn, store::kX0), getField(insn, store::kNc),
+             getField(insn, store::kNy), getField(insn, store::kNx));
+  c.ddrCycles = ddrCycles(c.ddrBeatBytes);
+  c.cycles = cfg.dmaLatency + c.ddrCycles;
+  c.engine[kEngStore] = c.cycles;
+  return c;
+}
+
+InsnCost CycleModel::sconvCost(const Word &insn,
+                               const SconvStalls *stalls) const {
+  InsnCost c;
+  const uint64_t nnz = getField(insn, sconv::kNnz);
+  const uint64_t ncig = getField(insn, sconv::kNcig);
+  const uint64_t ncob = getField(insn, sconv::kNcob);
+  const uint64_t nco = getField(insn, sconv::kNco);
+  uint64_t total = 0, ifftPrev = 0;
+  for (uint64_t b = 0; b < ncob; ++b) {
+    const uint64_t st = stalls && b < stalls->size() ? (*stalls)[b] : 0;
+    const uint64_t smac = ncig * nnz + st;
+    const uint64_t live = std::min<uint64_t>(
+        cfg.pout, nco > b * cfg.pout ? nco - b * cfg.pout : 0);
+    const uint64_t ifft = live * 2 * fftPass();
+    // The MACs of block b overlap the IFFT of block b-1.
+    total += b == 0 ? smac : std::max(smac, ifftPrev);
+    ifftPrev = ifft;
+    c.engine[kEngSmac] += smac;
+    c.engine[kEngIfft] += ifft;
+    c.macSteps += ncig * nnz;
+    c.bankStalls += st;
+  }
+  c.macCycles = c.macSteps + c.bankStalls;
+  c.cycles = total + ifftPrev + cfg.smacDepth + cfg.ifftDepth;
+  return c;
+}
+
+InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
+  InsnCost c;
+  switch (unsigned(getField(insn, kOpcode))) {
+  case kLoad:
+    return loadCost(insn);
+  case kStore:
+    return storeCost(insn);
+  case kSconv:
+    return sconvCost(insn, stalls);
+  case kFft:
+    c.cycles = getField(insn, fft::kNc) * 2 * fftPass() + cfg.fftDepth;
+    c.engine[kEngFft] = c.cycles;
+    return c;
+  case kOutq: {
+    const uint64_t nc = getField(insn, outq::kNc);
+    const uint64_t reads =
+        nc * getField(insn, outq::kOh) * getField(insn, outq::kOw);
+    const uint64_t clears = getField(insn, outq::kClear)
+                                ? nc * getField(insn, outq::kOaccPlane)
+                                : 0;
+    c.cycles = ceilDiv(std::max(reads, clears), cfg.vecLanes) + cfg.vecDepth;
+    c.engine[kEngOutq] = c.cycles;
+    return c;
+  }
+  case kGemv: {
+    const uint64_t groups = ceilDiv(getField(insn, gemv::kNrows), cfg.fcLanes);
+    c.cycles = groups * getField(insn, gemv::kNnz) +
+               (getField(insn, gemv::kLast) ? groups : 0) + cfg.fcDepth;
+    c.engine[kEngGemv] = c.cycles;
+    return c;
+  }
+  case kVec: {
+    const uint64_t op = getField(insn, vec::kOp);
+    const uint64_t nc = getField(insn, vec::kNc);
+    uint64_t work;
+    if (op == kVecAdd || op == kVecReq)
+      work = nc * getField(insn, vec::kH) * getField(insn, vec::kW);
+    else
+      work = nc * getField(insn, vec::kOh) * getField(insn, vec::kOw) *
+             getField(insn, vec::kKh) * getField(insn, vec::kKw);
+    c.cycles = ceilDiv(work, cfg.vecLanes) + cfg.vecDepth;
+    c.engine[kEngVec] = c.cycles;
+    return c;
+  }
+  case kFinish:
+    c.cycles = 1;
+    return c;
+  default:
+    return c;
+  }
+}
+
+uint64_t CycleModel::stepStalls(const uint16_t *bins) const {
+  const uint32_t nbins = cfg.bins();
+  uint64_t worst = 1;
+  std::vector<uint32_t> perBank(cfg.specBanks);
+  std::vector<uint16_t> seen;
+  for (uint32_t pi = 0; pi < cfg.pin; ++pi) {
+    std::fill(perBank.begin(), perBank.end(), 0);
+    seen.clear();
+    for (uint32_t po = 0; po < cfg.pout; ++po) {
+      const uint16_t b = bins[pi * cfg.pout + po];
+      if (b >= nbins || std::find(seen.begin(), seen.end(), b) != seen.end())
+        continue;
+      seen.push_back(b);
+      ++perBank[b % cfg.specBanks];
+    }
+    for (uint32_t n : perBank)
+      worst = std::max<uint64_t>(worst, ceilDiv(n, cfg.specPorts));
+  }
+  return worst - 1;
+}
+
+SconvStalls CycleModel::sconvStalls(const Word &insn,
+                                    const uint16_t *kerBins) const {
+  const uint64_t nnz = getField(insn, sconv::kNnz);
+  const uint64_t ncig = getField(insn, sconv::kNcig);
+  const uint64_t ncob = getField(insn, sconv::kNcob);
+  const uint64_t lanes = cfg.macLanes();
+  SconvStalls out(ncob, 0);
+  for (uint64_t b = 0; b < ncob; ++b)
+    for (uint64_t step = 0; step < ncig * nnz; ++step)
+      out[b] += stepStalls(kerBins + (b * ncig * nnz + step) * lanes);
+  return out;
+}
+
+ProgramCost
+CycleModel::estimate(const std::vector<Word> &insns,
+                     const std::function<SconvStalls(size_t)> &stallsOf) const {
+  ProgramCost pc;
+  pc.insns.resize(insns.size());
+  pc.start.assign(insns.size(), 0);
+  pc.end.assign(insns.size(), 0);
+  for (size_t i = 0; i < insns.size(); ++i) {
+    SconvStalls st;
+    if (getField(insns[i], kOpcode) == kSconv && stallsOf)
+      st = stallsOf(i);
+    pc.insns[i] = cost(insns[i], st.empty() ? nullptr : &st);
+  }
+  // Timelines: each module runs its instructions in order; an instruction
+  // starts when its module is free and every token it pops has been pushed;
+  // DMA transfers share the DDR one at a time. Modules are advanced earliest
+  // start first, as the hardware would.
+  std::vector<size_t> queue[3];
+  for (size_t i = 0; i < insns.size(); ++i)
+    queue[moduleOf(unsigned(getField(insns[i], kOpcode)))].push_back(i);
+  // Token FIFOs: l2c, c2l, c2s, s2c.
+  std::deque<uint64_t> q[4];
+  auto popQ = [](unsigned m, bool prev) -> int {
+    if (m == kLoadModule)
+      return prev ? -1 : 1;
+    if (m == kComputeModule)
+      return prev ? 0 : 3;
+    return prev ? 2 : -1;
+  };
+  auto pushQ = [](unsigned m, bool prev) -> int {
+    if (m == kLoadModule)
+      return prev ? -1 : 0;
+    if (m == kComputeModule)
+      return prev ? 1 : 2;
+    return prev ? 3 : -1;
+  };
+  size_t head[3] = {0, 0, 0};
+  uint64_t clock[3] = {0, 0, 0}, ddrFree = 0;
+  for (;;) {
+    int best = -1;
+    uint64_t bestStart = 0;
+    for (unsigned m = 0; m < 3; ++m) {
+      if (head[m] == queue[m].size())
+        continue;
+      const Word &w = insns[queue[m][head[m]]];
+      uint64_t start = clock[m];
+      bool ready = true;
+      for (bool prev : {true, false}) {
+        if (!getField(w, prev ? kPopPrev : kPopNext))
+          continue;
+        int qi = popQ(m, prev);
+        if (qi < 0 || q[qi].empty())
+          ready = false;
+        else
+          start = std::max(start, q[qi].front());
+      }
+      if (ready && (best < 0 || start < bestStart)) {
+        best = int(m);
+        bestStart = start;
+      }
+    }
+    if (best < 0) {
+      for (unsigned m = 0; m < 3; ++m)
+        pc.deadlock |= head[m] != queue[m].size();
+      break;
+    }
+    const unsigned m = unsigned(best);
+    const size_t i = queue[m][head[m]++];
+    const Word &w = insns[i];
+    for (bool prev : {true, false})
+      if (getField(w, prev ? kPopPrev : kPopNext))
+        q[popQ(m, prev)].pop_front();
+    const InsnCost &c = pc.insns[i];
+    uint64_t end;
+    if (m == kComputeModule) {
+      end = bestStart + c.cycles;
+    } else {
+      const uint64_t ready = bestStart + cfg.dmaLatency;
+      const uint64_t xfer = std::max(ready, ddrFree);
+      end = xfer + c.ddrCycles;
+      ddrFree = end;
+      (m == kLoadModule ? pc.ddrBytesRead : pc.ddrBytesWritten) += c.ddrBytes;
+      pc.ddrBeatBytes += c.ddrBeatBytes;
+    }
+    pc.start[i] = bestStart;
+    pc.end[i] = end;
+    pc.moduleBusy[m] += end - bestStart;
+    clock[m] = end;
+    pc.totalCycles = std::max(pc.totalCycles, end);
+    for (unsigned e = 0; e < kNumEngines; ++e)
+      pc.engine[e] += c.engine[e];
+    pc.macCycles += c.macCycles;
+    pc.bankStalls += c.bankStalls;
+    for (bool prev : {true, false})
+      if (getField(w, prev ? kPushPrev : kPushNext)) {
+        int qi = pushQ(m, prev);
+        if (qi >= 0)
+          q[qi].push_back(end);
+      }
+  }
+  return pc;
+}
+
+} // namespace cost
+} // namespace spec2

@@ -1,0 +1,144 @@
+//===- ResourceModel.cpp - DSP and on-chip memory use of a config ---------===//
+#include "spec2/CostModel/ResourceModel.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace spec2 {
+namespace cost {
+
+namespace {
+
+uint64_t ceilDiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+
+/// 18 Kb block RAMs for one bank of `depth` words of `width` bits: the best
+/// of the BRAM18 aspect ratios 16Kx1 .. 512x36.
+uint64_t bram18For(uint64_t depth, uint64_t width) {
+  static const uint64_t shapes[][2] = {{16384, 1}, {8192, 2},  {4096, 4},
+                                       {2048, 9},  {1024, 18}, {512, 36}};
+  uint64_t best = UINT64_MAX;
+  for (auto &s : shapes)
+    best = std::min(best, ceilDiv(depth, s[0]) * ceilDiv(width, s[1]));
+  return best;
+}
+
+/// UltraRAMs (4K x 72) for one bank.
+uint64_t uramFor(uint64_t depth, uint64_t width) {
+  return ceilDiv(depth, 4096) * ceilDiv(width, 72);
+}
+
+/// A buffer of `depth` words of `width` bits split into `banks` banks (each
+/// bank gives one read per cycle; the writer uses the second port), repeated
+/// `copies` times. Banks of 32 KB or more go to UltraRAM when the device has
+/// it.
+UnitResources memory(const char *name, const OverlayConfig &c, uint64_t depth,
+                     uint64_t width, uint64_t banks, uint64_t copies = 1) {
+  UnitResources u;
+  u.name = name;
+  const uint64_t bankDepth = ceilDiv(depth, banks);
+  const uint64_t bankBytes = ceilDiv(bankDepth * width, 8);
+  if (c.deviceUram > 0 && bankBytes >= 32 * 1024)
+    u.uram = uramFor(bankDepth, width) * banks * copies;
+  else
+    u.bram18 = bram18For(bankDepth, width) * banks * copies;
+  u.payloadBytes = ceilDiv(depth * width, 8) * copies;
+  return u;
+}
+
+/// Complex multiplications by twiddles other than 1 and -i in one N-point
+/// radix-2 FFT.
+uint64_t nontrivialTwiddles(uint32_t n) {
+  uint64_t count = 0;
+  for (uint32_t len = 2; len <= n; len <<= 1) {
+    const uint32_t half = len / 2, step = n / len;
+    for (uint32_t j = 0; j < half; ++j) {
+      const uint32_t k = j * step;
+      if (k != 0 && 4 * k != n) // w = 1 or w = -i
+        count += n / len;
+    }
+  }
+  return count;
+}
+
+} // namespace
+
+Resources estimateResources(const OverlayConfig &c) {
+  Resources r;
+  const uint64_t lanes = c.macLanes();
+  // Compute.
+  {
+    UnitResources u;
+    u.name = "smac";
+    u.dsp = lanes * kDspPerComplexMac;
+    // Per-lane accumulators: bins x complex 48-bit in distributed RAM.
+    u.lutramBytes = lanes * c.bins() * 2 * 6;
+    u.payloadBytes = u.lutramBytes;
+    r.units.push_back(u);
+  }
+  {
+    // A streaming 2-D FFT unit: a row pass and a column pass, each taking
+    // fftPointsPerCycle points a cycle, i.e. ppc/N transforms in flight per
+    // stage. Forward data fit 27 bits (1 DSP per real product), inverse data
+    // are 32-bit (2 DSPs per real product).
+    const uint64_t cmulPerCycle =
+        std::max<uint64_t>(1, c.fftPointsPerCycle / c.fftSize) *
+        nontrivialTwiddles(c.fftSize);
+    UnitResources f;
+    f.name = "fft";
+    f.dsp = 2 * cmulPerCycle * 4 * 1;
+    r.units.push_back(f);
+    UnitResources i;
+    i.name = "ifft";
+    i.dsp = 2 * cmulPerCycle * 4 * 2;
+    r.units.push_back(i);
+  }
+  {
+    UnitResources u;
+    u.name = "gemv";
+    u.dsp = c.fcLanes;
+    r.units.push_back(u);
+    UnitResources v;
+    v.name = "vec";
+    v.dsp = c.vecLanes; // average-pool reciprocal multipliers
+    r.units.push_back(v);
+  }
+  // Memories.
+  const uint64_t ppc = c.fftPointsPerCycle;
+  r.units.push_back(
+      memory("INP", c, c.inpDepth, 16, std::max<uint64_t>(ppc, c.vecLanes)));
+  r.units.push_back(
+      memory("KER", c, c.kerDepth, 48, std::max<uint64_t>(lanes, c.fcLanes)));
+  r.units.push_back(memory("BIAS", c, c.biasDepth, 32,
+                           std::max<uint64_t>(c.vecLanes, c.fcLanes)));
+  r.units.push_back(memory("FCX", c, c.fcxDepth, 16, 1, c.fcLanes));
+  r.units.push_back(
+      memory("SPEC", c, c.specDepth, 32, uint64_t(c.pin) * c.specBanks));
+  r.units.push_back(
+      memory("OACC", c, c.oaccDepth, 32, std::max<uint64_t>(ppc, c.vecLanes)));
+  r.units.push_back(memory("FACC", c, c.faccDepth, 48, c.fcLanes));
+  r.units.push_back(memory("OUT", c, c.outDepth, 16,
+                           std::max<uint64_t>(c.vecLanes, c.fcLanes)));
+  for (const UnitResources &u : r.units) {
+    r.dsp += u.dsp;
+    r.bram18 += u.bram18;
+    r.uram += u.uram;
+    r.lutramBytes += u.lutramBytes;
+  }
+  return r;
+}
+
+std::string Resources::checkFits(const OverlayConfig &c) const {
+  std::string why;
+  auto over = [&](const char *what, uint64_t used, uint64_t avail) {
+    if (used > avail)
+      why += std::string(why.empty() ? "" : "; ") + what + " " +
+             std::to_string(used) + " > " + std::to_string(avail);
+  };
+  over("DSP", dsp, c.deviceDsp);
+  over("BRAM18", bram18, c.deviceBram18);
+  over("URAM", uram, c.deviceUram);
+  return why;
+}
+
+} // namespace cost
+} // namespace spec2
