@@ -23,6 +23,7 @@ void execCompute(const Word &insn, Buffers &buf, Activity &act) {
     execVec(insn, buf, act);
     break;
   case kFinish:
+  case kNop:
     act.cycles = 1;
     break;
   default:

@@ -40,7 +40,11 @@ GEMV_GROUPS:
       for (uint64_t t = 0; t < nnz; ++t) {
 #pragma HLS PIPELINE II = 1
         const uint64_t ka = kerAddr + (grp * nnz + t) * kLanes + l;
-        const KerEntry e = ka < kCfg.kerDepth ? buf.ker[ka] : KerEntry{0, 0, 0};
+        if (ka >= kCfg.kerDepth) {
+          ++act.faults;
+          continue;
+        }
+        const KerEntry e = buf.ker[ka];
         const uint64_t xa = xAddr + e.index;
         if (xa >= kCfg.fcxDepth) {
           ++act.faults;

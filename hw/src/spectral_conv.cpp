@@ -78,7 +78,12 @@ SCONV_BLOCKS:
           for (uint32_t po = 0; po < kPout; ++po) {
 #pragma HLS UNROLL
             const uint64_t ka = stepBase + pi * kPout + po;
-            KerEntry e = ka < kCfg.kerDepth ? buf.ker[ka] : KerEntry{0, 0, 0};
+            if (ka >= kCfg.kerDepth) {
+              bins[pi][po] = uint16_t(kBins); // reads nothing
+              ++act.faults;
+              continue;
+            }
+            const KerEntry e = buf.ker[ka];
             bins[pi][po] = e.index;
             if (e.index >= kBins || chan + e.index >= kCfg.specDepth) {
               ++act.faults;
@@ -180,8 +185,11 @@ void execOutq(const Word &insn, Buffers &buf, Activity &act) {
   const bool clear = getField(insn, outq::kClear) != 0;
 OUTQ_CHANNELS:
   for (uint64_t c = 0; c < nc; ++c) {
-    const int64_t bias =
-        biasAddr + c < kCfg.biasDepth ? buf.bias[biasAddr + c] : 0;
+    int64_t bias = 0;
+    if (biasAddr + c < kCfg.biasDepth)
+      bias = buf.bias[biasAddr + c];
+    else
+      ++act.faults;
     for (uint64_t y = 0; y < oh; ++y)
       for (uint64_t x = 0; x < ow; ++x) {
 #pragma HLS PIPELINE II = 1

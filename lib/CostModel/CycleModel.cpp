@@ -160,6 +160,7 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
     return c;
   }
   case kFinish:
+  case kNop:
     c.cycles = 1;
     return c;
   default:

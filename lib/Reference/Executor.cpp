@@ -553,6 +553,11 @@ Buf StepEvaluator::eval() {
 
 llvm::Expected<std::vector<Tensor>>
 ReferenceExecutor::run(llvm::ArrayRef<Tensor> inputs) const {
+  return run(inputs, [](Operation *, llvm::ArrayRef<float>) {});
+}
+
+llvm::Expected<std::vector<Tensor>>
+ReferenceExecutor::run(llvm::ArrayRef<Tensor> inputs, Observer observe) const {
   if (inputs.size() != plan->argSlots.size())
     return llvm::createStringError(
         llvm::inconvertibleErrorCode(),
@@ -590,6 +595,8 @@ ReferenceExecutor::run(llvm::ArrayRef<Tensor> inputs) const {
     slots[step.result] = eval.eval();
     slots[step.result].data = slots[step.result].owned.data();
     view[step.result] = &slots[step.result];
+    observe(step.op, llvm::ArrayRef<float>(slots[step.result].data,
+                                           slots[step.result].size()));
     for (int s : step.freeAfter) {
       slots[s] = Buf();
       view[s] = nullptr;

@@ -2,7 +2,12 @@
 
 #include "spec2/Transforms/Pipelines.h"
 
+#include "Overlay/OverlayDialect.h"
+#include "Spectral/SpectralDialect.h"
+#include "spec2/Transforms/Passes.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -22,11 +27,46 @@ LogicalResult runGraphCleanup(ModuleOp module) {
   return pm.run(module);
 }
 
+void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
+  CalibrateOptions calib;
+  calib.source = o.calib;
+  calib.count = o.calibCount;
+  pm.addPass(createCalibrate(calib));
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  GraphToSpectralOptions g2s;
+  g2s.fftSize = o.fftSize;
+  fpm.addPass(createGraphToSpectral(g2s));
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createFoldBatchNorm());
+  fpm.addPass(createFuseActivations());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createQuantize());
+}
+
+void populateOverlayPipeline(OpPassManager &pm, const CompileOptions &o) {
+  SpectralToOverlayOptions s2o;
+  s2o.target = o.target;
+  pm.addPass(createSpectralToOverlay(s2o));
+}
+
 void registerPipelines() {
+  registerSpec2Passes();
   PassPipelineRegistration<>(
       "spec2-graph-cleanup",
       "Canonicalize and CSE the imported graph (cancels layout transposes)",
       [](OpPassManager &pm) { populateGraphCleanupPipeline(pm); });
+  PassPipelineRegistration<CompileOptions>(
+      "spec2-to-spectral",
+      "Calibrate, lower to spectral layers, fold BatchNorm, fuse, quantise",
+      populateSpectralPipeline);
+  PassPipelineRegistration<CompileOptions>(
+      "spec2-to-overlay", "Spectral layers to an overlay program",
+      populateOverlayPipeline);
+}
+
+void registerSpec2Dialects(DialectRegistry &registry) {
+  registry.insert<spectral::SpectralDialect, ovl::OverlayDialect,
+                  tosa::TosaDialect, func::FuncDialect>();
 }
 
 } // namespace spec2

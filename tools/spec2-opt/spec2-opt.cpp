@@ -16,6 +16,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   spec2::registerImportDialects(registry);
   registry.insert<mlir::arith::ArithDialect>();
+  spec2::registerSpec2Dialects(registry);
   return mlir::asMainReturnCode(mlir::MlirOptMain(
       argc, argv, "spec2c optimizer driver\n", registry));
 }

@@ -1,18 +1,21 @@
 //===- spec2-run.cpp - Run models: float reference (and later overlay) ----===//
 //
-// spec2-run MODEL.onnx --input X.npy|X.pb [--output Y.npy] [--json]
-// spec2-run MODEL.onnx --dataset fashion-mnist[:DIR] [--limit N] [--json]
+// spec2-run MODEL.onnx|PROG.s2b --input X.npy|X.pb [--output Y.npy] [--json]
+// spec2-run MODEL.onnx|PROG.s2b --dataset fashion-mnist[:DIR] [--limit N]
+// [--json] spec2-run PROG.s2b --disassemble [--with-data]
 //
-// ONNX models run on the float32 reference executor. Overlay programs (.s2b)
-// are not implemented yet; see docs/status.md.
+// ONNX models run on the float32 reference executor; overlay programs (.s2b)
+// run on the C-simulation of the overlay after the loader has verified them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Reference/Executor.h"
+#include "spec2/Runtime/LoadedProgram.h"
 #include "spec2/Support/Dataset.h"
 #include "spec2/Support/Diagnostics.h"
 #include "spec2/Support/TensorIO.h"
+#include "spec2/Target/Assembler.h"
 #include "spec2/Transforms/Pipelines.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -28,6 +31,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
 
 using namespace llvm;
 
@@ -41,16 +47,27 @@ cl::opt<std::string> inputFile("input", cl::desc("Input tensor (.npy or .pb)"),
 cl::opt<std::string> outputFile("output",
                                 cl::desc("Write the first output as .npy"),
                                 cl::value_desc("file"), cl::cat(category));
-cl::opt<std::string> datasetSpec(
-    "dataset", cl::desc("Evaluate accuracy on a dataset: fashion-mnist[:DIR]"),
-    cl::value_desc("spec"), cl::cat(category));
+cl::opt<std::string>
+    datasetSpec("dataset",
+                cl::desc("Evaluate accuracy on a dataset: fashion-mnist[:DIR]"),
+                cl::value_desc("spec"), cl::cat(category));
 cl::opt<unsigned> limit("limit", cl::desc("Use only the first N images"),
                         cl::init(0), cl::cat(category));
 cl::opt<bool> json("json", cl::desc("Print one JSON object on stdout"),
                    cl::cat(category));
-cl::opt<unsigned> threads("jobs",
-                          cl::desc("Worker threads for --dataset (0 = all cores)"),
-                          cl::init(0), cl::cat(category));
+cl::opt<bool> disassemble("disassemble",
+                          cl::desc("Print a .s2b program as assembler text"),
+                          cl::cat(category));
+cl::opt<bool> withData("with-data",
+                       cl::desc("With --disassemble: include segment bytes"),
+                       cl::cat(category));
+cl::opt<bool> showCounters("counters",
+                           cl::desc("With --input on a .s2b: print the "
+                                    "overlay's performance counters"),
+                           cl::cat(category));
+cl::opt<unsigned>
+    threads("jobs", cl::desc("Worker threads for --dataset (0 = all cores)"),
+            cl::init(0), cl::cat(category));
 
 constexpr StringRef kTool = "spec2-run";
 
@@ -101,25 +118,89 @@ int runSingle(const spec2::ReferenceExecutor &exec) {
     }
   }
   if (json) {
-    json::Object o{{"executor", "reference"},
-                   {"images", 1},
-                   {"seconds", seconds},
-                   {"output_shape", json::Array(out.shape)},
-                   {"argmax", argmax(out)},
-                   {"modeled_cycles", nullptr},
-                   {"modeled_ms", nullptr}};
+    json::Object o{
+        {"executor", "reference"}, {"images", 1},
+        {"seconds", seconds},      {"output_shape", json::Array(out.shape)},
+        {"argmax", argmax(out)},   {"modeled_cycles", nullptr},
+        {"modeled_ms", nullptr}};
     outs() << json::Value(std::move(o)) << "\n";
     return 0;
   }
   outs() << exec.outputNames().front() << ": shape "
-         << spec2::formatShape(out.shape) << ", argmax " << argmax(out)
-         << "\n";
+         << spec2::formatShape(out.shape) << ", argmax " << argmax(out) << "\n";
   size_t shown = std::min<size_t>(out.f32.size(), 10);
   outs() << "  values:";
   for (size_t i = 0; i < shown; ++i)
     outs() << " " << format("%.6g", out.f32[i]);
   outs() << (shown < out.f32.size() ? " ...\n" : "\n");
   return 0;
+}
+
+/// What one image gave: its logits and the modeled cycles (0 on the
+/// reference executor).
+struct ImageResult {
+  spec2::Tensor logits;
+  uint64_t cycles = 0;
+};
+/// Classifies image `i`; each worker thread gets its own instance.
+using Classifier =
+    std::function<Expected<ImageResult>(const spec2::Tensor &image)>;
+
+/// Totals of a dataset run.
+struct DatasetRun {
+  size_t images = 0, correct = 0;
+  uint64_t cycles = 0;
+  double seconds = 0;
+};
+
+/// Runs every image of `ds` on all cores, one classifier per worker made by
+/// `makeClassifier`, with a progress line on a terminal.
+Expected<DatasetRun>
+evaluateDataset(const spec2::Dataset &ds,
+                const std::function<Expected<Classifier>()> &makeClassifier) {
+  const size_t n = ds.size();
+  std::atomic<size_t> correct{0}, done{0};
+  std::atomic<uint64_t> cycles{0};
+  std::string firstError;
+  std::mutex mutex;
+  const bool tty = sys::Process::StandardErrIsDisplayed();
+  auto start = std::chrono::steady_clock::now();
+  {
+    DefaultThreadPool pool(threads ? hardware_concurrency(threads)
+                                   : hardware_concurrency());
+    const size_t workers = pool.getMaxConcurrency();
+    for (size_t w = 0; w < workers; ++w)
+      pool.async([&, w] {
+        auto fail = [&](std::string message) {
+          std::lock_guard<std::mutex> lock(mutex);
+          if (firstError.empty())
+            firstError = std::move(message);
+        };
+        auto classify = makeClassifier();
+        if (!classify)
+          return fail(toString(classify.takeError()));
+        for (size_t i = w; i < n; i += workers) {
+          auto out = (*classify)(ds.image(i));
+          if (!out)
+            return fail("image " + std::to_string(i) + ": " +
+                        toString(out.takeError()));
+          cycles += out->cycles;
+          if (argmax(out->logits) == ds.labels[i])
+            ++correct;
+          size_t d = ++done;
+          if (tty && (d % 500 == 0 || d == n)) {
+            std::lock_guard<std::mutex> lock(mutex);
+            errs() << "\r" << kTool << ": " << d << "/" << n << " images";
+          }
+        }
+      });
+    pool.wait();
+  }
+  if (tty)
+    errs() << "\n";
+  if (!firstError.empty())
+    return createStringError(inconvertibleErrorCode(), firstError);
+  return DatasetRun{n, correct, cycles, secondsSince(start)};
 }
 
 int runDataset(const spec2::ReferenceExecutor &exec) {
@@ -136,65 +217,187 @@ int runDataset(const spec2::ReferenceExecutor &exec) {
                                   spec2::formatShape(ds->imageShape));
     return 1;
   }
-  size_t n = ds->size();
-  std::atomic<size_t> correct{0}, done{0}, failures{0};
-  std::string firstError;
-  std::mutex errorMutex;
-  bool tty = sys::Process::StandardErrIsDisplayed();
-  auto start = std::chrono::steady_clock::now();
-  {
-    DefaultThreadPool pool(threads ? hardware_concurrency(threads)
-                                   : hardware_concurrency());
-    size_t workers = pool.getMaxConcurrency();
-    for (size_t w = 0; w < workers; ++w)
-      pool.async([&, w] {
-        for (size_t i = w; i < n; i += workers) {
-          auto out = exec.run({ds->image(i)});
-          if (!out) {
-            std::lock_guard<std::mutex> lock(errorMutex);
-            if (firstError.empty())
-              firstError = toString(out.takeError());
-            else
-              consumeError(out.takeError());
-            ++failures;
-          } else if (argmax(out->front()) == ds->labels[i]) {
-            ++correct;
-          }
-          size_t d = ++done;
-          if (tty && (d % 500 == 0 || d == n)) {
-            std::lock_guard<std::mutex> lock(errorMutex);
-            errs() << "\r" << kTool << ": " << d << "/" << n << " images";
-          }
-        }
-      });
-    pool.wait();
-  }
-  if (tty)
-    errs() << "\n";
-  if (failures) {
-    spec2::reportError(kTool, firstError);
+  auto run = evaluateDataset(*ds, [&]() -> Expected<Classifier> {
+    return Classifier([&](const spec2::Tensor &image) -> Expected<ImageResult> {
+      auto out = exec.run({image});
+      if (!out)
+        return out.takeError();
+      return ImageResult{std::move(out->front()), 0};
+    });
+  });
+  if (!run) {
+    spec2::reportError(kTool, modelFile + ": " + toString(run.takeError()));
     return 1;
   }
-  double seconds = secondsSince(start);
-  double accuracy = n ? double(correct) / double(n) : 0.0;
+  const double accuracy =
+      run->images ? double(run->correct) / run->images : 0.0;
+  const double rate = run->seconds > 0 ? run->images / run->seconds : 0.0;
   if (json) {
-    json::Object o{{"executor", "reference"},
-                   {"dataset", datasetSpec},
-                   {"accuracy", accuracy},
-                   {"images", int64_t(n)},
-                   {"seconds", seconds},
-                   {"images_per_s", seconds > 0 ? n / seconds : 0.0},
-                   {"modeled_cycles", nullptr},
-                   {"modeled_ms", nullptr}};
+    json::Object o{
+        {"executor", "reference"},   {"dataset", datasetSpec},
+        {"accuracy", accuracy},      {"images", int64_t(run->images)},
+        {"seconds", run->seconds},   {"images_per_s", rate},
+        {"modeled_cycles", nullptr}, {"modeled_ms", nullptr}};
     outs() << json::Value(std::move(o)) << "\n";
   } else {
-    outs() << "accuracy " << format("%.4f", accuracy) << " (" << correct
-           << "/" << n << ") on " << datasetSpec << " test images\n"
-           << "reference executor: " << format("%.2f", seconds) << " s, "
-           << format("%.1f", seconds > 0 ? n / seconds : 0.0)
+    outs() << "accuracy " << format("%.4f", accuracy) << " (" << run->correct
+           << "/" << run->images << ") on " << datasetSpec << " test images\n"
+           << "reference executor: " << format("%.2f", run->seconds) << " s, "
+           << format("%.1f", rate)
            << " images/s; modeled cycles: n/a (no overlay program)\n";
   }
   return 0;
+}
+
+/// Engine busy cycles etc. as a JSON object.
+json::Object countersJson(const spec2::sim::Counters &c) {
+  json::Object engines;
+  for (unsigned e = 0; e < spec2::kNumEngines; ++e)
+    engines[spec2::engineName(e)] = int64_t(c.engineCycles[e]);
+  return json::Object{{"total_cycles", int64_t(c.totalCycles)},
+                      {"engine_cycles", std::move(engines)},
+                      {"ddr_bytes_read", int64_t(c.ddrBytesRead)},
+                      {"ddr_bytes_written", int64_t(c.ddrBytesWritten)},
+                      {"mac_cycles", int64_t(c.macCycles)},
+                      {"bank_conflict_stalls", int64_t(c.bankConflictStalls)},
+                      {"macs_issued", int64_t(c.macsIssued)},
+                      {"macs_useful", int64_t(c.macsUseful)}};
+}
+
+void printCounters(const spec2::sim::Counters &c) {
+  outs() << "counters: " << c.totalCycles << " cycles";
+  for (unsigned e = 0; e < spec2::kNumEngines; ++e)
+    if (c.engineCycles[e])
+      outs() << ", " << spec2::engineName(e) << " " << c.engineCycles[e];
+  outs() << "\n  DDR read " << c.ddrBytesRead << " B, written "
+         << c.ddrBytesWritten << " B; MAC cycles " << c.macCycles
+         << " (bank-conflict stalls " << c.bankConflictStalls << ")\n";
+}
+
+int runProgramSingle(const spec2::LoadedProgram &prog) {
+  auto input = spec2::readTensorFile(inputFile);
+  if (!input) {
+    spec2::reportError(kTool, toString(input.takeError()));
+    return 1;
+  }
+  auto device = prog.openDevice();
+  if (!device) {
+    spec2::reportError(kTool, modelFile + ": " + toString(device.takeError()));
+    return 1;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto result = prog.run(**device, {*input});
+  if (!result) {
+    spec2::reportError(kTool, inputFile + ": " + toString(result.takeError()));
+    return 1;
+  }
+  double seconds = secondsSince(start);
+  const spec2::Tensor &out = result->outputs.front();
+  if (!outputFile.empty())
+    if (Error e = spec2::writeNpy(outputFile, out)) {
+      spec2::reportError(kTool, toString(std::move(e)));
+      return 1;
+    }
+  const uint64_t cycles = result->counters.totalCycles;
+  if (json) {
+    json::Object o{{"executor", (*device)->description()},
+                   {"images", 1},
+                   {"seconds", seconds},
+                   {"output_shape", json::Array(out.shape)},
+                   {"argmax", argmax(out)},
+                   {"modeled_cycles", int64_t(cycles)},
+                   {"modeled_ms", prog.cyclesToMs(cycles)},
+                   {"counters", countersJson(result->counters)}};
+    outs() << json::Value(std::move(o)) << "\n";
+    return 0;
+  }
+  outs() << prog.program().outputs.front().name << ": shape "
+         << spec2::formatShape(out.shape) << ", argmax " << argmax(out) << "\n";
+  size_t shown = std::min<size_t>(out.f32.size(), 10);
+  outs() << "  values:";
+  for (size_t i = 0; i < shown; ++i)
+    outs() << " " << format("%.6g", out.f32[i]);
+  outs() << (shown < out.f32.size() ? " ...\n" : "\n");
+  outs() << (*device)->description() << ": " << cycles
+         << " modeled cycles = " << format("%.4f", prog.cyclesToMs(cycles))
+         << " ms at " << prog.config().config.clockMhz << " MHz\n";
+  if (showCounters)
+    printCounters(result->counters);
+  return 0;
+}
+
+int runProgramDataset(const spec2::LoadedProgram &prog) {
+  auto ds = spec2::loadDataset(datasetSpec, /*train=*/false, limit);
+  if (!ds) {
+    spec2::reportError(kTool, toString(ds.takeError()));
+    return 1;
+  }
+  const auto &descs = prog.program().inputs;
+  std::vector<int64_t> want;
+  if (descs.size() == 1)
+    want.assign(descs[0].dims.begin(), descs[0].dims.end());
+  if (descs.size() != 1 || want != ds->imageShape) {
+    spec2::reportError(kTool, "the program input " + spec2::formatShape(want) +
+                                  " does not take dataset images " +
+                                  spec2::formatShape(ds->imageShape));
+    return 1;
+  }
+  auto run = evaluateDataset(*ds, [&]() -> Expected<Classifier> {
+    auto device = prog.openDevice();
+    if (!device)
+      return device.takeError();
+    std::shared_ptr<spec2::Device> dev(std::move(*device));
+    return Classifier(
+        [&prog, dev](const spec2::Tensor &image) -> Expected<ImageResult> {
+          auto out = prog.run(*dev, {image});
+          if (!out)
+            return out.takeError();
+          return ImageResult{std::move(out->outputs.front()),
+                             out->counters.totalCycles};
+        });
+  });
+  if (!run) {
+    spec2::reportError(kTool, modelFile + ": " + toString(run.takeError()));
+    return 1;
+  }
+  const double accuracy =
+      run->images ? double(run->correct) / run->images : 0.0;
+  const double rate = run->seconds > 0 ? run->images / run->seconds : 0.0;
+  const uint64_t perImage = run->images ? run->cycles / run->images : 0;
+  if (json) {
+    json::Object o{{"executor", "C-simulation (" + prog.config().name + ")"},
+                   {"dataset", datasetSpec},
+                   {"accuracy", accuracy},
+                   {"images", int64_t(run->images)},
+                   {"seconds", run->seconds},
+                   {"images_per_s", rate},
+                   {"modeled_cycles", int64_t(perImage)},
+                   {"modeled_ms", prog.cyclesToMs(perImage)}};
+    outs() << json::Value(std::move(o)) << "\n";
+  } else {
+    outs() << "accuracy " << format("%.4f", accuracy) << " (" << run->correct
+           << "/" << run->images << ") on " << datasetSpec << " test images\n"
+           << "C-simulation (" << prog.config().name
+           << "): " << format("%.2f", run->seconds) << " s, "
+           << format("%.1f", rate) << " images/s; modeled " << perImage
+           << " cycles = " << format("%.4f", prog.cyclesToMs(perImage))
+           << " ms per image\n";
+  }
+  return 0;
+}
+
+int runProgram() {
+  auto prog = spec2::LoadedProgram::loadFile(modelFile);
+  if (!prog) {
+    spec2::reportError(kTool, toString(prog.takeError()));
+    return 1;
+  }
+  if (disassemble) {
+    spec2::printProgram(prog->program(), outs(), withData);
+    return 0;
+  }
+  return datasetSpec.empty() ? runProgramSingle(*prog)
+                             : runProgramDataset(*prog);
 }
 
 } // namespace
@@ -205,17 +408,18 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "spec2-run: run a model and report results\n");
 
-  if (inputFile.empty() == datasetSpec.empty()) {
+  const bool isProgram = StringRef(modelFile).ends_with(".s2b");
+  if (disassemble && !isProgram) {
+    spec2::reportError(kTool, "--disassemble takes an overlay program (.s2b)");
+    return 1;
+  }
+  if (!disassemble && inputFile.empty() == datasetSpec.empty()) {
     spec2::reportError(kTool, "give exactly one of --input FILE and "
                               "--dataset SPEC");
     return 1;
   }
-  if (StringRef(modelFile).ends_with(".s2b")) {
-    spec2::reportError(kTool, "running overlay programs (.s2b) is not "
-                              "implemented yet; pass an .onnx model to run "
-                              "it on the float reference (docs/status.md)");
-    return 1;
-  }
+  if (isProgram)
+    return runProgram();
 
   mlir::MLIRContext context;
   context.disableMultithreading();

@@ -1,27 +1,35 @@
 //===- spec2c.cpp - The spec2c compiler driver ----------------------------===//
 //
-// spec2c MODEL.onnx -o OUT.s2b [--emit=graph|bin] ...
+// spec2c MODEL.onnx -o OUT.s2b [--target CFG] [--calib=DATASET]
+//        [--emit=graph|spectral|ovl|asm|bin] [--sparsity=0]
 //
-// A thin driver: import, then hand the module to the registered pipeline.
-// Only the graph level exists so far; see docs/status.md.
+// A thin driver: import, then the registered pipelines (spec2-to-spectral,
+// spec2-to-overlay), then binary emission, checked by the loader's verifier
+// before anything is written.
 //
 //===----------------------------------------------------------------------===//
 
+#include "spec2/Conversion/OverlayExport.h"
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Support/Diagnostics.h"
+#include "spec2/Target/Assembler.h"
+#include "spec2/Target/OverlayConfigFile.h"
+#include "spec2/Target/ProgramFormat.h"
+#include "spec2/Target/ProgramVerifier.h"
 #include "spec2/Transforms/Pipelines.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/Timer.h"
+#include "llvm/Support/ToolOutputFile.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -31,7 +39,7 @@ using namespace llvm;
 
 namespace {
 
-enum class Emit { Graph, Bin };
+enum class Emit { Graph, Spectral, Ovl, Asm, Bin };
 
 cl::OptionCategory category("spec2c options");
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
@@ -43,9 +51,35 @@ cl::opt<Emit> emit(
     "emit", cl::desc("What to produce"), cl::init(Emit::Bin),
     cl::values(clEnumValN(Emit::Graph, "graph",
                           "graph-level MLIR (func + TOSA) after import"),
-               clEnumValN(Emit::Bin, "bin",
-                          "overlay program (.s2b) - not implemented yet")),
+               clEnumValN(Emit::Spectral, "spectral",
+                          "spectral-layer MLIR, calibrated and quantised"),
+               clEnumValN(Emit::Ovl, "ovl", "overlay-dialect MLIR program"),
+               clEnumValN(Emit::Asm, "asm", "overlay assembler text"),
+               clEnumValN(Emit::Bin, "bin", "overlay program (.s2b)")),
     cl::cat(category));
+cl::opt<std::string> targetSpec(
+    "target",
+    cl::desc("Overlay configuration: a name in hw/configs (u200, small) or a "
+             ".json file"),
+    cl::value_desc("cfg"), cl::init("u200"), cl::cat(category));
+cl::opt<std::string> calib(
+    "calib",
+    cl::desc("Calibration data: fashion-mnist[:DIR] (training images) or a "
+             "directory of .npy/.pb inputs; without it, random inputs in "
+             "[0, 1] (a warning says so)"),
+    cl::value_desc("dataset"), cl::init(""), cl::cat(category));
+cl::opt<unsigned>
+    calibCount("calib-count",
+               cl::desc("Calibration inputs to run (default 256)"),
+               cl::init(256), cl::cat(category));
+cl::opt<double> sparsity(
+    "sparsity",
+    cl::desc("Fraction of spectral weights to prune (only 0 until pruning "
+             "lands)"),
+    cl::init(0.0), cl::cat(category));
+cl::opt<bool> asmData("asm-data",
+                      cl::desc("With --emit=asm: include the segment bytes"),
+                      cl::cat(category));
 cl::opt<int64_t> symbolicDim(
     "symbolic-dim",
     cl::desc("Value given to symbolic (dim_param) input dimensions"),
@@ -78,6 +112,11 @@ int main(int argc, char **argv) {
     spec2::reportError(kTool, "no output file; use -o OUT.s2b");
     return 1;
   }
+  if (sparsity != 0.0) {
+    spec2::reportError(kTool, "--sparsity: pruning is not implemented yet; "
+                              "only --sparsity=0 (dense) is accepted");
+    return 1;
+  }
 
   mlir::MLIRContext context;
   context.disableMultithreading(); // the import is sequential anyway
@@ -90,7 +129,8 @@ int main(int argc, char **argv) {
     auto now = std::chrono::steady_clock::now();
     if (verbose)
       errs() << kTool << ": " << what << " in "
-             << format("%.3f", std::chrono::duration<double>(now - phase).count())
+             << format("%.3f",
+                       std::chrono::duration<double>(now - phase).count())
              << " s\n";
     phase = now;
   };
@@ -115,18 +155,72 @@ int main(int argc, char **argv) {
   if (!noCleanup)
     report("cleaned up the graph");
 
-  if (emit == Emit::Bin) {
+  if (emit != Emit::Graph) {
     if (failed(spec2::verifyWeightsAreConstant(*module)))
       return 1;
-    spec2::reportError(
-        kTool, "compiling to an overlay program (.s2b) is not implemented "
-               "yet; this version stops at the graph level (use "
-               "--emit=graph). See docs/status.md");
-    return 1;
+    auto target = spec2::resolveTarget(targetSpec);
+    if (!target) {
+      spec2::reportError(kTool, toString(target.takeError()));
+      return 1;
+    }
+    spec2::CompileOptions copts;
+    copts.calib = calib.empty() ? std::string("random") : calib.getValue();
+    copts.calibCount = calibCount;
+    copts.fftSize = target->config.fftSize;
+    copts.target = targetSpec;
+    mlir::PassManager spectralPm(&context);
+    spec2::populateSpectralPipeline(spectralPm, copts);
+    if (failed(spectralPm.run(*module)))
+      return 1;
+    report("calibrated, lowered to spectral layers and quantised");
+    if (emit != Emit::Spectral) {
+      mlir::PassManager overlayPm(&context);
+      spec2::populateOverlayPipeline(overlayPm, copts);
+      if (failed(overlayPm.run(*module)))
+        return 1;
+      report("generated the overlay program for '" + target->name + "'");
+    }
+    if (emit == Emit::Asm || emit == Emit::Bin) {
+      auto program = spec2::exportProgram(*module);
+      if (failed(program))
+        return 1;
+      // The loader's checks, run on our own output: a failure here is a
+      // compiler bug, never the user's.
+      if (Error e = spec2::verifyProgram(*program, *target)) {
+        spec2::reportError(kTool, "internal error: the generated program "
+                                  "fails verification: " +
+                                      toString(std::move(e)));
+        return 1;
+      }
+      std::string errorMessage;
+      auto output = mlir::openOutputFile(
+          outputFile.empty() ? std::string("-") : outputFile.getValue(),
+          &errorMessage);
+      if (!output) {
+        spec2::reportError(kTool, errorMessage);
+        return 1;
+      }
+      if (emit == Emit::Asm) {
+        spec2::printProgram(*program, output->os(), asmData);
+      } else {
+        std::vector<uint8_t> bytes = spec2::writeProgram(*program);
+        output->os().write(reinterpret_cast<const char *>(bytes.data()),
+                           bytes.size());
+      }
+      output->os().flush();
+      if (output->os().has_error()) {
+        spec2::reportError(kTool, "cannot write '" + outputFile + "'");
+        return 1;
+      }
+      output->keep();
+      report("wrote " + std::to_string(program->insns.size()) +
+             " instructions");
+      return 0;
+    }
   }
-
   std::string errorMessage;
-  auto output = mlir::openOutputFile(outputFile.empty() ? std::string("-") : outputFile.getValue(),
+  auto output = mlir::openOutputFile(outputFile.empty() ? std::string("-")
+                                                        : outputFile.getValue(),
                                      &errorMessage);
   if (!output) {
     spec2::reportError(kTool, errorMessage);
@@ -139,6 +233,6 @@ int main(int argc, char **argv) {
     return 1;
   }
   output->keep();
-  report("printed the graph");
+  report("printed the IR");
   return 0;
 }

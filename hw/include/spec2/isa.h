@@ -35,6 +35,10 @@ constexpr unsigned kDramAddrBits = 32;
 constexpr unsigned kDimBits = 16;
 /// Bits of a linear element count (LOAD of KER/BIAS entries).
 constexpr unsigned kCountBits = 24;
+/// Version of the instruction layout. It is part of every config hash, so a
+/// program encoded for another layout is refused as built for another
+/// overlay. Bump it whenever a field moves or changes meaning.
+constexpr unsigned kIsaVersion = 2;
 /// Bits of a shift amount.
 constexpr unsigned kShiftBits = 6;
 /// Bits of a pooling window side / stride / pad.
@@ -127,9 +131,9 @@ inline void setField(Word &w, Field f, int64_t value) {
 // Opcodes, modules, dependency tokens.
 //===----------------------------------------------------------------------===//
 
-/// Opcodes. Values 8-15 are reserved: 8 for the spatial conv engine
-/// (standard/depthwise/pointwise), 9 for LSTM gate support; the loader refuses
-/// them until those engines exist.
+/// Opcodes. Values 9-15 are reserved: 9 for the spatial conv engine
+/// (standard/depthwise/pointwise), 10 for LSTM gate support; the loader
+/// refuses them until those engines exist.
 enum Opcode : unsigned {
   kFinish = 0, ///< End of program (compute module).
   kLoad = 1,   ///< DMA DRAM -> INP/KER/BIAS/FCX (load module).
@@ -139,9 +143,11 @@ enum Opcode : unsigned {
   kOutq = 5,  ///< Bias + requantise + activation OACC -> OUT (compute).
   kGemv = 6,  ///< Row-balanced sparse matrix-vector FCX -> FACC/OUT (compute).
   kVec = 7,   ///< Vector unit: pooling, add, requantise INP -> OUT (compute).
-  kNumOpcodes = 8,
-  kReservedSpatialConv = 8,
-  kReservedLstm = 9,
+  kNop = 8,   ///< Only its dependency tokens (compute): passes a store's
+              ///< token on to the load module.
+  kNumOpcodes = 9,
+  kReservedSpatialConv = 9,
+  kReservedLstm = 10,
 };
 
 /// The three modules that run concurrently; every opcode belongs to one.
@@ -270,11 +276,13 @@ constexpr Field kEnd = kShift;
 //   ACC[pi][po][*] = 0
 //   for g in [0, ncig), t in [0, nnz), all lanes in lockstep:
 //     e = KER[kerAddr + ((b*ncig + g)*nnz + t)*P_in*P_out + pi*P_out + po]
-//     ACC[pi][po][e.bin] += e.value * SPEC[specAddr + (g*P_in+pi)*B + e.bin]
+//     ACC[pi][po][e.bin] = satAcc(ACC[pi][po][e.bin]
+//                          + e.value * SPEC[specAddr + (g*P_in+pi)*B + e.bin])
 //   for po with b*P_out+po < nco:
-//     y = IFFT_c2r(round(sum_pi ACC[pi][po] >> accShift)) >> ifftShift
+//     y = IFFT_c2r(sat32(round(sum_pi ACC[pi][po] >> accShift)))
 //     OACC[oaccAddr + (b*P_out+po)*oaccPlane + (oy+v)*oaccPitch + (ox+u)]
-//         += y[v][u]   for 0 <= oy+v < oaccH, 0 <= ox+u < oaccPitch
+//         = sat32(OACC[...] + sat32(round(y[v][u] >> ifftShift)))
+//                      for 0 <= oy+v < oaccH, 0 <= ox+u < oaccPitch
 // Reading SPEC: bins are spread over the config's banks (bin mod banks);
 // lanes sharing an input channel that read different bins of one bank in
 // the same step stall (bank conflicts). An entry whose bin is >= B reads 0
@@ -411,6 +419,7 @@ static_assert(vec::kEnd.end() <= kInsnBits, "VEC does not fit the word");
 inline unsigned usedBits(unsigned opcode) {
   switch (opcode) {
   case kFinish:
+  case kNop:
     return kCommonEnd.end();
   case kLoad:
     return load::kEnd.end();

@@ -10,6 +10,8 @@
 #ifndef SPEC2_OVERLAY_CONFIG_H
 #define SPEC2_OVERLAY_CONFIG_H
 
+#include "spec2/isa.h"
+
 #include <cstdint>
 
 namespace spec2 {
@@ -69,7 +71,8 @@ struct OverlayConfig {
   }
 };
 
-/// FNV-1a over the little-endian bytes of every field, in declaration order.
+/// FNV-1a over the ISA layout version and the little-endian bytes of every
+/// field, in declaration order.
 constexpr uint64_t configHash(const OverlayConfig &c) {
   const uint32_t fields[] = {
       c.fftSize,           c.pin,       c.pout,      c.specBanks,  c.specPorts,
@@ -79,6 +82,11 @@ constexpr uint64_t configHash(const OverlayConfig &c) {
       c.smacDepth,         c.ifftDepth, c.fcDepth,   c.vecDepth,   c.deviceDsp,
       c.deviceBram18,      c.deviceUram};
   uint64_t h = 0xcbf29ce484222325ULL;
+  // The ISA layout version first: a new layout is a new overlay.
+  for (int b = 0; b < 4; ++b) {
+    h ^= (isa::kIsaVersion >> (8 * b)) & 0xff;
+    h *= 0x100000001b3ULL;
+  }
   for (uint32_t f : fields)
     for (int b = 0; b < 4; ++b) {
       h ^= (f >> (8 * b)) & 0xff;

@@ -12,6 +12,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/Error.h"
 
 #include <memory>
@@ -38,6 +39,14 @@ public:
 
   /// Runs the function; inputs must be f32 with the expected shapes.
   llvm::Expected<std::vector<Tensor>> run(llvm::ArrayRef<Tensor> inputs) const;
+
+  /// Called with every op's result values as the op is evaluated.
+  using Observer =
+      llvm::function_ref<void(mlir::Operation *op, llvm::ArrayRef<float> values)>;
+  /// Runs the function and shows every intermediate result to `observe`
+  /// (calibration uses it to find activation ranges).
+  llvm::Expected<std::vector<Tensor>> run(llvm::ArrayRef<Tensor> inputs,
+                                          Observer observe) const;
 
   struct Plan;
 

@@ -1,27 +1,49 @@
-//===- Pipelines.h - Registered pass pipelines -------------------*- C++ -*-===//
+//===- Pipelines.h - Registered pass pipelines ------------------*- C++ -*-===//
 //
-// One definition per pipeline, shared by spec2c, spec2-run and spec2-opt
-// (where each is available as --spec2-<name>).
+// spec2c and spec2-opt share one definition of every pipeline.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPEC2_TRANSFORMS_PIPELINES_H
 #define SPEC2_TRANSFORMS_PIPELINES_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
 
 namespace spec2 {
 
-/// Graph-level clean-up after import: canonicalisation (which cancels the
-/// NCHW<->NHWC transpose pairs between adjacent conv/pool ops and folds
-/// small constant reshapes/slices) and CSE.
+/// Canonicalize + CSE of the imported graph (cancels layout transposes).
 void populateGraphCleanupPipeline(mlir::OpPassManager &pm);
-
-/// Runs the graph clean-up pipeline on `module`.
 mlir::LogicalResult runGraphCleanup(mlir::ModuleOp module);
 
-/// Registers the pipelines above with the global pass registry.
+/// Options of the compile pipelines.
+struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
+  Option<std::string> calib{
+      *this, "calib",
+      llvm::cl::desc("Calibration inputs: fashion-mnist[:DIR] "
+                     "or random"),
+      llvm::cl::init("random")};
+  Option<unsigned> calibCount{*this, "calib-count",
+                              llvm::cl::desc("Calibration inputs to run"),
+                              llvm::cl::init(256)};
+  Option<int64_t> fftSize{*this, "fft-size", llvm::cl::desc("FFT tile size"),
+                          llvm::cl::init(8)};
+  Option<std::string> target{
+      *this, "target", llvm::cl::desc("Overlay configuration name or .json"),
+      llvm::cl::init("u200")};
+};
+
+/// Graph IR -> spectral IR: calibrate, lower to spectral layers, fold
+/// BatchNorm, fuse activations, quantise.
+void populateSpectralPipeline(mlir::OpPassManager &pm, const CompileOptions &o);
+/// Spectral IR -> overlay program.
+void populateOverlayPipeline(mlir::OpPassManager &pm, const CompileOptions &o);
+
+/// Registers the pipelines above and every spec2 pass.
 void registerPipelines();
+/// Every dialect spec2 produces or consumes.
+void registerSpec2Dialects(mlir::DialectRegistry &registry);
 
 } // namespace spec2
 

@@ -1,0 +1,142 @@
+//===- SpectralDialect.cpp - Spectral dialect ops and verifiers -----------===//
+#include "Spectral/SpectralDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace spec2::spectral;
+
+#include "Spectral/SpectralOpsDialect.cpp.inc"
+
+void SpectralDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "Spectral/SpectralOps.cpp.inc"
+      >();
+}
+
+#define GET_OP_CLASSES
+#include "Spectral/SpectralOps.cpp.inc"
+
+namespace {
+
+/// Common checks of window attributes: 2 kernel/stride entries, 4 pads, and
+/// the output spatial size they imply.
+LogicalResult verifyWindow(Operation *op, RankedTensorType in,
+                           RankedTensorType out, ArrayRef<int64_t> kernel,
+                           ArrayRef<int64_t> stride, ArrayRef<int64_t> pad) {
+  if (in.getRank() != 4 || out.getRank() != 4)
+    return op->emitOpError("expects NCHW (rank 4) input and output");
+  if (in.getDimSize(0) != 1 || out.getDimSize(0) != 1)
+    return op->emitOpError("supports batch 1 only");
+  if (kernel.size() != 2 || stride.size() != 2 || pad.size() != 4)
+    return op->emitOpError(
+        "expects kernel and stride of 2 values and pad of 4");
+  for (int i = 0; i < 2; ++i) {
+    if (kernel[i] < 1 || stride[i] < 1)
+      return op->emitOpError("kernel and stride must be positive");
+    int64_t padded = in.getDimSize(2 + i) + pad[i] + pad[i + 2];
+    if (padded < kernel[i])
+      return op->emitOpError("window larger than the padded input");
+    int64_t want = (padded - kernel[i]) / stride[i] + 1;
+    if (out.getDimSize(2 + i) != want)
+      return op->emitOpError("output ")
+             << (i == 0 ? "height " : "width ") << out.getDimSize(2 + i)
+             << " does not match the window (expected " << want << ")";
+  }
+  for (int64_t p : pad)
+    if (p < 0)
+      return op->emitOpError("padding must be non-negative");
+  return success();
+}
+
+LogicalResult verifyClamp(Operation *op, APFloat lo, APFloat hi) {
+  if (hi < lo)
+    return op->emitOpError("clamp_min must not exceed clamp_max");
+  return success();
+}
+
+bool hasShape(ElementsAttr a, ArrayRef<int64_t> shape) {
+  return cast<ShapedType>(a.getType()).getShape() == shape;
+}
+
+} // namespace
+
+int64_t Conv2DOp::getNnz() {
+  return cast<ShapedType>(getBins().getType()).getDimSize(2);
+}
+
+int64_t Conv2DOp::getTileSize() {
+  return getFftSize() - std::max(getKernel()[0], getKernel()[1]) + 1;
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (failed(verifyWindow(*this, in, out, getKernel(), getStride(), getPad())))
+    return failure();
+  int64_t n = getFftSize();
+  if (n < 4 || n > 64 || (n & (n - 1)))
+    return emitOpError("fft_size must be a power of two in [4, 64], got ") << n;
+  if (getKernel()[0] > n || getKernel()[1] > n)
+    return emitOpError("kernel ") << getKernel()[0] << "x" << getKernel()[1]
+                                  << " does not fit fft_size " << n;
+  int64_t cout = out.getDimSize(1), cin = in.getDimSize(1);
+  auto binsType = cast<ShapedType>(getBins().getType());
+  if (binsType.getRank() != 3 || binsType.getDimSize(0) != cout ||
+      binsType.getDimSize(1) != cin)
+    return emitOpError("bins must be [cout, cin, nnz] = [")
+           << cout << ", " << cin << ", nnz]";
+  int64_t nnz = binsType.getDimSize(2);
+  if (nnz < 1 || nnz > halfSpectrumBins(n))
+    return emitOpError("nnz ")
+           << nnz << " must be in [1, " << halfSpectrumBins(n) << "]";
+  if (!binsType.getElementType().isInteger(32))
+    return emitOpError("bins must be i32");
+  if (!hasShape(getSpectra(), {cout, cin, nnz, 2}))
+    return emitOpError("spectra must be [cout, cin, nnz, 2] = [")
+           << cout << ", " << cin << ", " << nnz << ", 2]";
+  if (!hasShape(getBias(), {cout}))
+    return emitOpError("bias must have ") << cout << " values";
+  return verifyClamp(*this, getClampMin(), getClampMax());
+}
+
+LogicalResult FullyConnectedOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (!in.hasStaticShape() || !out.hasStaticShape())
+    return emitOpError("expects static shapes");
+  if (out.getRank() != 2 || out.getDimSize(0) != 1)
+    return emitOpError("output must be [1, M]");
+  int64_t m = out.getDimSize(1), k = in.getNumElements();
+  auto valuesType = cast<ShapedType>(getValues().getType());
+  if (valuesType.getRank() != 2 || valuesType.getDimSize(0) != m)
+    return emitOpError("values must be [M, nnz] with M = ") << m;
+  int64_t nnz = valuesType.getDimSize(1);
+  if (nnz < 1 || nnz > k)
+    return emitOpError("nnz ") << nnz << " must be in [1, " << k << "]";
+  if (!hasShape(getColumns(), {m, nnz}))
+    return emitOpError("columns must have the shape of values");
+  if (!hasShape(getBias(), {m}))
+    return emitOpError("bias must have ") << m << " values";
+  return verifyClamp(*this, getClampMin(), getClampMax());
+}
+
+LogicalResult Pool2DOp::verify() {
+  if (getKind() != "max" && getKind() != "avg")
+    return emitOpError("kind must be \"max\" or \"avg\", got \"")
+           << getKind() << "\"";
+  auto in = getInput().getType(), out = getOutput().getType();
+  if (failed(verifyWindow(*this, in, out, getKernel(), getStride(), getPad())))
+    return failure();
+  if (in.getDimSize(1) != out.getDimSize(1))
+    return emitOpError("pooling keeps the channel count");
+  return verifyClamp(*this, getClampMin(), getClampMax());
+}
+
+LogicalResult AddOp::verify() {
+  return verifyClamp(*this, getClampMin(), getClampMax());
+}
+
+LogicalResult ClampOp::verify() {
+  return verifyClamp(*this, getClampMin(), getClampMax());
+}

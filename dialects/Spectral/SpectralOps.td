@@ -1,0 +1,180 @@
+//===- SpectralOps.td - The spectral-sparse layer dialect -----------------===//
+//
+// Layer-level IR of spec2c between the TOSA graph and the overlay program.
+// Tensors are NCHW (batch 1) float32 at this level: the values are what the
+// model computes; how they are represented in int16 on the overlay is
+// recorded by the quantisation pass in `in_frac`/`out_frac` attributes.
+// Convolutions are spectral: their kernels are stored as half spectra of
+// the FFT size with an explicit sparse encoding (values + bin indices, the
+// same number of non-zeros for every (output, input) channel pair so the
+// MAC lanes stay balanced). The other layers name the overlay engine that
+// will run them.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_SPECTRAL_OPS
+#define SPEC2_SPECTRAL_OPS
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Spectral_Dialect : Dialect {
+  let name = "spectral";
+  let cppNamespace = "::spec2::spectral";
+  let summary = "Spectral-domain convolution layers and the overlay engines' layers";
+  let description = [{
+    One op per layer the overlay executes: `spectral.conv2d` (FFT tiles,
+    sparse Hadamard products, overlap-and-add), `spectral.fully_connected`
+    (row-balanced sparse matrix-vector), `spectral.pool2d`, `spectral.add`
+    and `spectral.clamp` (vector unit).
+  }];
+}
+
+class Spectral_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Spectral_Dialect, mnemonic, !listconcat(traits, [Pure])>;
+
+def Spectral_Tensor : RankedTensorOf<[F32]>;
+
+// Optional fixed-point formats: real = q * 2^-frac in int16.
+defvar Spectral_QuantAttrs =
+    (ins OptionalAttr<I32Attr>:$in_frac, OptionalAttr<I32Attr>:$out_frac);
+
+def Spectral_Conv2DOp : Spectral_Op<"conv2d"> {
+  let summary = "2-D convolution in the spectral domain with overlap-and-add";
+  let description = [{
+    Cross-correlation of an NCHW input with `cout x cin x kh x kw` kernels,
+    computed as in SPEC2: the input is cut into `L x L` tiles, L = fft_size -
+    max(kh, kw) + 1, each tile is zero-padded to `fft_size` and transformed,
+    multiplied bin by bin with the kernels' spectra, summed over input
+    channels, transformed back and overlap-added.
+
+    The kernels are stored as the non-redundant half spectra (bins
+    `ky * (N/2+1) + kx`, `kx <= N/2`) of the *flipped* kernels: `spectra`
+    holds `nnz` complex values per (cout, cin) pair as `[cout, cin, nnz, 2]`
+    (re, im) and `bins` their bin indices as `[cout, cin, nnz]`. Dense
+    kernels have `nnz = N*(N/2+1)`; pruned ones fewer, the same for every
+    pair. `bias` has one value per output channel; `clamp_min`/`clamp_max`
+    is the fused activation (ReLU: [0, +inf]).
+
+    Example:
+    ```mlir
+    %y = spectral.conv2d %x {fft_size = 8 : i64, kernel = array<i64: 3, 3>,
+           pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+           spectra = dense<...> : tensor<6x4x40x2xf32>,
+           bins = dense<...> : tensor<6x4x40xi32>, bias = dense<...> : tensor<6xf32>,
+           clamp_min = 0.0 : f32, clamp_max = 0x7F800000 : f32}
+         : tensor<1x4x14x14xf32> -> tensor<1x6x14x14xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input,
+      I64Attr:$fft_size,
+      DenseI64ArrayAttr:$kernel,
+      DenseI64ArrayAttr:$pad,
+      DenseI64ArrayAttr:$stride,
+      ElementsAttr:$spectra,
+      ElementsAttr:$bins,
+      ElementsAttr:$bias,
+      F32Attr:$clamp_min,
+      F32Attr:$clamp_max), Spectral_QuantAttrs);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getInChannels() { return getInput().getType().getDimSize(1); }
+    int64_t getOutChannels() { return getOutput().getType().getDimSize(1); }
+    /// Non-zeros per (output, input) channel pair.
+    int64_t getNnz();
+    /// Side of the input tiles: fft_size - max(kernel) + 1.
+    int64_t getTileSize();
+  }];
+}
+
+def Spectral_FullyConnectedOp : Spectral_Op<"fully_connected"> {
+  let summary = "Row-balanced sparse matrix-vector product";
+  let description = [{
+    `output[m] = sum_t values[m, t] * flat(input)[columns[m, t]] + bias[m]`,
+    then the clamp. Every row has the same number of stored weights `nnz`
+    (dense: nnz = K with columns 0..K-1), as BRDS balances rows so parallel
+    lanes finish together. The input is read in its flattened NCHW order.
+
+    ```mlir
+    %y = spectral.fully_connected %x {values = dense<...> : tensor<10x84xf32>,
+           columns = dense<...> : tensor<10x84xi32>, bias = dense<...> : tensor<10xf32>,
+           clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32}
+         : tensor<1x84xf32> -> tensor<1x10xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input,
+      ElementsAttr:$values,
+      ElementsAttr:$columns,
+      ElementsAttr:$bias,
+      F32Attr:$clamp_min,
+      F32Attr:$clamp_max), Spectral_QuantAttrs);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Spectral_Pool2DOp : Spectral_Op<"pool2d"> {
+  let summary = "Max or average pooling on the vector unit";
+  let description = [{
+    NCHW pooling with window `kernel`, `stride` and padding `pad` (top, left,
+    bottom, right). `kind` is "max" or "avg"; for "avg",
+    `count_include_pad` counts padded positions in the divisor. A window
+    the size of the plane is global pooling.
+
+    ```mlir
+    %y = spectral.pool2d %x {kind = "max", kernel = array<i64: 2, 2>,
+           stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>,
+           count_include_pad = false, clamp_min = 0xFF800000 : f32,
+           clamp_max = 0x7F800000 : f32}
+         : tensor<1x16x28x28xf32> -> tensor<1x16x14x14xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input,
+      StrAttr:$kind,
+      DenseI64ArrayAttr:$kernel,
+      DenseI64ArrayAttr:$stride,
+      DenseI64ArrayAttr:$pad,
+      BoolAttr:$count_include_pad,
+      F32Attr:$clamp_min,
+      F32Attr:$clamp_max), Spectral_QuantAttrs);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Spectral_AddOp : Spectral_Op<"add", [AllTypesMatch<["lhs", "rhs", "output"]>]> {
+  let summary = "Element-wise sum of two same-shaped tensors, then a clamp";
+  let description = [{
+    ```mlir
+    %z = spectral.add %a, %b {clamp_min = 0.0 : f32, clamp_max = 0x7F800000 : f32}
+         : tensor<1x64x56x56xf32>
+    ```
+    `lhs_frac`/`rhs_frac` give the operands' fixed-point formats once
+    quantised.
+  }];
+  let arguments = (ins Spectral_Tensor:$lhs, Spectral_Tensor:$rhs,
+      F32Attr:$clamp_min, F32Attr:$clamp_max,
+      OptionalAttr<I32Attr>:$lhs_frac, OptionalAttr<I32Attr>:$rhs_frac,
+      OptionalAttr<I32Attr>:$out_frac);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def Spectral_ClampOp : Spectral_Op<"clamp", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "Clamp (ReLU, ReLU6, Clip) on the vector unit";
+  let description = [{
+    ```mlir
+    %y = spectral.clamp %x {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32} : tensor<1x32x7x7xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input,
+      F32Attr:$clamp_min, F32Attr:$clamp_max), Spectral_QuantAttrs);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+#endif // SPEC2_SPECTRAL_OPS

@@ -1,0 +1,48 @@
+//===- Device.h - Where overlay programs run --------------------*- C++ -*-===//
+//
+// The device interface of the runtime: something that holds one overlay
+// instance and runs an instruction stream against a DRAM image. Here that is
+// the C-simulation of the HLS source (one backend per configuration compiled
+// into the build). A real Alveo card through XRT is a second implementation
+// that is built only where XRT is installed (SPEC2_HAVE_XRT); see
+// docs/user-guide.md.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_RUNTIME_DEVICE_H
+#define SPEC2_RUNTIME_DEVICE_H
+
+#include "spec2/Target/OverlayConfigFile.h"
+#include "spec2/sim.h"
+
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace spec2 {
+
+/// One overlay instance. Not thread-safe: open one per thread.
+class Device {
+public:
+  virtual ~Device() = default;
+  /// "C-simulation (small)", "Alveo U200 via XRT", ...
+  virtual std::string description() const = 0;
+  virtual const NamedOverlayConfig &config() const = 0;
+  /// Runs `insns` against `dram` (modified in place) and returns the
+  /// overlay's counters. Fails on deadlock or fault.
+  virtual llvm::Expected<sim::Counters> run(const std::vector<isa::Word> &insns,
+                                            std::vector<uint8_t> &dram) = 0;
+};
+
+/// Opens the C-simulation of the configuration with this hash. The error
+/// names `wantedName` and lists the configurations this build simulates.
+llvm::Expected<std::unique_ptr<Device>>
+openSimDevice(uint64_t configHash, llvm::StringRef wantedName);
+
+/// The configurations this build can simulate, "name (0xhash)" each.
+std::string describeSimBackends();
+
+} // namespace spec2
+
+#endif // SPEC2_RUNTIME_DEVICE_H

@@ -1,0 +1,70 @@
+//===- LoadedProgram.h - A verified program ready to run --------*- C++ -*-===//
+//
+// The loader: reads a .s2b, refuses it unless the verifier accepts it for the
+// configuration it names (and that configuration is one this build can run),
+// lays out its DRAM image once, and then runs inferences: float inputs are
+// quantised to the program's int16 fixed point, the program runs on a device,
+// and the outputs come back dequantised to float.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_RUNTIME_LOADEDPROGRAM_H
+#define SPEC2_RUNTIME_LOADEDPROGRAM_H
+
+#include "spec2/Runtime/Device.h"
+#include "spec2/Support/Tensor.h"
+#include "spec2/Target/Program.h"
+
+#include "llvm/Support/Error.h"
+
+#include <memory>
+#include <vector>
+
+namespace spec2 {
+
+/// The result of one inference.
+struct Inference {
+  std::vector<Tensor> outputs; ///< float32, dequantised
+  sim::Counters counters;
+};
+
+class LoadedProgram {
+public:
+  /// Reads and verifies `path`. Fails with a message that names the file.
+  static llvm::Expected<LoadedProgram> loadFile(llvm::StringRef path);
+  /// Verifies an in-memory program.
+  static llvm::Expected<LoadedProgram> load(Program program);
+
+  const Program &program() const { return prog; }
+  const NamedOverlayConfig &config() const { return cfg; }
+
+  /// A fresh device for this program's configuration (one per thread).
+  llvm::Expected<std::unique_ptr<Device>> openDevice() const;
+
+  /// Runs one inference on `device`. Inputs must match the program's input
+  /// descriptors in number and shape and be float32.
+  llvm::Expected<Inference> run(Device &device,
+                                const std::vector<Tensor> &inputs) const;
+
+  /// Modeled milliseconds for `cycles` at the configuration's clock.
+  double cyclesToMs(uint64_t cycles) const {
+    return double(cycles) / (double(cfg.config.clockMhz) * 1e3);
+  }
+
+private:
+  LoadedProgram(Program p, NamedOverlayConfig c, std::vector<uint8_t> image)
+      : prog(std::move(p)), cfg(std::move(c)), dramImage(std::move(image)) {}
+
+  Program prog;
+  NamedOverlayConfig cfg;
+  /// The DRAM image with every segment in place and zeros elsewhere.
+  std::vector<uint8_t> dramImage;
+};
+
+/// int16 fixed point with `fracBits` fraction bits: round to nearest (ties
+/// away from zero), saturate.
+int16_t quantize(float value, int fracBits);
+float dequantize(int16_t q, int fracBits);
+
+} // namespace spec2
+
+#endif // SPEC2_RUNTIME_LOADEDPROGRAM_H

@@ -1,0 +1,54 @@
+//===- Constants.h - Reading and making weight constants --------*- C++ -*-===//
+//
+// Weights live in `dense_resource` blobs when large (VGG16 has 138M of them)
+// and in uniqued dense attributes when small. These helpers read either kind
+// as plain numbers and make the right kind for new data.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_SUPPORT_CONSTANTS_H
+#define SPEC2_SUPPORT_CONSTANTS_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Value.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace spec2 {
+
+/// Constants with more elements than this become resource blobs.
+constexpr size_t kMaxInlineElements = 64;
+
+/// The elements of a float or integer ElementsAttr (dense or resource) as
+/// doubles; nullopt for anything else.
+std::optional<std::vector<double>> readNumbers(mlir::Attribute attr);
+
+/// The value of `v` if it is a constant (looking through tosa.reshape).
+std::optional<std::vector<double>> constantNumbers(mlir::Value v);
+
+/// An f32 ElementsAttr of `shape` owning `data` (a resource blob named after
+/// `nameHint` when large).
+mlir::ElementsAttr makeF32Elements(mlir::MLIRContext *ctx,
+                                   llvm::ArrayRef<int64_t> shape,
+                                   std::vector<float> data,
+                                   llvm::StringRef nameHint);
+/// The same for i32.
+mlir::ElementsAttr makeI32Elements(mlir::MLIRContext *ctx,
+                                   llvm::ArrayRef<int64_t> shape,
+                                   std::vector<int32_t> data,
+                                   llvm::StringRef nameHint);
+
+/// A 1-D i8 ElementsAttr owning `bytes` (program segments).
+mlir::ElementsAttr makeByteElements(mlir::MLIRContext *ctx,
+                                    std::vector<uint8_t> bytes,
+                                    llvm::StringRef nameHint);
+
+/// The raw bytes of a 1-D i8 ElementsAttr made by makeByteElements (or any
+/// dense i8 attribute).
+std::optional<std::vector<uint8_t>> readBytes(mlir::Attribute attr);
+
+} // namespace spec2
+
+#endif // SPEC2_SUPPORT_CONSTANTS_H

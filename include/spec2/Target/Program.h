@@ -1,0 +1,79 @@
+//===- Program.h - An overlay program in memory (.s2b contents) -*- C++ -*-===//
+//
+// What the compiler produces and the loader runs: instruction words, the
+// constants to copy into DRAM before the run, and where the inputs and
+// outputs live in DRAM. ProgramFormat.h reads and writes it as .s2b,
+// Assembler.h as text, and ProgramVerifier.h decides whether it is safe.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_TARGET_PROGRAM_H
+#define SPEC2_TARGET_PROGRAM_H
+
+#include "spec2/isa.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace spec2 {
+
+/// Longest tensor or segment name (bytes).
+constexpr unsigned kMaxNameLength = 255;
+/// Longest configuration name: it is stored NUL-padded in 16 header bytes.
+constexpr unsigned kMaxConfigNameLength = 16;
+/// Highest tensor rank a program may describe.
+constexpr unsigned kMaxTensorRank = 8;
+
+/// A DRAM tensor the host writes before the run (input) or reads after it
+/// (output): dense, row-major int16 with the batch first, e.g. [1, C, H, W]
+/// is C planes of H x W. Element q stands for the real value q * 2^-fracBits.
+struct TensorDesc {
+  std::string name;
+  uint64_t dramAddr = 0; ///< bytes
+  std::vector<uint32_t> dims;
+  int8_t fracBits = 0;
+
+  /// prod(dims) * 2, saturated at UINT64_MAX.
+  uint64_t byteSize() const;
+};
+
+/// Constant bytes (weights, biases, tables) copied into DRAM before the run.
+struct Segment {
+  std::string name;
+  uint64_t dramAddr = 0; ///< bytes
+  std::vector<uint8_t> bytes;
+};
+
+/// One overlay program.
+struct Program {
+  /// The configuration it was compiled for, and spec2::configHash of it.
+  std::string configName;
+  uint64_t configHash = 0;
+  /// Size of the DRAM image the program addresses, in bytes.
+  uint64_t dramBytes = 0;
+  std::vector<TensorDesc> inputs;
+  std::vector<TensorDesc> outputs;
+  std::vector<Segment> segments;
+  std::vector<isa::Word> insns;
+};
+
+/// Is `name` usable as a tensor/segment name: 1 to kMaxNameLength printable
+/// ASCII characters other than space, '"', ';' and '='? (So that names need
+/// no quoting in the assembly text.)
+bool isValidName(llvm::StringRef name);
+/// Is `name` usable as a configuration name (as above, at most
+/// kMaxConfigNameLength characters)?
+bool isValidConfigName(llvm::StringRef name);
+
+/// Bit-exact equality of instruction words.
+bool sameWord(const isa::Word &a, const isa::Word &b);
+/// Field-by-field equality (instruction words bit-exact).
+bool operator==(const TensorDesc &a, const TensorDesc &b);
+bool operator==(const Segment &a, const Segment &b);
+bool operator==(const Program &a, const Program &b);
+
+} // namespace spec2
+
+#endif // SPEC2_TARGET_PROGRAM_H

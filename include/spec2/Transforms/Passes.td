@@ -1,0 +1,92 @@
+//===- Passes.td - spec2c passes -------------------------------*- tablegen -*-===//
+//
+// Every transformation of the compiler, each runnable alone from spec2-opt.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_TRANSFORMS_PASSES
+#define SPEC2_TRANSFORMS_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
+  let summary = "Record activation ranges by running the float reference";
+  let description = [{
+    Runs `func.func @main` on the float32 reference executor for `count`
+    calibration inputs and records, on every op, the largest magnitude its
+    result took (`spec2.absmax`), and on every argument the same as an
+    argument attribute. `source` is `fashion-mnist[:DIR]` (training images)
+    or `random`: uniform values in [0, 1], the documented fallback when no
+    calibration data is given; it says so with a warning.
+  }];
+  let options = [
+    Option<"source", "source", "std::string", "\"random\"",
+           "Calibration inputs: fashion-mnist[:DIR] or random">,
+    Option<"count", "count", "unsigned", "256", "Number of calibration inputs">,
+    Option<"seed", "seed", "unsigned", "1", "Seed of the random fallback">,
+  ];
+  let statistics = [Statistic<"numInputs", "inputs", "Calibration inputs run">];
+}
+
+def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
+  let summary = "Lower TOSA layers to spectral-domain layers";
+  let description = [{
+    Rewrites NHWC `tosa.conv2d` into NCHW `spectral.conv2d` whose kernels are
+    the half spectra of the flipped kernels at `fft-size`, computed once here
+    with FFTW3 (Hermitian symmetry: only N*(N/2+1) bins per kernel are kept);
+    pooling into `spectral.pool2d`; `tosa.matmul` of a flattened activation
+    with constant weights into `spectral.fully_connected`; `tosa.clamp` into
+    `spectral.clamp` and the sum of two activations into `spectral.add`.
+    Layout transposes are inserted around each rewritten op; canonicalisation
+    cancels them.
+  }];
+  let options = [
+    Option<"fftSize", "fft-size", "int64_t", "8", "FFT tile size N of the target">,
+  ];
+  let dependentDialects = ["spec2::spectral::SpectralDialect", "mlir::tosa::TosaDialect"];
+  let statistics = [Statistic<"numConvs", "convs", "Convolutions made spectral">];
+}
+
+def FoldBatchNorm : Pass<"spec2-fold-batchnorm", "mlir::func::FuncOp"> {
+  let summary = "Fold per-channel scales and shifts into conv and FC layers";
+  let description = [{
+    Inference BatchNormalization imports as a per-channel multiply and add.
+    Both fold into the preceding `spectral.conv2d` (scaling its kernel
+    spectra and bias: the spectrum of a scaled kernel is the scaled
+    spectrum) or `spectral.fully_connected`; so does a constant bias add.
+  }];
+  let statistics = [Statistic<"numFolded", "folded", "Affine ops folded">];
+}
+
+def FuseActivations : Pass<"spec2-fuse-activations", "mlir::func::FuncOp"> {
+  let summary = "Fuse clamps (ReLU, ReLU6, Clip) into the layer that produces their input";
+  let statistics = [Statistic<"numFused", "fused", "Clamps fused">];
+}
+
+def Quantize : Pass<"spec2-quantize", "mlir::func::FuncOp"> {
+  let summary = "Choose the int16 fixed-point format of every activation";
+  let description = [{
+    From the calibrated ranges (`spec2.absmax`), gives every spectral layer
+    `in_frac`/`out_frac` (real = q * 2^-frac) so that the calibrated maximum
+    uses 14 of the 15 magnitude bits, one bit of headroom for unseen inputs;
+    values beyond saturate. The function's arguments get `spec2.frac`.
+  }];
+}
+
+def SpectralToOverlay : Pass<"spec2-spectral-to-overlay", "mlir::ModuleOp"> {
+  let summary = "Lower spectral layers to an overlay program";
+  let description = [{
+    Turns `func.func @main` into an `ovl.program` for the target
+    configuration: DRAM layout of activations and weights, per-layer tiling
+    into the on-chip buffers, the fixed-point shifts of every engine, the
+    quantised kernel spectra and FC rows, and the dependency tokens between
+    the load, compute and store modules.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"small\"",
+           "Overlay configuration: a name in hw/configs or a .json path">,
+  ];
+  let dependentDialects = ["spec2::ovl::OverlayDialect"];
+  let statistics = [Statistic<"numInsns", "instructions", "Instructions emitted">];
+}
+
+#endif // SPEC2_TRANSFORMS_PASSES

@@ -1,0 +1,281 @@
+//===- GraphToSpectral.cpp - TOSA layers -> spectral layers ---------------===//
+//
+// Convolutions become spectral: each kernel is flipped (the overlay computes
+// a correlation as a convolution), zero-padded to N x N and transformed with
+// FFTW once, here; only the N*(N/2+1) non-redundant bins of the real
+// transform are kept. NHWC TOSA ops are replaced by NCHW spectral ops between
+// transposes that canonicalisation then cancels.
+//
+//===----------------------------------------------------------------------===//
+#include "spec2/Transforms/Passes.h"
+
+#include "Spectral/SpectralDialect.h"
+#include "spec2/Support/Constants.h"
+
+#include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <fftw3.h>
+#include <limits>
+
+#define DEBUG_TYPE "spec2-graph-to-spectral"
+
+namespace spec2 {
+#define GEN_PASS_DEF_GRAPHTOSPECTRAL
+#include "spec2/Transforms/Passes.h.inc"
+} // namespace spec2
+
+using namespace mlir;
+
+namespace spec2 {
+namespace {
+
+constexpr const char *kAbsMax = "spec2.absmax";
+
+/// Copies the calibrated range of `from` onto `to`.
+void copyRange(Operation *from, Operation *to) {
+  if (Attribute a = from->getAttr(kAbsMax))
+    to->setAttr(kAbsMax, a);
+}
+
+RankedTensorType f32Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, Float32Type::get(ctx));
+}
+
+Value transpose(PatternRewriter &rw, Location loc, Value v,
+                ArrayRef<int32_t> perms) {
+  auto t = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  for (int32_t p : perms)
+    shape.push_back(t.getDimSize(p));
+  return tosa::TransposeOp::create(rw, loc, f32Tensor(rw.getContext(), shape),
+                                   v, rw.getDenseI32ArrayAttr(perms));
+}
+
+constexpr int32_t kToNchw[] = {0, 3, 1, 2};
+constexpr int32_t kToNhwc[] = {0, 2, 3, 1};
+
+FloatAttr infAttr(Builder &b, bool negative) {
+  return b.getF32FloatAttr(negative ? -std::numeric_limits<float>::infinity()
+                                    : std::numeric_limits<float>::infinity());
+}
+
+/// Half spectra of the flipped OHWI kernels: [cout][cin][bins][2] and the
+/// dense bin list [cout][cin][bins].
+void kernelSpectra(const std::vector<double> &w, int64_t cout, int64_t kh,
+                   int64_t kw, int64_t cin, int64_t n,
+                   std::vector<float> &spectra, std::vector<int32_t> &bins) {
+  const int64_t half = n / 2 + 1, nb = n * half;
+  spectra.assign(cout * cin * nb * 2, 0.f);
+  bins.resize(cout * cin * nb);
+  double *in = fftw_alloc_real(n * n);
+  fftw_complex *out = fftw_alloc_complex(n * half);
+  fftw_plan plan = fftw_plan_dft_r2c_2d(int(n), int(n), in, out, FFTW_ESTIMATE);
+  for (int64_t co = 0; co < cout; ++co)
+    for (int64_t ci = 0; ci < cin; ++ci) {
+      std::fill(in, in + n * n, 0.0);
+      for (int64_t i = 0; i < kh; ++i)
+        for (int64_t j = 0; j < kw; ++j)
+          in[(kh - 1 - i) * n + (kw - 1 - j)] =
+              w[((co * kh + i) * kw + j) * cin + ci];
+      fftw_execute(plan);
+      float *dst = &spectra[(co * cin + ci) * nb * 2];
+      for (int64_t b = 0; b < nb; ++b) {
+        dst[2 * b] = float(out[b][0]);
+        dst[2 * b + 1] = float(out[b][1]);
+        bins[(co * cin + ci) * nb + b] = int32_t(b);
+      }
+    }
+  fftw_destroy_plan(plan);
+  fftw_free(in);
+  fftw_free(out);
+}
+
+struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
+  ConvToSpectral(MLIRContext *ctx, int64_t n) : OpRewritePattern(ctx), n(n) {}
+
+  LogicalResult matchAndRewrite(tosa::Conv2DOp op,
+                                PatternRewriter &rw) const override {
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getResult().getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    if (!inType.getElementType().isF32() || !inType.hasStaticShape())
+      return rw.notifyMatchFailure(op, "not a static f32 convolution");
+    if (op.getDilation()[0] != 1 || op.getDilation()[1] != 1)
+      return rw.notifyMatchFailure(op, "dilated convolution");
+    auto w = constantNumbers(op.getWeight());
+    auto bias = constantNumbers(op.getBias());
+    if (!w || !bias)
+      return rw.notifyMatchFailure(op, "weights or bias are not constant");
+    const int64_t cout = wType.getDimSize(0), kh = wType.getDimSize(1),
+                  kw = wType.getDimSize(2), cin = wType.getDimSize(3);
+    if (kh > n || kw > n)
+      return rw.notifyMatchFailure(op, "kernel larger than the FFT size");
+    std::vector<float> spectra, biasF(cout);
+    std::vector<int32_t> bins;
+    kernelSpectra(*w, cout, kh, kw, cin, n, spectra, bins);
+    for (int64_t c = 0; c < cout; ++c)
+      biasF[c] = float((*bias)[bias->size() == 1 ? 0 : c]);
+    MLIRContext *ctx = rw.getContext();
+    const int64_t nb = n * (n / 2 + 1);
+    std::string name = "spectra";
+    if (auto loc = dyn_cast<NameLoc>(op.getLoc()))
+      name = loc.getName().str() + ".spectra";
+    Location loc = op.getLoc();
+    Value x = transpose(rw, loc, op.getInput(), kToNchw);
+    ArrayRef<int64_t> p = op.getPad(); // TOSA: top, bottom, left, right
+    auto y = spectral::Conv2DOp::create(
+        rw, loc,
+        f32Tensor(ctx, {1, cout, outType.getDimSize(1), outType.getDimSize(2)}),
+        x, rw.getI64IntegerAttr(n), rw.getDenseI64ArrayAttr({kh, kw}),
+        rw.getDenseI64ArrayAttr({p[0], p[2], p[1], p[3]}),
+        rw.getDenseI64ArrayAttr(op.getStride()),
+        makeF32Elements(ctx, {cout, cin, nb, 2}, std::move(spectra), name),
+        makeI32Elements(ctx, {cout, cin, nb}, std::move(bins), name + ".bins"),
+        makeF32Elements(ctx, {cout}, std::move(biasF), name + ".bias"),
+        infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
+    copyRange(op, y);
+    rw.replaceOp(op, transpose(rw, loc, y, kToNhwc));
+    return success();
+  }
+  int64_t n;
+};
+
+template <typename PoolOp> struct PoolToSpectral : OpRewritePattern<PoolOp> {
+  PoolToSpectral(MLIRContext *ctx, StringRef kind)
+      : OpRewritePattern<PoolOp>(ctx), kind(kind) {}
+
+  LogicalResult matchAndRewrite(PoolOp op, PatternRewriter &rw) const override {
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getResult().getType());
+    if (!inType.getElementType().isF32() || !inType.hasStaticShape())
+      return rw.notifyMatchFailure(op, "not a static f32 pooling");
+    Location loc = op.getLoc();
+    Value x = transpose(rw, loc, op.getInput(), kToNchw);
+    ArrayRef<int64_t> p = op.getPad(); // top, bottom, left, right
+    auto y = spectral::Pool2DOp::create(
+        rw, loc,
+        f32Tensor(rw.getContext(),
+                  {1, outType.getDimSize(3), outType.getDimSize(1),
+                   outType.getDimSize(2)}),
+        x, rw.getStringAttr(kind), rw.getDenseI64ArrayAttr(op.getKernel()),
+        rw.getDenseI64ArrayAttr(op.getStride()),
+        rw.getDenseI64ArrayAttr({p[0], p[2], p[1], p[3]}),
+        rw.getBoolAttr(false), infAttr(rw, true), infAttr(rw, false),
+        IntegerAttr(), IntegerAttr());
+    copyRange(op, y);
+    rw.replaceOp(op, transpose(rw, loc, y, kToNhwc));
+    return success();
+  }
+  StringRef kind;
+};
+
+/// matmul(reshape(x) : [1, 1, K], const [1, K, M]) -> fully_connected.
+struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tosa::MatMulOp op,
+                                PatternRewriter &rw) const override {
+    auto aType = cast<RankedTensorType>(op.getA().getType());
+    auto bType = cast<RankedTensorType>(op.getB().getType());
+    if (!aType.hasStaticShape() || aType.getDimSize(0) != 1 ||
+        aType.getDimSize(1) != 1 || !aType.getElementType().isF32())
+      return rw.notifyMatchFailure(op, "not a matrix-vector product");
+    auto b = constantNumbers(op.getB());
+    if (!b)
+      return rw.notifyMatchFailure(op, "weights are not constant");
+    const int64_t k = bType.getDimSize(1), m = bType.getDimSize(2);
+    std::vector<float> values(m * k);
+    std::vector<int32_t> columns(m * k);
+    for (int64_t r = 0; r < m; ++r)
+      for (int64_t c = 0; c < k; ++c) {
+        values[r * k + c] = float((*b)[c * m + r]);
+        columns[r * k + c] = int32_t(c);
+      }
+    Value x = op.getA();
+    if (auto r = x.getDefiningOp<tosa::ReshapeOp>())
+      x = r.getInput1();
+    MLIRContext *ctx = rw.getContext();
+    std::string name = "fc";
+    if (auto loc = dyn_cast<NameLoc>(op.getLoc()))
+      name = loc.getName().str();
+    Location loc = op.getLoc();
+    auto y = spectral::FullyConnectedOp::create(
+        rw, loc, f32Tensor(ctx, {1, m}), x,
+        makeF32Elements(ctx, {m, k}, std::move(values), name + ".values"),
+        makeI32Elements(ctx, {m, k}, std::move(columns), name + ".columns"),
+        makeF32Elements(ctx, {m}, std::vector<float>(m, 0.f), name + ".bias"),
+        infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
+    copyRange(op, y);
+    Value shape = tosa::getTosaConstShape(rw, loc, {1, 1, m});
+    rw.replaceOpWithNewOp<tosa::ReshapeOp>(op, op.getResult().getType(), y,
+                                           shape);
+    return success();
+  }
+};
+
+struct ClampToSpectral : OpRewritePattern<tosa::ClampOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ClampOp op,
+                                PatternRewriter &rw) const override {
+    auto minAttr = dyn_cast<FloatAttr>(op.getMinValAttr());
+    auto maxAttr = dyn_cast<FloatAttr>(op.getMaxValAttr());
+    if (!minAttr || !maxAttr || !op.getType().getElementType().isF32())
+      return rw.notifyMatchFailure(op, "not a float clamp");
+    auto y = spectral::ClampOp::create(
+        rw, op.getLoc(), op.getType(), op.getInput(),
+        rw.getF32FloatAttr(minAttr.getValueAsDouble()),
+        rw.getF32FloatAttr(maxAttr.getValueAsDouble()), IntegerAttr(),
+        IntegerAttr());
+    copyRange(op, y);
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// The sum of two activations of the same shape (residual connections).
+struct AddToSpectral : OpRewritePattern<tosa::AddOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::AddOp op,
+                                PatternRewriter &rw) const override {
+    if (constantNumbers(op.getInput1()) || constantNumbers(op.getInput2()))
+      return rw.notifyMatchFailure(op, "a constant operand is a bias");
+    if (op.getInput1().getType() != op.getType() ||
+        op.getInput2().getType() != op.getType() ||
+        !op.getType().getElementType().isF32())
+      return rw.notifyMatchFailure(op, "broadcasting add");
+    auto y = spectral::AddOp::create(
+        rw, op.getLoc(), op.getType(), op.getInput1(), op.getInput2(),
+        infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr(),
+        IntegerAttr());
+    copyRange(op, y);
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
+  using GraphToSpectralBase::GraphToSpectralBase;
+  void runOnOperation() override {
+    if (fftSize < 4 || fftSize > 64 || (fftSize & (fftSize - 1))) {
+      getOperation().emitError("fft-size must be a power of two in [4, 64]");
+      return signalPassFailure();
+    }
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    patterns.add<ConvToSpectral>(ctx, int64_t(fftSize));
+    patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
+    patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");
+    patterns.add<MatMulToFullyConnected, ClampToSpectral, AddToSpectral>(ctx);
+    // Cancels the layout transposes around the new ops as it goes.
+    tosa::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
+    tosa::ReshapeOp::getCanonicalizationPatterns(patterns, ctx);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    getOperation().walk([&](spectral::Conv2DOp) { ++numConvs; });
+  }
+};
+
+} // namespace
+} // namespace spec2

@@ -1,0 +1,941 @@
+//===- SpectralToOverlay.cpp - Spectral layers -> an overlay program ------===//
+//
+// Every layer becomes groups of instructions: the loads that fill the on-chip
+// buffers, the compute instructions that use them and the stores that write
+// the results back, synchronised by dependency tokens (see ProgramBuilder).
+// Activations travel between layers through DRAM. Each layer is cut into
+// output-row strips, output-channel chunks and input-channel chunks so that
+// every buffer of the target configuration holds what it must.
+//
+//===----------------------------------------------------------------------===//
+#include "spec2/Transforms/Passes.h"
+
+#include "Overlay/OverlayDialect.h"
+#include "Spectral/SpectralDialect.h"
+#include "spec2/Support/Constants.h"
+#include "spec2/Target/OverlayConfigFile.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cmath>
+
+#define DEBUG_TYPE "spec2-spectral-to-overlay"
+
+namespace spec2 {
+#define GEN_PASS_DEF_SPECTRALTOOVERLAY
+#include "spec2/Transforms/Passes.h.inc"
+} // namespace spec2
+
+using namespace mlir;
+
+namespace spec2 {
+namespace {
+
+using Fields = std::vector<std::pair<const char *, int64_t>>;
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t alignTo(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+int64_t ceilLog2(double v) {
+  return v <= 1 ? 0 : int64_t(std::ceil(std::log2(v)));
+}
+
+/// Saturating round of x * 2^frac to int16 / int32.
+int16_t q16(double x, int frac) {
+  double r = std::round(std::ldexp(x, frac));
+  return int16_t(std::max(-32768.0, std::min(32767.0, r)));
+}
+int32_t q32(double x, int frac) {
+  double r = std::round(std::ldexp(x, frac));
+  return int32_t(std::max(-2147483648.0, std::min(2147483647.0, r)));
+}
+/// A float clamp bound as an int16 at `frac` (infinities to the range ends).
+int64_t clampBound(const APFloat &v, int frac) {
+  if (v.isInfinity())
+    return v.isNegative() ? -32768 : 32767;
+  return q16(v.convertToDouble(), frac);
+}
+
+/// Fraction bits that put `absmax` just below 2^14, within [-8, 24].
+int fracFor(double absmax) {
+  if (!(absmax > 0))
+    return 14;
+  return int(
+      std::max<int64_t>(-8, std::min<int64_t>(24, 14 - ceilLog2(absmax))));
+}
+
+/// One group of instructions: loads, then the compute instructions that use
+/// what they loaded, then the stores of what the computes produced.
+struct Group {
+  std::vector<Operation *> loads, computes, stores;
+};
+
+/// Emits instruction ops into an ovl.program and wires the dependency tokens
+/// between groups:
+///  - the last load of a group pushes to compute; its first compute pops it;
+///  - without stores, the last compute pushes back to load (the buffers may
+///    be refilled), and the next group's first load pops that;
+///  - with stores, the last compute pushes to store; the last store pushes
+///    back to compute, where a NOP (or the final FINISH) pops it and pushes
+///    on to load: a layer's loads never overtake the stores of the layer
+///    before, whose output they read.
+class ProgramBuilder {
+public:
+  ProgramBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  Operation *insn(StringRef name, const Fields &fields,
+                  StringRef selectorName = "", StringRef selector = "") {
+    OperationState st(loc, ("ovl." + name).str());
+    if (!selectorName.empty())
+      st.addAttribute(selectorName, b.getStringAttr(selector));
+    for (auto &[k, v] : fields)
+      if (v != 0)
+        st.addAttribute(k, b.getI64IntegerAttr(v));
+    return b.create(st);
+  }
+  void load(Group &g, StringRef buffer, const Fields &f) {
+    g.loads.push_back(insn("load", f, "buffer", buffer));
+  }
+  void compute(Group &g, StringRef name, const Fields &f,
+               StringRef vecOp = "") {
+    g.computes.push_back(vecOp.empty() ? insn(name, f)
+                                       : insn(name, f, "op", vecOp));
+  }
+  void store(Group &g, const Fields &f) {
+    g.stores.push_back(insn("store", f));
+  }
+
+  void flush(Group &g) {
+    auto flag = [&](Operation *op, StringRef name) {
+      op->setAttr(name, b.getUnitAttr());
+    };
+    Block *block = b.getInsertionBlock();
+    auto append = [&](Operation *op) { op->moveBefore(block, block->end()); };
+    if (storePending) {
+      if (!g.loads.empty()) {
+        // The loads may read what the store wrote: hand its token on.
+        Operation *nop = insn("nop", {});
+        flag(nop, "pop_next");
+        flag(nop, "push_prev");
+        append(nop);
+        loadMustWait = true;
+      } else if (!g.computes.empty()) {
+        flag(g.computes.front(), "pop_next");
+      }
+      storePending = false;
+    }
+    if (!g.loads.empty()) {
+      if (loadMustWait)
+        flag(g.loads.front(), "pop_next");
+      loadMustWait = false;
+      flag(g.loads.back(), "push_next");
+      if (!g.computes.empty())
+        flag(g.computes.front(), "pop_prev");
+    }
+    danglingPush = nullptr;
+    if (g.stores.empty()) {
+      if (!g.computes.empty()) {
+        flag(g.computes.back(), "push_prev");
+        danglingPush = g.computes.back();
+        loadMustWait = true;
+      }
+    } else {
+      flag(g.computes.back(), "push_next");
+      flag(g.stores.front(), "pop_prev");
+      flag(g.stores.back(), "push_prev");
+      storePending = true;
+    }
+    for (Operation *op : g.loads)
+      append(op);
+    for (Operation *op : g.computes)
+      append(op);
+    for (Operation *op : g.stores)
+      append(op);
+    g = Group();
+  }
+
+  /// Ends the program: FINISH waits for the last store.
+  void finish() {
+    Operation *f = insn("finish", {});
+    if (storePending)
+      f->setAttr("pop_next", b.getUnitAttr());
+    // A token pushed to the load module that nobody pops would outlive the
+    // program in the hardware FIFO.
+    if (danglingPush)
+      danglingPush->removeAttr("push_prev");
+  }
+
+private:
+  OpBuilder &b;
+  Location loc;
+  bool loadMustWait = false;
+  bool storePending = false;
+  Operation *danglingPush = nullptr;
+};
+
+/// Where an activation lives in DRAM and in what format.
+struct Activation {
+  int64_t addr = 0;
+  std::vector<int64_t> shape; ///< logical, NCHW for rank 4
+  int frac = 0;
+};
+
+class Lowering {
+public:
+  Lowering(ModuleOp module, func::FuncOp func, const NamedOverlayConfig &target)
+      : module(module), func(func), target(target), cfg(target.config),
+        b(module.getContext()) {}
+
+  LogicalResult run(unsigned &numInsns);
+
+private:
+  int64_t allocate(int64_t bytes) {
+    int64_t a = dramTop;
+    dramTop = alignTo(dramTop + std::max<int64_t>(bytes, 1), 64);
+    return a;
+  }
+  int64_t addSegment(StringRef name, std::vector<uint8_t> bytes) {
+    int64_t addr = allocate(int64_t(bytes.size()));
+    OperationState st(func.getLoc(), "ovl.segment");
+    st.addAttribute("name", b.getStringAttr(name));
+    st.addAttribute("dram_addr", b.getI64IntegerAttr(addr));
+    st.addAttribute("data",
+                    makeByteElements(b.getContext(), std::move(bytes), name));
+    segmentBuilder->create(st);
+    return addr;
+  }
+  FailureOr<Activation> activationOf(Value v, Operation *user);
+
+  LogicalResult lowerConv(spectral::Conv2DOp op);
+  LogicalResult lowerFc(spectral::FullyConnectedOp op);
+  LogicalResult lowerPool(spectral::Pool2DOp op);
+  LogicalResult lowerAdd(spectral::AddOp op);
+  LogicalResult lowerClamp(spectral::ClampOp op);
+  LogicalResult lowerElementwise(Operation *op, Value a, Value bval, int fracA,
+                                 int fracB, int fracOut, APFloat lo,
+                                 APFloat hi);
+
+  ModuleOp module;
+  func::FuncOp func;
+  const NamedOverlayConfig &target;
+  const OverlayConfig &cfg;
+  OpBuilder b;
+  std::unique_ptr<OpBuilder> segmentBuilder;
+  std::unique_ptr<ProgramBuilder> pb;
+  Group group;
+  int64_t dramTop = 0;
+  llvm::DenseMap<Value, Activation> acts;
+};
+
+FailureOr<Activation> Lowering::activationOf(Value v, Operation *user) {
+  Value root = v;
+  while (auto r = root.getDefiningOp<tosa::ReshapeOp>())
+    root = r.getInput1();
+  auto it = acts.find(root);
+  if (it == acts.end()) {
+    Operation *def = root.getDefiningOp();
+    InFlightDiagnostic d =
+        user->emitOpError("reads a value the overlay cannot produce");
+    if (def)
+      d.attachNote(def->getLoc())
+          << "'" << def->getName() << "' has no overlay engine";
+    return failure();
+  }
+  Activation a = it->second;
+  a.shape = std::vector<int64_t>(
+      cast<RankedTensorType>(v.getType()).getShape().begin(),
+      cast<RankedTensorType>(v.getType()).getShape().end());
+  return a;
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution
+//===----------------------------------------------------------------------===//
+
+LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
+  auto in = activationOf(op.getInput(), op);
+  if (failed(in))
+    return failure();
+  const int64_t n = cfg.fftSize, nb = cfg.bins();
+  if (op.getFftSize() != n)
+    return op.emitOpError("was made for fft_size ")
+           << op.getFftSize() << "; the target '" << target.name << "' has "
+           << n;
+  auto inT = op.getInput().getType(), outT = op.getOutput().getType();
+  const int64_t cin = inT.getDimSize(1), h = inT.getDimSize(2),
+                w = inT.getDimSize(3);
+  const int64_t cout = outT.getDimSize(1), ho = outT.getDimSize(2),
+                wo = outT.getDimSize(3);
+  const int64_t kh = op.getKernel()[0], kw = op.getKernel()[1];
+  const int64_t pt = op.getPad()[0], pl = op.getPad()[1];
+  const int64_t sy = op.getStride()[0], sx = op.getStride()[1];
+  const int64_t tile = op.getTileSize(), nnz = op.getNnz();
+  const int64_t pin = cfg.pin, pout = cfg.pout, lanes = pin * pout;
+  if (sy > 15 || sx > 15)
+    return op.emitOpError("stride above 15 is not supported by the overlay");
+  const int fi = int(op.getInFrac().value_or(0)),
+            fo = int(op.getOutFrac().value_or(0));
+
+  // Weights: spectra at frac fw (largest component just below 2^14).
+  std::vector<double> spectra = *readNumbers(op.getSpectra());
+  std::vector<double> binsV = *readNumbers(op.getBins());
+  std::vector<double> bias = *readNumbers(op.getBias());
+  double wmax = 0;
+  for (double v : spectra)
+    wmax = std::max(wmax, std::fabs(v));
+  const int fw = fracFor(wmax);
+  // FFT shift: a tile's DC bin sums tile*tile inputs below 2^14.
+  const int sFft = int(std::max<int64_t>(0, ceilLog2(double(tile * tile)) - 1));
+  const int fa = fi - sFft + fw; // accumulator frac
+  double pre = 0;
+  if (auto a = op->getAttrOfType<FloatAttr>("spec2.absmax_pre"))
+    pre = a.getValueAsDouble();
+  else if (auto a = op->getAttrOfType<FloatAttr>("spec2.absmax"))
+    pre = a.getValueAsDouble();
+  double bmax = 0;
+  for (double v : bias)
+    bmax = std::max(bmax, std::fabs(v));
+  const double range = std::max({pre, bmax, 1e-6});
+  const int log2n2 = int(2 * cfg.fftLog2());
+  // ACC >> accShift must fit int32 ahead of the IFFT's N^2 growth.
+  const int accShift =
+      int(std::max<int64_t>(0, ceilLog2(double(n * n) * 4 * range) + fa - 31));
+  const int faccMax = fa - accShift + log2n2;
+  const int faccFit = int(30 - ceilLog2(4 * range));
+  const int facc = std::min(faccMax, faccFit);
+  const int ifftShift = faccMax - facc;
+  if (facc < fo)
+    return op.emitOpError("cannot reach the output format 2^-")
+           << fo << " (accumulators hold 2^-" << facc << ")";
+  if (accShift > 63 || ifftShift > 63 || facc - fo > 63)
+    return op.emitOpError("fixed-point shifts out of range");
+
+  // Blocking: output rows per strip, output/input channel chunks.
+  const int64_t tilesX = ceilDiv(w, tile), tilesY = ceilDiv(h, tile);
+  const int64_t wFull = (wo - 1) * sx + 1;
+  const int64_t pitch = tilesX * tile;
+  struct Plan {
+    int64_t rows, coC, ciC;
+  };
+  auto fits = [&](const Plan &p) {
+    const int64_t fullRows = (p.rows - 1) * sy + 1;
+    // Input tile rows that reach a strip: at most fullRows/tile + N/tile + 2.
+    const int64_t inRows = (ceilDiv(fullRows + n, tile) + 1) * tile;
+    return p.ciC * nb <= int64_t(cfg.specDepth) &&
+           p.ciC * inRows * pitch <= int64_t(cfg.inpDepth) &&
+           (p.coC / pout) * (p.ciC / pin) * nnz * lanes <=
+               int64_t(cfg.kerDepth) &&
+           p.coC * fullRows * wFull <= int64_t(cfg.oaccDepth) &&
+           p.coC * p.rows * wo <= int64_t(cfg.outDepth) &&
+           p.coC <= int64_t(cfg.biasDepth);
+  };
+  std::optional<Plan> plan;
+  const int64_t coAll = alignTo(cout, pout), ciAll = alignTo(cin, pin);
+  for (int64_t rows = ho; rows >= 1 && !plan;
+       rows = rows > 1 ? ceilDiv(rows, 2) : 0)
+    for (int64_t coC = coAll; coC >= pout && !plan;
+         coC = coC > pout ? alignTo(coC / 2, pout) : 0)
+      for (int64_t ciC = ciAll; ciC >= pin && !plan;
+           ciC = ciC > pin ? alignTo(ciC / 2, pin) : 0)
+        if (fits({rows, coC, ciC}))
+          plan = Plan{rows, coC, ciC};
+  if (!plan)
+    return op.emitOpError("does not fit the buffers of '")
+           << target.name << "' even one row and one channel block at a time";
+
+  // Weight segment: per (co chunk, ci chunk) the KER entries in lane order,
+  // then the int32 biases.
+  std::vector<uint8_t> seg;
+  auto put16 = [&](int64_t v) {
+    seg.push_back(uint8_t(uint16_t(v) & 0xff));
+    seg.push_back(uint8_t(uint16_t(v) >> 8));
+  };
+  struct ChunkKer {
+    int64_t offset, entries;
+  };
+  std::vector<std::vector<ChunkKer>> kerOf;
+  for (int64_t co0 = 0; co0 < cout; co0 += plan->coC) {
+    kerOf.emplace_back();
+    for (int64_t ci0 = 0; ci0 < cin; ci0 += plan->ciC) {
+      const int64_t ncob = plan->coC / pout, ncig = plan->ciC / pin;
+      ChunkKer ck{int64_t(seg.size()), ncob * ncig * nnz * lanes};
+      for (int64_t bb = 0; bb < ncob; ++bb)
+        for (int64_t g = 0; g < ncig; ++g)
+          for (int64_t t = 0; t < nnz; ++t)
+            for (int64_t pi = 0; pi < pin; ++pi)
+              for (int64_t po = 0; po < pout; ++po) {
+                const int64_t co = co0 + bb * pout + po,
+                              ci = ci0 + g * pin + pi;
+                int64_t re = 0, im = 0, bin = 0;
+                if (co < cout && ci < cin) {
+                  const int64_t k = (co * cin + ci) * nnz + t;
+                  re = q16(spectra[2 * k], fw);
+                  im = q16(spectra[2 * k + 1], fw);
+                  bin = int64_t(binsV[k]);
+                }
+                put16(re);
+                put16(im);
+                put16(bin);
+              }
+      kerOf.back().push_back(ck);
+    }
+  }
+  while (seg.size() % 4)
+    seg.push_back(0);
+  const int64_t biasOffset = int64_t(seg.size());
+  for (int64_t co = 0; co < cout; ++co) {
+    uint32_t v = uint32_t(q32(bias[co], facc));
+    for (int k = 0; k < 4; ++k)
+      seg.push_back(uint8_t(v >> (8 * k)));
+  }
+  std::string name = "conv";
+  if (auto l = dyn_cast<NameLoc>(op.getLoc()))
+    name = l.getName().str();
+  const int64_t segAddr = addSegment(name + ".weights", std::move(seg));
+
+  Activation out;
+  out.shape = {1, cout, ho, wo};
+  out.frac = fo;
+  out.addr = allocate(cout * ho * wo * 2);
+  acts[op.getOutput()] = out;
+
+  const int64_t lo = clampBound(op.getClampMin(), fo),
+                hi = clampBound(op.getClampMax(), fo);
+  for (int64_t o0 = 0; o0 < ho; o0 += plan->rows) {
+    const int64_t o1 = std::min(ho, o0 + plan->rows);
+    const int64_t r0 = o0 * sy, r1 = (o1 - 1) * sy + 1; // full-output rows
+    // Input tiles whose N x N contribution reaches rows [r0, r1).
+    int64_t ty0 = tilesY, ty1 = -1;
+    for (int64_t ty = 0; ty < tilesY; ++ty) {
+      const int64_t top = ty * tile + pt - (kh - 1);
+      if (top < r1 && top + n > r0) {
+        ty0 = std::min(ty0, ty);
+        ty1 = std::max(ty1, ty);
+      }
+    }
+    for (size_t coi = 0; coi * plan->coC < size_t(cout); ++coi) {
+      const int64_t co0 = int64_t(coi) * plan->coC;
+      const int64_t coN = std::min(plan->coC, cout - co0);
+      for (size_t cii = 0; cii * plan->ciC < size_t(cin); ++cii) {
+        const int64_t ci0 = int64_t(cii) * plan->ciC;
+        const int64_t ciN = std::min(plan->ciC, cin - ci0);
+        const bool lastCi = ci0 + plan->ciC >= cin;
+        const int64_t inRows = (ty1 - ty0 + 1) * tile;
+        pb->load(group, "inp",
+                 {{"dram_addr", in->addr + ci0 * h * w * 2},
+                  {"src_h", h},
+                  {"src_w", w},
+                  {"y0", ty0 * tile},
+                  {"nc", ciN},
+                  {"ny", inRows},
+                  {"nx", pitch},
+                  {"dst_pitch", pitch},
+                  {"dst_plane", inRows * pitch}});
+        const ChunkKer &ck = kerOf[coi][cii];
+        pb->load(group, "ker",
+                 {{"dram_addr", segAddr + ck.offset}, {"count", ck.entries}});
+        if (cii == 0)
+          pb->load(
+              group, "bias",
+              {{"dram_addr", segAddr + biasOffset + co0 * 4}, {"count", coN}});
+        for (int64_t ty = ty0; ty <= ty1; ++ty)
+          for (int64_t tx = 0; tx < tilesX; ++tx) {
+            pb->compute(group, "fft",
+                        {{"inp_addr", (ty - ty0) * tile * pitch + tx * tile},
+                         {"inp_stride", inRows * pitch},
+                         {"inp_pitch", pitch},
+                         {"nc", ciN},
+                         {"tile", tile},
+                         {"shift", sFft}});
+            pb->compute(group, "sconv",
+                        {{"nnz", nnz},
+                         {"ncig", plan->ciC / pin},
+                         {"ncob", plan->coC / pout},
+                         {"nco", coN},
+                         {"oacc_pitch", wFull},
+                         {"oacc_plane", (r1 - r0) * wFull},
+                         {"oacc_h", r1 - r0},
+                         {"oy", ty * tile + pt - (kh - 1) - r0},
+                         {"ox", tx * tile + pl - (kw - 1)},
+                         {"acc_shift", accShift},
+                         {"ifft_shift", ifftShift}});
+          }
+        if (lastCi) {
+          pb->compute(group, "outq",
+                      {{"oacc_pitch", wFull},
+                       {"oacc_plane", (r1 - r0) * wFull},
+                       {"nc", coN},
+                       {"oh", o1 - o0},
+                       {"ow", wo},
+                       {"sy", sy},
+                       {"sx", sx},
+                       {"shift", facc - fo},
+                       {"clamp_lo", lo},
+                       {"clamp_hi", hi},
+                       {"clear", 1}});
+          pb->store(group, {{"dram_addr", out.addr + co0 * ho * wo * 2},
+                            {"dst_h", ho},
+                            {"dst_w", wo},
+                            {"y0", o0},
+                            {"nc", coN},
+                            {"ny", o1 - o0},
+                            {"nx", wo},
+                            {"src_pitch", wo},
+                            {"src_plane", (o1 - o0) * wo}});
+        }
+        pb->flush(group);
+      }
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Fully connected
+//===----------------------------------------------------------------------===//
+
+LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
+  auto in = activationOf(op.getInput(), op);
+  if (failed(in))
+    return failure();
+  const int64_t k = op.getInput().getType().getNumElements();
+  const int64_t m = op.getOutput().getType().getDimSize(1);
+  if (k > 65535)
+    return op.emitOpError("input of ")
+           << k << " elements exceeds the 65535 a LOAD row holds";
+  const int fi = int(op.getInFrac().value_or(0)),
+            fo = int(op.getOutFrac().value_or(0));
+  std::vector<double> values = *readNumbers(op.getValues());
+  std::vector<double> cols = *readNumbers(op.getColumns());
+  std::vector<double> bias = *readNumbers(op.getBias());
+  const int64_t nnzRow = int64_t(values.size()) / m;
+  double wmax = 0, bmax = 0;
+  for (double v : values)
+    wmax = std::max(wmax, std::fabs(v));
+  for (double v : bias)
+    bmax = std::max(bmax, std::fabs(v));
+  int fw = fracFor(wmax);
+  // The bias must fit int32 at the accumulator's format.
+  while (fw > -8 && bmax > 0 && std::ldexp(bmax, fi + fw) >= 2147483647.0)
+    --fw;
+  const int shift = fi + fw - fo;
+  if (shift < 0)
+    return op.emitOpError("cannot reach the output format 2^-") << fo;
+
+  const int64_t lanesFc = cfg.fcLanes;
+  const int64_t chunk = std::min<int64_t>(k, cfg.fcxDepth);
+  const int64_t nChunks = ceilDiv(k, chunk);
+  // Per chunk, the entries of each row within it, padded to the chunk's
+  // largest count (row balance).
+  std::vector<int64_t> chunkNnz(nChunks, 0);
+  std::vector<std::vector<std::vector<std::pair<int64_t, double>>>> rowsOf(
+      nChunks, std::vector<std::vector<std::pair<int64_t, double>>>(m));
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t t = 0; t < nnzRow; ++t) {
+      const int64_t c = int64_t(cols[r * nnzRow + t]);
+      rowsOf[c / chunk][r].push_back({c % chunk, values[r * nnzRow + t]});
+    }
+  for (int64_t ch = 0; ch < nChunks; ++ch)
+    for (int64_t r = 0; r < m; ++r)
+      chunkNnz[ch] = std::max<int64_t>(chunkNnz[ch], rowsOf[ch][r].size());
+  int64_t maxNnz = 1;
+  for (int64_t v : chunkNnz)
+    maxNnz = std::max(maxNnz, v);
+  int64_t rowBlock =
+      std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, cfg.biasDepth});
+  rowBlock = std::min<int64_t>(
+      rowBlock, (int64_t(cfg.kerDepth) / (maxNnz * lanesFc)) * lanesFc);
+  if (rowBlock < 1)
+    return op.emitOpError("a row block does not fit KER of '")
+           << target.name << "'";
+
+  std::vector<uint8_t> seg;
+  auto put16 = [&](int64_t v) {
+    seg.push_back(uint8_t(uint16_t(v) & 0xff));
+    seg.push_back(uint8_t(uint16_t(v) >> 8));
+  };
+  // KER entries per (row block, chunk).
+  std::vector<std::vector<std::pair<int64_t, int64_t>>> kerAt; // offset, count
+  for (int64_t m0 = 0; m0 < m; m0 += rowBlock) {
+    const int64_t rows = std::min(rowBlock, m - m0),
+                  groups = ceilDiv(rows, lanesFc);
+    kerAt.emplace_back();
+    for (int64_t ch = 0; ch < nChunks; ++ch) {
+      const int64_t nz = std::max<int64_t>(1, chunkNnz[ch]);
+      kerAt.back().push_back({int64_t(seg.size()), groups * nz * lanesFc});
+      for (int64_t g = 0; g < groups; ++g)
+        for (int64_t t = 0; t < nz; ++t)
+          for (int64_t l = 0; l < lanesFc; ++l) {
+            const int64_t r = m0 + g * lanesFc + l;
+            int64_t v = 0, c = 0;
+            if (r < m0 + rows && t < int64_t(rowsOf[ch][r].size())) {
+              c = rowsOf[ch][r][t].first;
+              v = q16(rowsOf[ch][r][t].second, fw);
+            }
+            put16(v);
+            put16(c);
+          }
+    }
+  }
+  const int64_t biasOffset = int64_t(seg.size());
+  for (int64_t r = 0; r < m; ++r) {
+    uint32_t v = uint32_t(q32(bias[r], fi + fw));
+    for (int q = 0; q < 4; ++q)
+      seg.push_back(uint8_t(v >> (8 * q)));
+  }
+  std::string name = "fc";
+  if (auto l = dyn_cast<NameLoc>(op.getLoc()))
+    name = l.getName().str();
+  const int64_t segAddr = addSegment(name + ".weights", std::move(seg));
+
+  Activation out;
+  out.shape = {1, m};
+  out.frac = fo;
+  out.addr = allocate(m * 2);
+  acts[op.getOutput()] = out;
+  const int64_t lo = clampBound(op.getClampMin(), fo),
+                hi = clampBound(op.getClampMax(), fo);
+  for (size_t blk = 0; blk * rowBlock < size_t(m); ++blk) {
+    const int64_t m0 = int64_t(blk) * rowBlock,
+                  rows = std::min(rowBlock, m - m0);
+    for (int64_t ch = 0; ch < nChunks; ++ch) {
+      const int64_t c0 = ch * chunk, cN = std::min(chunk, k - c0);
+      const bool first = ch == 0, last = ch == nChunks - 1;
+      pb->load(group, "fcx",
+               {{"dram_addr", in->addr},
+                {"src_h", 1},
+                {"src_w", k},
+                {"x0", c0},
+                {"nc", 1},
+                {"ny", 1},
+                {"nx", cN},
+                {"dst_pitch", cN},
+                {"dst_plane", cN}});
+      pb->load(group, "ker",
+               {{"dram_addr", segAddr + kerAt[blk][ch].first},
+                {"count", kerAt[blk][ch].second},
+                {"ker_format", 1}});
+      if (last)
+        pb->load(
+            group, "bias",
+            {{"dram_addr", segAddr + biasOffset + m0 * 4}, {"count", rows}});
+      pb->compute(group, "gemv",
+                  {{"nrows", rows},
+                   {"nnz", std::max<int64_t>(1, chunkNnz[ch])},
+                   {"first", first},
+                   {"last", last},
+                   {"shift", last ? shift : 0},
+                   {"clamp_lo", last ? lo : 0},
+                   {"clamp_hi", last ? hi : 0}});
+      if (last)
+        pb->store(group, {{"dram_addr", out.addr + m0 * 2},
+                          {"dst_h", 1},
+                          {"dst_w", rows},
+                          {"nc", 1},
+                          {"ny", 1},
+                          {"nx", rows},
+                          {"src_pitch", rows},
+                          {"src_plane", rows}});
+      pb->flush(group);
+    }
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Vector unit: pooling, add, clamp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
+  auto in = activationOf(op.getInput(), op);
+  if (failed(in))
+    return failure();
+  auto inT = op.getInput().getType(), outT = op.getOutput().getType();
+  const int64_t c = inT.getDimSize(1), h = inT.getDimSize(2),
+                w = inT.getDimSize(3);
+  const int64_t ho = outT.getDimSize(2), wo = outT.getDimSize(3);
+  const int64_t kh = op.getKernel()[0], kw = op.getKernel()[1];
+  const int64_t sy = op.getStride()[0], sx = op.getStride()[1];
+  const int64_t pt = op.getPad()[0], pl = op.getPad()[1];
+  if (kh > 31 || kw > 31 || sy > 15 || sx > 15 || pt > 15 || pl > 15 ||
+      pt >= kh || pl >= kw)
+    return op.emitOpError("window ")
+           << kh << "x" << kw << " stride " << sy << "x" << sx << " pad " << pt
+           << "," << pl
+           << " exceeds the vector unit (window <= 31, stride/pad <= 15)";
+  const int fi = int(op.getInFrac().value_or(0)),
+            fo = int(op.getOutFrac().value_or(0));
+  if (fi != fo)
+    return op.emitOpError("pooling must keep its input format");
+  int64_t chunk = std::min<int64_t>(
+      {c, int64_t(cfg.inpDepth) / (h * w), int64_t(cfg.outDepth) / (ho * wo)});
+  if (chunk < 1)
+    return op.emitOpError("one channel plane does not fit the buffers of '")
+           << target.name << "'";
+  Activation out;
+  out.shape = {1, c, ho, wo};
+  out.frac = fo;
+  out.addr = allocate(c * ho * wo * 2);
+  acts[op.getOutput()] = out;
+  const int64_t lo = clampBound(op.getClampMin(), fo),
+                hi = clampBound(op.getClampMax(), fo);
+  for (int64_t c0 = 0; c0 < c; c0 += chunk) {
+    const int64_t cn = std::min(chunk, c - c0);
+    pb->load(group, "inp",
+             {{"dram_addr", in->addr + c0 * h * w * 2},
+              {"src_h", h},
+              {"src_w", w},
+              {"nc", cn},
+              {"ny", h},
+              {"nx", w},
+              {"dst_pitch", w},
+              {"dst_plane", h * w}});
+    pb->compute(group, "vec",
+                {{"nc", cn},
+                 {"h", h},
+                 {"w", w},
+                 {"kh", kh},
+                 {"kw", kw},
+                 {"sy", sy},
+                 {"sx", sx},
+                 {"pt", pt},
+                 {"pl", pl},
+                 {"oh", ho},
+                 {"ow", wo},
+                 {"clamp_lo", lo},
+                 {"clamp_hi", hi},
+                 {"include_pad", op.getCountIncludePad() ? 1 : 0}},
+                op.getKind() == "max" ? "maxpool" : "avgpool");
+    pb->store(group, {{"dram_addr", out.addr + c0 * ho * wo * 2},
+                      {"dst_h", ho},
+                      {"dst_w", wo},
+                      {"nc", cn},
+                      {"ny", ho},
+                      {"nx", wo},
+                      {"src_pitch", wo},
+                      {"src_plane", ho * wo}});
+    pb->flush(group);
+  }
+  return success();
+}
+
+LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
+                                         int fracA, int fracB, int fracOut,
+                                         APFloat loF, APFloat hiF) {
+  auto ina = activationOf(a, op);
+  if (failed(ina))
+    return failure();
+  FailureOr<Activation> inb = failure();
+  if (bv) {
+    inb = activationOf(bv, op);
+    if (failed(inb))
+      return failure();
+  }
+  const int64_t total = cast<RankedTensorType>(a.getType()).getNumElements();
+  // Common format: the finer of the operands; then down to the output's.
+  const int fmax = bv ? std::max(fracA, fracB) : fracA;
+  const int shiftA = fmax - fracA, shiftB = bv ? fmax - fracB : 0;
+  const int shiftOut = fmax - fracOut;
+  if (shiftA > 31 || shiftB > 31 || shiftOut < 0 || shiftOut > 63)
+    return op->emitOpError("operand formats 2^-")
+           << fracA << (bv ? ", 2^-" + std::to_string(fracB) : std::string())
+           << " cannot produce 2^-" << fracOut << " on the vector unit";
+  // Flat view: rows of up to 4096 elements.
+  const int64_t per = bv ? int64_t(cfg.inpDepth) / 2 : int64_t(cfg.inpDepth);
+  const int64_t chunk =
+      std::min<int64_t>({total, per, int64_t(cfg.outDepth), 65535});
+  Activation out;
+  out.shape = std::vector<int64_t>(
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape().begin(),
+      cast<RankedTensorType>(op->getResult(0).getType()).getShape().end());
+  out.frac = fracOut;
+  out.addr = allocate(total * 2);
+  acts[op->getResult(0)] = out;
+  const int64_t lo = clampBound(loF, fracOut), hi = clampBound(hiF, fracOut);
+  for (int64_t e0 = 0; e0 < total; e0 += chunk) {
+    const int64_t en = std::min(chunk, total - e0);
+    auto row = [&](int64_t addr, int64_t sram) -> Fields {
+      return {{"dram_addr", addr}, {"sram_addr", sram}, {"src_h", 1},
+              {"src_w", total},    {"x0", e0},          {"nc", 1},
+              {"ny", 1},           {"nx", en},          {"dst_pitch", en},
+              {"dst_plane", en}};
+    };
+    pb->load(group, "inp", row(ina->addr, 0));
+    if (bv)
+      pb->load(group, "inp", row(inb->addr, en));
+    pb->compute(group, "vec",
+                {{"b_addr", bv ? en : 0},
+                 {"nc", 1},
+                 {"h", 1},
+                 {"w", en},
+                 {"oh", 1},
+                 {"ow", en},
+                 {"shift_a", shiftA},
+                 {"shift_b", shiftB},
+                 {"shift_out", shiftOut},
+                 {"clamp_lo", lo},
+                 {"clamp_hi", hi}},
+                bv ? "add" : "req");
+    pb->store(group, {{"dram_addr", out.addr},
+                      {"dst_h", 1},
+                      {"dst_w", total},
+                      {"x0", e0},
+                      {"nc", 1},
+                      {"ny", 1},
+                      {"nx", en},
+                      {"src_pitch", en},
+                      {"src_plane", en}});
+    pb->flush(group);
+  }
+  return success();
+}
+
+LogicalResult Lowering::lowerAdd(spectral::AddOp op) {
+  return lowerElementwise(
+      op, op.getLhs(), op.getRhs(), int(op.getLhsFrac().value_or(0)),
+      int(op.getRhsFrac().value_or(0)), int(op.getOutFrac().value_or(0)),
+      op.getClampMin(), op.getClampMax());
+}
+
+LogicalResult Lowering::lowerClamp(spectral::ClampOp op) {
+  return lowerElementwise(
+      op, op.getInput(), Value(), int(op.getInFrac().value_or(0)), 0,
+      int(op.getOutFrac().value_or(0)), op.getClampMin(), op.getClampMax());
+}
+
+//===----------------------------------------------------------------------===//
+// The program
+//===----------------------------------------------------------------------===//
+
+LogicalResult Lowering::run(unsigned &numInsns) {
+  // Every layer must be quantised and lowerable before anything is built.
+  WalkResult check =
+      func.getBody().walk(
+          [&](Operation *op) {
+            if (llvm::isa<func::ReturnOp, tosa::ReshapeOp, tosa::ConstOp,
+                          tosa::ConstShapeOp>(op) ||
+                llvm::isa<spectral::SpectralDialect>(op->getDialect())) {
+              if (llvm::isa<spectral::SpectralDialect>(op->getDialect()) &&
+                  !op->hasAttr("out_frac")) {
+                op->emitOpError("is not quantised; run spec2-quantize first");
+                return WalkResult::interrupt();
+              }
+              return WalkResult::advance();
+            }
+            op->emitError("'")
+                << op->getName()
+                << "' has no engine on the overlay (supported: convolution, "
+                   "fully-connected, max/average pooling, add, ReLU/clip)";
+            return WalkResult::interrupt();
+          });
+  if (check.wasInterrupted())
+    return failure();
+
+  b.setInsertionPointToEnd(module.getBody());
+  OperationState st(func.getLoc(), "ovl.program");
+  st.addAttribute("config", b.getStringAttr(target.name));
+  st.addAttribute("config_hash", b.getI64IntegerAttr(int64_t(target.hash)));
+  st.addAttribute("dram_bytes", b.getI64IntegerAttr(0));
+  st.addRegion();
+  Operation *program = b.create(st);
+  Block *body = new Block();
+  program->getRegion(0).push_back(body);
+  segmentBuilder = std::make_unique<OpBuilder>(b.getContext());
+  segmentBuilder->setInsertionPointToStart(body);
+  b.setInsertionPointToEnd(body);
+  pb = std::make_unique<ProgramBuilder>(b, func.getLoc());
+
+  auto tensorOp = [&](StringRef kind, StringRef name, const Activation &a) {
+    OperationState t(func.getLoc(), "ovl.tensor");
+    t.addAttribute("kind", b.getStringAttr(kind));
+    t.addAttribute("name", b.getStringAttr(name));
+    t.addAttribute("dram_addr", b.getI64IntegerAttr(a.addr));
+    t.addAttribute("dims", b.getDenseI64ArrayAttr(a.shape));
+    t.addAttribute("frac", b.getI32IntegerAttr(a.frac));
+    segmentBuilder->create(t);
+  };
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = cast<RankedTensorType>(arg.getType());
+    auto frac =
+        func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), "spec2.frac");
+    if (!frac)
+      return func.emitError("argument ")
+             << arg.getArgNumber()
+             << " is not quantised; run spec2-quantize first";
+    Activation a;
+    a.shape =
+        std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
+    a.frac = int(frac.getInt());
+    a.addr = allocate(type.getNumElements() * 2);
+    acts[arg] = a;
+    std::string name = "input" + std::to_string(arg.getArgNumber());
+    if (auto n =
+            func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name"))
+      name = n.getValue().str();
+    tensorOp("input", name, a);
+  }
+
+  for (Operation &op : func.getBody().front()) {
+    LogicalResult r = success();
+    if (auto c = dyn_cast<spectral::Conv2DOp>(op))
+      r = lowerConv(c);
+    else if (auto f = dyn_cast<spectral::FullyConnectedOp>(op))
+      r = lowerFc(f);
+    else if (auto p = dyn_cast<spectral::Pool2DOp>(op))
+      r = lowerPool(p);
+    else if (auto a = dyn_cast<spectral::AddOp>(op))
+      r = lowerAdd(a);
+    else if (auto c = dyn_cast<spectral::ClampOp>(op))
+      r = lowerClamp(c);
+    if (failed(r))
+      return failure();
+  }
+
+  auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+  for (auto [i, v] : llvm::enumerate(ret.getOperands())) {
+    auto a = activationOf(v, ret);
+    if (failed(a))
+      return failure();
+    std::string name = "output" + std::to_string(i);
+    if (auto n = func.getResultAttrOfType<StringAttr>(i, "onnx.name"))
+      name = n.getValue().str();
+    if (a->frac < -128 || a->frac > 127)
+      return ret.emitError("output format out of range");
+    tensorOp("output", name, *a);
+  }
+  pb->finish();
+  program->setAttr("dram_bytes",
+                   b.getI64IntegerAttr(std::max<int64_t>(dramTop, 64)));
+  numInsns = 0;
+  for (Operation &op : *body)
+    numInsns += ovl::isInstruction(&op);
+  return success();
+}
+
+struct SpectralToOverlayPass
+    : impl::SpectralToOverlayBase<SpectralToOverlayPass> {
+  using SpectralToOverlayBase::SpectralToOverlayBase;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto main = module.lookupSymbol<func::FuncOp>("main");
+    if (!main) {
+      module.emitError("spec2-spectral-to-overlay needs a function @main");
+      return signalPassFailure();
+    }
+    auto cfg = resolveTarget(target);
+    if (!cfg) {
+      module.emitError() << llvm::toString(cfg.takeError());
+      return signalPassFailure();
+    }
+    Lowering lowering(module, main, *cfg);
+    unsigned n = 0;
+    if (failed(lowering.run(n)))
+      return signalPassFailure();
+    numInsns = n;
+    main.erase();
+  }
+};
+
+} // namespace
+} // namespace spec2

@@ -1,0 +1,112 @@
+//===- LoadedProgram.cpp - A verified program ready to run ----------------===//
+#include "spec2/Runtime/LoadedProgram.h"
+
+#include "spec2/Target/ProgramFormat.h"
+#include "spec2/Target/ProgramVerifier.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
+
+using namespace llvm;
+
+namespace spec2 {
+
+int16_t quantize(float value, int fracBits) {
+  const double scaled = std::ldexp(double(value), fracBits);
+  if (std::isnan(scaled))
+    return 0;
+  const double r = std::round(scaled); // ties away from zero
+  return int16_t(r < -32768.0 ? -32768 : r > 32767.0 ? 32767 : r);
+}
+
+float dequantize(int16_t q, int fracBits) {
+  return float(std::ldexp(double(q), -fracBits));
+}
+
+Expected<LoadedProgram> LoadedProgram::loadFile(StringRef path) {
+  auto program = readProgramFile(path);
+  if (!program)
+    return program.takeError();
+  auto loaded = load(std::move(*program));
+  if (!loaded)
+    return createStringError(inconvertibleErrorCode(),
+                             path + ": " + toString(loaded.takeError()));
+  return loaded;
+}
+
+Expected<LoadedProgram> LoadedProgram::load(Program program) {
+  const sim::Backend *b = sim::findBackend(program.configHash);
+  if (!b)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("compiled for overlay configuration '{0}' (hash {1:x16}), "
+                "which this build does not simulate; available: {2}",
+                program.configName, program.configHash, describeSimBackends())
+            .str());
+  NamedOverlayConfig cfg{b->name, b->config, b->configHash};
+  if (Error e = verifyProgram(program, cfg))
+    return std::move(e);
+  std::vector<uint8_t> image(program.dramBytes, 0);
+  for (const Segment &s : program.segments)
+    std::copy(s.bytes.begin(), s.bytes.end(), image.begin() + s.dramAddr);
+  return LoadedProgram(std::move(program), std::move(cfg), std::move(image));
+}
+
+Expected<std::unique_ptr<Device>> LoadedProgram::openDevice() const {
+  return openSimDevice(cfg.hash, cfg.name);
+}
+
+Expected<Inference>
+LoadedProgram::run(Device &device, const std::vector<Tensor> &inputs) const {
+  if (device.config().hash != cfg.hash)
+    return createStringError(inconvertibleErrorCode(),
+                             "the device runs configuration '" +
+                                 device.config().name +
+                                 "', the program needs '" + cfg.name + "'");
+  if (inputs.size() != prog.inputs.size())
+    return createStringError(inconvertibleErrorCode(),
+                             formatv("the program takes {0} inputs, got {1}",
+                                     prog.inputs.size(), inputs.size())
+                                 .str());
+  std::vector<uint8_t> dram = dramImage;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const TensorDesc &d = prog.inputs[i];
+    const Tensor &t = inputs[i];
+    std::vector<int64_t> want(d.dims.begin(), d.dims.end());
+    if (t.shape != want)
+      return createStringError(
+          inconvertibleErrorCode(),
+          "input '" + d.name + "' has shape " + formatShape(t.shape) +
+              "; the program expects " + formatShape(want));
+    if (t.dtype != DType::F32)
+      return createStringError(inconvertibleErrorCode(),
+                               "input '" + d.name + "' is " +
+                                   dtypeName(t.dtype).str() +
+                                   "; the program expects float32");
+    for (size_t k = 0; k < t.f32.size(); ++k) {
+      const uint16_t q = uint16_t(quantize(t.f32[k], d.fracBits));
+      dram[d.dramAddr + 2 * k] = uint8_t(q & 0xff);
+      dram[d.dramAddr + 2 * k + 1] = uint8_t(q >> 8);
+    }
+  }
+  auto counters = device.run(prog.insns, dram);
+  if (!counters)
+    return counters.takeError();
+  Inference result;
+  result.counters = *counters;
+  for (const TensorDesc &d : prog.outputs) {
+    std::vector<int64_t> shape(d.dims.begin(), d.dims.end());
+    std::vector<float> values(checkedNumElements(shape));
+    for (size_t k = 0; k < values.size(); ++k) {
+      const uint64_t a = d.dramAddr + 2 * k;
+      values[k] = dequantize(
+          int16_t(uint16_t(dram[a]) | uint16_t(dram[a + 1]) << 8), d.fracBits);
+    }
+    result.outputs.push_back(
+        Tensor::floats(std::move(shape), std::move(values)));
+  }
+  return result;
+}
+
+} // namespace spec2

@@ -1,0 +1,63 @@
+//===- SimDevice.cpp - The C-simulation as a runtime device ---------------===//
+#include "spec2/Runtime/Device.h"
+
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+using namespace llvm;
+
+namespace spec2 {
+
+namespace {
+
+class SimDevice final : public Device {
+public:
+  SimDevice(const sim::Backend &b)
+      : backend(b), overlay(b.create()), cfg{b.name, b.config, b.configHash} {}
+
+  std::string description() const override {
+    return std::string("C-simulation (") + backend.name + ")";
+  }
+  const NamedOverlayConfig &config() const override { return cfg; }
+
+  Expected<sim::Counters> run(const std::vector<isa::Word> &insns,
+                              std::vector<uint8_t> &dram) override {
+    sim::RunResult r = overlay->run(insns.data(), insns.size(), dram.data(),
+                                    dram.size(), sim::RunOptions());
+    if (r.status != sim::Status::Ok)
+      return createStringError(inconvertibleErrorCode(),
+                               "the overlay stopped: " + r.message);
+    return r.counters;
+  }
+
+private:
+  const sim::Backend &backend;
+  std::unique_ptr<sim::Overlay> overlay;
+  NamedOverlayConfig cfg;
+};
+
+} // namespace
+
+std::string describeSimBackends() {
+  std::string s;
+  for (const sim::Backend *b : sim::backends())
+    s += (s.empty() ? "" : ", ") + std::string(b->name) + " (" +
+         formatv("{0:x16}", b->configHash).str() + ")";
+  return s;
+}
+
+Expected<std::unique_ptr<Device>> openSimDevice(uint64_t configHash,
+                                                StringRef wantedName) {
+  const sim::Backend *b = sim::findBackend(configHash);
+  if (!b)
+    return createStringError(
+        inconvertibleErrorCode(),
+        formatv("the program was compiled for overlay configuration '{0}' "
+                "(hash {1:x16}), which this build does not simulate; "
+                "available: {2}",
+                wantedName, configHash, describeSimBackends())
+            .str());
+  return std::unique_ptr<Device>(new SimDevice(*b));
+}
+
+} // namespace spec2

@@ -1,0 +1,97 @@
+//===- Quantize.cpp - int16 fixed-point formats from calibrated ranges ----===//
+#include "spec2/Transforms/Passes.h"
+
+#include "Spectral/SpectralDialect.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <cmath>
+
+#define DEBUG_TYPE "spec2-quantize"
+
+namespace spec2 {
+#define GEN_PASS_DEF_QUANTIZE
+#include "spec2/Transforms/Passes.h.inc"
+} // namespace spec2
+
+using namespace mlir;
+
+namespace spec2 {
+namespace {
+
+/// Fraction bits that put `absmax` just below 2^14: one bit of headroom.
+int32_t fracFor(double absmax) {
+  if (!(absmax > 0))
+    return 14;
+  int32_t f = 14 - int32_t(std::ceil(std::log2(absmax)));
+  return std::max(-8, std::min(24, f));
+}
+
+struct QuantizePass : impl::QuantizeBase<QuantizePass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    Builder b(&getContext());
+    for (unsigned a = 0; a < func.getNumArguments(); ++a) {
+      auto r = func.getArgAttrOfType<FloatAttr>(a, "spec2.absmax");
+      if (!r) {
+        func.emitError("argument ") << a
+                                    << " has no calibrated range; run "
+                                       "spec2-calibrate first";
+        return signalPassFailure();
+      }
+      func.setArgAttr(a, "spec2.frac",
+                      b.getI32IntegerAttr(fracFor(r.getValueAsDouble())));
+    }
+    auto fracOf = [&](Value v) -> std::optional<int32_t> {
+      while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
+        v = r.getInput1();
+      if (auto arg = dyn_cast<BlockArgument>(v))
+        if (auto f = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(),
+                                                        "spec2.frac"))
+          return int32_t(f.getInt());
+      if (Operation *def = v.getDefiningOp())
+        if (auto f = def->getAttrOfType<IntegerAttr>("out_frac"))
+          return int32_t(f.getInt());
+      return std::nullopt;
+    };
+    WalkResult result = func.walk([&](Operation *op) {
+      if (!isa<spectral::SpectralDialect>(op->getDialect()))
+        return WalkResult::advance();
+      auto r = op->getAttrOfType<FloatAttr>("spec2.absmax");
+      if (!r) {
+        op->emitError("no calibrated range; run spec2-calibrate first");
+        return WalkResult::interrupt();
+      }
+      op->setAttr("out_frac",
+                  b.getI32IntegerAttr(fracFor(r.getValueAsDouble())));
+      auto inFrac = [&](Value v, StringRef name) {
+        auto f = fracOf(v);
+        if (!f) {
+          op->emitError(
+              "the input's format is unknown (it is not produced by a "
+              "layer the overlay runs)");
+          return false;
+        }
+        op->setAttr(name, b.getI32IntegerAttr(*f));
+        return true;
+      };
+      if (auto add = dyn_cast<spectral::AddOp>(op)) {
+        if (!inFrac(add.getLhs(), "lhs_frac") ||
+            !inFrac(add.getRhs(), "rhs_frac"))
+          return WalkResult::interrupt();
+      } else if (!inFrac(op->getOperand(0), "in_frac")) {
+        return WalkResult::interrupt();
+      }
+      // Pooling and clamps keep the format of their input: max pooling
+      // cannot grow values and averaging cannot either.
+      if (isa<spectral::Pool2DOp, spectral::ClampOp>(op))
+        op->setAttr("out_frac", op->getAttr("in_frac"));
+      return WalkResult::advance();
+    });
+    if (result.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+} // namespace spec2

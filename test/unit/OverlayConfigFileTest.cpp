@@ -1,0 +1,150 @@
+//===- OverlayConfigFileTest.cpp - Reading hw/configs/*.json --------------===//
+
+#include "spec2/Target/OverlayConfigFile.h"
+
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+using namespace spec2;
+
+namespace {
+
+std::string builtinJson(llvm::StringRef name) {
+  llvm::SmallString<256> path(builtinConfigDir());
+  llvm::sys::path::append(path, name + ".json");
+  auto buffer = llvm::MemoryBuffer::getFile(path);
+  return buffer ? (*buffer)->getBuffer().str() : "";
+}
+
+/// small.json with the first occurrence of `from` replaced by `to`.
+std::string edited(llvm::StringRef from, llvm::StringRef to) {
+  std::string json = builtinJson("small");
+  size_t pos = json.find(from.str());
+  EXPECT_NE(pos, std::string::npos) << from.str();
+  if (pos != std::string::npos)
+    json.replace(pos, from.size(), to.str());
+  return json;
+}
+
+std::string parseError(llvm::StringRef json) {
+  auto c = parseOverlayConfig(json, "small.json");
+  return c ? "" : llvm::toString(c.takeError());
+}
+
+TEST(OverlayConfigFile, ReadsTheBuiltinConfigurations) {
+  auto small = resolveTarget("small");
+  ASSERT_TRUE(bool(small)) << llvm::toString(small.takeError());
+  EXPECT_EQ(small->name, "small");
+  EXPECT_EQ(small->config.fftSize, 8u);
+  EXPECT_EQ(small->config.pin, 2u);
+  EXPECT_EQ(small->config.pout, 4u);
+  EXPECT_EQ(small->config.specDepth, 2560u);
+  EXPECT_EQ(small->config.deviceUram, 0u);
+  EXPECT_EQ(small->config.vecDepth, 4u);
+  EXPECT_EQ(small->hash, configHash(small->config));
+
+  llvm::SmallString<256> path(builtinConfigDir());
+  llvm::sys::path::append(path, "u200.json");
+  auto u200 = resolveTarget(path);
+  ASSERT_TRUE(bool(u200)) << llvm::toString(u200.takeError());
+  EXPECT_EQ(u200->name, "u200");
+  EXPECT_EQ(u200->config.fcLanes, 64u);
+  EXPECT_EQ(u200->config.ddrMbPerS, 76800u);
+  EXPECT_NE(u200->hash, small->hash);
+}
+
+TEST(OverlayConfigFile, KeyTableCoversEveryMemberOnce) {
+  EXPECT_EQ(overlayConfigKeys().size() * sizeof(uint32_t),
+            sizeof(OverlayConfig));
+  // Table order is struct order (gen-config.cmake relies on it): member i
+  // sits at byte offset 4*i, so every member appears exactly once.
+  OverlayConfig c{};
+  std::set<std::string> keys;
+  for (size_t i = 0; i < overlayConfigKeys().size(); ++i) {
+    const OverlayConfigKey &k = overlayConfigKeys()[i];
+    EXPECT_TRUE(keys.insert(k.key.str()).second) << k.key.str();
+    EXPECT_EQ(reinterpret_cast<const char *>(&(c.*k.member)) -
+                  reinterpret_cast<const char *>(&c),
+              ptrdiff_t(4 * i))
+        << k.key.str();
+  }
+}
+
+TEST(OverlayConfigFile, RefusesInvalidFiles) {
+  EXPECT_EQ(parseError(edited("\"pin\": 2", "\"pin\": 0")),
+            "small.json: 'pin' must be at least 1, got 0");
+  EXPECT_EQ(parseError(edited("\"pin\": 2,", "")),
+            "small.json: 'pin' is missing");
+  EXPECT_EQ(parseError(edited("\"ker\": 16384", "\"ker\": -1")),
+            "small.json: 'buffers.ker' must be a non-negative integer that "
+            "fits 32 bits, got -1");
+  EXPECT_EQ(parseError(edited("\"ker\": 16384", "\"ker\": 1.5")),
+            "small.json: 'buffers.ker' must be a non-negative integer that "
+            "fits 32 bits, got 1.5");
+  EXPECT_EQ(parseError(edited("\"ker\": 16384", "\"ker\": \"16384\"")),
+            "small.json: 'buffers.ker' must be a non-negative integer that "
+            "fits 32 bits, got \"16384\"");
+  EXPECT_EQ(
+      parseError(edited("\"dma_latency\": 64", "\"dma_latency\": 4294967296")),
+      "small.json: 'dma_latency' must be a non-negative integer that "
+      "fits 32 bits, got 4294967296");
+  EXPECT_EQ(parseError(edited("\"ker\": 16384", "\"ker\": 0")),
+            "small.json: 'buffers.ker' must be in [1, 1048576] (addresses are "
+            "20 bits), got 0");
+  EXPECT_EQ(parseError(edited("\"ker\": 16384", "\"ker\": 1048577")),
+            "small.json: 'buffers.ker' must be in [1, 1048576] (addresses are "
+            "20 bits), got 1048577");
+  EXPECT_EQ(parseError(edited("\"ker\": 16384", "\"ker\": 1048576")), "");
+  EXPECT_EQ(parseError(edited("\"fft_size\": 8", "\"fft_size\": 6")),
+            "small.json: 'fft_size' must be a power of two in [4, 16], got 6");
+  EXPECT_EQ(parseError(edited("\"fft_size\": 8", "\"fft_size\": 32")),
+            "small.json: 'fft_size' must be a power of two in [4, 16], got "
+            "32");
+  EXPECT_EQ(parseError(edited("\"fft_size\": 8", "\"fft_size\": 2")),
+            "small.json: 'fft_size' must be a power of two in [4, 16], got 2");
+  EXPECT_EQ(parseError(edited("\"fft_size\": 8", "\"fft_size\": 4")), "");
+  EXPECT_EQ(parseError(edited("\"spec_banks\": 4", "\"spec_banks\": 41")),
+            "small.json: 'spec_banks' must be in [1, 40] (the bins of one "
+            "spectrum, N*(N/2+1)), got 41");
+  EXPECT_EQ(parseError(edited("\"spec_banks\": 4", "\"spec_banks\": 40")), "");
+  EXPECT_EQ(parseError(edited("\"clock_mhz\": 200", "\"clock_mhz\": 0")),
+            "small.json: 'clock_mhz' must be at least 1, got 0");
+  EXPECT_EQ(
+      parseError(edited("\"ddr_mb_per_s\": 12800", "\"ddr_mb_per_s\": 0")),
+      "small.json: 'ddr_mb_per_s' must be at least 1, got 0");
+  EXPECT_EQ(parseError(edited("\"pin\": 2", "\"pin\": 2, \"pinn\": 3")),
+            "small.json: unknown key 'pinn'");
+  EXPECT_EQ(parseError(edited("\"fft\": 16", "\"fft\": 16, \"fft2\": 1")),
+            "small.json: unknown key 'pipeline_depth.fft2'");
+  EXPECT_EQ(parseError(edited("\"name\": \"small\"", "\"name\": 3")),
+            "small.json: 'name' must be present and a string");
+  EXPECT_EQ(parseError(edited("\"name\": \"small\"",
+                              "\"name\": \"seventeen-chars-x\"")),
+            "small.json: 'name' must be 1 to 16 printable characters without "
+            "spaces, got 'seventeen-chars-x'");
+  EXPECT_EQ(parseError("[1]"),
+            "small.json: the configuration must be a JSON object");
+  EXPECT_EQ(parseError("{").rfind("small.json: invalid JSON: ", 0), 0u);
+}
+
+TEST(OverlayConfigFile, ResolvesNamesAndPaths) {
+  auto missing = resolveTarget("nope");
+  ASSERT_FALSE(bool(missing));
+  std::string e = llvm::toString(missing.takeError());
+  EXPECT_EQ(e.rfind("unknown target 'nope' (built-in targets: ", 0), 0u) << e;
+  EXPECT_NE(e.find("small"), std::string::npos);
+  EXPECT_NE(e.find("u200"), std::string::npos);
+  auto noFile = resolveTarget("/nonexistent/x.json");
+  ASSERT_FALSE(bool(noFile));
+  EXPECT_EQ(llvm::toString(noFile.takeError()),
+            "cannot read configuration '/nonexistent/x.json': No such file or "
+            "directory");
+}
+
+} // namespace

@@ -1,0 +1,273 @@
+//===- ProgramFormatTest.cpp - .s2b writer and reader ---------------------===//
+
+#include "TargetTestUtils.h"
+
+#include "spec2/Target/Assembler.h"
+#include "spec2/Target/ProgramFormat.h"
+#include "spec2/Target/ProgramVerifier.h"
+
+#include "llvm/Support/Endian.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+using namespace spec2;
+using namespace spec2::test;
+namespace endian = llvm::support::endian;
+
+namespace {
+
+/// readProgram's error text, or "" on success.
+std::string readError(llvm::ArrayRef<uint8_t> bytes) {
+  llvm::Expected<Program> p = readProgram(bytes, "t.s2b");
+  if (p)
+    return "";
+  return llvm::toString(p.takeError());
+}
+
+/// Recomputes the trailing checksum after an edit.
+void reseal(std::vector<uint8_t> &bytes) {
+  endian::write32le(bytes.data() + bytes.size() - 4,
+                    programChecksum(llvm::ArrayRef(bytes).drop_back(4)));
+}
+
+TEST(ProgramFormat, RoundTripsBitExactly) {
+  Program p = kitchenSinkProgram();
+  std::vector<uint8_t> bytes = writeProgram(p);
+  llvm::Expected<Program> back = readProgram(bytes, "t.s2b");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_TRUE(*back == p);
+  EXPECT_EQ(writeProgram(*back), bytes);
+}
+
+TEST(ProgramFormat, RoundTripsOddSizesAndEmptySections) {
+  Program p;
+  p.configName = "sixteen-chars-ok";
+  p.configHash = 0xfedcba9876543210ULL;
+  p.dramBytes = uint64_t(1) << 32;
+  EXPECT_TRUE(*readProgram(writeProgram(p), "t") == p);
+  for (size_t n : {0, 1, 7, 8, 9, 255}) {
+    Segment s{std::string(1 + n % 200, 'a'), n * 3, {}};
+    for (size_t i = 0; i < n; ++i)
+      s.bytes.push_back(uint8_t(i * 7 + n));
+    p.segments.push_back(s);
+    p.inputs.push_back({std::string(1 + n % 255, 'b'), n,
+                        std::vector<uint32_t>(n % 9, uint32_t(n + 1)),
+                        int8_t(-int(n % 128))});
+  }
+  p.insns.push_back(insn("finish", {}));
+  std::vector<uint8_t> bytes = writeProgram(p);
+  EXPECT_EQ(bytes.size() % 8, 4u);
+  llvm::Expected<Program> back = readProgram(bytes, "t");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_TRUE(*back == p);
+}
+
+TEST(ProgramFormat, HeaderLayoutIsAsDocumented) {
+  Program p = kitchenSinkProgram();
+  std::vector<uint8_t> b = writeProgram(p);
+  EXPECT_EQ(std::string(b.begin(), b.begin() + 4), std::string("S2B\x01"));
+  EXPECT_EQ(endian::read32le(&b[4]), 1u);
+  EXPECT_EQ(endian::read64le(&b[8]), p.configHash);
+  EXPECT_EQ(endian::read32le(&b[16]), p.insns.size());
+  EXPECT_EQ(endian::read32le(&b[20]), p.segments.size());
+  EXPECT_EQ(endian::read32le(&b[24]), p.inputs.size());
+  EXPECT_EQ(endian::read32le(&b[28]), p.outputs.size());
+  EXPECT_EQ(endian::read64le(&b[32]), p.dramBytes);
+  EXPECT_EQ(endian::read64le(&b[40]), b.size());
+  EXPECT_EQ(std::string(reinterpret_cast<const char *>(&b[48])), "small");
+  // The instructions end right before the checksum, lane by lane.
+  size_t insns = b.size() - 4 - p.insns.size() * isa::kInsnBytes;
+  for (size_t i = 0; i < p.insns.size(); ++i)
+    for (unsigned l = 0; l < isa::kInsnLanes; ++l)
+      EXPECT_EQ(endian::read64le(&b[insns + i * 32 + l * 8]),
+                p.insns[i].lane[l]);
+  EXPECT_EQ(endian::read32le(&b[b.size() - 4]),
+            programChecksum(llvm::ArrayRef(b).drop_back(4)));
+}
+
+TEST(ProgramFormat, RefusesEveryTruncation) {
+  std::vector<uint8_t> bytes = writeProgram(kitchenSinkProgram());
+  EXPECT_EQ(readError(llvm::ArrayRef(bytes).take_front(0)),
+            "t.s2b: empty file: not a spec2 program");
+  for (size_t cut = 1; cut < bytes.size(); ++cut) {
+    std::string e = readError(llvm::ArrayRef(bytes).take_front(cut));
+    EXPECT_EQ(e.rfind("t.s2b: truncated: ", 0), 0u) << cut << ": " << e;
+  }
+  EXPECT_EQ(readError(llvm::ArrayRef(bytes).take_front(40)),
+            "t.s2b: truncated: the file has 40 bytes, less than the 64-byte "
+            "header");
+  // 17 instructions; cut after 3 and a half.
+  size_t insns = bytes.size() - 4 - 17 * 32;
+  EXPECT_EQ(readError(llvm::ArrayRef(bytes).take_front(insns + 3 * 32 + 16)),
+            "t.s2b: truncated: header says 17 instructions, file ends after 3");
+  EXPECT_EQ(readError(llvm::ArrayRef(bytes).drop_back(4)),
+            "t.s2b: truncated: the header says the file has " +
+                std::to_string(bytes.size()) + " bytes, it has " +
+                std::to_string(bytes.size() - 4));
+  EXPECT_EQ(readError(llvm::ArrayRef(bytes).take_front(100)),
+            "t.s2b: truncated: header says 1 input and 2 outputs, file has "
+            "room for at most 2 descriptors");
+  EXPECT_EQ(readError(llvm::ArrayRef(bytes).take_front(120)),
+            "t.s2b: truncated: file ends inside the descriptor of output 0");
+}
+
+TEST(ProgramFormat, ChecksumCatchesEverySingleBitFlip) {
+  std::vector<uint8_t> bytes = writeProgram(kitchenSinkProgram());
+  for (size_t bit = 0; bit < bytes.size() * 8; ++bit) {
+    std::vector<uint8_t> bad = bytes;
+    bad[bit / 8] ^= uint8_t(1 << (bit % 8));
+    EXPECT_NE(readError(bad), "") << "bit " << bit;
+  }
+  std::vector<uint8_t> bad = bytes;
+  bad[100] ^= 4;
+  EXPECT_EQ(readError(bad).rfind("t.s2b: checksum mismatch: stored 0x", 0), 0u)
+      << readError(bad);
+}
+
+TEST(ProgramFormat, NamesWhatIsWrong) {
+  std::vector<uint8_t> bytes = writeProgram(kitchenSinkProgram());
+  std::vector<uint8_t> b = bytes;
+  b[0] = 'X';
+  EXPECT_EQ(readError(b), "t.s2b: bad magic: not a spec2 program");
+  EXPECT_EQ(readError(llvm::ArrayRef<uint8_t>({'E', 'L', 'F'})),
+            "t.s2b: bad magic: not a spec2 program");
+  b = bytes;
+  b[4] = 2;
+  EXPECT_EQ(readError(b), "t.s2b: unsupported format version 2 (this spec2 "
+                          "reads version 1)");
+  b = bytes;
+  b.push_back(0);
+  EXPECT_EQ(readError(b),
+            "t.s2b: trailing data: the header says the file has " +
+                std::to_string(bytes.size()) + " bytes, it has " +
+                std::to_string(bytes.size() + 1));
+  // Absurd counts with a valid checksum: refused before allocating.
+  b = bytes;
+  endian::write32le(&b[16], 0xffffffffu);
+  reseal(b);
+  EXPECT_EQ(readError(b).rfind("t.s2b: malformed: header says 4294967295 "
+                               "instructions, data ends after ",
+                               0),
+            0u)
+      << readError(b);
+  b = bytes;
+  endian::write32le(&b[24], 0x10000000u);
+  reseal(b);
+  EXPECT_EQ(readError(b).rfind("t.s2b: malformed: header says 268435456 "
+                               "inputs and 2 outputs",
+                               0),
+            0u)
+      << readError(b);
+  b = bytes;
+  endian::write32le(&b[20], 0x7fffffffu);
+  reseal(b);
+  EXPECT_NE(readError(b).find("segments"), std::string::npos) << readError(b);
+  // A header that claims to be the whole file leaves no room for the
+  // checksum.
+  for (size_t n : {64, 65, 67}) {
+    b.assign(bytes.begin(), bytes.begin() + n);
+    endian::write64le(&b[40], n);
+    EXPECT_EQ(readError(b), "t.s2b: truncated: the file has " +
+                                std::to_string(n) +
+                                " bytes, less than the header and the "
+                                "checksum");
+  }
+  // One instruction fewer in the header: the last one is left over.
+  b = bytes;
+  endian::write32le(&b[16], 16);
+  reseal(b);
+  EXPECT_EQ(readError(b),
+            "t.s2b: malformed: 32 unexpected bytes before the checksum");
+  // A bad character in the config name.
+  b = bytes;
+  b[49] = ' ';
+  reseal(b);
+  EXPECT_EQ(readError(b),
+            "t.s2b: malformed: invalid config name in the header");
+}
+
+TEST(ProgramFormat, CorruptButResealedFilesNeverCrash) {
+  // Any bit of the file flipped, checksum recomputed: the reader either
+  // refuses the file or returns a program; the verifier then runs on it.
+  std::vector<uint8_t> bytes = writeProgram(kitchenSinkProgram());
+  const NamedOverlayConfig &small = builtinConfig("small");
+  size_t read = 0;
+  for (size_t bit = 0; bit < (bytes.size() - 4) * 8; ++bit) {
+    std::vector<uint8_t> bad = bytes;
+    bad[bit / 8] ^= uint8_t(1 << (bit % 8));
+    reseal(bad);
+    llvm::Expected<Program> p = readProgram(bad, "t");
+    if (!p) {
+      llvm::consumeError(p.takeError());
+      continue;
+    }
+    ++read;
+    llvm::consumeError(verifyProgram(*p, small));
+  }
+  EXPECT_GT(read, 0u);
+
+  // Random bytes overwritten, possibly cut short, with the size field and
+  // the checksum made consistent again.
+  std::mt19937_64 rng(5);
+  for (int trial = 0; trial < 20000; ++trial) {
+    std::vector<uint8_t> bad = bytes;
+    if (trial % 3 == 0)
+      bad.resize(kProgramHeaderBytes + 4 + rng() % (bytes.size() - 67));
+    for (int k = 0, n = 1 + int(rng() % 8); k < n; ++k)
+      bad[rng() % (bad.size() - 4)] = uint8_t(rng());
+    if (trial % 2)
+      endian::write64le(&bad[40], bad.size());
+    reseal(bad);
+    llvm::Expected<Program> p = readProgram(bad, "t");
+    if (!p) {
+      llvm::consumeError(p.takeError());
+      continue;
+    }
+    llvm::consumeError(verifyProgram(*p, small));
+  }
+}
+
+TEST(ProgramFormat, FlippedInstructionBitsAreRefusedOrStayInBounds) {
+  // Every bit of every instruction word flipped, checksum recomputed: the
+  // file still reads, and the verifier either refuses the program or every
+  // access the oracle enumerates stays in bounds. The listing of the
+  // corrupt program re-assembles to the same words.
+  Program good = kitchenSinkProgram();
+  std::vector<uint8_t> bytes = writeProgram(good);
+  const NamedOverlayConfig &small = builtinConfig("small");
+  size_t first = bytes.size() - 4 - good.insns.size() * isa::kInsnBytes;
+  size_t accepted = 0, refused = 0, checked = 0;
+  for (size_t bit = first * 8; bit < (bytes.size() - 4) * 8; ++bit) {
+    std::vector<uint8_t> bad = bytes;
+    bad[bit / 8] ^= uint8_t(1 << (bit % 8));
+    reseal(bad);
+    llvm::Expected<Program> p = readProgram(bad, "t");
+    ASSERT_TRUE(bool(p)) << llvm::toString(p.takeError());
+    size_t index = (bit / 8 - first) / isa::kInsnBytes;
+    if (llvm::Error e = verifyProgram(*p, small)) {
+      llvm::consumeError(std::move(e));
+      ++refused;
+    } else {
+      ++accepted;
+      auto fp = accessFootprint(p->insns[index], small.config);
+      if (fp) {
+        ++checked;
+        EXPECT_EQ(outOfBounds(*fp, small.config, p->dramBytes), "")
+            << "bit " << bit << ": " << printInsn(p->insns[index]);
+      }
+    }
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    printProgram(*p, os, /*withData=*/true);
+    llvm::Expected<Program> again = parseProgram(text, "t.s2asm");
+    ASSERT_TRUE(bool(again)) << llvm::toString(again.takeError());
+    EXPECT_TRUE(*again == *p) << "bit " << bit;
+  }
+  EXPECT_GT(refused, 0u);
+  EXPECT_GT(checked, 0u);
+  (void)accepted;
+}
+
+} // namespace
