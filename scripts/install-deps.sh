@@ -28,3 +28,16 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# node and npm for the onnxruntime oracle (test/e2e/ort, npm onnxruntime-node),
+# only those that are missing. Checked by command, not by package: a NodeSource
+# nodejs brings its own npm, and Debian's npm package would conflict with it.
+# Note: reached only when the list above had something missing (it exits early
+# otherwise); test/e2e/ort/install.sh makes the same check itself.
+node_missing=()
+command -v node >/dev/null 2>&1 || node_missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || node_missing+=(npm)
+if [ ${#node_missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${node_missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${node_missing[@]}"
+fi

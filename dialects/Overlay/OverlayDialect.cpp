@@ -44,7 +44,9 @@ FailureOr<isa::Word> encodeInsn(Operation *op) {
     isa::setField(w, format->selector.field, format->selectorValue);
   for (NamedAttribute a : op->getAttrs()) {
     StringRef name = a.getName().getValue();
-    if (name == "buffer" || name == "op")
+    // Only the op's own selector is not a field; elsewhere it is unknown.
+    if ((name == "buffer" && llvm::isa<LoadOp>(op)) ||
+        (name == "op" && llvm::isa<VecOp>(op)))
       continue;
     if (llvm::isa<UnitAttr>(a.getValue())) {
       bool found = false;
@@ -92,7 +94,8 @@ LogicalResult SegmentOp::verify() {
   auto t = cast<ShapedType>(getData().getType());
   if (!t.getElementType().isInteger(8) || t.getRank() != 1)
     return emitOpError("data must be a 1-D i8 tensor");
-  if (getDramAddr() < 0)
+  // The I64Attr getter is unsigned: compare the signed value.
+  if (int64_t(getDramAddr()) < 0)
     return emitOpError("dram_addr must be non-negative");
   return success();
 }
@@ -105,8 +108,13 @@ LogicalResult TensorOp::verify() {
   for (int64_t d : getDims())
     if (d < 1)
       return emitOpError("dimensions must be positive");
-  if (getDramAddr() < 0)
+  // The I64Attr getter is unsigned: compare the signed value.
+  if (int64_t(getDramAddr()) < 0)
     return emitOpError("dram_addr must be non-negative");
+  // The program format stores it as an int8 (TensorDesc::fracBits).
+  int32_t frac = int32_t(getFrac());
+  if (frac < -128 || frac > 127)
+    return emitOpError("frac must be in [-128, 127], got ") << frac;
   return success();
 }
 

@@ -52,6 +52,9 @@ LogicalResult verifyWindow(Operation *op, RankedTensorType in,
 }
 
 LogicalResult verifyClamp(Operation *op, APFloat lo, APFloat hi) {
+  // NaN compares false with everything: it would pass the order check.
+  if (lo.isNaN() || hi.isNaN())
+    return op->emitOpError("clamp bounds must not be NaN");
   if (hi < lo)
     return op->emitOpError("clamp_min must not exceed clamp_max");
   return success();
@@ -59,6 +62,32 @@ LogicalResult verifyClamp(Operation *op, APFloat lo, APFloat hi) {
 
 bool hasShape(ElementsAttr a, ArrayRef<int64_t> shape) {
   return cast<ShapedType>(a.getType()).getShape() == shape;
+}
+
+/// Every index in the i32 attribute `a` must be in [0, limit): the lowering
+/// uses them to address its tables. Resource blobs that are not loaded are
+/// not checked.
+LogicalResult verifyIndices(Operation *op, ElementsAttr a, int64_t limit,
+                            StringRef what) {
+  auto check = [&](int64_t v) -> LogicalResult {
+    if (v >= 0 && v < limit)
+      return success();
+    return op->emitOpError()
+           << what << " index " << v << " is outside [0, " << limit << ")";
+  };
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(a)) {
+    if (dense.isSplat())
+      return check(dense.getSplatValue<int32_t>());
+    for (int32_t v : dense.getValues<int32_t>())
+      if (failed(check(v)))
+        return failure();
+  } else if (auto res = dyn_cast<DenseI32ResourceElementsAttr>(a)) {
+    if (std::optional<ArrayRef<int32_t>> values = res.tryGetAsArrayRef())
+      for (int32_t v : *values)
+        if (failed(check(v)))
+          return failure();
+  }
+  return success();
 }
 
 } // namespace
@@ -93,6 +122,8 @@ LogicalResult Conv2DOp::verify() {
            << nnz << " must be in [1, " << halfSpectrumBins(n) << "]";
   if (!binsType.getElementType().isInteger(32))
     return emitOpError("bins must be i32");
+  if (failed(verifyIndices(*this, getBins(), halfSpectrumBins(n), "bin")))
+    return failure();
   if (!hasShape(getSpectra(), {cout, cin, nnz, 2}))
     return emitOpError("spectra must be [cout, cin, nnz, 2] = [")
            << cout << ", " << cin << ", " << nnz << ", 2]";
@@ -116,6 +147,10 @@ LogicalResult FullyConnectedOp::verify() {
     return emitOpError("nnz ") << nnz << " must be in [1, " << k << "]";
   if (!hasShape(getColumns(), {m, nnz}))
     return emitOpError("columns must have the shape of values");
+  if (!cast<ShapedType>(getColumns().getType()).getElementType().isInteger(32))
+    return emitOpError("columns must be i32");
+  if (failed(verifyIndices(*this, getColumns(), k, "column")))
+    return failure();
   if (!hasShape(getBias(), {m}))
     return emitOpError("bias must have ") << m << " values";
   return verifyClamp(*this, getClampMin(), getClampMax());
@@ -139,4 +174,28 @@ LogicalResult AddOp::verify() {
 
 LogicalResult ClampOp::verify() {
   return verifyClamp(*this, getClampMin(), getClampMax());
+}
+
+LogicalResult ActivationOp::verify() {
+  auto t = cast<ShapedType>(getSamples().getType());
+  if (t.getRank() != 1 || t.getDimSize(0) < 2 || !t.getElementType().isF32())
+    return emitOpError("samples must be a 1-D f32 tensor of at least 2 values");
+  if (!(getXMin() < getXMax()))
+    return emitOpError("x_min must be below x_max");
+  return success();
+}
+
+double ActivationOp::evaluate(double x) {
+  auto values = getSamples().getValues<float>();
+  const int64_t n = int64_t(values.size());
+  const double lo = getXMin().convertToDouble(),
+               hi = getXMax().convertToDouble();
+  const double pos = (x - lo) / (hi - lo) * double(n - 1);
+  if (pos <= 0)
+    return values[0];
+  if (pos >= double(n - 1))
+    return values[n - 1];
+  const int64_t i = int64_t(pos);
+  const double f = pos - double(i);
+  return double(values[i]) * (1 - f) + double(values[i + 1]) * f;
 }

@@ -177,4 +177,29 @@ def Spectral_ClampOp : Spectral_Op<"clamp", [AllTypesMatch<["input", "output"]>]
   let hasVerifier = 1;
 }
 
+def Spectral_ActivationOp : Spectral_Op<"activation", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "Any element-wise function of one activation, as samples";
+  let description = [{
+    The element-wise subgraph an exporter makes of tanh, sigmoid, leaky
+    ReLU, ELU, hard-swish and the like, sampled: `samples[i]` is the
+    function at `x_min + i * (x_max - x_min) / (n - 1)`; between samples it is
+    linear, beyond them constant. The overlay's vector unit runs it as a
+    257-entry piecewise-linear table built for the operand formats.
+
+    ```mlir
+    %y = spectral.activation %x {x_min = -8.0 : f32, x_max = 8.0 : f32,
+           samples = dense<...> : tensor<2049xf32>} : tensor<1x6x28x28xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input, F32Attr:$x_min,
+      F32Attr:$x_max, ElementsAttr:$samples), Spectral_QuantAttrs);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The sampled function at `x` (linear between samples).
+    double evaluate(double x);
+  }];
+}
+
 #endif // SPEC2_SPECTRAL_OPS

@@ -31,10 +31,7 @@ struct Twiddles {
   }
 };
 
-const Twiddles &twiddles() {
-  static const Twiddles t;
-  return t;
-}
+const Twiddles kTwiddles;
 
 constexpr uint32_t bitReverse(uint32_t v) {
   uint32_t r = 0;
@@ -43,9 +40,10 @@ constexpr uint32_t bitReverse(uint32_t v) {
   return r;
 }
 
-/// In-place 1-D FFT of N points, stride-addressed.
-void fft1d(int64_t *re, int64_t *im, uint32_t stride, bool inverse) {
-  const Twiddles &tw = twiddles();
+/// In-place 1-D FFT of N points, stride-addressed. Compile-time direction
+/// and stride let the compiler unroll it and drop the trivial twiddles.
+template <bool inverse, uint32_t stride> void fft1d(int64_t *re, int64_t *im) {
+  const Twiddles &tw = kTwiddles;
 FFT_BITREV:
   for (uint32_t i = 0; i < kN; ++i) {
     uint32_t j = bitReverse(i);
@@ -64,12 +62,24 @@ FFT_STAGES:
     for (uint32_t i = 0; i < kN; i += len) {
       for (uint32_t j = 0; j < half; ++j) {
 #pragma HLS PIPELINE II = 1
-        // w = exp(-+2*pi*i*k/N) = cos -+ i sin.
-        const int64_t wr = tw.cosQ[j * step];
-        const int64_t wi = inverse ? tw.sinQ[j * step] : -tw.sinQ[j * step];
+        const uint32_t k = j * step;
         const uint32_t a = (i + j) * stride, b = (i + j + half) * stride;
-        const int64_t tr = roundShift(re[b] * wr - im[b] * wi, 15);
-        const int64_t ti = roundShift(re[b] * wi + im[b] * wr, 15);
+        int64_t tr, ti;
+        if (k == 0) {
+          // w = 1: the rounded Q15 product is exact.
+          tr = re[b];
+          ti = im[b];
+        } else if (4 * k == kN) {
+          // w = -i (forward) or +i (inverse): exact as well.
+          tr = inverse ? -im[b] : im[b];
+          ti = inverse ? re[b] : -re[b];
+        } else {
+          // w = exp(-+2*pi*i*k/N) = cos -+ i sin.
+          const int64_t wr = tw.cosQ[k];
+          const int64_t wi = inverse ? tw.sinQ[k] : -tw.sinQ[k];
+          tr = roundShift(re[b] * wr - im[b] * wi, 15);
+          ti = roundShift(re[b] * wi + im[b] * wr, 15);
+        }
         re[b] = re[a] - tr;
         im[b] = im[a] - ti;
         re[a] = re[a] + tr;
@@ -84,10 +94,24 @@ FFT_STAGES:
 void fft2d(int64_t re[kN][kN], int64_t im[kN][kN], bool inverse) {
 FFT_ROWS:
   for (uint32_t r = 0; r < kN; ++r)
-    fft1d(&re[r][0], &im[r][0], 1, inverse);
+    inverse ? fft1d<true, 1>(&re[r][0], &im[r][0])
+            : fft1d<false, 1>(&re[r][0], &im[r][0]);
 FFT_COLS:
   for (uint32_t c = 0; c < kN; ++c)
-    fft1d(&re[0][c], &im[0][c], kN, inverse);
+    inverse ? fft1d<true, kN>(&re[0][c], &im[0][c])
+            : fft1d<false, kN>(&re[0][c], &im[0][c]);
+}
+
+void fft2dForwardHalf(int64_t re[kN][kN], int64_t im[kN][kN],
+                      uint32_t nonzeroRows) {
+  // Rows past the tile are zero and transform to zero; the columns past N/2
+  // are the redundant half and are never read.
+FFT_ROWS:
+  for (uint32_t r = 0; r < nonzeroRows; ++r)
+    fft1d<false, 1>(&re[r][0], &im[r][0]);
+FFT_COLS:
+  for (uint32_t c = 0; c < kHalf; ++c)
+    fft1d<false, kN>(&re[0][c], &im[0][c]);
 }
 
 void execFft(const Word &insn, Buffers &buf, Activity &act) {
@@ -114,7 +138,7 @@ FFT_CHANNELS:
         re[y][x] = v;
         im[y][x] = 0;
       }
-    fft2d(re, im, /*inverse=*/false);
+    fft2dForwardHalf(re, im, tile < kN ? tile : kN);
     for (uint32_t ky = 0; ky < kN; ++ky)
       for (uint32_t kx = 0; kx < kHalf; ++kx) {
         const uint64_t a = specAddr + c * kBins + ky * kHalf + kx;

@@ -95,6 +95,11 @@ void execCompute(const isa::Word &insn, Buffers &buf, Activity &act);
 
 /// Fixed-point 2-D FFTs (fft.cpp). `data` is N x N row-major complex int64.
 void fft2d(int64_t re[kN][kN], int64_t im[kN][kN], bool inverse);
+/// The forward transform of a real tile whose rows from `nonzeroRows` on
+/// are zero; only the columns kx <= N/2 of the result are computed (the same
+/// values fft2d gives there).
+void fft2dForwardHalf(int64_t re[kN][kN], int64_t im[kN][kN],
+                      uint32_t nonzeroRows);
 
 /// Cycles of one pass of an N x N tile through an FFT unit.
 constexpr uint64_t fftPassCycles() {

@@ -17,22 +17,71 @@ constexpr uint32_t kBanks = kCfg.specBanks;
 /// group read bins of that channel's spectrum; distinct bins in one bank are
 /// served specPorts per cycle (lanes asking for the same bin share a read).
 uint64_t stepCycles(const uint16_t bins[kPin][kPout]) {
+  constexpr uint32_t kWords = (kBins + 63) / 64;
   uint64_t worst = 1;
   for (uint32_t pi = 0; pi < kPin; ++pi) {
+    uint64_t seen[kWords] = {};
     uint32_t distinct[kBanks] = {};
     for (uint32_t po = 0; po < kPout; ++po) {
-      bool seen = false;
-      for (uint32_t q = 0; q < po && !seen; ++q)
-        seen = bins[pi][q] == bins[pi][po];
-      if (!seen && bins[pi][po] < kBins)
-        ++distinct[bins[pi][po] % kBanks];
-    }
-    for (uint32_t b = 0; b < kBanks; ++b) {
-      uint64_t c = (distinct[b] + kCfg.specPorts - 1) / kCfg.specPorts;
+      const uint32_t bin = bins[pi][po];
+      if (bin >= kBins)
+        continue;
+      const uint64_t bit = uint64_t(1) << (bin % 64);
+      if (seen[bin / 64] & bit)
+        continue;
+      seen[bin / 64] |= bit;
+      const uint32_t n = ++distinct[bin % kBanks];
+      const uint64_t c = (n + kCfg.specPorts - 1) / kCfg.specPorts;
       worst = c > worst ? c : worst;
     }
   }
   return worst;
+}
+
+/// One lockstep step of all lanes: each lane takes its next KER entry and
+/// multiplies-accumulates it with its input channel's spectrum. `Saturate`
+/// is false when the instruction's sizes rule out reaching 48 bits, which
+/// gives the same results without the clamps.
+template <bool Saturate>
+void macStep(Buffers &buf, uint64_t stepBase, uint64_t chanBase,
+             uint16_t bins[kPin][kPout], Activity &act) {
+  uint64_t faults = 0, useful = 0; // kept in registers, added once
+SCONV_LANES:
+  for (uint32_t pi = 0; pi < kPin; ++pi) {
+    const uint64_t chan = chanBase + uint64_t(pi) * kBins;
+    for (uint32_t po = 0; po < kPout; ++po) {
+#pragma HLS UNROLL
+      const uint64_t ka = stepBase + pi * kPout + po;
+      if (ka >= kCfg.kerDepth) {
+        bins[pi][po] = uint16_t(kBins); // reads nothing
+        ++faults;
+        continue;
+      }
+      const KerEntry e = buf.ker[ka];
+      bins[pi][po] = e.index;
+      if (e.index >= kBins || chan + e.index >= kCfg.specDepth) {
+        ++faults;
+        continue;
+      }
+      if (e.re == 0 && e.im == 0)
+        continue;
+      ++useful;
+      const Cplx16 x = buf.spec[chan + e.index];
+      const int64_t pr = int32_t(e.re) * x.re - int32_t(e.im) * x.im;
+      const int64_t pim = int32_t(e.re) * x.im + int32_t(e.im) * x.re;
+      int64_t &ar = buf.accRe[pi][po][e.index];
+      int64_t &ai = buf.accIm[pi][po][e.index];
+      if (Saturate) {
+        ar = satAcc(ar + pr);
+        ai = satAcc(ai + pim);
+      } else {
+        ar += pr;
+        ai += pim;
+      }
+    }
+  }
+  act.faults += faults;
+  act.macsUseful += useful;
 }
 
 } // namespace
@@ -53,6 +102,9 @@ void execSconv(const Word &insn, Buffers &buf, Activity &act) {
   const unsigned accShift = unsigned(getField(insn, sconv::kAccShift));
   const unsigned ifftShift = unsigned(getField(insn, sconv::kIfftShift));
   const uint64_t lanes = uint64_t(kPin) * kPout;
+  // Each product is below 2^31 in magnitude, so fewer than 2^16 additions
+  // per accumulator cannot reach the 48-bit saturation bound.
+  const bool exact = ncig * nnz < (uint64_t(1) << 16);
 
   uint64_t ifftPrev = 0, total = 0;
 SCONV_BLOCKS:
@@ -72,35 +124,11 @@ SCONV_BLOCKS:
       for (uint64_t t = 0; t < nnz; ++t) {
         uint16_t bins[kPin][kPout];
         const uint64_t stepBase = kerAddr + ((b * ncig + g) * nnz + t) * lanes;
-      SCONV_LANES:
-        for (uint32_t pi = 0; pi < kPin; ++pi) {
-          const uint64_t chan = specAddr + (g * kPin + pi) * kBins;
-          for (uint32_t po = 0; po < kPout; ++po) {
-#pragma HLS UNROLL
-            const uint64_t ka = stepBase + pi * kPout + po;
-            if (ka >= kCfg.kerDepth) {
-              bins[pi][po] = uint16_t(kBins); // reads nothing
-              ++act.faults;
-              continue;
-            }
-            const KerEntry e = buf.ker[ka];
-            bins[pi][po] = e.index;
-            if (e.index >= kBins || chan + e.index >= kCfg.specDepth) {
-              ++act.faults;
-              continue;
-            }
-            if (e.re == 0 && e.im == 0)
-              continue;
-            ++act.macsUseful;
-            const Cplx16 x = buf.spec[chan + e.index];
-            const int64_t pr = int64_t(e.re) * x.re - int64_t(e.im) * x.im;
-            const int64_t pim = int64_t(e.re) * x.im + int64_t(e.im) * x.re;
-            int64_t &ar = buf.accRe[pi][po][e.index];
-            int64_t &ai = buf.accIm[pi][po][e.index];
-            ar = satAcc(ar + pr);
-            ai = satAcc(ai + pim);
-          }
-        }
+        const uint64_t chanBase = specAddr + g * kPin * kBins;
+        if (exact)
+          macStep<false>(buf, stepBase, chanBase, bins, act);
+        else
+          macStep<true>(buf, stepBase, chanBase, bins, act);
         const uint64_t c = stepCycles(bins);
         smac += c;
         act.bankStalls += c - 1;

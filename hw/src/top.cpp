@@ -14,6 +14,15 @@ namespace spec2 {
 namespace SPEC2_HW_NS {
 using namespace isa;
 
+namespace {
+// Partition factors for the pragmas below (compile-time constants).
+constexpr uint32_t kMacLanes = kCfg.pin * kCfg.pout;
+constexpr uint32_t kSpecPartitions = kCfg.pin * kCfg.specBanks;
+constexpr uint32_t kFftPoints = kCfg.fftPointsPerCycle;
+constexpr uint32_t kVecLanes = kCfg.vecLanes;
+constexpr uint32_t kFcLanes = kCfg.fcLanes;
+} // namespace
+
 /// Fetch: reads `count` instruction words and dispatches them in order.
 void spec2_fetch(uint32_t count, const Word *insns, hls::stream<Word> &loadQ,
                  hls::stream<Word> &computeQ, hls::stream<Word> &storeQ) {
@@ -68,6 +77,21 @@ bool spec2_compute(hls::stream<Word> &queue, hls::stream<bool> &l2c,
 #pragma HLS INTERFACE axis port = c2l
 #pragma HLS INTERFACE axis port = c2s
 #pragma HLS INTERFACE s_axilite port = return bundle = control
+#pragma HLS INTERFACE s_axilite port = act bundle = control
+  // Banking the resource model (lib/CostModel/ResourceModel.cpp) assumes:
+  // one KER bank per MAC lane, SPEC cyclic over bins per input-channel lane,
+  // per-lane accumulators fully split by lane, OACC/INP/OUT banked by the
+  // FFT and vector widths. (Unverified: no Vitis on our machines.)
+#pragma HLS ARRAY_PARTITION variable = buf.ker cyclic factor = kMacLanes
+#pragma HLS ARRAY_PARTITION variable = buf.spec cyclic factor = kSpecPartitions
+#pragma HLS ARRAY_PARTITION variable = buf.accRe complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = buf.accRe complete dim = 2
+#pragma HLS ARRAY_PARTITION variable = buf.accIm complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = buf.accIm complete dim = 2
+#pragma HLS ARRAY_PARTITION variable = buf.oacc cyclic factor = kFftPoints
+#pragma HLS ARRAY_PARTITION variable = buf.inp cyclic factor = kFftPoints
+#pragma HLS ARRAY_PARTITION variable = buf.out cyclic factor = kVecLanes
+#pragma HLS ARRAY_PARTITION variable = buf.facc cyclic factor = kFcLanes
   const Word w = queue.read();
   if (getField(w, kPopPrev))
     (void)l2c.read();

@@ -50,7 +50,23 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
   const bool includePad = getField(insn, vec::kIncludePad) != 0;
   uint64_t work = 0;
 
-  if (op == kVecAdd || op == kVecReq) {
+  if (op == kVecLut) {
+    const uint64_t n = uint64_t(nc * h * w);
+  VEC_LUT:
+    for (uint64_t i = 0; i < n; ++i) {
+#pragma HLS PIPELINE II = 1
+      const uint32_t u = uint32_t(readInp(buf, aAddr + i, act) + 32768);
+      const uint64_t t = bAddr + (u >> 8);
+      if (t + 1 >= kCfg.biasDepth || outAddr + i >= kCfg.outDepth) {
+        ++act.faults;
+        continue;
+      }
+      const int64_t t0 = buf.bias[t], t1 = buf.bias[t + 1];
+      const int64_t v = t0 + roundShift((t1 - t0) * int64_t(u & 255), 8);
+      buf.out[outAddr + i] = finish(v, shiftOut, lo, hi);
+    }
+    work = n;
+  } else if (op == kVecAdd || op == kVecReq) {
     const uint64_t n = uint64_t(nc * h * w);
   VEC_ELEMENTWISE:
     for (uint64_t i = 0; i < n; ++i) {

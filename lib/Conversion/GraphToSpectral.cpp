@@ -16,6 +16,9 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include "llvm/ADT/SetVector.h"
+
+#include <cmath>
 #include <fftw3.h>
 #include <limits>
 
@@ -171,6 +174,110 @@ template <typename PoolOp> struct PoolToSpectral : OpRewritePattern<PoolOp> {
   StringRef kind;
 };
 
+/// avg_pool2d(pad(x, zeros)) with count_include_pad: the importer makes the
+/// declared padding real zeros so that they count; the vector unit counts
+/// them itself (include_pad).
+struct PaddedAvgPoolToSpectral : OpRewritePattern<tosa::AvgPool2dOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::AvgPool2dOp op,
+                                PatternRewriter &rw) const override {
+    auto pad = op.getInput().getDefiningOp<tosa::PadOp>();
+    if (!pad)
+      return rw.notifyMatchFailure(op, "input is not padded");
+    for (int64_t p : op.getPad())
+      if (p != 0)
+        return rw.notifyMatchFailure(op, "ceil-mode padding outside the count");
+    auto padConst = constantNumbers(pad.getPadConst());
+    auto shapeOp = pad.getPadding().getDefiningOp<tosa::ConstShapeOp>();
+    if (!padConst || padConst->empty() || (*padConst)[0] != 0 || !shapeOp)
+      return rw.notifyMatchFailure(op, "not a zero padding");
+    SmallVector<int64_t> p;
+    for (APInt v : shapeOp.getValues().getValues<APInt>())
+      p.push_back(v.getSExtValue());
+    // NHWC padding: [n0, n1, top, bottom, left, right, c0, c1].
+    if (p.size() != 8 || p[0] || p[1] || p[6] || p[7])
+      return rw.notifyMatchFailure(op, "pads more than the spatial axes");
+    auto outType = cast<RankedTensorType>(op.getResult().getType());
+    Location loc = op.getLoc();
+    Value x = transpose(rw, loc, pad.getInput1(), kToNchw);
+    auto y = spectral::Pool2DOp::create(
+        rw, loc,
+        f32Tensor(rw.getContext(),
+                  {1, outType.getDimSize(3), outType.getDimSize(1),
+                   outType.getDimSize(2)}),
+        x, rw.getStringAttr("avg"), rw.getDenseI64ArrayAttr(op.getKernel()),
+        rw.getDenseI64ArrayAttr(op.getStride()),
+        rw.getDenseI64ArrayAttr({p[2], p[4], p[3], p[5]}), rw.getBoolAttr(true),
+        infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
+    copyRange(op, y);
+    rw.replaceOp(op, transpose(rw, loc, y, kToNhwc));
+    return success();
+  }
+};
+
+/// Global pooling as the importer writes it on NCHW: reduce over H, then W
+/// (then, for the average, a multiplication by 1/(H*W)).
+template <typename ReduceOp> std::optional<Value> globalPoolInput(Value v) {
+  auto outer = v.getDefiningOp<ReduceOp>();
+  if (!outer || outer.getAxis() != 3)
+    return std::nullopt;
+  auto inner = outer.getInput().template getDefiningOp<ReduceOp>();
+  if (!inner || inner.getAxis() != 2)
+    return std::nullopt;
+  auto t = cast<RankedTensorType>(inner.getInput().getType());
+  if (t.getRank() != 4 || !t.hasStaticShape() || !t.getElementType().isF32())
+    return std::nullopt;
+  return inner.getInput();
+}
+
+Value globalPool(PatternRewriter &rw, Location loc, Value x, StringRef kind) {
+  auto t = cast<RankedTensorType>(x.getType());
+  const int64_t h = t.getDimSize(2), w = t.getDimSize(3);
+  return spectral::Pool2DOp::create(
+      rw, loc, f32Tensor(rw.getContext(), {1, t.getDimSize(1), 1, 1}), x,
+      rw.getStringAttr(kind), rw.getDenseI64ArrayAttr({h, w}),
+      rw.getDenseI64ArrayAttr({1, 1}), rw.getDenseI64ArrayAttr({0, 0, 0, 0}),
+      rw.getBoolAttr(false), infAttr(rw, true), infAttr(rw, false),
+      IntegerAttr(), IntegerAttr());
+}
+
+struct GlobalAvgPoolToSpectral : OpRewritePattern<tosa::MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MulOp op,
+                                PatternRewriter &rw) const override {
+    for (auto [a, b] : {std::pair(op.getInput1(), op.getInput2()),
+                        std::pair(op.getInput2(), op.getInput1())}) {
+      auto x = globalPoolInput<tosa::ReduceSumOp>(a);
+      auto scale = constantNumbers(b);
+      if (!x || !scale || scale->size() != 1)
+        continue;
+      auto t = cast<RankedTensorType>(x->getType());
+      const double want = 1.0 / double(t.getDimSize(2) * t.getDimSize(3));
+      if (std::fabs((*scale)[0] - want) > 1e-6 * want)
+        continue;
+      Value y = globalPool(rw, op.getLoc(), *x, "avg");
+      copyRange(op, y.getDefiningOp());
+      rw.replaceOp(op, y);
+      return success();
+    }
+    return rw.notifyMatchFailure(op, "not a global average");
+  }
+};
+
+struct GlobalMaxPoolToSpectral : OpRewritePattern<tosa::ReduceMaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReduceMaxOp op,
+                                PatternRewriter &rw) const override {
+    auto x = globalPoolInput<tosa::ReduceMaxOp>(op.getResult());
+    if (!x)
+      return rw.notifyMatchFailure(op, "not a global maximum");
+    Value y = globalPool(rw, op.getLoc(), *x, "max");
+    copyRange(op, y.getDefiningOp());
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
 /// matmul(reshape(x) : [1, 1, K], const [1, K, M]) -> fully_connected.
 struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -255,6 +362,170 @@ struct AddToSpectral : OpRewritePattern<tosa::AddOp> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// Element-wise functions of one activation -> spectral.activation
+//===----------------------------------------------------------------------===//
+
+/// Ops that may appear inside an element-wise function of one activation.
+bool isElementwise(Operation *op) {
+  return isa<tosa::MulOp, tosa::AddOp, tosa::SubOp, tosa::MaximumOp,
+             tosa::MinimumOp, tosa::ClampOp, tosa::TanhOp, tosa::SigmoidOp,
+             tosa::ExpOp, tosa::ReciprocalOp, tosa::AbsOp, tosa::GreaterEqualOp,
+             tosa::SelectOp>(op);
+}
+
+/// A constant that is the same number everywhere.
+std::optional<double> scalarConstant(Value v) {
+  auto c = constantNumbers(v);
+  if (!c || c->empty())
+    return std::nullopt;
+  for (double d : *c)
+    if (d != (*c)[0])
+      return std::nullopt;
+  return (*c)[0];
+}
+
+/// The subgraph computing `root` from a single activation `input` through
+/// element-wise ops and scalar constants.
+struct ScalarFunction {
+  Value input;
+  llvm::SetVector<Operation *> ops; // topological order after collect()
+  bool nonlinear = false;
+
+  bool collect(Value v, ArrayRef<int64_t> shape) {
+    if (scalarConstant(v))
+      return true;
+    Operation *def = v.getDefiningOp();
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    if (def && isElementwise(def) && type && type.getShape() == shape) {
+      if (ops.contains(def))
+        return true;
+      // Try to take the op in; if one of its operands is neither the input
+      // nor a scalar (a bias vector, a second activation), its result is
+      // the input instead.
+      ScalarFunction saved = *this;
+      bool ok = true;
+      unsigned n = isa<tosa::MulOp>(def) ? 2 : def->getNumOperands();
+      for (unsigned i = 0; i < n && ok; ++i)
+        ok = collect(def->getOperand(i), shape);
+      if (ok) {
+        ops.insert(def);
+        nonlinear |=
+            !isa<tosa::MulOp, tosa::AddOp, tosa::SubOp, tosa::ClampOp>(def);
+        return true;
+      }
+      *this = std::move(saved);
+    }
+    if (!type || type.getShape() != shape || !type.getElementType().isF32())
+      return false;
+    if (!input)
+      input = v;
+    return input == v;
+  }
+
+  /// Evaluates the subgraph at input value x.
+  double evaluate(double x, Value root) const {
+    llvm::DenseMap<Value, double> val;
+    auto get = [&](Value v) -> double {
+      if (v == input)
+        return x;
+      auto it = val.find(v);
+      if (it != val.end())
+        return it->second;
+      return *scalarConstant(v);
+    };
+    for (Operation *op : ops) {
+      double r = 0;
+      if (isa<tosa::MulOp>(op))
+        r = get(op->getOperand(0)) * get(op->getOperand(1));
+      else if (isa<tosa::AddOp>(op))
+        r = get(op->getOperand(0)) + get(op->getOperand(1));
+      else if (isa<tosa::SubOp>(op))
+        r = get(op->getOperand(0)) - get(op->getOperand(1));
+      else if (isa<tosa::MaximumOp>(op))
+        r = std::max(get(op->getOperand(0)), get(op->getOperand(1)));
+      else if (isa<tosa::MinimumOp>(op))
+        r = std::min(get(op->getOperand(0)), get(op->getOperand(1)));
+      else if (auto c = dyn_cast<tosa::ClampOp>(op))
+        r = std::min(
+            std::max(get(op->getOperand(0)),
+                     cast<FloatAttr>(c.getMinValAttr()).getValueAsDouble()),
+            cast<FloatAttr>(c.getMaxValAttr()).getValueAsDouble());
+      else if (isa<tosa::TanhOp>(op))
+        r = std::tanh(get(op->getOperand(0)));
+      else if (isa<tosa::SigmoidOp>(op))
+        r = 1 / (1 + std::exp(-get(op->getOperand(0))));
+      else if (isa<tosa::ExpOp>(op))
+        r = std::exp(get(op->getOperand(0)));
+      else if (isa<tosa::ReciprocalOp>(op))
+        r = 1 / get(op->getOperand(0));
+      else if (isa<tosa::AbsOp>(op))
+        r = std::fabs(get(op->getOperand(0)));
+      else if (isa<tosa::GreaterEqualOp>(op))
+        r = get(op->getOperand(0)) >= get(op->getOperand(1)) ? 1 : 0;
+      else if (isa<tosa::SelectOp>(op))
+        r = get(op->getOperand(0)) != 0 ? get(op->getOperand(1))
+                                        : get(op->getOperand(2));
+      val[op->getResult(0)] = r;
+    }
+    return get(root);
+  }
+};
+
+/// Samples per activation function.
+constexpr int64_t kActivationSamples = 2049;
+
+/// Replaces maximal element-wise subgraphs of one activation that contain a
+/// non-linear op (tanh, sigmoid, select, exp, ...) by spectral.activation.
+void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
+  SmallVector<Operation *> candidates;
+  func.walk([&](Operation *op) {
+    if (isElementwise(op) && !isa<tosa::GreaterEqualOp>(op))
+      candidates.push_back(op);
+  });
+  for (Operation *root : llvm::reverse(candidates)) {
+    if (!root->getBlock() || root->use_empty())
+      continue; // already absorbed into a larger function
+    auto type = dyn_cast<RankedTensorType>(root->getResult(0).getType());
+    if (!type || !type.getElementType().isF32())
+      continue;
+    ScalarFunction fn;
+    if (!fn.collect(root->getResult(0), type.getShape()) || !fn.input ||
+        !fn.nonlinear)
+      continue;
+    // Sample over four times the calibrated range of the input, which covers
+    // every int16 code of the format the quantiser will pick for it.
+    double absmax = 1.0;
+    Attribute range;
+    if (auto arg = dyn_cast<BlockArgument>(fn.input))
+      range = func.getArgAttr(arg.getArgNumber(), kAbsMax);
+    else
+      range = fn.input.getDefiningOp()->getAttr(kAbsMax);
+    if (auto f = dyn_cast_or_null<FloatAttr>(range))
+      absmax = std::max(f.getValueAsDouble(), 1e-6);
+    const double lo = -4 * absmax, hi = 4 * absmax;
+    std::vector<float> samples(kActivationSamples);
+    for (int64_t i = 0; i < kActivationSamples; ++i)
+      samples[i] = float(fn.evaluate(lo + (hi - lo) * double(i) /
+                                              double(kActivationSamples - 1),
+                                     root->getResult(0)));
+    OpBuilder b(root);
+    auto attr = DenseElementsAttr::get(
+        RankedTensorType::get({kActivationSamples}, b.getF32Type()),
+        ArrayRef<float>(samples));
+    auto act = spectral::ActivationOp::create(
+        b, root->getLoc(), type, fn.input, b.getF32FloatAttr(float(lo)),
+        b.getF32FloatAttr(float(hi)), attr, IntegerAttr(), IntegerAttr());
+    copyRange(root, act);
+    root->getResult(0).replaceAllUsesWith(act.getResult());
+    // Erase what only fed the function.
+    for (Operation *op : llvm::reverse(fn.ops))
+      if (op->use_empty())
+        op->erase();
+    ++count;
+  }
+}
+
 struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
   using GraphToSpectralBase::GraphToSpectralBase;
   void runOnOperation() override {
@@ -263,11 +534,18 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
       return signalPassFailure();
     }
     MLIRContext *ctx = &getContext();
+    // Activation functions first: their subgraphs contain adds and clamps
+    // the patterns below would otherwise take apart.
+    int64_t functions = 0;
+    lowerScalarFunctions(getOperation(), functions);
+    numActivations = functions;
     RewritePatternSet patterns(ctx);
     patterns.add<ConvToSpectral>(ctx, int64_t(fftSize));
     patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
     patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");
-    patterns.add<MatMulToFullyConnected, ClampToSpectral, AddToSpectral>(ctx);
+    patterns.add<PaddedAvgPoolToSpectral>(ctx, /*benefit=*/2);
+    patterns.add<MatMulToFullyConnected, ClampToSpectral, AddToSpectral,
+                 GlobalAvgPoolToSpectral, GlobalMaxPoolToSpectral>(ctx);
     // Cancels the layout transposes around the new ops as it goes.
     tosa::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     tosa::ReshapeOp::getCanonicalizationPatterns(patterns, ctx);

@@ -213,8 +213,10 @@ private:
   LogicalResult lowerAdd(spectral::AddOp op);
   LogicalResult lowerClamp(spectral::ClampOp op);
   LogicalResult lowerElementwise(Operation *op, Value a, Value bval, int fracA,
-                                 int fracB, int fracOut, APFloat lo,
-                                 APFloat hi);
+                                 int fracB, int fracOut, APFloat lo, APFloat hi,
+                                 const std::vector<int32_t> *table = nullptr);
+  LogicalResult lowerActivation(spectral::ActivationOp op);
+  LogicalResult checkLowerable();
 
   ModuleOp module;
   func::FuncOp func;
@@ -722,7 +724,8 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
 
 LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
                                          int fracA, int fracB, int fracOut,
-                                         APFloat loF, APFloat hiF) {
+                                         APFloat loF, APFloat hiF,
+                                         const std::vector<int32_t> *table) {
   auto ina = activationOf(a, op);
   if (failed(ina))
     return failure();
@@ -732,63 +735,101 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
     if (failed(inb))
       return failure();
   }
-  const int64_t total = cast<RankedTensorType>(a.getType()).getNumElements();
+  auto type = cast<RankedTensorType>(a.getType());
   // Common format: the finer of the operands; then down to the output's.
   const int fmax = bv ? std::max(fracA, fracB) : fracA;
-  const int shiftA = fmax - fracA, shiftB = bv ? fmax - fracB : 0;
-  const int shiftOut = fmax - fracOut;
+  const int shiftA = table ? 0 : fmax - fracA, shiftB = bv ? fmax - fracB : 0;
+  const int shiftOut = table ? 0 : fmax - fracOut;
   if (shiftA > 31 || shiftB > 31 || shiftOut < 0 || shiftOut > 63)
     return op->emitOpError("operand formats 2^-")
            << fracA << (bv ? ", 2^-" + std::to_string(fracB) : std::string())
            << " cannot produce 2^-" << fracOut << " on the vector unit";
-  // Flat view: rows of up to 4096 elements.
+  // A row-major view: rows of the innermost dimension.
+  const int64_t total = type.getNumElements();
+  const int64_t width = type.getShape().back(), rows = total / width;
+  if (width > 65535)
+    return op->emitOpError("innermost dimension ")
+           << width << " exceeds the 65535 a DMA row holds";
   const int64_t per = bv ? int64_t(cfg.inpDepth) / 2 : int64_t(cfg.inpDepth);
-  const int64_t chunk =
-      std::min<int64_t>({total, per, int64_t(cfg.outDepth), 65535});
+  const int64_t chunkRows = std::min<int64_t>(
+      {rows, per / width, int64_t(cfg.outDepth) / width, 65535});
+  if (chunkRows < 1)
+    return op->emitOpError("one row of ")
+           << width << " elements does not fit '" << target.name << "'";
+  int64_t tableAddr = 0;
+  if (table) {
+    std::vector<uint8_t> bytes;
+    for (int32_t v : *table)
+      for (int k = 0; k < 4; ++k)
+        bytes.push_back(uint8_t(uint32_t(v) >> (8 * k)));
+    std::string name = "activation";
+    if (auto l = dyn_cast<NameLoc>(op->getLoc()))
+      name = l.getName().str();
+    tableAddr = addSegment(name + ".table", std::move(bytes));
+  }
   Activation out;
-  out.shape = std::vector<int64_t>(
-      cast<RankedTensorType>(op->getResult(0).getType()).getShape().begin(),
-      cast<RankedTensorType>(op->getResult(0).getType()).getShape().end());
+  out.shape =
+      std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
   out.frac = fracOut;
   out.addr = allocate(total * 2);
   acts[op->getResult(0)] = out;
   const int64_t lo = clampBound(loF, fracOut), hi = clampBound(hiF, fracOut);
-  for (int64_t e0 = 0; e0 < total; e0 += chunk) {
-    const int64_t en = std::min(chunk, total - e0);
-    auto row = [&](int64_t addr, int64_t sram) -> Fields {
-      return {{"dram_addr", addr}, {"sram_addr", sram}, {"src_h", 1},
-              {"src_w", total},    {"x0", e0},          {"nc", 1},
-              {"ny", 1},           {"nx", en},          {"dst_pitch", en},
+  for (int64_t r0 = 0; r0 < rows; r0 += chunkRows) {
+    const int64_t rn = std::min(chunkRows, rows - r0), en = rn * width;
+    auto box = [&](int64_t addr, int64_t sram) -> Fields {
+      return {{"dram_addr", addr}, {"sram_addr", sram}, {"src_h", rows},
+              {"src_w", width},    {"y0", r0},          {"nc", 1},
+              {"ny", rn},          {"nx", width},       {"dst_pitch", width},
               {"dst_plane", en}};
     };
-    pb->load(group, "inp", row(ina->addr, 0));
+    pb->load(group, "inp", box(ina->addr, 0));
     if (bv)
-      pb->load(group, "inp", row(inb->addr, en));
+      pb->load(group, "inp", box(inb->addr, en));
+    if (table)
+      pb->load(
+          group, "bias",
+          {{"dram_addr", tableAddr}, {"count", int64_t(isa::kLutEntries)}});
     pb->compute(group, "vec",
                 {{"b_addr", bv ? en : 0},
                  {"nc", 1},
-                 {"h", 1},
-                 {"w", en},
-                 {"oh", 1},
-                 {"ow", en},
+                 {"h", rn},
+                 {"w", width},
+                 {"oh", rn},
+                 {"ow", width},
                  {"shift_a", shiftA},
                  {"shift_b", shiftB},
                  {"shift_out", shiftOut},
                  {"clamp_lo", lo},
                  {"clamp_hi", hi}},
-                bv ? "add" : "req");
+                table ? "lut"
+                : bv  ? "add"
+                      : "req");
     pb->store(group, {{"dram_addr", out.addr},
-                      {"dst_h", 1},
-                      {"dst_w", total},
-                      {"x0", e0},
+                      {"dst_h", rows},
+                      {"dst_w", width},
+                      {"y0", r0},
                       {"nc", 1},
-                      {"ny", 1},
-                      {"nx", en},
-                      {"src_pitch", en},
+                      {"ny", rn},
+                      {"nx", width},
+                      {"src_pitch", width},
                       {"src_plane", en}});
     pb->flush(group);
   }
   return success();
+}
+
+LogicalResult Lowering::lowerActivation(spectral::ActivationOp op) {
+  const int fi = int(op.getInFrac().value_or(0));
+  const int fo = int(op.getOutFrac().value_or(0));
+  // Table entry t is the function at input code t*256 - 32768.
+  std::vector<int32_t> table(isa::kLutEntries);
+  for (unsigned t = 0; t < isa::kLutEntries; ++t) {
+    const double x = std::ldexp(double(int64_t(t) * 256 - 32768), -fi);
+    table[t] = q16(op.evaluate(x), fo);
+  }
+  const APFloat inf = APFloat::getInf(APFloat::IEEEsingle());
+  return lowerElementwise(op, op.getInput(), Value(), fi, 0, fo, -inf, inf,
+                          &table);
 }
 
 LogicalResult Lowering::lowerAdd(spectral::AddOp op) {
@@ -808,28 +849,58 @@ LogicalResult Lowering::lowerClamp(spectral::ClampOp op) {
 // The program
 //===----------------------------------------------------------------------===//
 
+/// Why `op` has no overlay engine, as precisely as we can tell.
+std::string whyNoEngine(Operation *op, const OverlayConfig &cfg) {
+  if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
+    auto w = cast<RankedTensorType>(conv.getWeight().getType());
+    if (conv.getDilation()[0] != 1 || conv.getDilation()[1] != 1)
+      return "dilated convolution is not supported by the spectral engine";
+    if (w.getDimSize(1) > cfg.fftSize || w.getDimSize(2) > cfg.fftSize)
+      return "a " + std::to_string(w.getDimSize(1)) + "x" +
+             std::to_string(w.getDimSize(2)) +
+             " kernel does not fit the target's FFT size " +
+             std::to_string(cfg.fftSize);
+    return "its weights are not constant";
+  }
+  if (llvm::isa<tosa::DepthwiseConv2DOp>(op))
+    return "depthwise and grouped convolution need the spatial conv engine "
+           "(reserved opcode 9), which the overlay does not have yet";
+  if (llvm::isa<tosa::MatMulOp>(op))
+    return "only matrix-vector products with constant weights run on the "
+           "fully-connected engine";
+  return "the overlay runs convolution, fully-connected, max/average/global "
+         "pooling, add, ReLU/ReLU6/clip and element-wise functions of one "
+         "activation";
+}
+
+LogicalResult Lowering::checkLowerable() {
+  // Report the first op without an engine; layout transposes only when
+  // nothing else explains them (they are left over around such an op).
+  Operation *culprit = nullptr;
+  for (Operation &op : func.getBody().front()) {
+    if (llvm::isa<spectral::SpectralDialect>(op.getDialect())) {
+      if (!op.hasAttr("out_frac"))
+        return op.emitOpError("is not quantised; run spec2-quantize first");
+      continue;
+    }
+    if (llvm::isa<func::ReturnOp, tosa::ReshapeOp, tosa::ConstOp,
+                  tosa::ConstShapeOp>(op))
+      continue;
+    if (!culprit || llvm::isa<tosa::TransposeOp>(culprit))
+      culprit = &op;
+    if (!llvm::isa<tosa::TransposeOp>(culprit))
+      break;
+  }
+  if (!culprit)
+    return success();
+  return culprit->emitError("'")
+         << culprit->getName()
+         << "' has no engine on the overlay: " << whyNoEngine(culprit, cfg);
+}
+
 LogicalResult Lowering::run(unsigned &numInsns) {
   // Every layer must be quantised and lowerable before anything is built.
-  WalkResult check =
-      func.getBody().walk(
-          [&](Operation *op) {
-            if (llvm::isa<func::ReturnOp, tosa::ReshapeOp, tosa::ConstOp,
-                          tosa::ConstShapeOp>(op) ||
-                llvm::isa<spectral::SpectralDialect>(op->getDialect())) {
-              if (llvm::isa<spectral::SpectralDialect>(op->getDialect()) &&
-                  !op->hasAttr("out_frac")) {
-                op->emitOpError("is not quantised; run spec2-quantize first");
-                return WalkResult::interrupt();
-              }
-              return WalkResult::advance();
-            }
-            op->emitError("'")
-                << op->getName()
-                << "' has no engine on the overlay (supported: convolution, "
-                   "fully-connected, max/average pooling, add, ReLU/clip)";
-            return WalkResult::interrupt();
-          });
-  if (check.wasInterrupted())
+  if (failed(checkLowerable()))
     return failure();
 
   b.setInsertionPointToEnd(module.getBody());
@@ -888,6 +959,8 @@ LogicalResult Lowering::run(unsigned &numInsns) {
       r = lowerAdd(a);
     else if (auto c = dyn_cast<spectral::ClampOp>(op))
       r = lowerClamp(c);
+    else if (auto act = dyn_cast<spectral::ActivationOp>(op))
+      r = lowerActivation(act);
     if (failed(r))
       return failure();
   }

@@ -99,7 +99,8 @@ Resources estimateResources(const OverlayConfig &c) {
     r.units.push_back(u);
     UnitResources v;
     v.name = "vec";
-    v.dsp = c.vecLanes; // average-pool reciprocal multipliers
+    // Average-pool reciprocal and LUT interpolation multipliers.
+    v.dsp = 2 * c.vecLanes;
     r.units.push_back(v);
   }
   // Memories.

@@ -295,14 +295,65 @@ staticShape(const onnx::ValueInfoProto &info, int64_t symbolicDim,
   return shape;
 }
 
+/// Checks a value given in ImportOptions::constantInputs against what the
+/// graph declares for that input: element kind (float or integer) and every
+/// dimension the declaration fixes.
+static LogicalResult checkConstantInput(const onnx::ValueInfoProto &info,
+                                        const Tensor &value, Location loc) {
+  const auto &tt = info.type().tensor_type();
+  const bool declaredFloat = tt.elem_type() == onnx::TensorProto::FLOAT;
+  if (declaredFloat != (value.dtype == DType::F32))
+    return emitError(loc) << "constant for graph input '" << info.name()
+                          << "' is " << dtypeName(value.dtype)
+                          << "; the input is declared "
+                          << onnx::TensorProto::DataType_Name(
+                                 static_cast<onnx::TensorProto::DataType>(
+                                     tt.elem_type()));
+  if (!tt.has_shape())
+    return success();
+  bool same = tt.shape().dim_size() == value.rank();
+  for (int i = 0; same && i < tt.shape().dim_size(); ++i)
+    same = !tt.shape().dim(i).has_dim_value() ||
+           tt.shape().dim(i).dim_value() == value.shape[i];
+  if (!same) {
+    InFlightDiagnostic diag = emitError(loc);
+    diag << "constant for graph input '" << info.name() << "' has shape "
+         << formatShape(value.shape) << "; the input is declared [";
+    llvm::interleaveComma(tt.shape().dim(), diag, [&](const auto &dim) {
+      if (dim.has_dim_value())
+        diag << dim.dim_value();
+      else
+        diag << "?";
+    });
+    return diag << "]";
+  }
+  return success();
+}
+
 LogicalResult GraphImporter::importInputs(func::FuncOp &func) {
   const auto &graph = model.graph();
   llvm::StringSet<> mustBind = constantOperandInputs();
+  llvm::StringSet<> graphInputs;
+  for (const auto &in : graph.input())
+    graphInputs.insert(in.name());
+  for (const auto &[name, value] : options.constantInputs)
+    if (!graphInputs.contains(name))
+      return emitError(fileLoc) << "a constant is given for '" << name
+                                << "', which is not a graph input";
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   for (const auto &in : graph.input()) {
     if (values.count(in.name()))
       continue; // IR < 4 lists initializers as inputs too.
+    if (auto it = options.constantInputs.find(in.name());
+        it != options.constantInputs.end()) {
+      if (failed(checkConstantInput(in, it->second, fileLoc)))
+        return failure();
+      ImportedValue v;
+      v.literal = std::make_shared<const Tensor>(it->second);
+      values[in.name()] = v;
+      continue;
+    }
     if (mustBind.contains(in.name()) && options.bindInput) {
       if (std::optional<Tensor> t = options.bindInput(in.name())) {
         ImportedValue v;

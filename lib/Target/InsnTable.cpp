@@ -128,6 +128,7 @@ const InsnFormat kFormats[] = {
     {"vec.avgpool", kVec, true, kVecOp, kVecAvgPool, kVecFields},
     {"vec.add", kVec, true, kVecOp, kVecAdd, kVecFields},
     {"vec.req", kVec, true, kVecOp, kVecReq, kVecFields},
+    {"vec.lut", kVec, true, kVecOp, kVecLut, kVecFields},
     {"nop", kNop, false, kNoSelector, 0, {}},
 };
 

@@ -299,6 +299,10 @@ void InsnChecker::checkVec() {
       isZero("b_addr", "for vec.req");
       isZero("shift_b", "for vec.req");
     }
+    if (op == isa::kVecLut) {
+      isZero("shift_a", "for vec.lut");
+      isZero("shift_b", "for vec.lut");
+    }
   }
   if (!ok)
     return;
@@ -309,6 +313,11 @@ void InsnChecker::checkVec() {
     uint64_t b = u("b_addr");
     sram("INP", "read", b, add(b, mul(u("nc"), plane)), c.inpDepth,
          "b_addr + nc*h*w");
+  }
+  if (op == isa::kVecLut) {
+    uint64_t b = u("b_addr");
+    sram("BIAS", "read", b, add(b, isa::kLutEntries), c.biasDepth,
+         "b_addr + 257 (the table)");
   }
   sram("OUT", "write", out, add(out, mul(mul(u("nc"), u("oh")), u("ow"))),
        c.outDepth, "out_addr + nc*oh*ow");

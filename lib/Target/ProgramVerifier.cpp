@@ -202,7 +202,7 @@ bool Verifier::checkInsns() {
       decodable = false;
       report(insnPrefix(i) + "op=" + Twine(isa::getBits(w, isa::vec::kOp)) +
              " is not a vector operation (0 maxpool, 1 avgpool, 2 add, "
-             "3 req)");
+             "3 req, 4 lut)");
       continue;
     }
     if (hasUnusedBitsSet(w)) {

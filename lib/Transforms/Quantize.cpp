@@ -67,9 +67,17 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
       auto inFrac = [&](Value v, StringRef name) {
         auto f = fracOf(v);
         if (!f) {
-          op->emitError(
-              "the input's format is unknown (it is not produced by a "
-              "layer the overlay runs)");
+          Value src = v;
+          while (auto r = src.getDefiningOp<tosa::ReshapeOp>())
+            src = r.getInput1();
+          InFlightDiagnostic d =
+              op->emitError("reads a value the overlay cannot produce");
+          if (Operation *def = src.getDefiningOp())
+            d.attachNote(def->getLoc())
+                << "'" << def->getName()
+                << "' has no engine on the overlay (it runs convolution, "
+                   "fully-connected, max/average pooling, add and "
+                   "ReLU/ReLU6/clip)";
           return false;
         }
         op->setAttr(name, b.getI32IntegerAttr(*f));

@@ -427,3 +427,28 @@ TEST_F(EngineTest, VectorAddAndRequantSaturate) {
     ASSERT_EQ(buf->out[300 + i],
               ref::clamp(int64_t(buf->inp[i]) * 32, -600, 600));
 }
+
+TEST_F(EngineTest, VectorLutInterpolatesTheTable) {
+  using namespace isa::vec;
+  // A table of tanh-like values; every input code is checked.
+  for (unsigned t = 0; t < isa::kLutEntries; ++t)
+    buf->bias[100 + t] = int32_t(
+        std::lround(16000 * std::tanh((int(t) * 256 - 32768) / 4096.0)));
+  const unsigned n = 4096;
+  for (unsigned i = 0; i < n; ++i)
+    buf->inp[i] = int16_t(int(i) * 16 - 32768);
+  Activity act;
+  execVec(vecInsn(isa::kVecLut, 0, 100, 0, 1, 1, n)
+              .set(kOh, 1)
+              .set(kOw, n)
+              .set(kClampLo, -15000),
+          *buf, act);
+  EXPECT_EQ(act.faults, 0u);
+  for (unsigned i = 0; i < n; ++i) {
+    const int64_t u = int64_t(buf->inp[i]) + 32768, k = u >> 8, f = u & 255;
+    const int64_t t0 = buf->bias[100 + k], t1 = buf->bias[100 + k + 1];
+    const int64_t v = t0 + ref::roundShift((t1 - t0) * f, 8);
+    ASSERT_EQ(buf->out[i], ref::clamp(v, -15000, 32767))
+        << "input " << buf->inp[i];
+  }
+}

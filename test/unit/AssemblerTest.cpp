@@ -163,7 +163,7 @@ TEST(Assembler, ReportsErrorsWithLineAndColumn) {
   EXPECT_EQ(parseError(h + "lod nc=1\n"),
             "t.s2asm:3:1: error: unknown mnemonic 'lod' (expected finish, "
             "load.inp, load.ker, load.bias, load.fcx, store, fft, sconv, "
-            "outq, gemv, vec.maxpool, vec.avgpool, vec.add, vec.req, nop)");
+            "outq, gemv, vec.maxpool, vec.avgpool, vec.add, vec.req, vec.lut, nop)");
   EXPECT_EQ(
       parseError(h + "fft nc=1 tiles=2\n")
           .rfind("t.s2asm:3:10: error: unknown field 'tiles' for fft (fields: "

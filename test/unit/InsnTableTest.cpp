@@ -62,7 +62,7 @@ TEST(InsnTable, NamesAreUniqueAndSnakeCase) {
             << f.name.str();
     }
   }
-  EXPECT_EQ(insnFormats().size(), 15u);
+  EXPECT_EQ(insnFormats().size(), 16u);
   for (const char *m :
        {"finish", "load.inp", "load.ker", "load.bias", "load.fcx", "store",
         "fft", "sconv", "outq", "gemv", "vec.maxpool", "vec.avgpool", "vec.add",

@@ -98,10 +98,12 @@ TEST(ProgramFormat, RefusesEveryTruncation) {
   EXPECT_EQ(readError(llvm::ArrayRef(bytes).take_front(40)),
             "t.s2b: truncated: the file has 40 bytes, less than the 64-byte "
             "header");
-  // 17 instructions; cut after 3 and a half.
-  size_t insns = bytes.size() - 4 - 17 * 32;
+  // Cut after 3 and a half instructions.
+  const size_t count = kitchenSinkProgram().insns.size();
+  size_t insns = bytes.size() - 4 - count * 32;
   EXPECT_EQ(readError(llvm::ArrayRef(bytes).take_front(insns + 3 * 32 + 16)),
-            "t.s2b: truncated: header says 17 instructions, file ends after 3");
+            "t.s2b: truncated: header says " + std::to_string(count) +
+                " instructions, file ends after 3");
   EXPECT_EQ(readError(llvm::ArrayRef(bytes).drop_back(4)),
             "t.s2b: truncated: the header says the file has " +
                 std::to_string(bytes.size()) + " bytes, it has " +
@@ -176,7 +178,7 @@ TEST(ProgramFormat, NamesWhatIsWrong) {
   }
   // One instruction fewer in the header: the last one is left over.
   b = bytes;
-  endian::write32le(&b[16], 16);
+  endian::write32le(&b[16], uint32_t(kitchenSinkProgram().insns.size() - 1));
   reseal(b);
   EXPECT_EQ(readError(b),
             "t.s2b: malformed: 32 unexpected bytes before the checksum");

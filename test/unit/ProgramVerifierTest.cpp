@@ -91,7 +91,7 @@ TEST(ProgramVerifier, RefusesUnknownVectorOperation) {
   Program p = kitchenSinkProgram();
   isa::setField(p.insns[kitchenSinkIndex("vec.req")], isa::vec::kOp, 5);
   EXPECT_EQ(verify(p), "instruction 12 (vec): op=5 is not a vector operation "
-                       "(0 maxpool, 1 avgpool, 2 add, 3 req)");
+                       "(0 maxpool, 1 avgpool, 2 add, 3 req, 4 lut)");
 }
 
 TEST(ProgramVerifier, RefusesNonZeroUnusedBits) {
@@ -115,7 +115,7 @@ TEST(ProgramVerifier, RefusesNonZeroUnusedBits) {
 TEST(ProgramVerifier, RequiresExactlyOneFinishAtTheEnd) {
   Program p = kitchenSinkProgram();
   p.insns.pop_back();
-  EXPECT_EQ(verify(p).rfind("instruction 15 (nop) is the last; a program "
+  EXPECT_EQ(verify(p).rfind("instruction 16 (nop) is the last; a program "
                             "must end with FINISH",
                             0),
             0u)
@@ -123,11 +123,11 @@ TEST(ProgramVerifier, RequiresExactlyOneFinishAtTheEnd) {
   p = kitchenSinkProgram();
   p.insns.insert(p.insns.begin() + 3, insn("finish", {}));
   EXPECT_EQ(verify(p), "instruction 3 (finish): FINISH must appear once, as "
-                       "the last instruction (the program has 18)");
+                       "the last instruction (the program has 19)");
   p = kitchenSinkProgram();
   p.insns.push_back(insn("finish", {}));
-  EXPECT_EQ(verify(p), "instruction 16 (finish): FINISH must appear once, as "
-                       "the last instruction (the program has 18)");
+  EXPECT_EQ(verify(p), "instruction 17 (finish): FINISH must appear once, as "
+                       "the last instruction (the program has 19)");
   p.insns.clear();
   EXPECT_EQ(verify(p),
             "the program has no instructions (it must end with FINISH)");
@@ -151,7 +151,7 @@ TEST(ProgramVerifier, RefusesDeadlocksAndLeftoverTokens) {
       insn("gemv", {{"ker_addr", 24}, {"nrows", 4}, {"nnz", 2}}, {"pop_prev"});
   EXPECT_EQ(verify(p),
             "dependency tokens deadlock: compute module stuck at instruction "
-            "16 (finish): waits for s2c (store push_prev -> compute "
+            "17 (finish): waits for s2c (store push_prev -> compute "
             "pop_next); store module stuck at instruction 14 (store): waits "
             "for c2s (compute push_next -> store pop_prev)");
 

@@ -261,6 +261,15 @@ Program kitchenSinkProgram() {
             {"src_pitch", 4},
             {"src_plane", 4}},
            {"pop_prev", "push_prev"})
+      .add("vec.lut", {{"b_addr", 0},
+                       {"out_addr", 4096},
+                       {"nc", 1},
+                       {"h", 4},
+                       {"w", 4},
+                       {"oh", 4},
+                       {"ow", 4},
+                       {"clamp_lo", -32768},
+                       {"clamp_hi", 32767}})
       .add("nop", {})
       .add("finish", {}, {"pop_next"});
   return b.build();
@@ -454,6 +463,9 @@ void Oracle::vec(unsigned op) {
         at(kOut, out + (ch * oh + y) * ow + x);
       }
   }
+  if (op == isa::kVecLut)
+    for (int64_t t = 0; t < int64_t(isa::kLutEntries); ++t)
+      at(kBias, b + t);
 }
 
 std::array<Footprint, kNumMemories> Oracle::run(unsigned opcode, unsigned sel) {

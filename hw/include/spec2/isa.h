@@ -38,7 +38,9 @@ constexpr unsigned kCountBits = 24;
 /// Version of the instruction layout. It is part of every config hash, so a
 /// program encoded for another layout is refused as built for another
 /// overlay. Bump it whenever a field moves or changes meaning.
-constexpr unsigned kIsaVersion = 2;
+constexpr unsigned kIsaVersion = 3;
+/// Entries of a VEC LUT table: 256 segments over the int16 input range.
+constexpr unsigned kLutEntries = 257;
 /// Bits of a shift amount.
 constexpr unsigned kShiftBits = 6;
 /// Bits of a pooling window side / stride / pad.
@@ -370,6 +372,9 @@ constexpr Field kEnd = kClampHi;
 //            n = kh*kw if includePad else the in-bounds count
 //   ADD:     v = (a << shiftA) + (b << shiftB)
 //   REQ:     v = a << shiftA
+//   LUT:     u = a + 32768, i = u >> 8, f = u & 255,
+//            v = T[i] + round((T[i+1] - T[i]) * f >> 8), T = BIAS[bAddr..+257)
+//            (a piecewise-linear activation: tanh, sigmoid, leaky ReLU, ...)
 //   (pools:  v = v << shiftA)
 // then out = clamp(sat16(round(v >> shiftOut)), lo, hi). Window (oy, ox)
 // covers rows oy*sy - pt .. + kh-1 and columns ox*sx - pl .. + kw-1.
@@ -379,7 +384,8 @@ enum VecOp : unsigned {
   kVecAvgPool = 1,
   kVecAdd = 2,
   kVecReq = 3,
-  kNumVecOps = 4,
+  kVecLut = 4,
+  kNumVecOps = 5,
 };
 
 namespace vec {

@@ -15,6 +15,7 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <functional>
+#include <map>
 #include <optional>
 
 namespace onnx {
@@ -29,6 +30,12 @@ struct ImportOptions {
   /// compile-time constant (Reshape's shape, Clip's bounds, Pad's pads...).
   /// Returning std::nullopt makes that import fail with a clear error.
   std::function<std::optional<Tensor>(llvm::StringRef inputName)> bindInput;
+  /// Graph inputs imported as constants (tosa.const) with these values
+  /// instead of becoming function arguments, whichever node uses them: how a
+  /// test binds a Conv's or Gemm's weight inputs from its data. Each tensor
+  /// must have the shape the input declares (symbolic dimensions match any
+  /// size); an input that is also an initializer keeps the initializer.
+  std::map<std::string, Tensor> constantInputs;
   /// Value substituted for symbolic (dim_param) input dimensions.
   int64_t symbolicDimValue = 1;
 };

@@ -35,7 +35,10 @@ def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
     with FFTW3 (Hermitian symmetry: only N*(N/2+1) bins per kernel are kept);
     pooling into `spectral.pool2d`; `tosa.matmul` of a flattened activation
     with constant weights into `spectral.fully_connected`; `tosa.clamp` into
-    `spectral.clamp` and the sum of two activations into `spectral.add`.
+    `spectral.clamp` and the sum of two activations into `spectral.add`; any
+    other element-wise function of one activation built from TOSA ops (tanh,
+    sigmoid, leaky ReLU's select, ELU's exp, hard-swish, ...) into a sampled
+    `spectral.activation`.
     Layout transposes are inserted around each rewritten op; canonicalisation
     cancels them.
   }];
@@ -43,7 +46,10 @@ def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
     Option<"fftSize", "fft-size", "int64_t", "8", "FFT tile size N of the target">,
   ];
   let dependentDialects = ["spec2::spectral::SpectralDialect", "mlir::tosa::TosaDialect"];
-  let statistics = [Statistic<"numConvs", "convs", "Convolutions made spectral">];
+  let statistics = [
+    Statistic<"numConvs", "convs", "Convolutions made spectral">,
+    Statistic<"numActivations", "activations", "Element-wise functions sampled">,
+  ];
 }
 
 def FoldBatchNorm : Pass<"spec2-fold-batchnorm", "mlir::func::FuncOp"> {
