@@ -278,6 +278,45 @@ struct GlobalMaxPoolToSpectral : OpRewritePattern<tosa::ReduceMaxOp> {
   }
 };
 
+/// The importer crops trailing input rows/columns that no window reads
+/// (TOSA wants exact division); the spectral ops floor like ONNX, so they
+/// can read the uncropped tensor: drop the slice.
+template <typename SpectralOp>
+struct DropTrailingCrop : OpRewritePattern<SpectralOp> {
+  using OpRewritePattern<SpectralOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(SpectralOp op,
+                                PatternRewriter &rw) const override {
+    auto toNchw = op.getInput().template getDefiningOp<tosa::TransposeOp>();
+    if (!toNchw || toNchw.getPerms() != ArrayRef<int32_t>(kToNchw))
+      return rw.notifyMatchFailure(op, "input is not a layout transpose");
+    auto slice = toNchw.getInput1().template getDefiningOp<tosa::SliceOp>();
+    if (!slice)
+      return rw.notifyMatchFailure(op, "no crop");
+    auto start = slice.getStart().template getDefiningOp<tosa::ConstShapeOp>();
+    if (!start)
+      return rw.notifyMatchFailure(op, "dynamic crop");
+    for (APInt v : start.getValues().template getValues<APInt>())
+      if (!v.isZero())
+        return rw.notifyMatchFailure(op, "crop does not start at 0");
+    auto full = cast<RankedTensorType>(slice.getInput1().getType());
+    auto cropped = cast<RankedTensorType>(slice.getType());
+    if (full.getRank() != 4 || full.getDimSize(0) != cropped.getDimSize(0) ||
+        full.getDimSize(3) != cropped.getDimSize(3))
+      return rw.notifyMatchFailure(op, "crop is not spatial");
+    // Same output size from the uncropped input (floor division)?
+    auto out = cast<RankedTensorType>(op.getOutput().getType());
+    ArrayRef<int64_t> k = op.getKernel(), st = op.getStride(), p = op.getPad();
+    for (int i = 0; i < 2; ++i) {
+      int64_t padded = full.getDimSize(1 + i) + p[i] + p[i + 2];
+      if ((padded - k[i]) / st[i] + 1 != out.getDimSize(2 + i))
+        return rw.notifyMatchFailure(op, "the crop changes the output");
+    }
+    Value x = transpose(rw, op.getLoc(), slice.getInput1(), kToNchw);
+    rw.modifyOpInPlace(op, [&] { op->setOperand(0, x); });
+    return success();
+  }
+};
+
 /// matmul(reshape(x) : [1, 1, K], const [1, K, M]) -> fully_connected.
 struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -544,6 +583,8 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
     patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");
     patterns.add<PaddedAvgPoolToSpectral>(ctx, /*benefit=*/2);
+    patterns.add<DropTrailingCrop<spectral::Conv2DOp>,
+                 DropTrailingCrop<spectral::Pool2DOp>>(ctx);
     patterns.add<MatMulToFullyConnected, ClampToSpectral, AddToSpectral,
                  GlobalAvgPoolToSpectral, GlobalMaxPoolToSpectral>(ctx);
     // Cancels the layout transposes around the new ops as it goes.

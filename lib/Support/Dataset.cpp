@@ -1,6 +1,9 @@
 //===- Dataset.cpp - Labelled image datasets for evaluation ---------------===//
 
 #include "spec2/Support/Dataset.h"
+#include "spec2/Support/TensorIO.h"
+
+#include <algorithm>
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -51,11 +54,49 @@ static Expected<std::string> findIdx(StringRef dir, StringRef stem) {
   return fail("dataset file '" + stem + "[.gz]' not found in '" + dir + "'");
 }
 
+/// A directory of .npy / .pb inputs, in file-name order, unlabelled.
+Expected<Dataset> loadInputDirectory(StringRef dir, size_t limit) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec)) {
+    StringRef path = it->path();
+    if (path.ends_with(".npy") || path.ends_with(".pb"))
+      files.push_back(path.str());
+  }
+  if (ec)
+    return fail("cannot list '" + dir + "': " + ec.message());
+  if (files.empty())
+    return fail("'" + dir + "' holds no .npy or .pb inputs");
+  std::sort(files.begin(), files.end());
+  if (limit && limit < files.size())
+    files.resize(limit);
+  Dataset ds;
+  for (const std::string &f : files) {
+    auto t = readTensorFile(f);
+    if (!t)
+      return t.takeError();
+    if (t->dtype != DType::F32)
+      return fail("'" + f + "' is not float32");
+    if (ds.images.empty())
+      ds.imageShape = t->shape;
+    else if (t->shape != ds.imageShape)
+      return fail("'" + f + "' has shape " + formatShape(t->shape) +
+                  ", the first input " + formatShape(ds.imageShape));
+    ds.images.push_back(std::move(t->f32));
+    ds.labels.push_back(-1);
+  }
+  return ds;
+}
+
 Expected<Dataset> loadDataset(StringRef spec, bool train, size_t limit) {
+  if (llvm::sys::fs::is_directory(spec))
+    return loadInputDirectory(spec, limit);
   auto [name, dirSpec] = spec.split(':');
   if (name != "fashion-mnist")
     return fail("unknown dataset '" + name +
-                "' (supported: fashion-mnist[:DIR])");
+                "' (supported: fashion-mnist[:DIR] or a directory of .npy/.pb "
+                "inputs)");
   std::string dir = dirSpec.empty() ? kFashionMnistDir : dirSpec.str();
   std::string prefix = train ? "train" : "t10k";
   auto imgPath = findIdx(dir, prefix + "-images-idx3-ubyte");

@@ -108,7 +108,7 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     auto shapes = exec.inputShapes();
     if (source == "random") {
       main.emitWarning("no calibration data: activation ranges come from ")
-          << count << " random inputs uniform in [0, 1]; accuracy may suffer "
+          << unsigned(count) << " random inputs uniform in [0, 1]; accuracy may suffer "
           << "(pass --calib=fashion-mnist or a directory of inputs)";
       std::mt19937 rng(seed);
       std::uniform_real_distribution<float> u(0, 1);

@@ -64,31 +64,25 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
       }
       op->setAttr("out_frac",
                   b.getI32IntegerAttr(fracFor(r.getValueAsDouble())));
+      // An input no layer of the overlay produces has no format: leave the
+      // op unquantised; spec2-spectral-to-overlay then reports the op that
+      // has no engine, with the reason.
       auto inFrac = [&](Value v, StringRef name) {
         auto f = fracOf(v);
-        if (!f) {
-          Value src = v;
-          while (auto r = src.getDefiningOp<tosa::ReshapeOp>())
-            src = r.getInput1();
-          InFlightDiagnostic d =
-              op->emitError("reads a value the overlay cannot produce");
-          if (Operation *def = src.getDefiningOp())
-            d.attachNote(def->getLoc())
-                << "'" << def->getName()
-                << "' has no engine on the overlay (it runs convolution, "
-                   "fully-connected, max/average pooling, add and "
-                   "ReLU/ReLU6/clip)";
+        if (!f)
           return false;
-        }
         op->setAttr(name, b.getI32IntegerAttr(*f));
         return true;
       };
-      if (auto add = dyn_cast<spectral::AddOp>(op)) {
-        if (!inFrac(add.getLhs(), "lhs_frac") ||
-            !inFrac(add.getRhs(), "rhs_frac"))
-          return WalkResult::interrupt();
-      } else if (!inFrac(op->getOperand(0), "in_frac")) {
-        return WalkResult::interrupt();
+      bool known;
+      if (auto add = dyn_cast<spectral::AddOp>(op))
+        known = inFrac(add.getLhs(), "lhs_frac") &&
+                inFrac(add.getRhs(), "rhs_frac");
+      else
+        known = inFrac(op->getOperand(0), "in_frac");
+      if (!known) {
+        op->removeAttr("out_frac");
+        return WalkResult::advance();
       }
       // Pooling and clamps keep the format of their input: max pooling
       // cannot grow values and averaging cannot either.

@@ -22,6 +22,7 @@
 // CHECK-NEXT: ovl.vec {a_addr = 16 : i64, h = 4 : i64, include_pad = 1 : i64, kh = 3 : i64, kw = 3 : i64, nc = 1 : i64, oh = 4 : i64, op = "avgpool", out_addr = 1048575 : i64, ow = 4 : i64, pl = 1 : i64, pt = 1 : i64, sx = 1 : i64, sy = 1 : i64, w = 4 : i64}
 // CHECK-NEXT: ovl.vec {b_addr = 16 : i64, h = 1 : i64, nc = 1 : i64, oh = 1 : i64, op = "add", ow = 16 : i64, shift_b = 31 : i64, w = 16 : i64}
 // CHECK-NEXT: ovl.vec {h = 1 : i64, nc = 1 : i64, oh = 1 : i64, op = "req", ow = 16 : i64, push_next, push_prev, w = 16 : i64}
+// CHECK-NEXT: ovl.vec {b_addr = 3 : i64, h = 2 : i64, nc = 1 : i64, oh = 2 : i64, op = "lut", ow = 8 : i64, w = 8 : i64}
 // CHECK-NEXT: ovl.store {dram_addr = 128 : i64, dst_h = 1 : i64, dst_w = 2 : i64, nc = 1 : i64, nx = 2 : i64, ny = 1 : i64, pop_prev, push_prev, sram_addr = 1048575 : i64, src_pitch = 2 : i64, src_plane = 1048575 : i64, x0 = 32767 : i64, y0 = -32768 : i64}
 // CHECK-NEXT: ovl.nop {pop_next, push_prev}
 // CHECK-NEXT: ovl.nop
@@ -44,6 +45,7 @@ ovl.program attributes {config = "small", config_hash = 0x1234567812345670 : i64
   ovl.vec {op = "avgpool", a_addr = 16 : i64, out_addr = 1048575 : i64, nc = 1 : i64, h = 4 : i64, w = 4 : i64, kh = 3 : i64, kw = 3 : i64, sy = 1 : i64, sx = 1 : i64, pt = 1 : i64, pl = 1 : i64, oh = 4 : i64, ow = 4 : i64, include_pad = 1 : i64}
   ovl.vec {op = "add", b_addr = 16 : i64, nc = 1 : i64, h = 1 : i64, w = 16 : i64, oh = 1 : i64, ow = 16 : i64, shift_b = 31 : i64}
   ovl.vec {op = "req", nc = 1 : i64, h = 1 : i64, w = 16 : i64, oh = 1 : i64, ow = 16 : i64, push_prev, push_next}
+  ovl.vec {op = "lut", b_addr = 3 : i64, nc = 1 : i64, h = 2 : i64, w = 8 : i64, oh = 2 : i64, ow = 8 : i64}
   ovl.store {dram_addr = 128 : i64, sram_addr = 1048575 : i64, dst_h = 1 : i64, dst_w = 2 : i64, y0 = -32768 : i64, x0 = 32767 : i64, nc = 1 : i64, ny = 1 : i64, nx = 2 : i64, src_pitch = 2 : i64, src_plane = 1048575 : i64, pop_prev, push_prev}
   ovl.nop {pop_next, push_prev}
   ovl.nop

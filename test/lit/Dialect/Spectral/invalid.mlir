@@ -428,3 +428,55 @@ func.func @clamp_frac_type(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %y = spectral.clamp %x {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32, in_frac = 3 : i64} : tensor<1x8xf32>
   return %y : tensor<1x8xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// activation
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @activation_one_sample(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'spectral.activation' op samples must be a 1-D f32 tensor of at least 2 values}}
+  %y = spectral.activation %x {x_min = -1.0 : f32, x_max = 1.0 : f32, samples = dense<[0.0]> : tensor<1xf32>} : tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @activation_samples_rank(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'spectral.activation' op samples must be a 1-D f32 tensor of at least 2 values}}
+  %y = spectral.activation %x {x_min = -1.0 : f32, x_max = 1.0 : f32, samples = dense<0.0> : tensor<2x2xf32>} : tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @activation_samples_type(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'spectral.activation' op samples must be a 1-D f32 tensor of at least 2 values}}
+  %y = spectral.activation %x {x_min = -1.0 : f32, x_max = 1.0 : f32, samples = dense<[0, 1]> : tensor<2xi32>} : tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @activation_empty_range(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'spectral.activation' op x_min must be below x_max}}
+  %y = spectral.activation %x {x_min = 1.0 : f32, x_max = 1.0 : f32, samples = dense<[0.0, 1.0]> : tensor<2xf32>} : tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @activation_nan_range(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{'spectral.activation' op x_min must be below x_max}}
+  %y = spectral.activation %x {x_min = 0x7FC00000 : f32, x_max = 1.0 : f32, samples = dense<[0.0, 1.0]> : tensor<2xf32>} : tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @activation_types(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{'spectral.activation' op failed to verify that all of {input, output} have same type}}
+  %y = "spectral.activation"(%x) {x_min = -1.0 : f32, x_max = 1.0 : f32, samples = dense<[0.0, 1.0]> : tensor<2xf32>} : (tensor<1x8xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}

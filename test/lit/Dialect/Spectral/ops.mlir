@@ -86,3 +86,16 @@ func.func @clamp(%x: tensor<1x2x6x6xf32>, %v: tensor<1x8xf32>) -> (tensor<1x2x6x
   %w = spectral.clamp %v {clamp_min = 2.0 : f32, clamp_max = 2.0 : f32} : tensor<1x8xf32>
   return %y, %w : tensor<1x2x6x6xf32>, tensor<1x8xf32>
 }
+
+// A sampled element-wise function (here tanh-like on [-4, 4]).
+// CHECK-LABEL: func.func @activation
+// CHECK: spectral.activation %{{.*}} {in_frac = 14 : i32, out_frac = 15 : i32, samples = dense<[-1.000000e+00, -5.000000e-01, 0.000000e+00, 5.000000e-01, 1.000000e+00]> : tensor<5xf32>, x_max = 4.000000e+00 : f32, x_min = -4.000000e+00 : f32} : tensor<1x2x6x6xf32>
+// CHECK: spectral.activation %{{.*}} {samples = dense<[0.000000e+00, 1.000000e+00]> : tensor<2xf32>, x_max = 1.000000e+00 : f32, x_min = 0.000000e+00 : f32} : tensor<1x8xf32>
+func.func @activation(%x: tensor<1x2x6x6xf32>, %v: tensor<1x8xf32>) -> (tensor<1x2x6x6xf32>, tensor<1x8xf32>) {
+  %y = spectral.activation %x {x_min = -4.0 : f32, x_max = 4.0 : f32,
+         samples = dense<[-1.0, -0.5, 0.0, 0.5, 1.0]> : tensor<5xf32>,
+         in_frac = 14 : i32, out_frac = 15 : i32} : tensor<1x2x6x6xf32>
+  %w = spectral.activation %v {x_min = 0.0 : f32, x_max = 1.0 : f32,
+         samples = dense<[0.0, 1.0]> : tensor<2xf32>} : tensor<1x8xf32>
+  return %y, %w : tensor<1x2x6x6xf32>, tensor<1x8xf32>
+}
