@@ -44,7 +44,9 @@ constexpr uint32_t bitReverse(uint32_t v) {
 /// and stride let the compiler unroll it and drop the trivial twiddles.
 template <bool inverse, uint32_t stride> void fft1d(int64_t *re, int64_t *im) {
   const Twiddles &tw = kTwiddles;
+  // (GCC unroll pragmas make the simulation fast; HLS unrolls by its own.)
 FFT_BITREV:
+#pragma GCC unroll 16
   for (uint32_t i = 0; i < kN; ++i) {
     uint32_t j = bitReverse(i);
     if (j > i) {
@@ -56,10 +58,13 @@ FFT_BITREV:
     }
   }
 FFT_STAGES:
+#pragma GCC unroll 4
   for (uint32_t len = 2; len <= kN; len <<= 1) {
     const uint32_t half = len / 2, step = kN / len;
   FFT_BUTTERFLIES:
+#pragma GCC unroll 8
     for (uint32_t i = 0; i < kN; i += len) {
+#pragma GCC unroll 8
       for (uint32_t j = 0; j < half; ++j) {
 #pragma HLS PIPELINE II = 1
         const uint32_t k = j * step;

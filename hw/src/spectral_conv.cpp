@@ -38,48 +38,54 @@ uint64_t stepCycles(const uint16_t bins[kPin][kPout]) {
   return worst;
 }
 
-/// One lockstep step of all lanes: each lane takes its next KER entry and
-/// multiplies-accumulates it with its input channel's spectrum. `Saturate`
-/// is false when the instruction's sizes rule out reaching 48 bits, which
-/// gives the same results without the clamps.
+/// The multiply-accumulates of one output-channel block. The lanes run in
+/// lockstep on the hardware, but each lane only ever touches its own
+/// accumulators, in its own (group, step) order, so walking one lane at a
+/// time gives identical results (saturation included) and is much faster to
+/// simulate. `Saturate` is false when the sizes rule out reaching 48 bits.
 template <bool Saturate>
-void macStep(Buffers &buf, uint64_t stepBase, uint64_t chanBase,
-             uint16_t bins[kPin][kPout], Activity &act) {
+void macBlock(Buffers &buf, uint64_t blockBase, uint64_t specAddr,
+              uint64_t ncig, uint64_t nnz, Activity &act) {
+  constexpr uint64_t kLanes = uint64_t(kPin) * kPout;
   uint64_t faults = 0, useful = 0; // kept in registers, added once
 SCONV_LANES:
-  for (uint32_t pi = 0; pi < kPin; ++pi) {
-    const uint64_t chan = chanBase + uint64_t(pi) * kBins;
+  for (uint32_t pi = 0; pi < kPin; ++pi)
     for (uint32_t po = 0; po < kPout; ++po) {
 #pragma HLS UNROLL
-      const uint64_t ka = stepBase + pi * kPout + po;
-      if (ka >= kCfg.kerDepth) {
-        bins[pi][po] = uint16_t(kBins); // reads nothing
-        ++faults;
-        continue;
-      }
-      const KerEntry e = buf.ker[ka];
-      bins[pi][po] = e.index;
-      if (e.index >= kBins || chan + e.index >= kCfg.specDepth) {
-        ++faults;
-        continue;
-      }
-      if (e.re == 0 && e.im == 0)
-        continue;
-      ++useful;
-      const Cplx16 x = buf.spec[chan + e.index];
-      const int64_t pr = int32_t(e.re) * x.re - int32_t(e.im) * x.im;
-      const int64_t pim = int32_t(e.re) * x.im + int32_t(e.im) * x.re;
-      int64_t &ar = buf.accRe[pi][po][e.index];
-      int64_t &ai = buf.accIm[pi][po][e.index];
-      if (Saturate) {
-        ar = satAcc(ar + pr);
-        ai = satAcc(ai + pim);
-      } else {
-        ar += pr;
-        ai += pim;
+      int64_t *accRe = buf.accRe[pi][po], *accIm = buf.accIm[pi][po];
+      const uint64_t lane = uint64_t(pi) * kPout + po;
+      for (uint64_t g = 0; g < ncig; ++g) {
+        const uint64_t chan = specAddr + (g * kPin + pi) * kBins;
+        const bool chanOk = chan + kBins <= kCfg.specDepth;
+        uint64_t ka = blockBase + g * nnz * kLanes + lane;
+        for (uint64_t t = 0; t < nnz; ++t, ka += kLanes) {
+#pragma HLS PIPELINE II = 1
+          if (ka >= kCfg.kerDepth) {
+            ++faults;
+            continue;
+          }
+          const KerEntry e = buf.ker[ka];
+          if (e.index >= kBins ||
+              (!chanOk && chan + e.index >= kCfg.specDepth)) {
+            ++faults;
+            continue;
+          }
+          if (e.re == 0 && e.im == 0)
+            continue;
+          ++useful;
+          const Cplx16 x = buf.spec[chan + e.index];
+          const int64_t pr = int32_t(e.re) * x.re - int32_t(e.im) * x.im;
+          const int64_t pim = int32_t(e.re) * x.im + int32_t(e.im) * x.re;
+          if (Saturate) {
+            accRe[e.index] = satAcc(accRe[e.index] + pr);
+            accIm[e.index] = satAcc(accIm[e.index] + pim);
+          } else {
+            accRe[e.index] += pr;
+            accIm[e.index] += pim;
+          }
+        }
       }
     }
-  }
   act.faults += faults;
   act.macsUseful += useful;
 }
@@ -118,24 +124,29 @@ SCONV_BLOCKS:
           buf.accIm[pi][po][k] = 0;
         }
     uint64_t smac = 0;
-  SCONV_GROUPS:
-    for (uint64_t g = 0; g < ncig; ++g) {
-    SCONV_STEPS:
-      for (uint64_t t = 0; t < nnz; ++t) {
-        uint16_t bins[kPin][kPout];
-        const uint64_t stepBase = kerAddr + ((b * ncig + g) * nnz + t) * lanes;
-        const uint64_t chanBase = specAddr + g * kPin * kBins;
-        if (exact)
-          macStep<false>(buf, stepBase, chanBase, bins, act);
-        else
-          macStep<true>(buf, stepBase, chanBase, bins, act);
-        const uint64_t c = stepCycles(bins);
-        smac += c;
-        act.bankStalls += c - 1;
-        ++act.macSteps;
-        act.macsIssued += lanes;
-      }
+    const uint64_t blockBase = kerAddr + b * ncig * nnz * lanes;
+    if (exact)
+      macBlock<false>(buf, blockBase, specAddr, ncig, nnz, act);
+    else
+      macBlock<true>(buf, blockBase, specAddr, ncig, nnz, act);
+    // Timing: the lanes step together; a step takes as many cycles as its
+    // worst bank needs.
+  SCONV_STEPS:
+    for (uint64_t step = 0; step < ncig * nnz; ++step) {
+      uint16_t bins[kPin][kPout];
+      const uint64_t base = blockBase + step * lanes;
+      for (uint32_t pi = 0; pi < kPin; ++pi)
+        for (uint32_t po = 0; po < kPout; ++po) {
+          const uint64_t ka = base + pi * kPout + po;
+          bins[pi][po] =
+              ka < kCfg.kerDepth ? buf.ker[ka].index : uint16_t(kBins);
+        }
+      const uint64_t c = stepCycles(bins);
+      smac += c;
+      act.bankStalls += c - 1;
     }
+    act.macSteps += ncig * nnz;
+    act.macsIssued += ncig * nnz * lanes;
     // --- IFFT + overlap-add of the live output channels -------------------
     uint64_t live = 0;
   SCONV_IFFT:

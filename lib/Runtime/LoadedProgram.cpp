@@ -6,6 +6,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 
 using namespace llvm;
@@ -53,6 +55,25 @@ Expected<LoadedProgram> LoadedProgram::load(Program program) {
   return LoadedProgram(std::move(program), std::move(cfg), std::move(image));
 }
 
+LoadedProgram::LoadedProgram(Program p, NamedOverlayConfig c,
+                             std::vector<uint8_t> image)
+    : prog(std::move(p)), cfg(std::move(c)), dramImage(std::move(image)) {
+  static std::atomic<uint64_t> nextId{1};
+  id = nextId++;
+  std::vector<std::pair<uint64_t, uint64_t>> used;
+  for (const Segment &s : prog.segments)
+    used.push_back({s.dramAddr, s.dramAddr + s.bytes.size()});
+  std::sort(used.begin(), used.end());
+  uint64_t at = 0;
+  for (auto [b, e] : used) {
+    if (b > at)
+      gaps.push_back({at, b});
+    at = std::max(at, e);
+  }
+  if (at < dramImage.size())
+    gaps.push_back({at, dramImage.size()});
+}
+
 Expected<std::unique_ptr<Device>> LoadedProgram::openDevice() const {
   return openSimDevice(cfg.hash, cfg.name);
 }
@@ -69,7 +90,16 @@ LoadedProgram::run(Device &device, const std::vector<Tensor> &inputs) const {
                              formatv("the program takes {0} inputs, got {1}",
                                      prog.inputs.size(), inputs.size())
                                  .str());
-  std::vector<uint8_t> dram = dramImage;
+  // Segments are read-only (the verifier refuses stores into them), so a
+  // device that ran this program before only needs the rest cleared.
+  std::vector<uint8_t> &dram = device.dram;
+  if (device.dramProgram != id || dram.size() != dramImage.size()) {
+    dram = dramImage;
+    device.dramProgram = id;
+  } else {
+    for (auto [b, e] : gaps)
+      std::fill(dram.begin() + b, dram.begin() + e, uint8_t(0));
+  }
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorDesc &d = prog.inputs[i];
     const Tensor &t = inputs[i];

@@ -83,6 +83,7 @@ private:
   /// Returns false when some instruction cannot be decoded, so the token
   /// simulation would be meaningless.
   bool checkInsns();
+  void checkStoresSpareSegments(const std::vector<Extent> &segments);
   void checkTokens();
   Error result();
 
@@ -233,6 +234,26 @@ bool Verifier::checkInsns() {
   return decodable;
 }
 
+/// The constants a program brings are read-only: no STORE may write into a
+/// segment, so a loaded program can be run again without reloading them.
+void Verifier::checkStoresSpareSegments(const std::vector<Extent> &segments) {
+  for (auto [i, w] : llvm::enumerate(p.insns)) {
+    if (isa::getBits(w, isa::kOpcode) != isa::kStore)
+      continue;
+    const uint64_t begin = isa::getBits(w, isa::store::kDramAddr);
+    const uint64_t end = begin + isa::getBits(w, isa::store::kNc) *
+                                     isa::getBits(w, isa::store::kDstH) *
+                                     isa::getBits(w, isa::store::kDstW) * 2;
+    for (const Extent &s : segments)
+      if (begin < s.end && s.begin < end) {
+        report(insnPrefix(i) + "writes DRAM [" + hex(begin) + ", " + hex(end) +
+               "), which overlaps " + s.what + " [" + hex(s.begin) + ", " +
+               hex(s.end) + "); segments are read-only");
+        break;
+      }
+  }
+}
+
 void Verifier::checkTokens() {
   // Each module runs its own instructions in program order; one may start
   // when every queue it pops holds a token. With unbounded queues the order
@@ -328,8 +349,10 @@ Error Verifier::run() {
   checkTensors(p.outputs, "output", tensors);
   checkSegments(segments);
   checkOverlaps(segments, tensors);
-  if (checkInsns())
+  if (checkInsns()) {
+    checkStoresSpareSegments(segments);
     checkTokens();
+  }
   return result();
 }
 

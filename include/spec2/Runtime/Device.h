@@ -33,6 +33,12 @@ public:
   /// overlay's counters. Fails on deadlock or fault.
   virtual llvm::Expected<sim::Counters> run(const std::vector<isa::Word> &insns,
                                             std::vector<uint8_t> &dram) = 0;
+
+  /// The DRAM image this device last ran, and which loaded program it
+  /// belongs to (0: none). A program run again on the same device finds its
+  /// read-only segments in place and only its other bytes are cleared.
+  std::vector<uint8_t> dram;
+  uint64_t dramProgram = 0;
 };
 
 /// Opens the C-simulation of the configuration with this hash. The error

@@ -51,13 +51,16 @@ public:
   }
 
 private:
-  LoadedProgram(Program p, NamedOverlayConfig c, std::vector<uint8_t> image)
-      : prog(std::move(p)), cfg(std::move(c)), dramImage(std::move(image)) {}
+  LoadedProgram(Program p, NamedOverlayConfig c, std::vector<uint8_t> image);
 
   Program prog;
   NamedOverlayConfig cfg;
   /// The DRAM image with every segment in place and zeros elsewhere.
   std::vector<uint8_t> dramImage;
+  /// The byte ranges outside every segment: cleared before each run.
+  std::vector<std::pair<uint64_t, uint64_t>> gaps;
+  /// Identifies this program to the devices that ran it.
+  uint64_t id;
 };
 
 /// int16 fixed point with `fracBits` fraction bits: round to nearest (ties
