@@ -81,7 +81,8 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
       else
         known = inFrac(op->getOperand(0), "in_frac");
       if (!known) {
-        op->removeAttr("out_frac");
+        for (StringRef name : {"in_frac", "lhs_frac", "rhs_frac", "out_frac"})
+          op->removeAttr(name);
         return WalkResult::advance();
       }
       // Pooling and clamps keep the format of their input: max pooling
