@@ -17,9 +17,14 @@ for p in "${PACKAGES[@]}"; do
     missing+=("$p")
   fi
 done
+# node and npm for the onnxruntime oracle (test/e2e/ort, npm onnxruntime-node).
+# Checked by command, not by package: a NodeSource nodejs brings its own npm,
+# and Debian's npm package would conflict with it.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  echo "install-deps: all ${#PACKAGES[@]} packages present (and node, npm)"
   exit 0
 fi
 
@@ -28,16 +33,3 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-
-# node and npm for the onnxruntime oracle (test/e2e/ort, npm onnxruntime-node),
-# only those that are missing. Checked by command, not by package: a NodeSource
-# nodejs brings its own npm, and Debian's npm package would conflict with it.
-# Note: reached only when the list above had something missing (it exits early
-# otherwise); test/e2e/ort/install.sh makes the same check itself.
-node_missing=()
-command -v node >/dev/null 2>&1 || node_missing+=(nodejs)
-command -v npm >/dev/null 2>&1 || node_missing+=(npm)
-if [ ${#node_missing[@]} -gt 0 ]; then
-  echo "install-deps: installing ${node_missing[*]}"
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${node_missing[@]}"
-fi
