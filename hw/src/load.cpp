@@ -108,6 +108,17 @@ void execLoad(const Word &insn, Dram dram, Buffers &buf, Activity &act) {
       ++act.faults;
       break;
     }
+#if !defined(__SYNTHESIS__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    // Simulation fast path: DRAM spectral entries have KerEntry's layout.
+    if (!fc) {
+      static_assert(sizeof(KerEntry) == kSpectralEntryBytes,
+                    "KerEntry must be the 6-byte DRAM entry");
+      std::memcpy(&buf.ker[sram], dram.bytes + base, count * entry);
+      act.ddrPayload += count * entry;
+      act.ddrBeatBytes += beatBytes(base, count * entry);
+      break;
+    }
+#endif
   LOAD_KER:
     for (uint64_t i = 0; i < count; ++i) {
 #pragma HLS PIPELINE II = 1

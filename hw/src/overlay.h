@@ -14,6 +14,10 @@
 #include "spec2_config.h"
 
 #include <cstdint>
+#ifndef __SYNTHESIS__
+#include <map>
+#include <vector>
+#endif
 
 #ifndef SPEC2_HW_NS
 #error "SPEC2_HW_NS must name the configuration namespace (e.g. hw_u200)"
@@ -43,6 +47,19 @@ struct Cplx16 {
   int16_t im;
 };
 
+#ifndef __SYNTHESIS__
+/// Simulation-only memo of SCONV block timings (not hardware): the bank
+/// conflicts of a block of kernels depend only on the kernels.
+struct StepTimingCache {
+  struct Entry {
+    bool valid = false;
+    uint64_t cycles = 0;
+    std::vector<KerEntry> ker;
+  };
+  std::map<std::pair<uint64_t, uint64_t>, Entry> entries;
+};
+#endif
+
 /// The on-chip memories. In the HLS build each array is a BRAM/URAM bank set
 /// shared between the module kernels (ap_memory ports); the C-simulation
 /// allocates one instance per simulated overlay.
@@ -59,6 +76,9 @@ struct Buffers {
   /// one small memory per lane, so the lanes never share a write port).
   int64_t accRe[kCfg.pin][kCfg.pout][kBins];
   int64_t accIm[kCfg.pin][kCfg.pout][kBins];
+#ifndef __SYNTHESIS__
+  StepTimingCache stepTiming;
+#endif
 };
 
 /// What one instruction did: its cycles on its module, DDR traffic, MAC

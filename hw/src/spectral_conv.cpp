@@ -3,6 +3,8 @@
 // (OUTQ: bias, requantisation, activation).
 #include "overlay.h"
 
+#include <cstring>
+
 namespace spec2 {
 namespace SPEC2_HW_NS {
 using namespace isa;
@@ -48,6 +50,38 @@ void macBlock(Buffers &buf, uint64_t blockBase, uint64_t specAddr,
               uint64_t ncig, uint64_t nnz, Activity &act) {
   constexpr uint64_t kLanes = uint64_t(kPin) * kPout;
   uint64_t faults = 0, useful = 0; // kept in registers, added once
+#ifndef __SYNTHESIS__
+  // Simulation fast path when every KER and SPEC address of the block is in
+  // bounds: no per-entry address checks, no branch on zero weights (adding a
+  // zero product changes nothing). Same results as the loop below.
+  const bool kerOk = blockBase + ncig * nnz * kLanes <= kCfg.kerDepth;
+  const bool specOk = specAddr + ncig * kPin * kBins <= kCfg.specDepth;
+  if (kerOk && specOk && !Saturate) {
+    for (uint32_t pi = 0; pi < kPin; ++pi)
+      for (uint32_t po = 0; po < kPout; ++po) {
+        int64_t *accRe = buf.accRe[pi][po], *accIm = buf.accIm[pi][po];
+        const KerEntry *e = &buf.ker[blockBase + uint64_t(pi) * kPout + po];
+        for (uint64_t g = 0; g < ncig; ++g) {
+          const Cplx16 *x = &buf.spec[specAddr + (g * kPin + pi) * kBins];
+          for (uint64_t t = 0; t < nnz; ++t, e += kLanes) {
+            const uint32_t bin = e->index;
+            if (bin >= kBins) {
+              ++faults;
+              continue;
+            }
+            const int32_t wr = e->re, wi = e->im;
+            useful += (wr | wi) != 0;
+            const int32_t xr = x[bin].re, xi = x[bin].im;
+            accRe[bin] += int64_t(wr * xr) - int64_t(wi * xi);
+            accIm[bin] += int64_t(wr * xi) + int64_t(wi * xr);
+          }
+        }
+      }
+    act.faults += faults;
+    act.macsUseful += useful;
+    return;
+  }
+#endif
 SCONV_LANES:
   for (uint32_t pi = 0; pi < kPin; ++pi)
     for (uint32_t po = 0; po < kPout; ++po) {
@@ -131,20 +165,47 @@ SCONV_BLOCKS:
       macBlock<true>(buf, blockBase, specAddr, ncig, nnz, act);
     // Timing: the lanes step together; a step takes as many cycles as its
     // worst bank needs.
-  SCONV_STEPS:
-    for (uint64_t step = 0; step < ncig * nnz; ++step) {
-      uint16_t bins[kPin][kPout];
-      const uint64_t base = blockBase + step * lanes;
-      for (uint32_t pi = 0; pi < kPin; ++pi)
-        for (uint32_t po = 0; po < kPout; ++po) {
-          const uint64_t ka = base + pi * kPout + po;
-          bins[pi][po] =
-              ka < kCfg.kerDepth ? buf.ker[ka].index : uint16_t(kBins);
-        }
-      const uint64_t c = stepCycles(bins);
-      smac += c;
-      act.bankStalls += c - 1;
+    uint64_t blockCycles = 0;
+#ifndef __SYNTHESIS__
+    // Simulation only: the same KER contents give the same step timing, so
+    // a block whose kernels have not changed since it was last timed reuses
+    // that result (checked byte for byte, not assumed).
+    const uint64_t blockEntries = ncig * nnz * lanes;
+    const bool inBounds = blockBase + blockEntries <= kCfg.kerDepth;
+    StepTimingCache::Entry *cached = nullptr;
+    if (inBounds) {
+      cached = &buf.stepTiming.entries[{blockBase, blockEntries}];
+      if (cached->valid && std::memcmp(cached->ker.data(), &buf.ker[blockBase],
+                                       blockEntries * sizeof(KerEntry)) == 0)
+        blockCycles = cached->cycles;
+      else
+        cached->valid = false;
     }
+    if (!cached || !cached->valid) {
+#endif
+    SCONV_STEPS:
+      for (uint64_t step = 0; step < ncig * nnz; ++step) {
+        uint16_t bins[kPin][kPout];
+        const uint64_t base = blockBase + step * lanes;
+        for (uint32_t pi = 0; pi < kPin; ++pi)
+          for (uint32_t po = 0; po < kPout; ++po) {
+            const uint64_t ka = base + pi * kPout + po;
+            bins[pi][po] =
+                ka < kCfg.kerDepth ? buf.ker[ka].index : uint16_t(kBins);
+          }
+        blockCycles += stepCycles(bins);
+      }
+#ifndef __SYNTHESIS__
+      if (cached) {
+        cached->ker.assign(&buf.ker[blockBase],
+                           &buf.ker[blockBase] + blockEntries);
+        cached->cycles = blockCycles;
+        cached->valid = true;
+      }
+    }
+#endif
+    smac += blockCycles;
+    act.bankStalls += blockCycles - ncig * nnz;
     act.macSteps += ncig * nnz;
     act.macsIssued += ncig * nnz * lanes;
     // --- IFFT + overlap-add of the live output channels -------------------

@@ -6,52 +6,50 @@
 
 // BADN: error: fft-size must be a power of two in [4, 64]
 
+// Both convolutions are in one function: FFTW's planner is not thread-safe
+// and spec2-opt runs functions in parallel.
+//
 // TOSA pads are (top, bottom, left, right), spectral ones (top, left,
 // bottom, right): [1, 0, 2, 1] becomes [1, 2, 0, 1]. Channel 0's kernel is
 // 1..9, so its DC bin is 45 + 0i; channel 1's is 2 at the bottom-right
 // corner, which the flip moves to the origin: every bin is 2 + 0i.
-// CHECK-LABEL: func.func @conv
+// A 5x5 kernel fits N = 8 but not N = 4, where that conv stays in TOSA. A
+// scalar bias applies to every output channel.
+// CHECK-LABEL: func.func @convs
 // CHECK-SAME: (%[[X:.*]]: tensor<1x1x6x6xf32>)
 // CHECK-NOT: tosa.transpose
+// CHECK-NOT: tosa.conv2d
 // CHECK: %[[Y:.*]] = spectral.conv2d %[[X]] {bias = dense<[5.000000e-01, -1.000000e+00]> : tensor<2xf32>, bins = dense_resource<[[BINS:[^>]+]]> : tensor<2x1x40xi32>, clamp_max = 0x7F800000 : f32, clamp_min = 0xFF800000 : f32, fft_size = 8 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 2, 0, 1>, spec2.absmax = 3.500000e+00 : f32, spectra = dense_resource<[[SPECTRA:[^>]+]]> : tensor<2x1x40x2xf32>, stride = array<i64: 2, 1>} : tensor<1x1x6x6xf32> -> tensor<1x2x3x7xf32>
 // CHECK-NOT: tosa.transpose
-// CHECK: return %[[Y]]
+// CHECK-NOT: tosa.conv2d
+// CHECK: %[[Z:.*]] = spectral.conv2d %[[X]] {bias = dense<2.500000e-01> : tensor<2xf32>, bins = dense_resource<{{[^>]+}}> : tensor<2x1x40xi32>, {{.*}}, kernel = array<i64: 5, 5>, pad = array<i64: 0, 0, 0, 0>, spectra = dense_resource<{{[^>]+}}> : tensor<2x1x40x2xf32>, stride = array<i64: 1, 1>} : tensor<1x1x6x6xf32> -> tensor<1x2x2x2xf32>
+// CHECK-NOT: tosa.transpose
+// CHECK-NOT: tosa.conv2d
+// CHECK: return %[[Y]], %[[Z]]
 
 // N = 4 keeps 12 bins, few enough to print inline. Bin (ky, kx) = (0, 1) of
 // the flipped kernel [[9,8,7],[6,5,4],[3,2,1]] is 18 - 15i - 12 = 6 - 15i
 // (unflipped it would be -6 - 15i); (1, 0) is 24 - 15i - 6 = 18 - 15i.
-// FFT4-LABEL: func.func @conv
+// FFT4-LABEL: func.func @convs
 // FFT4: spectral.conv2d %arg0 {bias = dense<[5.000000e-01, -1.000000e+00]> : tensor<2xf32>, bins = dense<{{\[\[\[}}0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]], {{\[\[}}0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]]]> : tensor<2x1x12xi32>
 // FFT4-SAME: fft_size = 4 : i64
 // FFT4-SAME: spectra = dense<{{\[\[\[\[}}4.500000e+01, 0.000000e+00], [6.000000e+00, -1.500000e+01], [1.500000e+01, 0.000000e+00], [1.800000e+01, -1.500000e+01], [-5.000000e+00, -8.000000e+00], [6.000000e+00, -5.000000e+00], [1.500000e+01, 0.000000e+00], [2.000000e+00, -5.000000e+00], [5.000000e+00, 0.000000e+00], [1.800000e+01, 1.500000e+01], [5.000000e+00, -4.000000e+00], [6.000000e+00, 5.000000e+00]]], {{\[\[\[}}2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00]]]]> : tensor<2x1x12x2xf32>
-func.func @conv(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x3x7xf32> {
+// FFT4-NOT: spectral.conv2d
+// FFT4: tosa.conv2d {{.*}} : (tensor<1x6x6x1xf32>, tensor<2x5x5x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+// FFT4-NOT: spectral.conv2d
+// FFT4: return
+func.func @convs(%x: tensor<1x1x6x6xf32>) -> (tensor<1x2x3x7xf32>, tensor<1x2x2x2xf32>) {
   %w = "tosa.const"() <{values = dense<[[[[1.0], [2.0], [3.0]], [[4.0], [5.0], [6.0]], [[7.0], [8.0], [9.0]]], [[[0.0], [0.0], [0.0]], [[0.0], [0.0], [0.0]], [[0.0], [0.0], [2.0]]]]> : tensor<2x3x3x1xf32>}> : () -> tensor<2x3x3x1xf32>
   %b = "tosa.const"() <{values = dense<[0.5, -1.0]> : tensor<2xf32>}> : () -> tensor<2xf32>
+  %w5 = "tosa.const"() <{values = dense<1.0> : tensor<2x5x5x1xf32>}> : () -> tensor<2x5x5x1xf32>
+  %b5 = "tosa.const"() <{values = dense<0.25> : tensor<1xf32>}> : () -> tensor<1xf32>
   %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
   %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x1x6x6xf32>) -> tensor<1x6x6x1xf32>
   %c = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 1, 0, 2, 1>, stride = array<i64: 2, 1>, spec2.absmax = 3.5 : f32} : (tensor<1x6x6x1xf32>, tensor<2x3x3x1xf32>, tensor<2xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x3x7x2xf32>
   %r = tosa.transpose %c {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x3x7x2xf32>) -> tensor<1x2x3x7xf32>
-  return %r : tensor<1x2x3x7xf32>
-}
-
-// A 5x5 kernel fits N = 8 but not N = 4, where the conv stays in TOSA. A
-// scalar bias applies to every output channel.
-// CHECK-LABEL: func.func @conv5x5
-// CHECK-NOT: tosa.conv2d
-// CHECK: spectral.conv2d %arg0 {bias = dense<2.500000e-01> : tensor<2xf32>, bins = dense_resource<{{[^>]+}}> : tensor<2x1x40xi32>, {{.*}}, kernel = array<i64: 5, 5>, pad = array<i64: 0, 0, 0, 0>, spectra = dense_resource<{{[^>]+}}> : tensor<2x1x40x2xf32>, stride = array<i64: 1, 1>} : tensor<1x1x6x6xf32> -> tensor<1x2x2x2xf32>
-// FFT4-LABEL: func.func @conv5x5
-// FFT4-NOT: spectral.conv2d
-// FFT4: tosa.conv2d
-// FFT4-NOT: spectral.conv2d
-// FFT4: return
-func.func @conv5x5(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x2x2xf32> {
-  %w = "tosa.const"() <{values = dense<1.0> : tensor<2x5x5x1xf32>}> : () -> tensor<2x5x5x1xf32>
-  %b = "tosa.const"() <{values = dense<0.25> : tensor<1xf32>}> : () -> tensor<1xf32>
-  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
-  %t = tosa.transpose %x {perms = array<i32: 0, 2, 3, 1>} : (tensor<1x1x6x6xf32>) -> tensor<1x6x6x1xf32>
-  %c = tosa.conv2d %t, %w, %b, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x6x6x1xf32>, tensor<2x5x5x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
-  %r = tosa.transpose %c {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
-  return %r : tensor<1x2x2x2xf32>
+  %c5 = tosa.conv2d %t, %w5, %b5, %zp, %zp {acc_type = f32, dilation = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>} : (tensor<1x6x6x1xf32>, tensor<2x5x5x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+  %r5 = tosa.transpose %c5 {perms = array<i32: 0, 3, 1, 2>} : (tensor<1x2x2x2xf32>) -> tensor<1x2x2x2xf32>
+  return %r, %r5 : tensor<1x2x3x7xf32>, tensor<1x2x2x2xf32>
 }
 
 // Max pooling, then average pooling with pad (top, bottom, left, right) =

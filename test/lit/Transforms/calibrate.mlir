@@ -26,7 +26,7 @@
 // CHECK: tosa.clamp %arg0 {max_val = 3.000000e+00 : f32, min_val = 2.000000e+00 : f32, spec2.absmax = 2.000000e+00 : f32}
 // CHECK: tosa.sub %{{.*}}, %arg0 {spec2.absmax = [[IN]] : f32}
 // CHECK: return
-// DIAG: calibrate.mlir:[[@LINE+1]]:1: warning: no calibration data: activation ranges come from {{.*}}random inputs uniform in [0, 1]; accuracy may suffer (pass --calib=fashion-mnist or a directory of inputs)
+// DIAG: calibrate.mlir:[[@LINE+1]]:1: warning: no calibration data: activation ranges come from 4 random inputs uniform in [0, 1]; accuracy may suffer (pass --calib=fashion-mnist or a directory of inputs)
 func.func @main(%x: tensor<1x1x6x6xf32>) -> (tensor<1x6x6x2xf32>, tensor<1x1x6x6xf32>, tensor<1x1x6x6xf32>) {
   %w = "tosa.const"() <{values = dense<0.0> : tensor<2x3x3x1xf32>}> : () -> tensor<2x3x3x1xf32>
   %b = "tosa.const"() <{values = dense<[1.5, -2.5]> : tensor<2xf32>}> : () -> tensor<2xf32>
