@@ -64,6 +64,11 @@ bool hasShape(ElementsAttr a, ArrayRef<int64_t> shape) {
   return cast<ShapedType>(a.getType()).getShape() == shape;
 }
 
+/// Weights are read as f32 (or i32) blobs: other element types cannot be.
+bool isF32(ElementsAttr a) {
+  return cast<ShapedType>(a.getType()).getElementType().isF32();
+}
+
 /// Every index in the i32 attribute `a` must be in [0, limit): the lowering
 /// uses them to address its tables. Resource blobs that are not loaded are
 /// not checked.
@@ -129,6 +134,8 @@ LogicalResult Conv2DOp::verify() {
            << cout << ", " << cin << ", " << nnz << ", 2]";
   if (!hasShape(getBias(), {cout}))
     return emitOpError("bias must have ") << cout << " values";
+  if (!isF32(getSpectra()) || !isF32(getBias()))
+    return emitOpError("spectra and bias must be f32");
   return verifyClamp(*this, getClampMin(), getClampMax());
 }
 
@@ -153,6 +160,8 @@ LogicalResult FullyConnectedOp::verify() {
     return failure();
   if (!hasShape(getBias(), {m}))
     return emitOpError("bias must have ") << m << " values";
+  if (!isF32(getValues()) || !isF32(getBias()))
+    return emitOpError("values and bias must be f32");
   return verifyClamp(*this, getClampMin(), getClampMax());
 }
 

@@ -21,6 +21,7 @@
 #include <cmath>
 #include <fftw3.h>
 #include <limits>
+#include <mutex>
 
 #define DEBUG_TYPE "spec2-graph-to-spectral"
 
@@ -74,7 +75,13 @@ void kernelSpectra(const std::vector<double> &w, int64_t cout, int64_t kh,
   bins.resize(cout * cin * nb);
   double *in = fftw_alloc_real(n * n);
   fftw_complex *out = fftw_alloc_complex(n * half);
-  fftw_plan plan = fftw_plan_dft_r2c_2d(int(n), int(n), in, out, FFTW_ESTIMATE);
+  // FFTW's planner is not thread-safe; passes run on functions in parallel.
+  static std::mutex plannerMutex;
+  fftw_plan plan;
+  {
+    std::lock_guard<std::mutex> lock(plannerMutex);
+    plan = fftw_plan_dft_r2c_2d(int(n), int(n), in, out, FFTW_ESTIMATE);
+  }
   for (int64_t co = 0; co < cout; ++co)
     for (int64_t ci = 0; ci < cin; ++ci) {
       std::fill(in, in + n * n, 0.0);
@@ -90,7 +97,10 @@ void kernelSpectra(const std::vector<double> &w, int64_t cout, int64_t kh,
         bins[(co * cin + ci) * nb + b] = int32_t(b);
       }
     }
-  fftw_destroy_plan(plan);
+  {
+    std::lock_guard<std::mutex> lock(plannerMutex);
+    fftw_destroy_plan(plan);
+  }
   fftw_free(in);
   fftw_free(out);
 }

@@ -37,8 +37,9 @@ using Fields = std::vector<std::pair<const char *, int64_t>>;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t alignTo(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+/// ceil(log2(v)) for v > 0 (negative below 1), 0 for v <= 0.
 int64_t ceilLog2(double v) {
-  return v <= 1 ? 0 : int64_t(std::ceil(std::log2(v)));
+  return v <= 0 ? 0 : int64_t(std::ceil(std::log2(v)));
 }
 
 /// Saturating round of x * 2^frac to int16 / int32.

@@ -1,4 +1,5 @@
-//===- onnx-node-tests.cpp - Run ONNX's backend node tests on the reference ===//
+//===- onnx-node-tests.cpp - Run ONNX's backend node tests on the reference
+//===//
 //
 // For every test directory (model.onnx + test_data_set_*/{input,output}_*.pb)
 // whose operators the importer supports, import the model, run the float
@@ -11,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "NodeTestFiles.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Reference/Executor.h"
 #include "spec2/Support/Diagnostics.h"
@@ -56,21 +58,7 @@ struct Result {
   std::string reason;
 };
 
-std::vector<std::string> sortedDir(StringRef dir, StringRef prefix) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec)) {
-    StringRef name = sys::path::filename(it->path());
-    if (name.starts_with(prefix))
-      out.push_back(it->path());
-  }
-  // input_10 sorts after input_9.
-  llvm::sort(out, [](const std::string &a, const std::string &b) {
-    return a.size() != b.size() ? a.size() < b.size() : a < b;
-  });
-  return out;
-}
+using spec2::conformance::sortedDir;
 
 Result runTest(StringRef dir, const StringSet<> &supported) {
   std::string modelPath = (dir + "/model.onnx").str();
@@ -214,8 +202,8 @@ int main(int argc, char **argv) {
     dirs.insert(dirs.end(), found.begin(), found.end());
   }
   for (const std::string &dir : dirs) {
-    std::string name = (sys::path::filename(sys::path::parent_path(dir)) +
-                        "/" + sys::path::filename(dir))
+    std::string name = (sys::path::filename(sys::path::parent_path(dir)) + "/" +
+                        sys::path::filename(dir))
                            .str();
     if (!filter.empty() && !re.match(name))
       continue;

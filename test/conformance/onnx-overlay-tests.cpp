@@ -42,6 +42,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "NodeTestFiles.h"
 #include "spec2/Conversion/OverlayExport.h"
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
@@ -127,21 +128,7 @@ struct Result {
   double relErr = 0;
 };
 
-std::vector<std::string> sortedDir(StringRef dir, StringRef prefix) {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec)) {
-    StringRef name = sys::path::filename(it->path());
-    if (name.starts_with(prefix))
-      out.push_back(it->path());
-  }
-  // input_10 sorts after input_9.
-  llvm::sort(out, [](const std::string &a, const std::string &b) {
-    return a.size() != b.size() ? a.size() < b.size() : a < b;
-  });
-  return out;
-}
+using spec2::conformance::sortedDir;
 
 /// Collects the error diagnostics of one test (with the node they name).
 class ErrorCollector {

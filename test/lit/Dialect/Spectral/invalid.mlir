@@ -199,6 +199,22 @@ func.func @conv_bias_shape(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32> {
 
 // -----
 
+func.func @conv_spectra_type(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'spectral.conv2d' op spectra and bias must be f32}}
+  %y = spectral.conv2d %x {fft_size = 4 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, spectra = dense<0.0> : tensor<2x1x2x2xf16>, bins = dense<0> : tensor<2x1x2xi32>, bias = dense<0.0> : tensor<2xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x1x6x6xf32> -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+func.func @conv_bias_type(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'spectral.conv2d' op spectra and bias must be f32}}
+  %y = spectral.conv2d %x {fft_size = 4 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, spectra = dense<0.0> : tensor<2x1x2x2xf32>, bins = dense<0> : tensor<2x1x2xi32>, bias = dense<0> : tensor<2xi32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x1x6x6xf32> -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
 func.func @conv_clamp(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32> {
   // expected-error @+1 {{'spectral.conv2d' op clamp_min must not exceed clamp_max}}
   %y = spectral.conv2d %x {fft_size = 4 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, spectra = dense<0.0> : tensor<2x1x2x2xf32>, bins = dense<0> : tensor<2x1x2xi32>, bias = dense<0.0> : tensor<2xf32>, clamp_min = 1.0 : f32, clamp_max = 0.0 : f32} : tensor<1x1x6x6xf32> -> tensor<1x2x6x6xf32>
@@ -340,6 +356,31 @@ func.func @fc_bias_shape(%x: tensor<1x8xf32>) -> tensor<1x3xf32> {
   %y = spectral.fully_connected %x {values = dense<0.0> : tensor<3x2xf32>, columns = dense<0> : tensor<3x2xi32>, bias = dense<0.0> : tensor<1x3xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x8xf32> -> tensor<1x3xf32>
   return %y : tensor<1x3xf32>
 }
+
+// -----
+
+func.func @fc_values_type(%x: tensor<1x8xf32>) -> tensor<1x3xf32> {
+  // expected-error @+1 {{'spectral.fully_connected' op values and bias must be f32}}
+  %y = spectral.fully_connected %x {values = dense<0.0> : tensor<3x2xf64>, columns = dense<0> : tensor<3x2xi32>, bias = dense<0.0> : tensor<3xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x8xf32> -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}
+
+// -----
+
+// An f16 bias blob could not be read by the lowering (it crashed there).
+func.func @fc_bias_blob_type(%x: tensor<1x8xf32>) -> tensor<1x2xf32> {
+  // expected-error @+1 {{'spectral.fully_connected' op values and bias must be f32}}
+  %y = spectral.fully_connected %x {values = dense<1.0> : tensor<2x2xf32>, columns = dense<[[0, 1], [2, 3]]> : tensor<2x2xi32>, bias = dense_resource<half_bias> : tensor<2xf16>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x8xf32> -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      half_bias: "0x020000000038003C"
+    }
+  }
+#-}
 
 // -----
 
