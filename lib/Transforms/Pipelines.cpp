@@ -40,6 +40,11 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   fpm.addPass(createFoldBatchNorm());
   fpm.addPass(createFuseActivations());
   fpm.addPass(createCanonicalizerPass());
+  if (o.sparsity > 0) {
+    PruneSpectralOptions prune;
+    prune.sparsity = o.sparsity;
+    fpm.addPass(createPruneSpectral(prune));
+  }
   fpm.addPass(createQuantize());
 }
 

@@ -74,8 +74,9 @@ cl::opt<unsigned>
                cl::init(256), cl::cat(category));
 cl::opt<double> sparsity(
     "sparsity",
-    cl::desc("Fraction of spectral weights to prune (only 0 until pruning "
-             "lands)"),
+    cl::desc("Fraction of spectral conv weights to prune: magnitude pruning, "
+             "the same number kept per channel pair (ADMM is not "
+             "implemented yet)"),
     cl::init(0.0), cl::cat(category));
 cl::opt<bool> asmData("asm-data",
                       cl::desc("With --emit=asm: include the segment bytes"),
@@ -112,9 +113,9 @@ int main(int argc, char **argv) {
     spec2::reportError(kTool, "no output file; use -o OUT.s2b");
     return 1;
   }
-  if (sparsity != 0.0) {
-    spec2::reportError(kTool, "--sparsity: pruning is not implemented yet; "
-                              "only --sparsity=0 (dense) is accepted");
+  if (!(sparsity >= 0.0 && sparsity < 1.0)) {
+    spec2::reportError(kTool, "--sparsity must be in [0, 1), got " +
+                                  std::to_string(sparsity));
     return 1;
   }
 
@@ -168,6 +169,7 @@ int main(int argc, char **argv) {
     copts.calibCount = calibCount;
     copts.fftSize = target->config.fftSize;
     copts.target = targetSpec;
+    copts.sparsity = sparsity;
     mlir::PassManager spectralPm(&context);
     spec2::populateSpectralPipeline(spectralPm, copts);
     if (failed(spectralPm.run(*module)))

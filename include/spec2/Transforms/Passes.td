@@ -68,6 +68,26 @@ def FuseActivations : Pass<"spec2-fuse-activations", "mlir::func::FuncOp"> {
   let statistics = [Statistic<"numFused", "fused", "Clamps fused">];
 }
 
+def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
+  let summary = "Prune spectral conv kernels to a fraction of zeros (magnitude)";
+  let description = [{
+    Keeps, in every (output, input) channel pair of every spectral.conv2d,
+    the same number of bins (balanced across the MAC lanes): the
+    `1 - sparsity` fraction of the N*(N/2+1) half-spectrum bins with the
+    largest energy, a bin off the kx = 0 and kx = N/2 columns counting twice
+    (it stands for itself and its conjugate). This is the magnitude baseline;
+    the ADMM method of issue #5 is not implemented yet.
+  }];
+  let options = [
+    Option<"sparsity", "sparsity", "double", "0.0",
+           "Fraction of spectral weights to remove, in [0, 1)">,
+  ];
+  let statistics = [
+    Statistic<"numKept", "kept", "Spectral weights kept">,
+    Statistic<"numTotal", "total", "Spectral weights before pruning">,
+  ];
+}
+
 def Quantize : Pass<"spec2-quantize", "mlir::func::FuncOp"> {
   let summary = "Choose the int16 fixed-point format of every activation";
   let description = [{

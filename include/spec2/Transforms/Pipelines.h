@@ -32,10 +32,14 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<std::string> target{
       *this, "target", llvm::cl::desc("Overlay configuration name or .json"),
       llvm::cl::init("u200")};
+  Option<double> sparsity{*this, "sparsity",
+                          llvm::cl::desc("Fraction of spectral conv weights "
+                                         "to prune (magnitude, balanced)"),
+                          llvm::cl::init(0.0)};
 };
 
 /// Graph IR -> spectral IR: calibrate, lower to spectral layers, fold
-/// BatchNorm, fuse activations, quantise.
+/// BatchNorm, fuse activations, prune (when sparsity > 0), quantise.
 void populateSpectralPipeline(mlir::OpPassManager &pm, const CompileOptions &o);
 /// Spectral IR -> overlay program.
 void populateOverlayPipeline(mlir::OpPassManager &pm, const CompileOptions &o);
