@@ -11,10 +11,10 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p bench/results
 rows=()
-for method in magnitude; do
+for method in admm magnitude; do
   for r in 0 0.25 0.5 0.75 0.9 0.95; do
     "$BUILD_DIR/bin/spec2c" models/lenet_fmnist.onnx --target small \
-      --calib=fashion-mnist --sparsity="$r" -o "$TMP/l.s2b" 2>/dev/null
+      --calib=fashion-mnist --sparsity="$r" --prune-method="$method" -o "$TMP/l.s2b" 2>/dev/null
     json=$("$BUILD_DIR/bin/spec2-run" "$TMP/l.s2b" --dataset fashion-mnist \
       --limit "$LIMIT" --json)
     echo "pruning_curve: $method sparsity $r: $json" >&2

@@ -149,6 +149,8 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
         makeF32Elements(ctx, {cout}, std::move(biasF), name + ".bias"),
         infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
     copyRange(op, y);
+    if (Attribute cov = op->getAttr("spec2.tile_covariance"))
+      y->setAttr("spec2.tile_covariance", cov);
     rw.replaceOp(op, transpose(rw, loc, y, kToNhwc));
     return success();
   }

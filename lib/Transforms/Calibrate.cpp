@@ -7,7 +7,13 @@
 #include "spec2/Transforms/Passes.h"
 
 #include "spec2/Reference/Executor.h"
+#include "spec2/Support/Constants.h"
 #include "spec2/Support/Dataset.h"
+
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+
+#include <complex>
+#include <fftw3.h>
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -35,6 +41,55 @@ namespace {
 
 using Ranges = llvm::DenseMap<Operation *, float>;
 
+/// The covariance of the input tiles' spectra of one convolution, per bin:
+/// C_f = sum over tiles of X_f X_f^H (cin x cin, complex).
+struct TileCovariance {
+  int64_t n = 0, tile = 0, cin = 0, bins = 0;
+  std::vector<std::complex<double>> c; // [bins][cin][cin]
+
+  /// Accumulates the tiles of one NHWC input [1, H, W, C].
+  void add(llvm::ArrayRef<float> x, int64_t h, int64_t w) {
+    const int64_t half = n / 2 + 1;
+    std::vector<double> in(n * n);
+    std::vector<std::complex<double>> out(n * half), spec(cin * bins);
+    fftw_plan plan;
+    {
+      std::lock_guard<std::mutex> lock(fftwMutex());
+      plan = fftw_plan_dft_r2c_2d(int(n), int(n), in.data(),
+                                  reinterpret_cast<fftw_complex *>(out.data()),
+                                  FFTW_ESTIMATE);
+    }
+    for (int64_t ty = 0; ty * tile < h; ++ty)
+      for (int64_t tx = 0; tx * tile < w; ++tx) {
+        for (int64_t ch = 0; ch < cin; ++ch) {
+          std::fill(in.begin(), in.end(), 0.0);
+          for (int64_t y = 0; y < tile && ty * tile + y < h; ++y)
+            for (int64_t xx = 0; xx < tile && tx * tile + xx < w; ++xx)
+              in[y * n + xx] =
+                  x[((ty * tile + y) * w + tx * tile + xx) * cin + ch];
+          fftw_execute(plan);
+          for (int64_t b = 0; b < bins; ++b)
+            spec[ch * bins + b] = out[b];
+        }
+        for (int64_t b = 0; b < bins; ++b)
+          for (int64_t i = 0; i < cin; ++i)
+            for (int64_t j = 0; j < cin; ++j)
+              c[(b * cin + i) * cin + j] +=
+                  spec[i * bins + b] * std::conj(spec[j * bins + b]);
+      }
+    std::lock_guard<std::mutex> lock(fftwMutex());
+    fftw_destroy_plan(plan);
+  }
+
+  static std::mutex &fftwMutex() {
+    static std::mutex m;
+    return m;
+  }
+};
+
+/// Per-conv covariance is recorded only up to this size (bytes as float).
+constexpr int64_t kMaxCovarianceBytes = 64 << 20;
+
 float absMax(llvm::ArrayRef<float> values) {
   float m = 0;
   for (float v : values)
@@ -60,21 +115,63 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     if (failed(makeInputs(main, *exec, inputs)))
       return signalPassFailure();
 
+    // Convolutions whose input-tile covariance is wanted, by the op that
+    // produces their input.
+    llvm::DenseMap<Operation *, SmallVector<tosa::Conv2DOp>> covFor;
+    SmallVector<tosa::Conv2DOp> convs;
+    if (tileCovariance > 0)
+      main.walk([&](tosa::Conv2DOp conv) {
+        auto in = cast<RankedTensorType>(conv.getInput().getType());
+        auto wt = cast<RankedTensorType>(conv.getWeight().getType());
+        const int64_t n = tileCovariance, cin = in.getDimSize(3);
+        const int64_t k = std::max(wt.getDimSize(1), wt.getDimSize(2));
+        const int64_t bins = n * (n / 2 + 1);
+        Operation *def = conv.getInput().getDefiningOp();
+        if (!def || k > n || bins * cin * cin * 8 > kMaxCovarianceBytes)
+          return;
+        covFor[def].push_back(conv);
+        convs.push_back(conv);
+      });
+    auto freshCovariances = [&] {
+      llvm::DenseMap<Operation *, TileCovariance> m;
+      for (tosa::Conv2DOp conv : convs) {
+        auto in = cast<RankedTensorType>(conv.getInput().getType());
+        auto wt = cast<RankedTensorType>(conv.getWeight().getType());
+        TileCovariance &t = m[conv];
+        t.n = tileCovariance;
+        t.tile = t.n - std::max(wt.getDimSize(1), wt.getDimSize(2)) + 1;
+        t.cin = in.getDimSize(3);
+        t.bins = t.n * (t.n / 2 + 1);
+        t.c.assign(t.bins * t.cin * t.cin, 0);
+      }
+      return m;
+    };
+
     // Every worker keeps its own maxima; they are merged at the end.
     const size_t n = inputs.size();
     llvm::DefaultThreadPool pool(llvm::hardware_concurrency());
     const size_t workers = std::min<size_t>(pool.getMaxConcurrency(), n);
     std::vector<Ranges> perWorker(workers);
+    std::vector<llvm::DenseMap<Operation *, TileCovariance>> covPerWorker;
+    for (size_t w = 0; w < workers; ++w)
+      covPerWorker.push_back(freshCovariances());
     std::vector<std::string> errors(workers);
     for (size_t w = 0; w < workers; ++w)
       pool.async([&, w] {
         Ranges &r = perWorker[w];
         for (size_t i = w; i < n; i += workers) {
-          auto out =
-              exec->run(inputs[i], [&](Operation *op, llvm::ArrayRef<float> v) {
-                float &m = r[op];
-                m = std::max(m, absMax(v));
-              });
+          auto out = exec->run(inputs[i], [&](Operation *op,
+                                              llvm::ArrayRef<float> v) {
+            float &m = r[op];
+            m = std::max(m, absMax(v));
+            auto it = covFor.find(op);
+            if (it == covFor.end())
+              return;
+            for (tosa::Conv2DOp conv : it->second) {
+              auto t = cast<RankedTensorType>(conv.getInput().getType());
+              covPerWorker[w][conv].add(v, t.getDimSize(1), t.getDimSize(2));
+            }
+          });
           if (!out) {
             errors[w] = llvm::toString(out.takeError());
             return;
@@ -94,6 +191,22 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     Builder b(module.getContext());
     for (auto [op, m] : merged)
       op->setAttr("spec2.absmax", b.getF32FloatAttr(m));
+    for (tosa::Conv2DOp conv : convs) {
+      TileCovariance total = covPerWorker[0][conv];
+      for (size_t w = 1; w < workers; ++w)
+        for (size_t i = 0; i < total.c.size(); ++i)
+          total.c[i] += covPerWorker[w][conv].c[i];
+      std::vector<float> flat;
+      flat.reserve(total.c.size() * 2);
+      for (std::complex<double> v : total.c) {
+        flat.push_back(float(v.real()));
+        flat.push_back(float(v.imag()));
+      }
+      conv->setAttr("spec2.tile_covariance",
+                    makeF32Elements(module.getContext(),
+                                    {total.bins, total.cin, total.cin, 2},
+                                    std::move(flat), "tile_covariance"));
+    }
     for (unsigned a = 0; a < main.getNumArguments(); ++a) {
       float m = 0;
       for (const auto &in : inputs)
@@ -108,7 +221,8 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     auto shapes = exec.inputShapes();
     if (source == "random") {
       main.emitWarning("no calibration data: activation ranges come from ")
-          << unsigned(count) << " random inputs uniform in [0, 1]; accuracy may suffer "
+          << unsigned(count)
+          << " random inputs uniform in [0, 1]; accuracy may suffer "
           << "(pass --calib=fashion-mnist or a directory of inputs)";
       std::mt19937 rng(seed);
       std::uniform_real_distribution<float> u(0, 1);

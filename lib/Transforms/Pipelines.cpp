@@ -31,6 +31,9 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   CalibrateOptions calib;
   calib.source = o.calib;
   calib.count = o.calibCount;
+  // ADMM fits pruned kernels to the calibration tiles' spectra.
+  if (o.sparsity > 0 && o.pruneMethod == "admm")
+    calib.tileCovariance = o.fftSize;
   pm.addPass(createCalibrate(calib));
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   GraphToSpectralOptions g2s;
@@ -43,6 +46,7 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   if (o.sparsity > 0) {
     PruneSpectralOptions prune;
     prune.sparsity = o.sparsity;
+    prune.method = o.pruneMethod;
     fpm.addPass(createPruneSpectral(prune));
   }
   fpm.addPass(createQuantize());

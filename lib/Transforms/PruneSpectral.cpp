@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <complex>
 #include <numeric>
 
 #define DEBUG_TYPE "spec2-prune-spectral"
@@ -25,20 +26,113 @@ using namespace mlir;
 namespace spec2 {
 namespace {
 
+using Cd = std::complex<double>;
+
+/// Inverse of an n x n complex matrix (row-major) by Gauss-Jordan with
+/// partial pivoting; false if singular.
+bool invert(std::vector<Cd> a, int64_t n, std::vector<Cd> &inv) {
+  inv.assign(n * n, 0);
+  for (int64_t i = 0; i < n; ++i)
+    inv[i * n + i] = 1;
+  for (int64_t col = 0; col < n; ++col) {
+    int64_t piv = col;
+    for (int64_t r = col + 1; r < n; ++r)
+      if (std::abs(a[r * n + col]) > std::abs(a[piv * n + col]))
+        piv = r;
+    if (std::abs(a[piv * n + col]) < 1e-300)
+      return false;
+    if (piv != col)
+      for (int64_t c = 0; c < n; ++c) {
+        std::swap(a[piv * n + c], a[col * n + c]);
+        std::swap(inv[piv * n + c], inv[col * n + c]);
+      }
+    const Cd d = Cd(1) / a[col * n + col];
+    for (int64_t c = 0; c < n; ++c) {
+      a[col * n + c] *= d;
+      inv[col * n + c] *= d;
+    }
+    for (int64_t r = 0; r < n; ++r) {
+      if (r == col || a[r * n + col] == Cd(0))
+        continue;
+      const Cd f = a[r * n + col];
+      for (int64_t c = 0; c < n; ++c) {
+        a[r * n + c] -= f * a[col * n + c];
+        inv[r * n + c] -= f * inv[col * n + c];
+      }
+    }
+  }
+  return true;
+}
+
+/// Keeps, per (co, ci), the `keep` bins of largest weighted energy of `w`
+/// ([cout][cin][bins]); returns the mask.
+std::vector<uint8_t> balancedMask(const std::vector<Cd> &w, int64_t pairs,
+                                  int64_t bins, int64_t half, int64_t n,
+                                  int64_t keep,
+                                  const std::vector<double> *power = nullptr,
+                                  int64_t cin = 1) {
+  std::vector<uint8_t> mask(w.size(), 0);
+  std::vector<int64_t> order(bins);
+  for (int64_t k = 0; k < pairs; ++k) {
+    // With the input's power per (channel, bin), the energy a weight adds to
+    // the output; without, the weight's own energy.
+    auto energy = [&](int64_t b) {
+      const int64_t kx = b % half;
+      const double p = power ? (*power)[(k % cin) * bins + b] : 1.0;
+      return ((kx == 0 || kx == n / 2) ? 1.0 : 2.0) * p *
+             std::norm(w[k * bins + b]);
+    };
+    std::iota(order.begin(), order.end(), 0);
+    std::partial_sort(
+        order.begin(), order.begin() + keep, order.end(),
+        [&](int64_t a, int64_t b) { return energy(a) > energy(b); });
+    for (int64_t t = 0; t < keep; ++t)
+      mask[k * bins + order[t]] = 1;
+  }
+  return mask;
+}
+
 struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   using PruneSpectralBase::PruneSpectralBase;
+  /// The sparsity applied to each pruned layer.
+  double layerSparsity = 0;
 
   void runOnOperation() override {
     if (!(sparsity >= 0.0 && sparsity < 1.0)) {
       getOperation().emitError("sparsity must be in [0, 1), got ") << sparsity;
       return signalPassFailure();
     }
+    // The budget is global: a layer with a single input channel has no
+    // other channel to compensate a dropped bin (pruning it only removes
+    // output frequencies), so it stays dense and the other layers take its
+    // share, keeping the overall fraction of zeros.
+    int64_t total = 0, dense = 0;
+    getOperation().walk([&](spectral::Conv2DOp op) {
+      const int64_t w = op.getOutChannels() * op.getInChannels() *
+                        spectral::halfSpectrumBins(op.getFftSize());
+      total += w;
+      if (op.getInChannels() == 1)
+        dense += w;
+    });
+    layerSparsity = sparsity;
+    if (dense > 0 && dense < total)
+      layerSparsity =
+          std::min(0.999, sparsity * double(total) / double(total - dense));
     WalkResult r = getOperation().walk([&](spectral::Conv2DOp op) {
+      if (op.getInChannels() == 1 && dense < total) {
+        numTotal += uint64_t(op.getOutChannels() *
+                             spectral::halfSpectrumBins(op.getFftSize()));
+        numKept += uint64_t(op.getOutChannels() * op.getNnz());
+        return WalkResult::advance();
+      }
       return succeeded(prune(op)) ? WalkResult::advance()
                                   : WalkResult::interrupt();
     });
     if (r.wasInterrupted())
-      signalPassFailure();
+      return signalPassFailure();
+    // The calibration covariance has served its purpose.
+    getOperation().walk(
+        [](spectral::Conv2DOp op) { op->removeAttr("spec2.tile_covariance"); });
   }
 
   LogicalResult prune(spectral::Conv2DOp op) {
@@ -51,11 +145,19 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       return op.emitOpError("kernel spectra are not readable");
     const int64_t keep = std::max<int64_t>(
         1, int64_t(std::llround(double(spectral::halfSpectrumBins(n)) *
-                                (1.0 - sparsity))));
+                                (1.0 - layerSparsity))));
     numTotal += uint64_t(cout * cin * spectral::halfSpectrumBins(n));
     if (keep >= nnz) {
       numKept += uint64_t(cout * cin * nnz);
       return success();
+    }
+    if (method != "magnitude" && method != "admm")
+      return op.emitOpError("unknown pruning method '") << method << "'";
+    if (method == "admm") {
+      if (succeeded(pruneAdmm(op, *spectra, *bins, keep)))
+        return success();
+      op.emitWarning("no calibration covariance for ADMM (run spec2-calibrate "
+                     "with tile-covariance); pruned by magnitude");
     }
     std::vector<float> newSpectra(cout * cin * keep * 2);
     std::vector<int32_t> newBins(cout * cin * keep);
@@ -84,11 +186,150 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       }
     }
     numKept += uint64_t(cout * cin * keep);
+    store(op, std::move(newSpectra), std::move(newBins), keep);
+    return success();
+  }
+
+  void store(spectral::Conv2DOp op, std::vector<float> newSpectra,
+             std::vector<int32_t> newBins, int64_t keep) {
+    const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
     MLIRContext *ctx = op.getContext();
     op->setAttr("spectra", makeF32Elements(ctx, {cout, cin, keep, 2},
                                            std::move(newSpectra), "spectra"));
     op->setAttr("bins", makeI32Elements(ctx, {cout, cin, keep},
                                         std::move(newBins), "bins"));
+  }
+
+  /// ADMM on the dense kernels with the calibration tiles' covariance, then
+  /// a least-squares refit on the chosen support.
+  LogicalResult pruneAdmm(spectral::Conv2DOp op,
+                          const std::vector<double> &spectra,
+                          const std::vector<double> &binsV, int64_t keep) {
+    const int64_t n = op.getFftSize(), half = n / 2 + 1;
+    const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
+    const int64_t bins = spectral::halfSpectrumBins(n), nnz = op.getNnz();
+    auto covAttr = op->getAttrOfType<ElementsAttr>("spec2.tile_covariance");
+    if (!covAttr || nnz != bins)
+      return failure();
+    auto covV = readNumbers(covAttr);
+    if (!covV || int64_t(covV->size()) != bins * cin * cin * 2)
+      return failure();
+    for (int64_t t = 0; t < bins; ++t)
+      if (int64_t(binsV[t]) != t)
+        return failure(); // not the dense layout of GraphToSpectral
+    auto C = [&](int64_t b, int64_t i, int64_t j) {
+      const int64_t k = ((b * cin + i) * cin + j) * 2;
+      return Cd((*covV)[k], (*covV)[k + 1]);
+    };
+    // Dense weights w0[co][ci][b].
+    std::vector<Cd> w0(cout * cin * bins);
+    for (int64_t k = 0; k < cout * cin * bins; ++k)
+      w0[k] = Cd(spectra[2 * k], spectra[2 * k + 1]);
+    auto at = [&](int64_t co, int64_t ci, int64_t b) {
+      return (co * cin + ci) * bins + b;
+    };
+    // Per bin: (C_b + rho_b I)^-1 and w0 C_b for every output channel.
+    std::vector<std::vector<Cd>> inv(bins);
+    std::vector<double> rho(bins);
+    std::vector<Cd> w0C(cout * cin * bins);
+    for (int64_t b = 0; b < bins; ++b) {
+      double trace = 0;
+      for (int64_t i = 0; i < cin; ++i)
+        trace += C(b, i, i).real();
+      rho[b] = 0.1 * trace / double(cin) + 1e-12;
+      std::vector<Cd> a(cin * cin);
+      for (int64_t i = 0; i < cin; ++i)
+        for (int64_t j = 0; j < cin; ++j)
+          a[i * cin + j] = C(b, i, j) + (i == j ? rho[b] : 0.0);
+      if (!invert(a, cin, inv[b]))
+        return failure();
+      for (int64_t co = 0; co < cout; ++co)
+        for (int64_t j = 0; j < cin; ++j) {
+          Cd s = 0;
+          for (int64_t i = 0; i < cin; ++i)
+            s += w0[at(co, i, b)] * C(b, i, j);
+          w0C[at(co, j, b)] = s;
+        }
+    }
+    std::vector<double> power(cin * bins);
+    for (int64_t ci = 0; ci < cin; ++ci)
+      for (int64_t b = 0; b < bins; ++b)
+        power[ci * bins + b] = C(b, ci, ci).real();
+    std::vector<Cd> w = w0, z(w0.size()), u(w0.size(), 0);
+    std::vector<uint8_t> mask =
+        balancedMask(w0, cout * cin, bins, half, n, keep, &power, cin);
+    for (size_t k = 0; k < z.size(); ++k)
+      z[k] = mask[k] ? w0[k] : Cd(0);
+    std::vector<Cd> rhs(cin);
+    for (unsigned it = 0; it < iterations; ++it) {
+      for (int64_t b = 0; b < bins; ++b)
+        for (int64_t co = 0; co < cout; ++co) {
+          for (int64_t j = 0; j < cin; ++j)
+            rhs[j] = w0C[at(co, j, b)] +
+                     rho[b] * (z[at(co, j, b)] - u[at(co, j, b)]);
+          for (int64_t j = 0; j < cin; ++j) {
+            Cd s = 0;
+            for (int64_t i = 0; i < cin; ++i)
+              s += rhs[i] * inv[b][i * cin + j];
+            w[at(co, j, b)] = s;
+          }
+        }
+      std::vector<Cd> wu(w.size());
+      for (size_t k = 0; k < w.size(); ++k)
+        wu[k] = w[k] + u[k];
+      mask = balancedMask(wu, cout * cin, bins, half, n, keep, &power, cin);
+      for (size_t k = 0; k < w.size(); ++k) {
+        z[k] = mask[k] ? wu[k] : Cd(0);
+        u[k] += w[k] - z[k];
+      }
+    }
+    // Refit: per (co, b), w_S C_SS = (w0 C)_S on the support S.
+    std::vector<Cd> fit(w0.size(), 0);
+    for (int64_t b = 0; b < bins; ++b)
+      for (int64_t co = 0; co < cout; ++co) {
+        std::vector<int64_t> S;
+        for (int64_t ci = 0; ci < cin; ++ci)
+          if (mask[at(co, ci, b)])
+            S.push_back(ci);
+        if (S.empty())
+          continue;
+        const int64_t m = int64_t(S.size());
+        std::vector<Cd> a(m * m), ainv;
+        double trace = 0;
+        for (int64_t i = 0; i < m; ++i)
+          trace += C(b, S[i], S[i]).real();
+        for (int64_t i = 0; i < m; ++i)
+          for (int64_t j = 0; j < m; ++j)
+            a[i * m + j] =
+                C(b, S[i], S[j]) + (i == j ? 1e-9 * trace / m + 1e-30 : 0.0);
+        if (!invert(a, m, ainv)) {
+          for (int64_t i : S)
+            fit[at(co, i, b)] = z[at(co, i, b)];
+          continue;
+        }
+        for (int64_t j = 0; j < m; ++j) {
+          Cd s = 0;
+          for (int64_t i = 0; i < m; ++i)
+            s += w0C[at(co, S[i], b)] * ainv[i * m + j];
+          fit[at(co, S[j], b)] = s;
+        }
+      }
+    // Store the kept bins in bin order.
+    std::vector<float> newSpectra(cout * cin * keep * 2);
+    std::vector<int32_t> newBins(cout * cin * keep);
+    for (int64_t k = 0; k < cout * cin; ++k) {
+      int64_t t = 0;
+      for (int64_t b = 0; b < bins && t < keep; ++b)
+        if (mask[k * bins + b]) {
+          newSpectra[2 * (k * keep + t)] = float(fit[k * bins + b].real());
+          newSpectra[2 * (k * keep + t) + 1] = float(fit[k * bins + b].imag());
+          newBins[k * keep + t] = int32_t(b);
+          ++t;
+        }
+    }
+    numKept += uint64_t(cout * cin * keep);
+    store(op, std::move(newSpectra), std::move(newBins), keep);
+    op->removeAttr("spec2.tile_covariance");
     return success();
   }
 };

@@ -74,10 +74,14 @@ cl::opt<unsigned>
                cl::init(256), cl::cat(category));
 cl::opt<double> sparsity(
     "sparsity",
-    cl::desc("Fraction of spectral conv weights to prune: magnitude pruning, "
-             "the same number kept per channel pair (ADMM is not "
-             "implemented yet)"),
+    cl::desc("Fraction of spectral conv weights to prune, the same number "
+             "kept per channel pair (see --prune-method)"),
     cl::init(0.0), cl::cat(category));
+cl::opt<std::string> pruneMethod(
+    "prune-method",
+    cl::desc("With --sparsity: admm (fit the pruned kernels to the "
+             "calibration data, default) or magnitude (the baseline)"),
+    cl::init("admm"), cl::cat(category));
 cl::opt<bool> asmData("asm-data",
                       cl::desc("With --emit=asm: include the segment bytes"),
                       cl::cat(category));
@@ -170,6 +174,7 @@ int main(int argc, char **argv) {
     copts.fftSize = target->config.fftSize;
     copts.target = targetSpec;
     copts.sparsity = sparsity;
+    copts.pruneMethod = pruneMethod;
     mlir::PassManager spectralPm(&context);
     spec2::populateSpectralPipeline(spectralPm, copts);
     if (failed(spectralPm.run(*module)))

@@ -23,6 +23,10 @@ def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
            "Calibration inputs: fashion-mnist[:DIR] or random">,
     Option<"count", "count", "unsigned", "256", "Number of calibration inputs">,
     Option<"seed", "seed", "unsigned", "1", "Seed of the random fallback">,
+    Option<"tileCovariance", "tile-covariance", "int64_t", "0",
+           "If > 0, the FFT size: also record, on every tosa.conv2d, the "
+           "covariance of its input tiles' spectra (spec2.tile_covariance, "
+           "[bins, cin, cin, 2]) for pruning">,
   ];
   let statistics = [Statistic<"numInputs", "inputs", "Calibration inputs run">];
 }
@@ -69,18 +73,27 @@ def FuseActivations : Pass<"spec2-fuse-activations", "mlir::func::FuncOp"> {
 }
 
 def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
-  let summary = "Prune spectral conv kernels to a fraction of zeros (magnitude)";
+  let summary = "Prune spectral conv kernels to a fraction of zeros (ADMM or magnitude)";
   let description = [{
     Keeps, in every (output, input) channel pair of every spectral.conv2d,
     the same number of bins (balanced across the MAC lanes): the
     `1 - sparsity` fraction of the N*(N/2+1) half-spectrum bins with the
     largest energy, a bin off the kx = 0 and kx = N/2 columns counting twice
-    (it stands for itself and its conjugate). This is the magnitude baseline;
-    the ADMM method of issue #5 is not implemented yet.
+    (it stands for itself and its conjugate). `magnitude` stops there. `admm`
+    fits the pruned kernels to reproduce the layer's original outputs on the
+    calibration tiles: every frequency bin is an independent complex linear
+    map from input to output channels, so with the tiles' spectral
+    covariance C_f the weight update is a small linear solve per bin,
+    alternating with the balanced projection and the dual update; a final
+    least-squares refit on the chosen support gives the kept values.
   }];
   let options = [
     Option<"sparsity", "sparsity", "double", "0.0",
            "Fraction of spectral weights to remove, in [0, 1)">,
+    Option<"method", "method", "std::string", "\"admm\"",
+           "admm (needs spec2.tile_covariance from spec2-calibrate) or "
+           "magnitude">,
+    Option<"iterations", "iterations", "unsigned", "40", "ADMM iterations">,
   ];
   let statistics = [
     Statistic<"numKept", "kept", "Spectral weights kept">,

@@ -34,8 +34,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::init("u200")};
   Option<double> sparsity{*this, "sparsity",
                           llvm::cl::desc("Fraction of spectral conv weights "
-                                         "to prune (magnitude, balanced)"),
+                                         "to prune (balanced per channel "
+                                         "pair)"),
                           llvm::cl::init(0.0)};
+  Option<std::string> pruneMethod{
+      *this, "prune-method", llvm::cl::desc("admm or magnitude"),
+      llvm::cl::init("admm")};
 };
 
 /// Graph IR -> spectral IR: calibrate, lower to spectral layers, fold
