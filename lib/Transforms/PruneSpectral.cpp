@@ -230,17 +230,17 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     };
     // Per bin: (C_b + rho_b I)^-1 and w0 C_b for every output channel.
     std::vector<std::vector<Cd>> inv(bins);
-    std::vector<double> rho(bins);
+    std::vector<double> rhoBin(bins);
     std::vector<Cd> w0C(cout * cin * bins);
     for (int64_t b = 0; b < bins; ++b) {
       double trace = 0;
       for (int64_t i = 0; i < cin; ++i)
         trace += C(b, i, i).real();
-      rho[b] = 0.1 * trace / double(cin) + 1e-12;
+      rhoBin[b] = rho * trace / double(cin) + 1e-12;
       std::vector<Cd> a(cin * cin);
       for (int64_t i = 0; i < cin; ++i)
         for (int64_t j = 0; j < cin; ++j)
-          a[i * cin + j] = C(b, i, j) + (i == j ? rho[b] : 0.0);
+          a[i * cin + j] = C(b, i, j) + (i == j ? rhoBin[b] : 0.0);
       if (!invert(a, cin, inv[b]))
         return failure();
       for (int64_t co = 0; co < cout; ++co)
@@ -266,7 +266,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         for (int64_t co = 0; co < cout; ++co) {
           for (int64_t j = 0; j < cin; ++j)
             rhs[j] = w0C[at(co, j, b)] +
-                     rho[b] * (z[at(co, j, b)] - u[at(co, j, b)]);
+                     rhoBin[b] * (z[at(co, j, b)] - u[at(co, j, b)]);
           for (int64_t j = 0; j < cin; ++j) {
             Cd s = 0;
             for (int64_t i = 0; i < cin; ++i)

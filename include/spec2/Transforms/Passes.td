@@ -94,6 +94,8 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
            "admm (needs spec2.tile_covariance from spec2-calibrate) or "
            "magnitude">,
     Option<"iterations", "iterations", "unsigned", "40", "ADMM iterations">,
+    Option<"rho", "rho", "double", "3.0",
+           "ADMM penalty, relative to each bin's mean input power">,
   ];
   let statistics = [
     Statistic<"numKept", "kept", "Spectral weights kept">,
