@@ -2,7 +2,7 @@
 // kept weights are refitted (they are no longer the original values); without
 // it the pass says so and prunes by magnitude. The covariance attribute is
 // dropped afterwards.
-// RUN: spec2-opt %s -split-input-file --spec2-prune-spectral="sparsity=0.5 method=admm" 2>&1 | FileCheck %s
+// RUN: spec2-opt %s -split-input-file --spec2-prune-spectral="sparsity=0.5 method=admm rho=0.1" 2>&1 | FileCheck %s
 
 // Two input channels, N = 4 (12 bins, 6 kept each). Identity covariance
 // except a correlation of 0.5 between the channels: where only channel 0
