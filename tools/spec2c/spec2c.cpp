@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "spec2/Conversion/LayerReport.h"
 #include "spec2/Conversion/OverlayExport.h"
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
@@ -27,13 +28,16 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Timer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 #include "onnx/onnx_pb.h"
 
 #include <chrono>
+#include <optional>
 
 using namespace llvm;
 
@@ -82,6 +86,11 @@ cl::opt<std::string> pruneMethod(
     cl::desc("With --sparsity: admm (fit the pruned kernels to the "
              "calibration data, default) or magnitude (the baseline)"),
     cl::init("admm"), cl::cat(category));
+cl::opt<std::string> reportFile(
+    "report",
+    cl::desc("Write per-layer figures (weights, non-zeros, MACs, weight bytes) "
+             "and totals as JSON"),
+    cl::value_desc("file.json"), cl::init(""), cl::cat(category));
 cl::opt<bool> asmData("asm-data",
                       cl::desc("With --emit=asm: include the segment bytes"),
                       cl::cat(category));
@@ -97,6 +106,25 @@ cl::opt<bool> verbose("v", cl::desc("Print phase timings to stderr"),
                       cl::cat(category));
 
 constexpr StringRef kTool = "spec2c";
+
+/// Writes the --report file; on failure nothing is left behind.
+mlir::LogicalResult writeReport(llvm::json::Object report) {
+  std::string errorMessage;
+  auto out = mlir::openOutputFile(reportFile, &errorMessage);
+  if (!out) {
+    spec2::reportError(kTool, errorMessage);
+    return mlir::failure();
+  }
+  out->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
+            << "\n";
+  out->os().flush();
+  if (out->os().has_error()) {
+    spec2::reportError(kTool, "cannot write '" + reportFile + "'");
+    return mlir::failure();
+  }
+  out->keep();
+  return mlir::success();
+}
 
 } // namespace
 
@@ -180,6 +208,10 @@ int main(int argc, char **argv) {
     if (failed(spectralPm.run(*module)))
       return 1;
     report("calibrated, lowered to spectral layers and quantised");
+    std::optional<llvm::json::Object> layerReport;
+    if (!reportFile.empty())
+      if (auto main = module->lookupSymbol<mlir::func::FuncOp>("main"))
+        layerReport = spec2::buildLayerReport(main);
     if (emit != Emit::Spectral) {
       mlir::PassManager overlayPm(&context);
       spec2::populateOverlayPipeline(overlayPm, copts);
@@ -219,6 +251,8 @@ int main(int argc, char **argv) {
         spec2::reportError(kTool, "cannot write '" + outputFile + "'");
         return 1;
       }
+      if (layerReport && failed(writeReport(std::move(*layerReport))))
+        return 1;
       output->keep();
       report("wrote " + std::to_string(program->insns.size()) +
              " instructions");

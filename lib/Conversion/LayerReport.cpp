@@ -1,0 +1,92 @@
+//===- LayerReport.cpp - Per-layer figures of a spectral module -----------===//
+#include "spec2/Conversion/LayerReport.h"
+
+#include "Spectral/SpectralDialect.h"
+
+using namespace mlir;
+
+namespace spec2 {
+
+namespace {
+std::string layerName(Operation *op) {
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    return loc.getName().str();
+  return op->getName().getStringRef().str();
+}
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+} // namespace
+
+llvm::json::Object buildLayerReport(func::FuncOp func) {
+  llvm::json::Array layers;
+  int64_t totWeights = 0, totNonzeros = 0, totDense = 0, totExec = 0,
+          totBytes = 0, totFcWeights = 0, totFcNonzeros = 0;
+  func.walk([&](Operation *op) {
+    // spectral_*: spectral conv weights only; fc_*: fully-connected weights.
+    int64_t weights = 0, nonzeros = 0, fcWeights = 0, fcNonzeros = 0;
+    int64_t macsDense = 0, macsExec = 0, bytes = 0;
+    std::string kind;
+    if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
+      kind = "spectral_conv";
+      const int64_t bins = spectral::halfSpectrumBins(conv.getFftSize());
+      const int64_t pairs = conv.getOutChannels() * conv.getInChannels();
+      const int64_t tile = conv.getTileSize();
+      auto in = conv.getInput().getType();
+      const int64_t tiles =
+          ceilDiv(in.getDimSize(2), tile) * ceilDiv(in.getDimSize(3), tile);
+      weights = pairs * bins;
+      nonzeros = pairs * conv.getNnz();
+      macsDense = tiles * weights;
+      macsExec = tiles * nonzeros;
+      // KER entries {re, im, bin} and int32 biases.
+      bytes = nonzeros * 6 + conv.getOutChannels() * 4;
+    } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
+      kind = "fully_connected";
+      auto values = cast<ShapedType>(fc.getValues().getType());
+      const int64_t rows = values.getDimSize(0);
+      fcWeights = rows * fc.getInput().getType().getNumElements();
+      fcNonzeros = rows * values.getDimSize(1);
+      macsDense = fcWeights;
+      macsExec = fcNonzeros;
+      bytes = fcNonzeros * 4 + rows * 4; // {value, column} entries, biases
+    } else if (isa<spectral::Pool2DOp, spectral::AddOp, spectral::ClampOp,
+                   spectral::ActivationOp>(op)) {
+      kind = isa<spectral::Pool2DOp>(op)  ? "pool"
+             : isa<spectral::AddOp>(op)   ? "add"
+             : isa<spectral::ClampOp>(op) ? "clamp"
+                                          : "activation";
+    } else {
+      return;
+    }
+    totWeights += weights;
+    totNonzeros += nonzeros;
+    totFcWeights += fcWeights;
+    totFcNonzeros += fcNonzeros;
+    totDense += macsDense;
+    totExec += macsExec;
+    totBytes += bytes;
+    layers.push_back(llvm::json::Object{{"name", layerName(op)},
+                                        {"kind", kind},
+                                        {"spectral_weights", weights},
+                                        {"spectral_nonzeros", nonzeros},
+                                        {"fc_weights", fcWeights},
+                                        {"fc_nonzeros", fcNonzeros},
+                                        {"macs_dense", macsDense},
+                                        {"macs_executed", macsExec},
+                                        {"weight_bytes", bytes}});
+  });
+  return llvm::json::Object{
+      {"layers", std::move(layers)},
+      {"total",
+       llvm::json::Object{
+           {"spectral_weights", totWeights},
+           {"spectral_nonzeros", totNonzeros},
+           {"spectral_sparsity",
+            totWeights ? 1.0 - double(totNonzeros) / double(totWeights) : 0.0},
+           {"fc_weights", totFcWeights},
+           {"fc_nonzeros", totFcNonzeros},
+           {"macs_dense", totDense},
+           {"macs_executed", totExec},
+           {"weight_bytes", totBytes}}}};
+}
+
+} // namespace spec2
