@@ -13,6 +13,7 @@
 #include "Overlay/OverlayDialect.h"
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/Constants.h"
+#include "spec2/Support/FixedPoint.h"
 #include "spec2/Target/OverlayConfigFile.h"
 
 #include "mlir/IR/Builders.h"
@@ -37,11 +38,6 @@ using Fields = std::vector<std::pair<const char *, int64_t>>;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t alignTo(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
-/// ceil(log2(v)) for v > 0 (negative below 1), 0 for v <= 0.
-int64_t ceilLog2(double v) {
-  return v <= 0 ? 0 : int64_t(std::ceil(std::log2(v)));
-}
-
 /// Saturating round of x * 2^frac to int16 / int32.
 int16_t q16(double x, int frac) {
   double r = std::round(std::ldexp(x, frac));
@@ -56,14 +52,6 @@ int64_t clampBound(const APFloat &v, int frac) {
   if (v.isInfinity())
     return v.isNegative() ? -32768 : 32767;
   return q16(v.convertToDouble(), frac);
-}
-
-/// Fraction bits that put `absmax` just below 2^14, within [-8, 24].
-int fracFor(double absmax) {
-  if (!(absmax > 0))
-    return 14;
-  return int(
-      std::max<int64_t>(-8, std::min<int64_t>(24, 14 - ceilLog2(absmax))));
 }
 
 /// One group of instructions: loads, then the compute instructions that use
@@ -913,9 +901,13 @@ LogicalResult Lowering::run(unsigned &numInsns) {
   Operation *program = b.create(st);
   Block *body = new Block();
   program->getRegion(0).push_back(body);
-  segmentBuilder = std::make_unique<OpBuilder>(b.getContext());
-  segmentBuilder->setInsertionPointToStart(body);
+  // Segments and tensors are declared ahead of the instructions: a marker
+  // op keeps their insertion point there (removed at the end).
   b.setInsertionPointToEnd(body);
+  OperationState markerState(func.getLoc(), "ovl.finish");
+  Operation *marker = b.create(markerState);
+  segmentBuilder = std::make_unique<OpBuilder>(b.getContext());
+  segmentBuilder->setInsertionPoint(marker);
   pb = std::make_unique<ProgramBuilder>(b, func.getLoc());
 
   auto tensorOp = [&](StringRef kind, StringRef name, const Activation &a) {
@@ -979,6 +971,7 @@ LogicalResult Lowering::run(unsigned &numInsns) {
     tensorOp("output", name, *a);
   }
   pb->finish();
+  marker->erase();
   program->setAttr("dram_bytes",
                    b.getI64IntegerAttr(std::max<int64_t>(dramTop, 64)));
   numInsns = 0;

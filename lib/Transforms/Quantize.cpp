@@ -2,6 +2,7 @@
 #include "spec2/Transforms/Passes.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Support/FixedPoint.h"
 
 #include "mlir/IR/Builders.h"
 
@@ -18,14 +19,6 @@ using namespace mlir;
 
 namespace spec2 {
 namespace {
-
-/// Fraction bits that put `absmax` just below 2^14: one bit of headroom.
-int32_t fracFor(double absmax) {
-  if (!(absmax > 0))
-    return 14;
-  int32_t f = 14 - int32_t(std::ceil(std::log2(absmax)));
-  return std::max(-8, std::min(24, f));
-}
 
 struct QuantizePass : impl::QuantizeBase<QuantizePass> {
   void runOnOperation() override {

@@ -19,6 +19,8 @@
 // CHECK-LABEL: ovl.program attributes {config = "small", config_hash = {{-?[0-9]+}} : i64, dram_bytes = 1024 : i64} {
 // CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 1, 6, 6>, dram_addr = 0 : i64, frac = 14 : i32, kind = "input", name = "image"}
 // CHECK-NEXT: ovl.segment {data = dense_resource<[[CONVW:conv.weights]]> : tensor<200xi8>, dram_addr = 128 : i64, name = "conv.weights"}
+// CHECK-NEXT: ovl.segment {data = dense_resource<[[FCW:fc.weights]]> : tensor<300xi8>, dram_addr = 640 : i64, name = "fc.weights"}
+// CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 3>, dram_addr = 960 : i64, frac = 10 : i32, kind = "output", name = "logits"}
 // Layer 1, conv: INP, KER (1 block x 1 group x 4 non-zeros x 8 lanes), BIAS.
 // CHECK-NEXT: ovl.load {buffer = "inp", dst_pitch = 6 : i64, dst_plane = 36 : i64, nc = 1 : i64, nx = 6 : i64, ny = 6 : i64, src_h = 6 : i64, src_w = 6 : i64}
 // CHECK-NEXT: ovl.load {buffer = "ker", count = 32 : i64, dram_addr = 128 : i64}
@@ -34,14 +36,12 @@
 // CHECK-NEXT: ovl.vec {clamp_hi = 32767 : i64, clamp_lo = -32768 : i64, h = 6 : i64, kh = 2 : i64, kw = 2 : i64, nc = 2 : i64, oh = 3 : i64, op = "maxpool", ow = 3 : i64, pop_prev, push_next, sx = 2 : i64, sy = 2 : i64, w = 6 : i64}
 // CHECK-NEXT: ovl.store {dram_addr = 576 : i64, dst_h = 3 : i64, dst_w = 3 : i64, nc = 2 : i64, nx = 3 : i64, ny = 3 : i64, pop_prev, push_prev, src_pitch = 3 : i64, src_plane = 9 : i64}
 // Layer 3, FC: reads the pool's output (576) flattened through the reshape.
-// CHECK-NEXT: ovl.segment {data = dense_resource<[[FCW:fc.weights]]> : tensor<300xi8>, dram_addr = 640 : i64, name = "fc.weights"}
 // CHECK-NEXT: ovl.nop {pop_next, push_prev}
 // CHECK-NEXT: ovl.load {buffer = "fcx", dram_addr = 576 : i64, dst_pitch = 18 : i64, dst_plane = 18 : i64, nc = 1 : i64, nx = 18 : i64, ny = 1 : i64, pop_next, src_h = 1 : i64, src_w = 18 : i64}
 // CHECK-NEXT: ovl.load {buffer = "ker", count = 72 : i64, dram_addr = 640 : i64, ker_format = 1 : i64}
 // CHECK-NEXT: ovl.load {buffer = "bias", count = 3 : i64, dram_addr = 928 : i64, push_next}
 // CHECK-NEXT: ovl.gemv {clamp_hi = 32767 : i64, clamp_lo = -32768 : i64, first = 1 : i64, last = 1 : i64, nnz = 18 : i64, nrows = 3 : i64, pop_prev, push_next, shift = 17 : i64}
 // CHECK-NEXT: ovl.store {dram_addr = 960 : i64, dst_h = 1 : i64, dst_w = 3 : i64, nc = 1 : i64, nx = 3 : i64, ny = 1 : i64, pop_prev, push_prev, src_pitch = 3 : i64, src_plane = 3 : i64}
-// CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 3>, dram_addr = 960 : i64, frac = 10 : i32, kind = "output", name = "logits"}
 // CHECK-NEXT: ovl.finish {pop_next}
 // CHECK-NEXT: }
 //
@@ -79,6 +79,7 @@ func.func @main(%x: tensor<1x1x6x6xf32> {spec2.frac = 14 : i32, onnx.name = "ima
 // CHECK-LABEL: ovl.program attributes {config = "small", config_hash = {{-?[0-9]+}} : i64, dram_bytes = 256 : i64} {
 // CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 2, 4>, dram_addr = 0 : i64, frac = 12 : i32, kind = "input", name = "input0"}
 // CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 2, 4>, dram_addr = 64 : i64, frac = 14 : i32, kind = "input", name = "input1"}
+// CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 2, 4>, dram_addr = 192 : i64, frac = 11 : i32, kind = "output", name = "output0"}
 // CHECK-NEXT: ovl.load {buffer = "inp", dst_pitch = 4 : i64, dst_plane = 8 : i64, nc = 1 : i64, nx = 4 : i64, ny = 2 : i64, src_h = 2 : i64, src_w = 4 : i64}
 // CHECK-NEXT: ovl.load {buffer = "inp", dram_addr = 64 : i64, dst_pitch = 4 : i64, dst_plane = 8 : i64, nc = 1 : i64, nx = 4 : i64, ny = 2 : i64, push_next, sram_addr = 8 : i64, src_h = 2 : i64, src_w = 4 : i64}
 // CHECK-NEXT: ovl.vec {b_addr = 8 : i64, clamp_hi = 32767 : i64, h = 2 : i64, nc = 1 : i64, oh = 2 : i64, op = "add", ow = 4 : i64, pop_prev, push_next, shift_a = 2 : i64, shift_out = 3 : i64, w = 4 : i64}
@@ -87,7 +88,6 @@ func.func @main(%x: tensor<1x1x6x6xf32> {spec2.frac = 14 : i32, onnx.name = "ima
 // CHECK-NEXT: ovl.load {buffer = "inp", dram_addr = 128 : i64, dst_pitch = 4 : i64, dst_plane = 8 : i64, nc = 1 : i64, nx = 4 : i64, ny = 2 : i64, pop_next, push_next, src_h = 2 : i64, src_w = 4 : i64}
 // CHECK-NEXT: ovl.vec {clamp_hi = 2048 : i64, h = 2 : i64, nc = 1 : i64, oh = 2 : i64, op = "req", ow = 4 : i64, pop_prev, push_next, w = 4 : i64}
 // CHECK-NEXT: ovl.store {dram_addr = 192 : i64, dst_h = 2 : i64, dst_w = 4 : i64, nc = 1 : i64, nx = 4 : i64, ny = 2 : i64, pop_prev, push_prev, src_pitch = 4 : i64, src_plane = 8 : i64}
-// CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 2, 4>, dram_addr = 192 : i64, frac = 11 : i32, kind = "output", name = "output0"}
 // CHECK-NEXT: ovl.finish {pop_next}
 func.func @main(%a: tensor<1x2x4xf32> {spec2.frac = 12 : i32}, %b: tensor<1x2x4xf32> {spec2.frac = 14 : i32}) -> tensor<1x2x4xf32> {
   %s = spectral.add %a, %b {clamp_min = 0.0 : f32, clamp_max = 0x7F800000 : f32, lhs_frac = 12 : i32, rhs_frac = 14 : i32, out_frac = 11 : i32} : tensor<1x2x4xf32>

@@ -28,6 +28,8 @@
 // OVL-LABEL: ovl.program attributes {config = "small"
 // OVL-NEXT: ovl.tensor {dims = array<i64: 1, 1, 6, 6>, dram_addr = 0 : i64, frac = 14 : i32, kind = "input", name = "image"}
 // OVL-NEXT: ovl.segment {{{.*}}name = "conv.weights"}
+// OVL-NEXT: ovl.segment {{{.*}}name = "fc.weights"}
+// OVL-NEXT: ovl.tensor {dims = array<i64: 1, 3>, {{.*}}kind = "output", name = "logits"}
 // OVL-NEXT: ovl.load {buffer = "inp"
 // OVL-NEXT: ovl.load {buffer = "ker", count = 320 : i64
 // OVL-NEXT: ovl.load {buffer = "bias", count = 2 : i64, {{.*}}push_next}
@@ -39,14 +41,12 @@
 // OVL-NEXT: ovl.load {buffer = "inp", {{.*}}pop_next, push_next
 // OVL-NEXT: ovl.vec {{{.*}}op = "maxpool"{{.*}}pop_prev, push_next
 // OVL-NEXT: ovl.store {{{.*}}pop_prev, push_prev
-// OVL-NEXT: ovl.segment {{{.*}}name = "fc.weights"}
 // OVL-NEXT: ovl.nop {pop_next, push_prev}
 // OVL-NEXT: ovl.load {buffer = "fcx", {{.*}}nx = 18 : i64, {{.*}}pop_next
 // OVL-NEXT: ovl.load {buffer = "ker", count = 72 : i64, {{.*}}ker_format = 1 : i64}
 // OVL-NEXT: ovl.load {buffer = "bias", count = 3 : i64, {{.*}}push_next}
 // OVL-NEXT: ovl.gemv {{{.*}}nnz = 18 : i64, nrows = 3 : i64, pop_prev, push_next
 // OVL-NEXT: ovl.store {{{.*}}pop_prev, push_prev
-// OVL-NEXT: ovl.tensor {dims = array<i64: 1, 3>, {{.*}}kind = "output", name = "logits"}
 // OVL-NEXT: ovl.finish {pop_next}
 // OVL-NEXT: }
 func.func @main(%x: tensor<1x1x6x6xf32> {onnx.name = "image"}) -> (tensor<1x3xf32> {onnx.name = "logits"}) {

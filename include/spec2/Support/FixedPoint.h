@@ -1,0 +1,32 @@
+//===- FixedPoint.h - The compiler's int16 format rule ----------*- C++ -*-===//
+//
+// One definition of how spec2c picks a power-of-two format for a range, used
+// by the quantiser (activations) and the overlay lowering (weights).
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_SUPPORT_FIXEDPOINT_H
+#define SPEC2_SUPPORT_FIXEDPOINT_H
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace spec2 {
+
+/// ceil(log2(v)) for v > 0 (negative below 1), 0 for v <= 0.
+inline int64_t ceilLog2(double v) {
+  return v <= 0 ? 0 : int64_t(std::ceil(std::log2(v)));
+}
+
+/// Fraction bits f (real = q * 2^-f) that put `absmax` just below 2^14 in
+/// int16, one bit of headroom; within [-8, 24]; 14 for an all-zero range.
+inline int fracFor(double absmax) {
+  if (!(absmax > 0))
+    return 14;
+  return int(
+      std::max<int64_t>(-8, std::min<int64_t>(24, 14 - ceilLog2(absmax))));
+}
+
+} // namespace spec2
+
+#endif // SPEC2_SUPPORT_FIXEDPOINT_H
