@@ -8,6 +8,7 @@ PACKAGES=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler
   libfftw3-dev libgtest-dev zlib1g-dev python3
+  libxrt-dev
   libonnx-testdata dataset-fashion-mnist
 )
 

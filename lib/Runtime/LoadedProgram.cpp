@@ -74,8 +74,9 @@ LoadedProgram::LoadedProgram(Program p, NamedOverlayConfig c,
     gaps.push_back({at, dramImage.size()});
 }
 
-Expected<std::unique_ptr<Device>> LoadedProgram::openDevice() const {
-  return openSimDevice(cfg.hash, cfg.name);
+Expected<std::unique_ptr<Device>>
+LoadedProgram::openDevice(const DeviceSpec &spec) const {
+  return spec2::openDevice(spec, cfg);
 }
 
 Expected<Inference>

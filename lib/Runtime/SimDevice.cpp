@@ -19,6 +19,7 @@ public:
     return std::string("C-simulation (") + backend.name + ")";
   }
   const NamedOverlayConfig &config() const override { return cfg; }
+  bool hasCounters() const override { return true; }
 
   Expected<sim::Counters> run(const std::vector<isa::Word> &insns,
                               std::vector<uint8_t> &dram) override {

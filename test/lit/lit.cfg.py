@@ -13,3 +13,7 @@ config.test_exec_root = os.path.join(config.spec2_obj_root, "test", "lit")
 config.environment["PATH"] = os.pathsep.join(
     [config.spec2_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 config.substitutions.append(("%models", os.path.join(config.spec2_src_root, "models")))
+# The real-card device exists only where XRT is installed.
+if config.spec2_have_xrt:
+    config.available_features.add("xrt")
+config.substitutions.append(("%srcroot", config.spec2_src_root))

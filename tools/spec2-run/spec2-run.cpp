@@ -65,6 +65,16 @@ cl::opt<bool> showCounters("counters",
                            cl::desc("With --input on a .s2b: print the "
                                     "overlay's performance counters"),
                            cl::cat(category));
+cl::opt<std::string>
+    deviceName("device",
+               cl::desc("Where a .s2b runs: sim (the C-simulation, default) "
+                        "or xrt[:INDEX] (an Alveo card; needs --xclbin)"),
+               cl::value_desc("kind"), cl::init("sim"), cl::cat(category));
+cl::opt<std::string>
+    xclbinFile("xclbin",
+               cl::desc("With --device=xrt: the overlay bitstream built by "
+                        "hw/vitis for the program's configuration"),
+               cl::value_desc("file"), cl::cat(category));
 cl::opt<unsigned>
     threads("jobs", cl::desc("Worker threads for --dataset (0 = all cores)"),
             cl::init(0), cl::cat(category));
@@ -274,17 +284,19 @@ void printCounters(const spec2::sim::Counters &c) {
          << " (bank-conflict stalls " << c.bankConflictStalls << ")\n";
 }
 
-int runProgramSingle(const spec2::LoadedProgram &prog) {
+int runProgramSingle(const spec2::LoadedProgram &prog,
+                     const spec2::DeviceSpec &spec) {
   auto input = spec2::readTensorFile(inputFile);
   if (!input) {
     spec2::reportError(kTool, toString(input.takeError()));
     return 1;
   }
-  auto device = prog.openDevice();
+  auto device = prog.openDevice(spec);
   if (!device) {
     spec2::reportError(kTool, modelFile + ": " + toString(device.takeError()));
     return 1;
   }
+  const bool counted = (*device)->hasCounters();
   auto start = std::chrono::steady_clock::now();
   auto result = prog.run(**device, {*input});
   if (!result) {
@@ -305,9 +317,14 @@ int runProgramSingle(const spec2::LoadedProgram &prog) {
                    {"seconds", seconds},
                    {"output_shape", json::Array(out.shape)},
                    {"argmax", argmax(out)},
-                   {"modeled_cycles", int64_t(cycles)},
-                   {"modeled_ms", prog.cyclesToMs(cycles)},
-                   {"counters", countersJson(result->counters)}};
+                   {"modeled_cycles", nullptr},
+                   {"modeled_ms", nullptr},
+                   {"counters", nullptr}};
+    if (counted) {
+      o["modeled_cycles"] = int64_t(cycles);
+      o["modeled_ms"] = prog.cyclesToMs(cycles);
+      o["counters"] = countersJson(result->counters);
+    }
     outs() << json::Value(std::move(o)) << "\n";
     return 0;
   }
@@ -318,6 +335,11 @@ int runProgramSingle(const spec2::LoadedProgram &prog) {
   for (size_t i = 0; i < shown; ++i)
     outs() << " " << format("%.6g", out.f32[i]);
   outs() << (shown < out.f32.size() ? " ...\n" : "\n");
+  if (!counted) {
+    outs() << (*device)->description() << ": " << format("%.4f", seconds)
+           << " s (this device has no cycle counters)\n";
+    return 0;
+  }
   outs() << (*device)->description() << ": " << cycles
          << " modeled cycles = " << format("%.4f", prog.cyclesToMs(cycles))
          << " ms at " << prog.config().config.clockMhz << " MHz\n";
@@ -326,7 +348,8 @@ int runProgramSingle(const spec2::LoadedProgram &prog) {
   return 0;
 }
 
-int runProgramDataset(const spec2::LoadedProgram &prog) {
+int runProgramDataset(const spec2::LoadedProgram &prog,
+                      const spec2::DeviceSpec &spec) {
   auto ds = spec2::loadDataset(datasetSpec, /*train=*/false, limit);
   if (!ds) {
     spec2::reportError(kTool, toString(ds.takeError()));
@@ -342,11 +365,22 @@ int runProgramDataset(const spec2::LoadedProgram &prog) {
                                   spec2::formatShape(ds->imageShape));
     return 1;
   }
+  // One worker per card; the C-simulation opens one overlay per core.
+  if (spec.kind != spec2::DeviceSpec::Sim)
+    threads = 1;
+  std::string executor;
+  bool counted = true;
   auto run = evaluateDataset(*ds, [&]() -> Expected<Classifier> {
-    auto device = prog.openDevice();
+    auto device = prog.openDevice(spec);
     if (!device)
       return device.takeError();
     std::shared_ptr<spec2::Device> dev(std::move(*device));
+    {
+      static std::mutex m;
+      std::lock_guard<std::mutex> lock(m);
+      executor = dev->description();
+      counted = dev->hasCounters();
+    }
     return Classifier(
         [&prog, dev](const spec2::Tensor &image) -> Expected<ImageResult> {
           auto out = prog.run(*dev, {image});
@@ -365,23 +399,29 @@ int runProgramDataset(const spec2::LoadedProgram &prog) {
   const double rate = run->seconds > 0 ? run->images / run->seconds : 0.0;
   const uint64_t perImage = run->images ? run->cycles / run->images : 0;
   if (json) {
-    json::Object o{{"executor", "C-simulation (" + prog.config().name + ")"},
+    json::Object o{{"executor", executor},
                    {"dataset", datasetSpec},
                    {"accuracy", accuracy},
                    {"images", int64_t(run->images)},
                    {"seconds", run->seconds},
                    {"images_per_s", rate},
-                   {"modeled_cycles", int64_t(perImage)},
-                   {"modeled_ms", prog.cyclesToMs(perImage)}};
+                   {"modeled_cycles", nullptr},
+                   {"modeled_ms", nullptr}};
+    if (counted) {
+      o["modeled_cycles"] = int64_t(perImage);
+      o["modeled_ms"] = prog.cyclesToMs(perImage);
+    }
     outs() << json::Value(std::move(o)) << "\n";
   } else {
     outs() << "accuracy " << format("%.4f", accuracy) << " (" << run->correct
            << "/" << run->images << ") on " << datasetSpec << " test images\n"
-           << "C-simulation (" << prog.config().name
-           << "): " << format("%.2f", run->seconds) << " s, "
-           << format("%.1f", rate) << " images/s; modeled " << perImage
-           << " cycles = " << format("%.4f", prog.cyclesToMs(perImage))
-           << " ms per image\n";
+           << executor << ": " << format("%.2f", run->seconds) << " s, "
+           << format("%.1f", rate) << " images/s";
+    if (counted)
+      outs() << "; modeled " << perImage
+             << " cycles = " << format("%.4f", prog.cyclesToMs(perImage))
+             << " ms per image";
+    outs() << "\n";
   }
   return 0;
 }
@@ -396,8 +436,13 @@ int runProgram() {
     spec2::printProgram(prog->program(), outs(), withData);
     return 0;
   }
-  return datasetSpec.empty() ? runProgramSingle(*prog)
-                             : runProgramDataset(*prog);
+  auto spec = spec2::parseDeviceSpec(deviceName, xclbinFile);
+  if (!spec) {
+    spec2::reportError(kTool, toString(spec.takeError()));
+    return 1;
+  }
+  return datasetSpec.empty() ? runProgramSingle(*prog, *spec)
+                             : runProgramDataset(*prog, *spec);
 }
 
 } // namespace

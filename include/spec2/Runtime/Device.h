@@ -3,9 +3,9 @@
 // The device interface of the runtime: something that holds one overlay
 // instance and runs an instruction stream against a DRAM image. Here that is
 // the C-simulation of the HLS source (one backend per configuration compiled
-// into the build). A real Alveo card through XRT is a second implementation
-// that is built only where XRT is installed (SPEC2_HAVE_XRT); see
-// docs/user-guide.md.
+// into the build), and a real Alveo card through XRT, built only where XRT's
+// headers are installed (SPEC2_HAVE_XRT; docs/user-guide.md, "Running on a
+// card").
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPEC2_RUNTIME_DEVICE_H
@@ -29,6 +29,9 @@ public:
   /// "C-simulation (small)", "Alveo U200 via XRT", ...
   virtual std::string description() const = 0;
   virtual const NamedOverlayConfig &config() const = 0;
+  /// True if run() returns the overlay's cycle and traffic counters (the
+  /// C-simulation); a card only runs the program.
+  virtual bool hasCounters() const = 0;
   /// Runs `insns` against `dram` (modified in place) and returns the
   /// overlay's counters. Fails on deadlock or fault.
   virtual llvm::Expected<sim::Counters> run(const std::vector<isa::Word> &insns,
@@ -40,6 +43,34 @@ public:
   std::vector<uint8_t> dram;
   uint64_t dramProgram = 0;
 };
+
+/// Which device to open for a program.
+struct DeviceSpec {
+  enum Kind { Sim, Xrt } kind = Sim;
+  /// Xrt: the overlay bitstream, built by hw/vitis for the program's
+  /// configuration; the configuration JSON it was built from lies beside it
+  /// (<name>.json next to <name>.xclbin) and must match the program's.
+  std::string xclbin;
+  unsigned index = 0; ///< Xrt: card index as xbutil lists it
+};
+
+/// Parses "sim", "xrt" or "xrt:INDEX".
+llvm::Expected<DeviceSpec> parseDeviceSpec(llvm::StringRef text,
+                                           llvm::StringRef xclbin);
+
+/// Opens the device `spec` names for a program of configuration `cfg`.
+llvm::Expected<std::unique_ptr<Device>>
+openDevice(const DeviceSpec &spec, const NamedOverlayConfig &cfg);
+
+/// True if this build has the XRT device.
+bool haveXrt();
+
+/// Opens card `index` through XRT, loads `xclbin` and checks that it was
+/// built for `cfg`. Fails with the reason (no XRT in this build, no card,
+/// wrong bitstream) otherwise.
+llvm::Expected<std::unique_ptr<Device>>
+openXrtDevice(const NamedOverlayConfig &cfg, llvm::StringRef xclbin,
+              unsigned index);
 
 /// Opens the C-simulation of the configuration with this hash. The error
 /// names `wantedName` and lists the configurations this build simulates.

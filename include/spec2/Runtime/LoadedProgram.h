@@ -37,8 +37,10 @@ public:
   const Program &program() const { return prog; }
   const NamedOverlayConfig &config() const { return cfg; }
 
-  /// A fresh device for this program's configuration (one per thread).
-  llvm::Expected<std::unique_ptr<Device>> openDevice() const;
+  /// A fresh device for this program's configuration (one per thread): the
+  /// C-simulation unless `spec` names another.
+  llvm::Expected<std::unique_ptr<Device>>
+  openDevice(const DeviceSpec &spec = DeviceSpec()) const;
 
   /// Runs one inference on `device`. Inputs must match the program's input
   /// descriptors in number and shape and be float32.

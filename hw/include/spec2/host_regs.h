@@ -1,0 +1,50 @@
+// The host's view of the packaged overlay kernel (hw/vitis): where each
+// module kernel's AXI4-Lite control registers sit and what they hold. The
+// XRT device (lib/Runtime/XrtDevice.cpp) drives the overlay through these,
+// as TVM VTA's driver drives its fetch/load/compute/store modules.
+//
+// UNVERIFIED: the window offsets are those hw/vitis/bd.tcl assigns; the
+// per-kernel layout is the one Vitis HLS generates for ap_ctrl_hs kernels
+// (control word at 0x00, arguments from 0x10, 64-bit arguments as two
+// words followed by one reserved word). Check them against the generated
+// x<kernel>_hw.h of a real HLS run before trusting a card with them.
+#ifndef SPEC2_HOST_REGS_H
+#define SPEC2_HOST_REGS_H
+
+#include <cstdint>
+
+namespace spec2 {
+namespace regs {
+
+/// Base of each module kernel's register window inside the overlay kernel
+/// (bd.tcl: "Host-visible register map (64 KiB per kernel)").
+constexpr uint32_t kFetch = 0x00000;
+constexpr uint32_t kLoad = 0x10000;
+constexpr uint32_t kCompute = 0x20000;
+constexpr uint32_t kStore = 0x30000;
+
+/// ap_ctrl_hs control word (offset 0 of every window).
+constexpr uint32_t kCtrl = 0x00;
+constexpr uint32_t kApStart = 1u << 0;
+constexpr uint32_t kApDone = 1u << 1;
+constexpr uint32_t kApIdle = 1u << 2;
+constexpr uint32_t kAutoRestart = 1u << 7;
+
+/// spec2_fetch(count, insns)
+constexpr uint32_t kFetchCount = 0x10;
+constexpr uint32_t kFetchInsnsLo = 0x18;
+constexpr uint32_t kFetchInsnsHi = 0x1c;
+
+/// spec2_load(dram, dramBytes) and spec2_store(dram, dramBytes)
+constexpr uint32_t kDmaDramLo = 0x10;
+constexpr uint32_t kDmaDramHi = 0x14;
+constexpr uint32_t kDmaBytesLo = 0x1c;
+constexpr uint32_t kDmaBytesHi = 0x20;
+
+/// spec2_compute's return value: 1 once it has retired FINISH.
+constexpr uint32_t kComputeReturn = 0x10;
+
+} // namespace regs
+} // namespace spec2
+
+#endif // SPEC2_HOST_REGS_H
