@@ -44,18 +44,17 @@ constexpr uint32_t bitReverse(uint32_t v) {
 /// and stride let the compiler unroll it and drop the trivial twiddles.
 template <bool inverse, uint32_t stride> void fft1d(int64_t *re, int64_t *im) {
   const Twiddles &tw = kTwiddles;
+  // The points are read in bit-reversed order into local registers, which
+  // cannot alias (the simulation keeps them out of memory; HLS maps them to
+  // registers either way), transformed, and written back in order.
   // (GCC unroll pragmas make the simulation fast; HLS unrolls by its own.)
+  int64_t xr[kN], xi[kN];
 FFT_BITREV:
 #pragma GCC unroll 16
   for (uint32_t i = 0; i < kN; ++i) {
-    uint32_t j = bitReverse(i);
-    if (j > i) {
-      int64_t tr = re[i * stride], ti = im[i * stride];
-      re[i * stride] = re[j * stride];
-      im[i * stride] = im[j * stride];
-      re[j * stride] = tr;
-      im[j * stride] = ti;
-    }
+    const uint32_t j = bitReverse(i);
+    xr[i] = re[j * stride];
+    xi[i] = im[j * stride];
   }
 FFT_STAGES:
 #pragma GCC unroll 4
@@ -68,29 +67,35 @@ FFT_STAGES:
       for (uint32_t j = 0; j < half; ++j) {
 #pragma HLS PIPELINE II = 1
         const uint32_t k = j * step;
-        const uint32_t a = (i + j) * stride, b = (i + j + half) * stride;
+        const uint32_t a = i + j, b = i + j + half;
         int64_t tr, ti;
         if (k == 0) {
           // w = 1: the rounded Q15 product is exact.
-          tr = re[b];
-          ti = im[b];
+          tr = xr[b];
+          ti = xi[b];
         } else if (4 * k == kN) {
           // w = -i (forward) or +i (inverse): exact as well.
-          tr = inverse ? -im[b] : im[b];
-          ti = inverse ? re[b] : -re[b];
+          tr = inverse ? -xi[b] : xi[b];
+          ti = inverse ? xr[b] : -xr[b];
         } else {
           // w = exp(-+2*pi*i*k/N) = cos -+ i sin.
           const int64_t wr = tw.cosQ[k];
           const int64_t wi = inverse ? tw.sinQ[k] : -tw.sinQ[k];
-          tr = roundShift(re[b] * wr - im[b] * wi, 15);
-          ti = roundShift(re[b] * wi + im[b] * wr, 15);
+          tr = roundShift(xr[b] * wr - xi[b] * wi, 15);
+          ti = roundShift(xr[b] * wi + xi[b] * wr, 15);
         }
-        re[b] = re[a] - tr;
-        im[b] = im[a] - ti;
-        re[a] = re[a] + tr;
-        im[a] = im[a] + ti;
+        xr[b] = xr[a] - tr;
+        xi[b] = xi[a] - ti;
+        xr[a] = xr[a] + tr;
+        xi[a] = xi[a] + ti;
       }
     }
+  }
+FFT_WRITE:
+#pragma GCC unroll 16
+  for (uint32_t i = 0; i < kN; ++i) {
+    re[i * stride] = xr[i];
+    im[i * stride] = xi[i];
   }
 }
 

@@ -13,6 +13,7 @@
 #include "spec2/isa.h"
 #include "spec2_config.h"
 
+#include <cstddef>
 #include <cstdint>
 #ifndef __SYNTHESIS__
 #include <map>
@@ -48,15 +49,35 @@ struct Cplx16 {
 };
 
 #ifndef __SYNTHESIS__
-/// Simulation-only memo of SCONV block timings (not hardware): the bank
-/// conflicts of a block of kernels depend only on the kernels.
+/// Simulation-only memo of SCONV blocks (not hardware): the bank conflicts
+/// of a block of kernels depend only on the kernels, and so does the list of
+/// multiply-accumulates its lanes perform.
 struct StepTimingCache {
   struct Entry {
     bool valid = false;
     uint64_t cycles = 0;
     std::vector<KerEntry> ker;
+    /// The multiply-accumulates, for blocks whose every index is a valid
+    /// bin (`indicesOk`): the non-zero entries of all input-channel lanes
+    /// grouped by the (output lane, bin) sum they feed, group
+    /// po * kBins + k ending at `groupEnd[po * kBins + k]`, each group
+    /// padded with zero weights to a multiple of 4. Per entry: the SPEC word
+    /// it reads (relative to spec_addr) and the weight as two int16 pairs,
+    /// (re, -im) and (im, re), so that one pairwise multiply-add with the
+    /// (re, im) input gives the real or the imaginary product; `pairsOk`
+    /// unless some im is -32768 (whose negation does not fit).
+    bool indicesOk = false, pairsOk = false;
+    uint64_t useful = 0;
+    std::vector<uint32_t> specOffset, wRe, wIm, groupEnd;
   };
-  std::map<std::pair<uint64_t, uint64_t>, Entry> entries;
+  /// Per (KER address, entries): the last few contents seen there (layers
+  /// take turns in KER), most recent first.
+  static constexpr size_t kVariants = 8;
+  std::map<std::pair<uint64_t, uint64_t>, std::vector<Entry>> entries;
+
+  /// The entry whose kernels equal `ker[0, n)`, moved to the front; or a
+  /// fresh invalid entry at the front (evicting the oldest).
+  Entry &find(uint64_t base, const KerEntry *ker, uint64_t n);
 };
 #endif
 

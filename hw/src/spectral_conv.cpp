@@ -3,7 +3,12 @@
 // (OUTQ: bias, requantisation, activation).
 #include "overlay.h"
 
+#include <algorithm>
 #include <cstring>
+
+#if !defined(__SYNTHESIS__) && defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace spec2 {
 namespace SPEC2_HW_NS {
@@ -124,7 +129,141 @@ SCONV_LANES:
   act.macsUseful += useful;
 }
 
+#ifndef __SYNTHESIS__
+inline uint32_t int16Pair(int32_t lo, int32_t hi) {
+  return uint32_t(uint16_t(lo)) | uint32_t(uint16_t(hi)) << 16;
+}
+
+/// Simulation only: lists the multiply-accumulates of a block's kernels in
+/// `e` (see StepTimingCache::Entry).
+void decodeBlock(const Buffers &buf, uint64_t blockBase, uint64_t ncig,
+                 uint64_t nnz, StepTimingCache::Entry &e) {
+  constexpr uint64_t kLanes = uint64_t(kPin) * kPout;
+  constexpr uint32_t kGroups = kPout * kBins;
+  auto entry = [&](uint32_t pi, uint32_t po, uint64_t g, uint64_t t) {
+    return buf.ker[blockBase + (g * nnz + t) * kLanes + pi * kPout + po];
+  };
+  std::vector<uint32_t> count(kGroups, 0);
+  e.indicesOk = e.pairsOk = true;
+  e.useful = 0;
+  for (uint32_t pi = 0; pi < kPin; ++pi)
+    for (uint32_t po = 0; po < kPout; ++po)
+      for (uint64_t g = 0; g < ncig; ++g)
+        for (uint64_t t = 0; t < nnz; ++t) {
+          const KerEntry k = entry(pi, po, g, t);
+          if (k.index >= kBins) {
+            e.indicesOk = false;
+          } else if (k.re != 0 || k.im != 0) {
+            ++count[po * kBins + k.index];
+            ++e.useful;
+            e.pairsOk &= k.im != -32768;
+          }
+        }
+  e.groupEnd.resize(kGroups);
+  std::vector<uint32_t> fill(kGroups);
+  uint32_t at = 0;
+  for (uint32_t i = 0; i < kGroups; ++i) {
+    fill[i] = at;
+    e.groupEnd[i] = (at += (count[i] + 3) / 4 * 4);
+  }
+  e.specOffset.assign(at, 0);
+  e.wRe.assign(at, 0);
+  e.wIm.assign(at, 0);
+  for (uint32_t pi = 0; pi < kPin; ++pi)
+    for (uint32_t po = 0; po < kPout; ++po)
+      for (uint64_t g = 0; g < ncig; ++g)
+        for (uint64_t t = 0; t < nnz; ++t) {
+          const KerEntry k = entry(pi, po, g, t);
+          if (k.index >= kBins || (k.re == 0 && k.im == 0))
+            continue;
+          const uint32_t i = fill[po * kBins + k.index]++;
+          e.specOffset[i] = uint32_t((g * kPin + pi) * kBins + k.index);
+          e.wRe[i] = int16Pair(k.re, -int32_t(k.im));
+          e.wIm[i] = int16Pair(k.im, k.re);
+        }
+}
+
+/// Simulation only: the MACs of a decoded block. The P_in lanes of output
+/// lane po feed the IFFT only through their sum (the adder tree), and exact
+/// integer additions may be reordered, so each (po, bin) sum is formed at
+/// once and left in the accumulators of input lane 0 (the others stay
+/// cleared). The IFFT sees the same sums as after macBlock<false>.
+void macDecoded(Buffers &buf, uint64_t specAddr,
+                const StepTimingCache::Entry &e, Activity &act) {
+  const Cplx16 *x = &buf.spec[specAddr];
+  const uint32_t *off = e.specOffset.data();
+  uint32_t i = 0;
+  for (uint32_t po = 0; po < kPout; ++po)
+    for (uint32_t k = 0; k < kBins; ++k) {
+      const uint32_t end = e.groupEnd[po * kBins + k];
+      int64_t sr = 0, si = 0;
+#ifdef __SSE2__
+      if (e.pairsOk) {
+        // Four entries per step: each 32-bit lane of pmaddwd is
+        // xr*wr - xi*wi (or xr*wi + xi*wr), exact in int32 since no weight
+        // half is -32768; the sums are widened to int64.
+        __m128i accR = _mm_setzero_si128(), accI = _mm_setzero_si128();
+        for (; i < end; i += 4) {
+          uint32_t v[4];
+          std::memcpy(&v[0], &x[off[i]], 4);
+          std::memcpy(&v[1], &x[off[i + 1]], 4);
+          std::memcpy(&v[2], &x[off[i + 2]], 4);
+          std::memcpy(&v[3], &x[off[i + 3]], 4);
+          const __m128i xv = _mm_loadu_si128(reinterpret_cast<__m128i *>(v));
+          const __m128i pr = _mm_madd_epi16(
+              xv, _mm_loadu_si128(
+                      reinterpret_cast<const __m128i *>(&e.wRe[i])));
+          const __m128i pm = _mm_madd_epi16(
+              xv, _mm_loadu_si128(
+                      reinterpret_cast<const __m128i *>(&e.wIm[i])));
+          const __m128i sR = _mm_srai_epi32(pr, 31);
+          const __m128i sI = _mm_srai_epi32(pm, 31);
+          accR = _mm_add_epi64(accR, _mm_unpacklo_epi32(pr, sR));
+          accR = _mm_add_epi64(accR, _mm_unpackhi_epi32(pr, sR));
+          accI = _mm_add_epi64(accI, _mm_unpacklo_epi32(pm, sI));
+          accI = _mm_add_epi64(accI, _mm_unpackhi_epi32(pm, sI));
+        }
+        int64_t r[2], m[2];
+        std::memcpy(r, &accR, 16);
+        std::memcpy(m, &accI, 16);
+        sr = r[0] + r[1];
+        si = m[0] + m[1];
+      }
+#endif
+      for (; i < end; ++i) {
+        const int32_t wi = int16_t(e.wIm[i]), wr = int16_t(e.wIm[i] >> 16);
+        const Cplx16 v = x[off[i]];
+        const int32_t xr = v.re, xi = v.im;
+        sr += int64_t(wr * xr) - int64_t(wi * xi);
+        si += int64_t(wr * xi) + int64_t(wi * xr);
+      }
+      buf.accRe[0][po][k] = sr;
+      buf.accIm[0][po][k] = si;
+    }
+  act.macsUseful += e.useful;
+}
+#endif
+
 } // namespace
+
+#ifndef __SYNTHESIS__
+StepTimingCache::Entry &StepTimingCache::find(uint64_t base,
+                                              const KerEntry *ker,
+                                              uint64_t n) {
+  std::vector<Entry> &seen = entries[{base, n}];
+  for (size_t i = 0; i < seen.size(); ++i)
+    if (seen[i].valid &&
+        std::memcmp(seen[i].ker.data(), ker, n * sizeof(KerEntry)) == 0) {
+      if (i)
+        std::rotate(seen.begin(), seen.begin() + i, seen.begin() + i + 1);
+      return seen.front();
+    }
+  if (seen.size() == kVariants)
+    seen.pop_back();
+  seen.insert(seen.begin(), Entry());
+  return seen.front();
+}
+#endif
 
 void execSconv(const Word &insn, Buffers &buf, Activity &act) {
   const uint64_t kerAddr = getField(insn, sconv::kKerAddr);
@@ -159,28 +298,31 @@ SCONV_BLOCKS:
         }
     uint64_t smac = 0;
     const uint64_t blockBase = kerAddr + b * ncig * nnz * lanes;
+    uint64_t blockCycles = 0;
+#ifndef __SYNTHESIS__
+    // Simulation only: a block whose kernels are byte for byte those it
+    // held when last seen reuses that visit's step timing and MAC list.
+    const uint64_t blockEntries = ncig * nnz * lanes;
+    const bool inBounds = blockBase + blockEntries <= kCfg.kerDepth;
+    StepTimingCache::Entry *cached = nullptr;
+    if (inBounds) {
+      cached = &buf.stepTiming.find(blockBase, &buf.ker[blockBase],
+                                    blockEntries);
+      if (cached->valid)
+        blockCycles = cached->cycles;
+    }
+    const bool specOk = specAddr + ncig * kPin * kBins <= kCfg.specDepth;
+    if (cached && cached->valid && cached->indicesOk && exact && specOk)
+      macDecoded(buf, specAddr, *cached, act);
+    else
+#endif
     if (exact)
       macBlock<false>(buf, blockBase, specAddr, ncig, nnz, act);
     else
       macBlock<true>(buf, blockBase, specAddr, ncig, nnz, act);
     // Timing: the lanes step together; a step takes as many cycles as its
     // worst bank needs.
-    uint64_t blockCycles = 0;
 #ifndef __SYNTHESIS__
-    // Simulation only: the same KER contents give the same step timing, so
-    // a block whose kernels have not changed since it was last timed reuses
-    // that result (checked byte for byte, not assumed).
-    const uint64_t blockEntries = ncig * nnz * lanes;
-    const bool inBounds = blockBase + blockEntries <= kCfg.kerDepth;
-    StepTimingCache::Entry *cached = nullptr;
-    if (inBounds) {
-      cached = &buf.stepTiming.entries[{blockBase, blockEntries}];
-      if (cached->valid && std::memcmp(cached->ker.data(), &buf.ker[blockBase],
-                                       blockEntries * sizeof(KerEntry)) == 0)
-        blockCycles = cached->cycles;
-      else
-        cached->valid = false;
-    }
     if (!cached || !cached->valid) {
 #endif
     SCONV_STEPS:
@@ -200,6 +342,7 @@ SCONV_BLOCKS:
         cached->ker.assign(&buf.ker[blockBase],
                            &buf.ker[blockBase] + blockEntries);
         cached->cycles = blockCycles;
+        decodeBlock(buf, blockBase, ncig, nnz, *cached);
         cached->valid = true;
       }
     }

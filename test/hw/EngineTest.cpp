@@ -136,14 +136,20 @@ Insn sconvInsn(uint64_t ker, uint64_t spec, uint64_t nnz, uint64_t ncig,
 
 } // namespace
 
-TEST_F(EngineTest, SparseMacIfftOverlapAddMatchesReference) {
+/// A multi-block SCONV with random spectra in [-xMax, xMax] and weights in
+/// [wLo, wHi] against a plain reference, run twice: the second run takes the
+/// simulation's decoded-kernel path (same kernels), which must agree too.
+void checkSparseMac(EngineTest &t, int xMax, int wLo, int wHi) {
+  Buffers *buf = t.buf.get();
+  auto randI16 = [&](int lo, int hi) { return t.randI16(lo, hi); };
+  auto &rng = t.rng;
   constexpr unsigned pin = kCfg.pin, pout = kCfg.pout, lanes = pin * pout;
   const unsigned ncig = 3, ncob = 2, nco = 7, nnz = 9;
   const int64_t pitch = 11, h = 10, plane = 120, oy = -2, ox = 5;
   const unsigned accShift = 4, ifftShift = 3;
   // Input spectra of ncig*pin channels, kernels with distinct bins per lane.
   for (unsigned i = 0; i < ncig * pin * kBins; ++i)
-    buf->spec[i] = {randI16(-3000, 3000), randI16(-3000, 3000)};
+    buf->spec[i] = {randI16(-xMax, xMax), randI16(-xMax, xMax)};
   std::vector<unsigned> perm(kBins);
   for (unsigned b = 0; b < ncob; ++b)
     for (unsigned g = 0; g < ncig; ++g)
@@ -152,8 +158,13 @@ TEST_F(EngineTest, SparseMacIfftOverlapAddMatchesReference) {
           perm[k] = k;
         std::shuffle(perm.begin(), perm.end(), rng);
         for (unsigned t = 0; t < nnz; ++t) {
+          if (wLo == -32768 && t == 0)
+            buf->ker[((b * ncig + g) * nnz) * lanes + l] = {
+                -32768, -32768, uint16_t(perm[0])};
+          if (wLo == -32768 && t == 0)
+            continue;
           KerEntry &e = buf->ker[((b * ncig + g) * nnz + t) * lanes + l];
-          e = {randI16(-2000, 2000), randI16(-2000, 2000), uint16_t(perm[t])};
+          e = {randI16(wLo, wHi), randI16(wLo, wHi), uint16_t(perm[t])};
         }
       }
   // OACC starts with data: overlap-add must add to it.
@@ -193,15 +204,29 @@ TEST_F(EngineTest, SparseMacIfftOverlapAddMatchesReference) {
             int32_t(ref::roundShift(full[v * kN + u].real(), ifftShift));
       }
   }
-  Activity act;
-  execSconv(sconvInsn(0, 0, nnz, ncig, ncob, nco, 0, pitch, plane, h, oy, ox,
-                      accShift, ifftShift),
-            *buf, act);
-  EXPECT_EQ(act.faults, 0u);
-  for (unsigned i = 0; i < nco * plane; ++i)
-    ASSERT_EQ(buf->oacc[i], want[i]) << "at " << i;
-  // Channel 7 (the padding lane of block 1) must be untouched.
-  EXPECT_EQ(act.macSteps, uint64_t(ncob) * ncig * nnz);
+  const std::vector<int32_t> before(buf->oacc, buf->oacc + nco * plane);
+  for (int run = 0; run < 2; ++run) {
+    std::copy(before.begin(), before.end(), buf->oacc);
+    Activity act;
+    execSconv(sconvInsn(0, 0, nnz, ncig, ncob, nco, 0, pitch, plane, h, oy,
+                        ox, accShift, ifftShift),
+              *buf, act);
+    EXPECT_EQ(act.faults, 0u);
+    for (unsigned i = 0; i < nco * plane; ++i)
+      ASSERT_EQ(buf->oacc[i], want[i]) << "run " << run << " at " << i;
+    // Channel 7 (the padding lane of block 1) must be untouched.
+    EXPECT_EQ(act.macSteps, uint64_t(ncob) * ncig * nnz);
+  }
+}
+
+TEST_F(EngineTest, SparseMacIfftOverlapAddMatchesReference) {
+  checkSparseMac(*this, 3000, -2000, 2000);
+}
+
+// Full-range int16 weights and spectra, including -32768 (whose negation
+// the decoded path's int16 pairs cannot hold).
+TEST_F(EngineTest, SparseMacFullRangeMatchesReference) {
+  checkSparseMac(*this, 32767, -32768, 32767);
 }
 
 TEST_F(EngineTest, SparseMacCountsBankConflictsAndFaults) {
