@@ -366,6 +366,8 @@ struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
         makeF32Elements(ctx, {m}, std::vector<float>(m, 0.f), name + ".bias"),
         infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
     copyRange(op, y);
+    if (Attribute cov = op->getAttr("spec2.input_covariance"))
+      y->setAttr("spec2.input_covariance", cov);
     Value shape = tosa::getTosaConstShape(rw, loc, {1, 1, m});
     rw.replaceOpWithNewOp<tosa::ReshapeOp>(op, op.getResult().getType(), y,
                                            shape);

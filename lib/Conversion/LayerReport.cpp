@@ -2,17 +2,13 @@
 #include "spec2/Conversion/LayerReport.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Support/LayerName.h"
 
 using namespace mlir;
 
 namespace spec2 {
 
 namespace {
-std::string layerName(Operation *op) {
-  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
-    return loc.getName().str();
-  return op->getName().getStringRef().str();
-}
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 } // namespace
 

@@ -87,7 +87,25 @@ struct TileCovariance {
   }
 };
 
-/// Per-conv covariance is recorded only up to this size (bytes as float).
+/// The covariance of a fully-connected layer's input vector: sum of x x^T
+/// (K x K, upper triangle accumulated, mirrored when stored).
+struct VectorCovariance {
+  int64_t k = 0;
+  std::vector<double> c; // [k][k]
+
+  void add(llvm::ArrayRef<float> x) {
+    for (int64_t i = 0; i < k; ++i) {
+      const double xi = x[i];
+      if (xi == 0)
+        continue;
+      double *row = &c[i * k];
+      for (int64_t j = i; j < k; ++j)
+        row[j] += xi * x[j];
+    }
+  }
+};
+
+/// Per-layer covariance is recorded only up to this size (bytes as float).
 constexpr int64_t kMaxCovarianceBytes = 64 << 20;
 
 float absMax(llvm::ArrayRef<float> values) {
@@ -132,6 +150,32 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
         covFor[def].push_back(conv);
         convs.push_back(conv);
       });
+    // Matrix-vector products whose input covariance is wanted, by the op
+    // that produces their input vector.
+    llvm::DenseMap<Operation *, SmallVector<tosa::MatMulOp>> fcFor;
+    SmallVector<tosa::MatMulOp> fcs;
+    if (fcCovariance)
+      main.walk([&](tosa::MatMulOp mm) {
+        auto a = cast<RankedTensorType>(mm.getA().getType());
+        if (!a.hasStaticShape() || a.getDimSize(0) != 1 ||
+            a.getDimSize(1) != 1)
+          return;
+        const int64_t k = a.getDimSize(2);
+        Operation *def = mm.getA().getDefiningOp();
+        if (!def || k * k * 4 > kMaxCovarianceBytes)
+          return;
+        fcFor[def].push_back(mm);
+        fcs.push_back(mm);
+      });
+    auto freshFcCovariances = [&] {
+      llvm::DenseMap<Operation *, VectorCovariance> m;
+      for (tosa::MatMulOp mm : fcs) {
+        VectorCovariance &v = m[mm];
+        v.k = cast<RankedTensorType>(mm.getA().getType()).getDimSize(2);
+        v.c.assign(v.k * v.k, 0);
+      }
+      return m;
+    };
     auto freshCovariances = [&] {
       llvm::DenseMap<Operation *, TileCovariance> m;
       for (tosa::Conv2DOp conv : convs) {
@@ -153,8 +197,11 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     const size_t workers = std::min<size_t>(pool.getMaxConcurrency(), n);
     std::vector<Ranges> perWorker(workers);
     std::vector<llvm::DenseMap<Operation *, TileCovariance>> covPerWorker;
-    for (size_t w = 0; w < workers; ++w)
+    std::vector<llvm::DenseMap<Operation *, VectorCovariance>> fcPerWorker;
+    for (size_t w = 0; w < workers; ++w) {
       covPerWorker.push_back(freshCovariances());
+      fcPerWorker.push_back(freshFcCovariances());
+    }
     std::vector<std::string> errors(workers);
     for (size_t w = 0; w < workers; ++w)
       pool.async([&, w] {
@@ -164,6 +211,10 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
                                               llvm::ArrayRef<float> v) {
             float &m = r[op];
             m = std::max(m, absMax(v));
+            auto fc = fcFor.find(op);
+            if (fc != fcFor.end())
+              for (tosa::MatMulOp mm : fc->second)
+                fcPerWorker[w][mm].add(v);
             auto it = covFor.find(op);
             if (it == covFor.end())
               return;
@@ -206,6 +257,20 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
                     makeF32Elements(module.getContext(),
                                     {total.bins, total.cin, total.cin, 2},
                                     std::move(flat), "tile_covariance"));
+    }
+    for (tosa::MatMulOp mm : fcs) {
+      VectorCovariance total = fcPerWorker[0][mm];
+      for (size_t w = 1; w < workers; ++w)
+        for (size_t i = 0; i < total.c.size(); ++i)
+          total.c[i] += fcPerWorker[w][mm].c[i];
+      const int64_t k = total.k;
+      std::vector<float> flat(k * k);
+      for (int64_t i = 0; i < k; ++i)
+        for (int64_t j = i; j < k; ++j)
+          flat[i * k + j] = flat[j * k + i] = float(total.c[i * k + j]);
+      mm->setAttr("spec2.input_covariance",
+                  makeF32Elements(module.getContext(), {k, k},
+                                  std::move(flat), "input_covariance"));
     }
     for (unsigned a = 0; a < main.getNumArguments(); ++a) {
       float m = 0;

@@ -31,9 +31,12 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   CalibrateOptions calib;
   calib.source = o.calib;
   calib.count = o.calibCount;
-  // ADMM fits pruned kernels to the calibration tiles' spectra.
-  if (o.sparsity > 0 && o.pruneMethod == "admm")
+  // ADMM fits pruned kernels to the calibration tiles' spectra, and pruned
+  // fully-connected rows to the calibration inputs.
+  if (o.prunes() && o.pruneMethod == "admm") {
     calib.tileCovariance = o.fftSize;
+    calib.fcCovariance = o.fcSparsity > 0 || !o.layerSparsity.empty();
+  }
   pm.addPass(createCalibrate(calib));
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   GraphToSpectralOptions g2s;
@@ -43,10 +46,12 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   fpm.addPass(createFoldBatchNorm());
   fpm.addPass(createFuseActivations());
   fpm.addPass(createCanonicalizerPass());
-  if (o.sparsity > 0) {
+  if (o.prunes()) {
     PruneSpectralOptions prune;
     prune.sparsity = o.sparsity;
     prune.method = o.pruneMethod;
+    prune.fcSparsity = o.fcSparsity;
+    prune.layerSparsity = o.layerSparsity;
     fpm.addPass(createPruneSpectral(prune));
   }
   fpm.addPass(createQuantize());

@@ -8,6 +8,12 @@
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/Constants.h"
+#include "spec2/Support/LayerName.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <algorithm>
 #include <cmath>
@@ -92,50 +98,226 @@ std::vector<uint8_t> balancedMask(const std::vector<Cd> &w, int64_t pairs,
   return mask;
 }
 
+/// Cholesky solve of the symmetric positive definite a (n x n, row-major)
+/// x = b, in place; false if a is not positive definite.
+bool choleskySolve(std::vector<double> &a, int64_t n, std::vector<double> &b) {
+  for (int64_t j = 0; j < n; ++j) {
+    double d = a[j * n + j];
+    for (int64_t k = 0; k < j; ++k)
+      d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0))
+      return false;
+    d = std::sqrt(d);
+    a[j * n + j] = d;
+    for (int64_t i = j + 1; i < n; ++i) {
+      double v = a[i * n + j];
+      for (int64_t k = 0; k < j; ++k)
+        v -= a[i * n + k] * a[j * n + k];
+      a[i * n + j] = v / d;
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    double v = b[i];
+    for (int64_t k = 0; k < i; ++k)
+      v -= a[i * n + k] * b[k];
+    b[i] = v / a[i * n + i];
+  }
+  for (int64_t i = n - 1; i >= 0; --i) {
+    double v = b[i];
+    for (int64_t k = i + 1; k < n; ++k)
+      v -= a[k * n + i] * b[k];
+    b[i] = v / a[i * n + i];
+  }
+  return true;
+}
+
+/// Parses "NAME=R[,NAME=R...]".
+FailureOr<llvm::StringMap<double>> parseOverrides(Operation *where,
+                                                  StringRef text) {
+  llvm::StringMap<double> m;
+  SmallVector<StringRef> items;
+  text.split(items, ',', -1, /*KeepEmpty=*/false);
+  for (StringRef item : items) {
+    auto [name, value] = item.rsplit('=');
+    double r;
+    if (name.empty() || value.empty() || value.getAsDouble(r) ||
+        !(r >= 0.0 && r < 1.0))
+      return where->emitError("layer-sparsity: '")
+             << item << "' is not NAME=R with R in [0, 1)";
+    m[name.trim()] = r;
+  }
+  return m;
+}
+
 struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   using PruneSpectralBase::PruneSpectralBase;
-  /// The sparsity applied to each pruned layer.
-  double layerSparsity = 0;
 
   void runOnOperation() override {
+    func::FuncOp func = getOperation();
     if (!(sparsity >= 0.0 && sparsity < 1.0)) {
-      getOperation().emitError("sparsity must be in [0, 1), got ") << sparsity;
+      func.emitError("sparsity must be in [0, 1), got ") << sparsity;
       return signalPassFailure();
     }
-    // The budget is global: a layer with a single input channel has no
-    // other channel to compensate a dropped bin (pruning it only removes
-    // output frequencies), so it stays dense and the other layers take its
-    // share, keeping the overall fraction of zeros.
-    int64_t total = 0, dense = 0;
-    getOperation().walk([&](spectral::Conv2DOp op) {
-      const int64_t w = op.getOutChannels() * op.getInChannels() *
-                        spectral::halfSpectrumBins(op.getFftSize());
-      total += w;
-      if (op.getInChannels() == 1)
-        dense += w;
+    if (!(fcSparsity >= 0.0 && fcSparsity < 1.0)) {
+      func.emitError("fc-sparsity must be in [0, 1), got ") << fcSparsity;
+      return signalPassFailure();
+    }
+    if (method != "magnitude" && method != "admm") {
+      func.emitError("unknown pruning method '") << method << "'";
+      return signalPassFailure();
+    }
+    auto overrides = parseOverrides(func, layerSparsity);
+    if (failed(overrides))
+      return signalPassFailure();
+    llvm::StringSet<> seen;
+    std::string names;
+    func.walk([&](Operation *op) {
+      if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op) &&
+          seen.insert(layerName(op)).second)
+        names += (names.empty() ? "" : ", ") + layerName(op);
     });
-    layerSparsity = sparsity;
-    if (dense > 0 && dense < total)
-      layerSparsity =
-          std::min(0.999, sparsity * double(total) / double(total - dense));
-    WalkResult r = getOperation().walk([&](spectral::Conv2DOp op) {
-      if (op.getInChannels() == 1 && dense < total) {
-        numTotal += uint64_t(op.getOutChannels() *
-                             spectral::halfSpectrumBins(op.getFftSize()));
-        numKept += uint64_t(op.getOutChannels() * op.getNnz());
-        return WalkResult::advance();
+    for (const auto &o : *overrides)
+      if (!seen.contains(o.getKey())) {
+        func.emitError("layer-sparsity names '")
+            << o.getKey() << "', which is no conv or fully-connected layer "
+            << "of this model (layers: " << names << ")";
+        return signalPassFailure();
       }
-      return succeeded(prune(op)) ? WalkResult::advance()
-                                  : WalkResult::interrupt();
+
+    // The conv budget is global: `sparsity` of all spectral conv weights.
+    // Overridden layers take their own fraction. A layer with a single input
+    // channel has no other channel to compensate a dropped bin (pruning it
+    // only removes output frequencies), so it stays dense and the other
+    // layers take its share.
+    double total = 0, fixedZeros = 0, single = 0, multi = 0;
+    func.walk([&](spectral::Conv2DOp op) {
+      const double w = double(op.getOutChannels() * op.getInChannels() *
+                              spectral::halfSpectrumBins(op.getFftSize()));
+      total += w;
+      auto o = overrides->find(layerName(op));
+      if (o != overrides->end())
+        fixedZeros += w * o->second;
+      else
+        (op.getInChannels() == 1 ? single : multi) += w;
+    });
+    const double free = multi > 0 ? multi : single;
+    const double share =
+        free > 0 ? std::clamp((sparsity * total - fixedZeros) / free, 0.0,
+                              0.999)
+                 : 0.0;
+    auto convSparsity = [&](spectral::Conv2DOp op) {
+      auto o = overrides->find(layerName(op));
+      if (o != overrides->end())
+        return o->second;
+      return op.getInChannels() == 1 && multi > 0 ? 0.0 : share;
+    };
+    WalkResult r = func.walk([&](Operation *op) {
+      LogicalResult ok = success();
+      if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
+        ok = prune(conv, convSparsity(conv));
+      } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
+        auto o = overrides->find(layerName(op));
+        ok = pruneFc(fc, o != overrides->end() ? o->second : fcSparsity);
+      }
+      return succeeded(ok) ? WalkResult::advance() : WalkResult::interrupt();
     });
     if (r.wasInterrupted())
       return signalPassFailure();
-    // The calibration covariance has served its purpose.
-    getOperation().walk(
-        [](spectral::Conv2DOp op) { op->removeAttr("spec2.tile_covariance"); });
+    // The calibration covariances have served their purpose.
+    func.walk([](Operation *op) {
+      op->removeAttr("spec2.tile_covariance");
+      op->removeAttr("spec2.input_covariance");
+    });
   }
 
-  LogicalResult prune(spectral::Conv2DOp op) {
+  /// Row-balanced pruning of a fully-connected layer to `frac` zeros.
+  LogicalResult pruneFc(spectral::FullyConnectedOp op, double frac) {
+    auto values = readNumbers(op.getValues());
+    auto columns = readNumbers(op.getColumns());
+    if (!values || !columns)
+      return op.emitOpError("weights are not readable");
+    auto shape = cast<ShapedType>(op.getValues().getType()).getShape();
+    const int64_t m = shape[0], nnz = shape[1];
+    const int64_t k = cast<ShapedType>(op.getInput().getType()).getNumElements();
+    numFcTotal += uint64_t(m * nnz);
+    const int64_t keep =
+        std::max<int64_t>(1, int64_t(std::llround(double(k) * (1.0 - frac))));
+    if (frac <= 0 || keep >= nnz) {
+      numFcKept += uint64_t(m * nnz);
+      return success();
+    }
+    // The least-squares refit needs the dense layout and the covariance.
+    std::optional<std::vector<double>> cov;
+    if (method == "admm") {
+      bool dense = nnz == k;
+      for (int64_t t = 0; dense && t < k; ++t)
+        dense = int64_t((*columns)[t]) == t;
+      if (auto attr = op->getAttrOfType<ElementsAttr>("spec2.input_covariance"))
+        if (dense)
+          cov = readNumbers(attr);
+      if (!cov || int64_t(cov->size()) != k * k) {
+        cov.reset();
+        op.emitWarning("no calibration covariance for the refit (run "
+                       "spec2-calibrate with fc-covariance); pruned by "
+                       "magnitude");
+      }
+    }
+    std::vector<float> newValues(m * keep);
+    std::vector<int32_t> newColumns(m * keep);
+    std::vector<int64_t> order(nnz);
+    for (int64_t row = 0; row < m; ++row) {
+      const double *w = &(*values)[row * nnz];
+      const double *col = &(*columns)[row * nnz];
+      auto score = [&](int64_t t) {
+        const double second = cov ? (*cov)[int64_t(col[t]) * (k + 1)] : 1.0;
+        return w[t] * w[t] * second;
+      };
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+        return score(a) > score(b);
+      });
+      std::sort(order.begin(), order.begin() + keep,
+                [&](int64_t a, int64_t b) { return col[a] < col[b]; });
+      std::vector<double> kept(keep);
+      for (int64_t t = 0; t < keep; ++t)
+        kept[t] = w[order[t]];
+      if (cov) {
+        // W_S C_SS = (W0 C)_S, with a small ridge for unused inputs.
+        const std::vector<double> &c = *cov;
+        std::vector<double> a(keep * keep), rhs(keep);
+        double trace = 0;
+        for (int64_t i = 0; i < keep; ++i)
+          trace += c[order[i] * (k + 1)];
+        const double ridge = 1e-6 * trace / double(keep) + 1e-30;
+        for (int64_t i = 0; i < keep; ++i) {
+          const int64_t ci = order[i];
+          for (int64_t j = 0; j < keep; ++j)
+            a[i * keep + j] = c[ci * k + order[j]] + (i == j ? ridge : 0.0);
+          double s = 0;
+          for (int64_t j = 0; j < k; ++j)
+            s += w[j] * c[j * k + ci];
+          rhs[i] = s;
+        }
+        if (choleskySolve(a, keep, rhs))
+          kept = rhs;
+      }
+      for (int64_t t = 0; t < keep; ++t) {
+        newValues[row * keep + t] = float(kept[t]);
+        newColumns[row * keep + t] = int32_t(col[order[t]]);
+      }
+    }
+    numFcKept += uint64_t(m * keep);
+    MLIRContext *ctx = op.getContext();
+    const std::string name = layerName(op);
+    op->setAttr("values", makeF32Elements(ctx, {m, keep}, std::move(newValues),
+                                          name + ".values"));
+    op->setAttr("columns", makeI32Elements(ctx, {m, keep},
+                                           std::move(newColumns),
+                                           name + ".columns"));
+    return success();
+  }
+
+  LogicalResult prune(spectral::Conv2DOp op, double frac) {
     const int64_t n = op.getFftSize(), half = n / 2 + 1;
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
     const int64_t nnz = op.getNnz();
@@ -145,14 +327,12 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       return op.emitOpError("kernel spectra are not readable");
     const int64_t keep = std::max<int64_t>(
         1, int64_t(std::llround(double(spectral::halfSpectrumBins(n)) *
-                                (1.0 - layerSparsity))));
+                                (1.0 - frac))));
     numTotal += uint64_t(cout * cin * spectral::halfSpectrumBins(n));
-    if (keep >= nnz) {
+    if (frac <= 0 || keep >= nnz) {
       numKept += uint64_t(cout * cin * nnz);
       return success();
     }
-    if (method != "magnitude" && method != "admm")
-      return op.emitOpError("unknown pruning method '") << method << "'";
     if (method == "admm") {
       if (succeeded(pruneAdmm(op, *spectra, *bins, keep)))
         return success();

@@ -86,6 +86,16 @@ cl::opt<std::string> pruneMethod(
     cl::desc("With --sparsity: admm (fit the pruned kernels to the "
              "calibration data, default) or magnitude (the baseline)"),
     cl::init("admm"), cl::cat(category));
+cl::opt<double> fcSparsity(
+    "fc-sparsity",
+    cl::desc("Fraction of fully-connected weights to prune, the same number "
+             "kept in every row (see --prune-method)"),
+    cl::init(0.0), cl::cat(category));
+cl::opt<std::string> layerSparsity(
+    "layer-sparsity",
+    cl::desc("Per-layer sparsity by ONNX node name, overriding --sparsity "
+             "and --fc-sparsity: NAME=R[,NAME=R...] (names as in --report)"),
+    cl::value_desc("list"), cl::init(""), cl::cat(category));
 cl::opt<std::string> reportFile(
     "report",
     cl::desc("Write per-layer figures (weights, non-zeros, MACs, weight bytes) "
@@ -145,11 +155,15 @@ int main(int argc, char **argv) {
     spec2::reportError(kTool, "no output file; use -o OUT.s2b");
     return 1;
   }
-  if (!(sparsity >= 0.0 && sparsity < 1.0)) {
-    spec2::reportError(kTool, "--sparsity must be in [0, 1), got " +
-                                  std::to_string(sparsity));
-    return 1;
-  }
+  for (auto [flag, value] : {std::pair<const char *, double>{"sparsity",
+                                                              sparsity},
+                              {"fc-sparsity", fcSparsity}})
+    if (!(value >= 0.0 && value < 1.0)) {
+      spec2::reportError(kTool, std::string("--") + flag +
+                                    " must be in [0, 1), got " +
+                                    std::to_string(value));
+      return 1;
+    }
 
   mlir::MLIRContext context;
   context.disableMultithreading(); // the import is sequential anyway
@@ -203,6 +217,8 @@ int main(int argc, char **argv) {
     copts.target = targetSpec;
     copts.sparsity = sparsity;
     copts.pruneMethod = pruneMethod;
+    copts.fcSparsity = fcSparsity;
+    copts.layerSparsity = layerSparsity;
     mlir::PassManager spectralPm(&context);
     spec2::populateSpectralPipeline(spectralPm, copts);
     if (failed(spectralPm.run(*module)))

@@ -27,6 +27,10 @@ def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
            "If > 0, the FFT size: also record, on every tosa.conv2d, the "
            "covariance of its input tiles' spectra (spec2.tile_covariance, "
            "[bins, cin, cin, 2]) for pruning">,
+    Option<"fcCovariance", "fc-covariance", "bool", "false",
+           "Also record, on every matrix-vector tosa.matmul, the covariance "
+           "of its input vector (spec2.input_covariance, [K, K]) for "
+           "pruning">,
   ];
   let statistics = [Statistic<"numInputs", "inputs", "Calibration inputs run">];
 }
@@ -86,6 +90,17 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     covariance C_f the weight update is a small linear solve per bin,
     alternating with the balanced projection and the dual update; a final
     least-squares refit on the chosen support gives the kept values.
+
+    With `fc-sparsity`, every spectral.fully_connected keeps the same number
+    of weights in each row (row-balanced, as BRDS): `magnitude` keeps the
+    largest; `admm` ranks them by the output energy they carry on the
+    calibration inputs (w^2 times the input's second moment, from
+    spec2.input_covariance) and refits each row's kept weights by least
+    squares to reproduce the row's original outputs (W_S C_SS = (W0 C)_S).
+
+    `layer-sparsity` fixes the fraction of named layers; `sparsity` then
+    applies to the other conv layers so that the conv layers as a whole
+    still lose that fraction.
   }];
   let options = [
     Option<"sparsity", "sparsity", "double", "0.0",
@@ -96,10 +111,19 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     Option<"iterations", "iterations", "unsigned", "40", "ADMM iterations">,
     Option<"rho", "rho", "double", "3.0",
            "ADMM penalty, relative to each bin's mean input power">,
+    Option<"fcSparsity", "fc-sparsity", "double", "0.0",
+           "Fraction of fully-connected weights to remove, the same number "
+           "kept in every row">,
+    Option<"layerSparsity", "layer-sparsity", "std::string", "\"\"",
+           "Per-layer overrides NAME=R[,NAME=R...] by ONNX node name, for "
+           "conv and fully-connected layers">,
   ];
   let statistics = [
     Statistic<"numKept", "kept", "Spectral weights kept">,
     Statistic<"numTotal", "total", "Spectral weights before pruning">,
+    Statistic<"numFcKept", "fc-kept", "Fully-connected weights kept">,
+    Statistic<"numFcTotal", "fc-total",
+              "Fully-connected weights before pruning">,
   ];
 }
 

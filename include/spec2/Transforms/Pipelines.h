@@ -40,10 +40,23 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<std::string> pruneMethod{
       *this, "prune-method", llvm::cl::desc("admm or magnitude"),
       llvm::cl::init("admm")};
+  Option<double> fcSparsity{*this, "fc-sparsity",
+                            llvm::cl::desc("Fraction of fully-connected "
+                                           "weights to prune (row-balanced)"),
+                            llvm::cl::init(0.0)};
+  Option<std::string> layerSparsity{
+      *this, "layer-sparsity",
+      llvm::cl::desc("Per-layer overrides NAME=R[,NAME=R...]"),
+      llvm::cl::init("")};
+
+  /// True if any layer is to be pruned.
+  bool prunes() const {
+    return sparsity > 0 || fcSparsity > 0 || !layerSparsity.empty();
+  }
 };
 
 /// Graph IR -> spectral IR: calibrate, lower to spectral layers, fold
-/// BatchNorm, fuse activations, prune (when sparsity > 0), quantise.
+/// BatchNorm, fuse activations, prune (when asked), quantise.
 void populateSpectralPipeline(mlir::OpPassManager &pm, const CompileOptions &o);
 /// Spectral IR -> overlay program.
 void populateOverlayPipeline(mlir::OpPassManager &pm, const CompileOptions &o);
