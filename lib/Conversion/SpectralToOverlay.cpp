@@ -12,6 +12,7 @@
 
 #include "Overlay/OverlayDialect.h"
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Conversion/KerLayout.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/FixedPoint.h"
 #include "spec2/Target/OverlayConfigFile.h"
@@ -249,7 +250,7 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   if (failed(in))
     return failure();
   const int64_t n = cfg.fftSize, nb = cfg.bins();
-  if (op.getFftSize() != n)
+  if (int64_t(op.getFftSize()) != n)
     return op.emitOpError("was made for fft_size ")
            << op.getFftSize() << "; the target '" << target.name << "' has "
            << n;
@@ -358,12 +359,13 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
               for (int64_t po = 0; po < pout; ++po) {
                 const int64_t co = co0 + bb * pout + po,
                               ci = ci0 + g * pin + pi;
-                int64_t re = 0, im = 0, bin = 0;
+                int64_t re = 0, im = 0;
+                const int64_t bin =
+                    laneBin(binsV, cout, cin, nnz, pout, co, ci, t);
                 if (co < cout && ci < cin) {
                   const int64_t k = (co * cin + ci) * nnz + t;
                   re = q16(spectra[2 * k], fw);
                   im = q16(spectra[2 * k + 1], fw);
-                  bin = int64_t(binsV[k]);
                 }
                 put16(re);
                 put16(im);

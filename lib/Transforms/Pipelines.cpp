@@ -54,6 +54,9 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     prune.layerSparsity = o.layerSparsity;
     fpm.addPass(createPruneSpectral(prune));
   }
+  ScheduleBanksOptions banks;
+  banks.target = o.target;
+  fpm.addPass(createScheduleBanks(banks));
   fpm.addPass(createQuantize());
 }
 
@@ -71,7 +74,8 @@ void registerPipelines() {
       [](OpPassManager &pm) { populateGraphCleanupPipeline(pm); });
   PassPipelineRegistration<CompileOptions>(
       "spec2-to-spectral",
-      "Calibrate, lower to spectral layers, fold BatchNorm, fuse, quantise",
+      "Calibrate, lower to spectral layers, fold BatchNorm, fuse, prune, "
+      "schedule bank reads, quantise",
       populateSpectralPipeline);
   PassPipelineRegistration<CompileOptions>(
       "spec2-to-overlay", "Spectral layers to an overlay program",

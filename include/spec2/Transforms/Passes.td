@@ -137,6 +137,36 @@ def Quantize : Pass<"spec2-quantize", "mlir::func::FuncOp"> {
   }];
 }
 
+def ScheduleBanks : Pass<"spec2-schedule-banks", "mlir::func::FuncOp"> {
+  let summary = "Order sparse kernel entries so the MAC lanes' reads avoid bank conflicts";
+  let description = [{
+    The SCONV engine's P_in x P_out lanes step together; at step t lane
+    (pi, po) reads entry t of its channel pair's kernel from input channel
+    pi's spectrum, which is banked by bin (bank = bin mod spec_banks, each
+    serving spec_ports distinct bins per cycle). A step costs as many cycles
+    as its busiest bank needs, so the order of each pair's entries decides
+    the stalls. For every block and input lane this pass colours the
+    bipartite multigraph lanes x bank ports (an entry is an edge) with nnz
+    colours by alternating paths (Konig's theorem: possible whenever no bank
+    port holds more than nnz entries), so every step reads each bank port at
+    most once: no stalls. Overloaded groups are ordered greedily. Records
+    per conv, per input tile: `spec2.mac_steps`, `spec2.bank_stalls`, and
+    `spec2.bank_stalls_naive` (the entries in bin order), counted with the
+    cost model's step rule.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"u200\"",
+           "Overlay configuration: a name in hw/configs or a .json path">,
+    Option<"naive", "naive", "bool", "false",
+           "Only record the stalls; keep the entries in their order">,
+  ];
+  let statistics = [
+    Statistic<"numStallsNaive", "stalls-naive",
+              "Bank-conflict stalls per tile, entries in bin order">,
+    Statistic<"numStalls", "stalls", "Bank-conflict stalls per tile, scheduled">,
+  ];
+}
+
 def SpectralToOverlay : Pass<"spec2-spectral-to-overlay", "mlir::ModuleOp"> {
   let summary = "Lower spectral layers to an overlay program";
   let description = [{
