@@ -73,6 +73,9 @@ struct Group {
 class ProgramBuilder {
 public:
   ProgramBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+  /// Instructions made from now on carry `l`: the layer they implement
+  /// (reports attribute the program's cost to layers by it).
+  void setLocation(Location l) { loc = l; }
 
   Operation *insn(StringRef name, const Fields &fields,
                   StringRef selectorName = "", StringRef selector = "") {
@@ -944,6 +947,7 @@ LogicalResult Lowering::run(unsigned &numInsns) {
 
   for (Operation &op : func.getBody().front()) {
     LogicalResult r = success();
+    pb->setLocation(op.getLoc());
     if (auto c = dyn_cast<spectral::Conv2DOp>(op))
       r = lowerConv(c);
     else if (auto f = dyn_cast<spectral::FullyConnectedOp>(op))
@@ -972,6 +976,7 @@ LogicalResult Lowering::run(unsigned &numInsns) {
       return ret.emitError("output format out of range");
     tensorOp("output", name, *a);
   }
+  pb->setLocation(func.getLoc());
   pb->finish();
   marker->erase();
   program->setAttr("dram_bytes",

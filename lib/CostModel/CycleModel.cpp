@@ -305,5 +305,39 @@ CycleModel::estimate(const std::vector<Word> &insns,
   return pc;
 }
 
+ProgramCost CycleModel::estimateProgram(const std::vector<Word> &insns,
+                                        const std::vector<uint8_t> &dram) const {
+  // The bins KER holds, as the kernel loads leave them (FC entries have no
+  // bins; their slots read as "no bin").
+  const uint16_t none = uint16_t(cfg.bins());
+  std::vector<uint16_t> kerBins(cfg.kerDepth, none);
+  std::vector<SconvStalls> stalls(insns.size());
+  for (size_t i = 0; i < insns.size(); ++i) {
+    const Word &w = insns[i];
+    const unsigned op = unsigned(getField(w, kOpcode));
+    if (op == kLoad && getField(w, load::kBuffer) == kBufKer) {
+      const uint64_t base = getField(w, load::kDramAddr);
+      const uint64_t sram = getField(w, load::kSramAddr);
+      const uint64_t count = getField(w, load::kCount);
+      const bool spectral = getField(w, load::kKerFormat) == kKerSpectral;
+      for (uint64_t e = 0; e < count && sram + e < kerBins.size(); ++e) {
+        const uint64_t at = base + e * kSpectralEntryBytes + 4;
+        kerBins[sram + e] =
+            spectral && at + 1 < dram.size()
+                ? uint16_t(dram[at] | uint16_t(dram[at + 1]) << 8)
+                : none;
+      }
+    } else if (op == kSconv) {
+      const uint64_t ker = getField(w, sconv::kKerAddr);
+      const uint64_t entries = getField(w, sconv::kNcob) *
+                               getField(w, sconv::kNcig) *
+                               getField(w, sconv::kNnz) * cfg.macLanes();
+      if (ker + entries <= kerBins.size())
+        stalls[i] = sconvStalls(w, kerBins.data() + ker);
+    }
+  }
+  return estimate(insns, [&](size_t i) { return stalls[i]; });
+}
+
 } // namespace cost
 } // namespace spec2

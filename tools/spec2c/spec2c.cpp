@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "spec2/Conversion/LayerReport.h"
+#include "spec2/Conversion/PerformanceReport.h"
 #include "spec2/Conversion/OverlayExport.h"
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
@@ -267,8 +268,12 @@ int main(int argc, char **argv) {
         spec2::reportError(kTool, "cannot write '" + outputFile + "'");
         return 1;
       }
-      if (layerReport && failed(writeReport(std::move(*layerReport))))
-        return 1;
+      if (layerReport) {
+        spec2::addPerformance(*layerReport, *program,
+                              spec2::instructionLayers(*module), *target);
+        if (failed(writeReport(std::move(*layerReport))))
+          return 1;
+      }
       output->keep();
       report("wrote " + std::to_string(program->insns.size()) +
              " instructions");

@@ -80,6 +80,12 @@ public:
 
   const OverlayConfig &config() const { return cfg; }
 
+  /// Estimate for a whole program run against its DRAM image `dram`: KER's
+  /// contents are followed through the program's kernel loads so that every
+  /// SCONV gets the bank-conflict stalls of the entries it reads.
+  ProgramCost estimateProgram(const std::vector<isa::Word> &insns,
+                              const std::vector<uint8_t> &dram) const;
+
 private:
   InsnCost loadCost(const isa::Word &insn) const;
   InsnCost storeCost(const isa::Word &insn) const;

@@ -1,0 +1,94 @@
+//===- PerformanceReport.cpp - Modeled cost per layer ---------------------===//
+#include "spec2/Conversion/PerformanceReport.h"
+
+#include "Overlay/OverlayDialect.h"
+#include "spec2/CostModel/CycleModel.h"
+#include "spec2/CostModel/ResourceModel.h"
+#include "spec2/Support/LayerName.h"
+
+#include "llvm/ADT/StringMap.h"
+
+using namespace mlir;
+
+namespace spec2 {
+
+std::vector<std::string> instructionLayers(ModuleOp module) {
+  std::vector<std::string> layers;
+  module.walk([&](Operation *op) {
+    if (ovl::isInstruction(op))
+      layers.push_back(layerName(op));
+  });
+  return layers;
+}
+
+namespace {
+
+struct LayerCost {
+  uint64_t cycles = 0, ddrBytes = 0, macCycles = 0, stalls = 0;
+};
+
+double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
+
+} // namespace
+
+void addPerformance(llvm::json::Object &report, const Program &prog,
+                    const std::vector<std::string> &layers,
+                    const NamedOverlayConfig &cfg) {
+  std::vector<uint8_t> dram(prog.dramBytes, 0);
+  for (const Segment &s : prog.segments)
+    std::copy(s.bytes.begin(), s.bytes.end(), dram.begin() + s.dramAddr);
+  cost::CycleModel model(cfg.config);
+  cost::ProgramCost pc = model.estimateProgram(prog.insns, dram);
+
+  // A layer's cycles: from the end of the previous layer's last instruction
+  // to the end of its own (its loads may start earlier, under the previous
+  // layer's tail), so the layers add up to the whole program.
+  llvm::StringMap<LayerCost> perLayer;
+  uint64_t done = 0;
+  for (size_t i = 0; i < prog.insns.size() && i < layers.size(); ++i) {
+    LayerCost &l = perLayer[layers[i]];
+    const cost::InsnCost &c = pc.insns[i];
+    l.ddrBytes += c.ddrBytes;
+    l.macCycles += c.macCycles;
+    l.stalls += c.bankStalls;
+    if (pc.end[i] > done) {
+      l.cycles += pc.end[i] - done;
+      done = pc.end[i];
+    }
+  }
+  const double lanes = double(cfg.config.macLanes());
+  double convMacs = 0, convCycles = 0;
+  if (llvm::json::Array *rows = report.getArray("layers"))
+    for (llvm::json::Value &v : *rows) {
+      llvm::json::Object &row = *v.getAsObject();
+      const LayerCost l = perLayer.lookup(*row.getString("name"));
+      row["modeled_cycles"] = int64_t(l.cycles);
+      row["ddr_bytes"] = int64_t(l.ddrBytes);
+      row["mac_cycles"] = int64_t(l.macCycles);
+      row["bank_conflict_stalls"] = int64_t(l.stalls);
+      if (row.getString("kind") == "spectral_conv") {
+        const double macs = double(*row.getInteger("macs_executed"));
+        row["dsp_utilization"] = ratio(macs, lanes * double(l.cycles));
+        convMacs += macs;
+        convCycles += double(l.cycles);
+      }
+    }
+  const cost::Resources res = cost::estimateResources(cfg.config);
+  llvm::json::Object &total = *report.getObject("total");
+  total["modeled_cycles"] = int64_t(pc.totalCycles);
+  total["modeled_ms"] =
+      double(pc.totalCycles) / (double(cfg.config.clockMhz) * 1e3);
+  total["ddr_bytes"] = int64_t(pc.ddrBytesRead + pc.ddrBytesWritten);
+  total["mac_cycles"] = int64_t(pc.macCycles);
+  total["bank_conflict_stalls"] = int64_t(pc.bankStalls);
+  total["conv_dsp_utilization"] = ratio(convMacs, lanes * convCycles);
+  total["dsp_used"] = int64_t(res.dsp);
+  total["dsp_available"] = int64_t(cfg.config.deviceDsp);
+  total["clock_mhz"] = int64_t(cfg.config.clockMhz);
+  total["ddr_gb_per_s"] = double(cfg.config.ddrMbPerS) / 1000.0;
+  total["onchip_bytes_used"] = int64_t(res.onchipBytesUsed());
+  total["onchip_bytes_available"] =
+      int64_t(cost::Resources::onchipBytesAvailable(cfg.config));
+}
+
+} // namespace spec2
