@@ -60,15 +60,37 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     totDense += macsDense;
     totExec += macsExec;
     totBytes += bytes;
-    layers.push_back(llvm::json::Object{{"name", layerName(op)},
-                                        {"kind", kind},
-                                        {"spectral_weights", weights},
-                                        {"spectral_nonzeros", nonzeros},
-                                        {"fc_weights", fcWeights},
-                                        {"fc_nonzeros", fcNonzeros},
-                                        {"macs_dense", macsDense},
-                                        {"macs_executed", macsExec},
-                                        {"weight_bytes", bytes}});
+    llvm::json::Object row{{"name", layerName(op)},
+                           {"kind", kind},
+                           {"spectral_weights", weights},
+                           {"spectral_nonzeros", nonzeros},
+                           {"fc_weights", fcWeights},
+                           {"fc_nonzeros", fcNonzeros},
+                           {"macs_dense", macsDense},
+                           {"macs_executed", macsExec},
+                           {"weight_bytes", bytes}};
+    if (weights > 0)
+      row["sparsity"] = 1.0 - double(nonzeros) / double(weights);
+    // What spec2-select-dataflow chose and what the alternatives cost.
+    if (auto flow = op->getAttrOfType<StringAttr>("spec2.dataflow"))
+      row["dataflow"] = flow.getValue().str();
+    if (auto t = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling"))
+      row["tiling"] = llvm::json::Object{{"rows", t[0]},
+                                         {"co_block", t[1]},
+                                         {"ci_block", t[2]}};
+    if (auto costs = op->getAttrOfType<DictionaryAttr>("spec2.dataflow_costs")) {
+      llvm::json::Object alternatives;
+      for (NamedAttribute flow : costs) {
+        llvm::json::Object c;
+        if (auto d = dyn_cast<DictionaryAttr>(flow.getValue()))
+          for (NamedAttribute f : d)
+            if (auto i = dyn_cast<IntegerAttr>(f.getValue()))
+              c[f.getName().str()] = i.getInt();
+        alternatives[flow.getName().str()] = std::move(c);
+      }
+      row["dataflow_alternatives"] = std::move(alternatives);
+    }
+    layers.push_back(std::move(row));
   });
   return llvm::json::Object{
       {"layers", std::move(layers)},

@@ -12,6 +12,7 @@
 
 #include "Overlay/OverlayDialect.h"
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Conversion/ConvSchedule.h"
 #include "spec2/Conversion/KerLayout.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/FixedPoint.h"
@@ -126,6 +127,10 @@ public:
       if (!g.computes.empty())
         flag(g.computes.front(), "pop_prev");
     }
+    // Computes that did not need a load leave the earlier token to the
+    // next load: one token per load group.
+    if (g.loads.empty() && danglingPush && !g.computes.empty())
+      danglingPush->removeAttr("push_prev");
     danglingPush = nullptr;
     if (g.stores.empty()) {
       if (!g.computes.empty()) {
@@ -252,21 +257,18 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   auto in = activationOf(op.getInput(), op);
   if (failed(in))
     return failure();
-  const int64_t n = cfg.fftSize, nb = cfg.bins();
+  const int64_t n = cfg.fftSize;
   if (int64_t(op.getFftSize()) != n)
     return op.emitOpError("was made for fft_size ")
            << op.getFftSize() << "; the target '" << target.name << "' has "
            << n;
   auto inT = op.getInput().getType(), outT = op.getOutput().getType();
-  const int64_t cin = inT.getDimSize(1), h = inT.getDimSize(2),
-                w = inT.getDimSize(3);
+  const int64_t cin = inT.getDimSize(1);
   const int64_t cout = outT.getDimSize(1), ho = outT.getDimSize(2),
                 wo = outT.getDimSize(3);
-  const int64_t kh = op.getKernel()[0], kw = op.getKernel()[1];
-  const int64_t pt = op.getPad()[0], pl = op.getPad()[1];
   const int64_t sy = op.getStride()[0], sx = op.getStride()[1];
   const int64_t tile = op.getTileSize(), nnz = op.getNnz();
-  const int64_t pin = cfg.pin, pout = cfg.pout, lanes = pin * pout;
+  const int64_t pin = cfg.pin, pout = cfg.pout;
   if (sy > 15 || sx > 15)
     return op.emitOpError("stride above 15 is not supported by the overlay");
   const int fi = int(op.getInFrac().value_or(0)),
@@ -306,55 +308,47 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   if (accShift > 63 || ifftShift > 63 || facc - fo > 63)
     return op.emitOpError("fixed-point shifts out of range");
 
-  // Blocking: output rows per strip, output/input channel chunks.
-  const int64_t tilesX = ceilDiv(w, tile), tilesY = ceilDiv(h, tile);
-  const int64_t wFull = (wo - 1) * sx + 1;
-  const int64_t pitch = tilesX * tile;
-  struct Plan {
-    int64_t rows, coC, ciC;
-  };
-  auto fits = [&](const Plan &p) {
-    const int64_t fullRows = (p.rows - 1) * sy + 1;
-    // Input tile rows that reach a strip: at most fullRows/tile + N/tile + 2.
-    const int64_t inRows = (ceilDiv(fullRows + n, tile) + 1) * tile;
-    return p.ciC * nb <= int64_t(cfg.specDepth) &&
-           p.ciC * inRows * pitch <= int64_t(cfg.inpDepth) &&
-           (p.coC / pout) * (p.ciC / pin) * nnz * lanes <=
-               int64_t(cfg.kerDepth) &&
-           p.coC * fullRows * wFull <= int64_t(cfg.oaccDepth) &&
-           p.coC * p.rows * wo <= int64_t(cfg.outDepth) &&
-           p.coC <= int64_t(cfg.biasDepth);
-  };
-  std::optional<Plan> plan;
-  const int64_t coAll = alignTo(cout, pout), ciAll = alignTo(cin, pin);
-  for (int64_t rows = ho; rows >= 1 && !plan;
-       rows = rows > 1 ? ceilDiv(rows, 2) : 0)
-    for (int64_t coC = coAll; coC >= pout && !plan;
-         coC = coC > pout ? alignTo(coC / 2, pout) : 0)
-      for (int64_t ciC = ciAll; ciC >= pin && !plan;
-           ciC = ciC > pin ? alignTo(ciC / 2, pin) : 0)
-        if (fits({rows, coC, ciC}))
-          plan = Plan{rows, coC, ciC};
-  if (!plan)
-    return op.emitOpError("does not fit the buffers of '")
-           << target.name << "' even one row and one channel block at a time";
+  // Tiling and dataflow: as spec2-select-dataflow recorded them, or chosen
+  // here the same way.
+  const ConvGeometry geo = ConvGeometry::of(op, cfg);
+  ConvTiling tiling;
+  Dataflow flow = Dataflow::ActivationReuse;
+  auto flowAttr = op->getAttrOfType<StringAttr>("spec2.dataflow");
+  auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling");
+  if (flowAttr && tilingAttr && tilingAttr.size() == 3) {
+    auto f = parseDataflow(flowAttr.getValue());
+    if (!f)
+      return op.emitOpError("unknown spec2.dataflow '")
+             << flowAttr.getValue() << "'";
+    flow = *f;
+    tiling = {tilingAttr[0], tilingAttr[1], tilingAttr[2]};
+    if (tiling.rows < 1 || tiling.coBlock < pout || tiling.ciBlock < pin ||
+        tiling.coBlock % pout || tiling.ciBlock % pin ||
+        !fits(geo, cfg, tiling))
+      return op.emitOpError("spec2.tiling [")
+             << tiling.rows << ", " << tiling.coBlock << ", "
+             << tiling.ciBlock << "] does not fit the buffers of '"
+             << target.name << "'";
+  } else {
+    auto choice = chooseDataflow(geo, cfg, std::nullopt);
+    if (!choice)
+      return op.emitOpError("does not fit the buffers of '")
+             << target.name
+             << "' even one row and one channel block at a time";
+    flow = choice->chosen.flow;
+    tiling = choice->chosen.tiling;
+  }
 
-  // Weight segment: per (co chunk, ci chunk) the KER entries in lane order,
+  // Weight segment: per (co block, ci block) the KER entries in lane order,
   // then the int32 biases.
   std::vector<uint8_t> seg;
   auto put16 = [&](int64_t v) {
     seg.push_back(uint8_t(uint16_t(v) & 0xff));
     seg.push_back(uint8_t(uint16_t(v) >> 8));
   };
-  struct ChunkKer {
-    int64_t offset, entries;
-  };
-  std::vector<std::vector<ChunkKer>> kerOf;
-  for (int64_t co0 = 0; co0 < cout; co0 += plan->coC) {
-    kerOf.emplace_back();
-    for (int64_t ci0 = 0; ci0 < cin; ci0 += plan->ciC) {
-      const int64_t ncob = plan->coC / pout, ncig = plan->ciC / pin;
-      ChunkKer ck{int64_t(seg.size()), ncob * ncig * nnz * lanes};
+  for (int64_t co0 = 0; co0 < cout; co0 += tiling.coBlock)
+    for (int64_t ci0 = 0; ci0 < cin; ci0 += tiling.ciBlock) {
+      const int64_t ncob = tiling.coBlock / pout, ncig = tiling.ciBlock / pin;
       for (int64_t bb = 0; bb < ncob; ++bb)
         for (int64_t g = 0; g < ncig; ++g)
           for (int64_t t = 0; t < nnz; ++t)
@@ -374,12 +368,11 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
                 put16(im);
                 put16(bin);
               }
-      kerOf.back().push_back(ck);
     }
-  }
   while (seg.size() % 4)
     seg.push_back(0);
-  const int64_t biasOffset = int64_t(seg.size());
+  ConvAddrs addrs;
+  addrs.biasOffset = int64_t(seg.size());
   for (int64_t co = 0; co < cout; ++co) {
     uint32_t v = uint32_t(q32(bias[co], facc));
     for (int k = 0; k < 4; ++k)
@@ -388,102 +381,34 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   std::string name = "conv";
   if (auto l = dyn_cast<NameLoc>(op.getLoc()))
     name = l.getName().str();
-  const int64_t segAddr = addSegment(name + ".weights", std::move(seg));
+  addrs.seg = addSegment(name + ".weights", std::move(seg));
 
   Activation out;
   out.shape = {1, cout, ho, wo};
   out.frac = fo;
   out.addr = allocate(cout * ho * wo * 2);
   acts[op.getOutput()] = out;
+  addrs.in = in->addr;
+  addrs.out = out.addr;
 
-  const int64_t lo = clampBound(op.getClampMin(), fo),
-                hi = clampBound(op.getClampMax(), fo);
-  for (int64_t o0 = 0; o0 < ho; o0 += plan->rows) {
-    const int64_t o1 = std::min(ho, o0 + plan->rows);
-    const int64_t r0 = o0 * sy, r1 = (o1 - 1) * sy + 1; // full-output rows
-    // Input tiles whose N x N contribution reaches rows [r0, r1).
-    int64_t ty0 = tilesY, ty1 = -1;
-    for (int64_t ty = 0; ty < tilesY; ++ty) {
-      const int64_t top = ty * tile + pt - (kh - 1);
-      if (top < r1 && top + n > r0) {
-        ty0 = std::min(ty0, ty);
-        ty1 = std::max(ty1, ty);
-      }
+  ConvShifts shifts;
+  shifts.fft = sFft;
+  shifts.acc = accShift;
+  shifts.ifft = ifftShift;
+  shifts.outq = facc - fo;
+  shifts.clampLo = clampBound(op.getClampMin(), fo);
+  shifts.clampHi = clampBound(op.getClampMax(), fo);
+  walkConv(geo, tiling, flow, addrs, shifts, [&](const InsnGroup &grp) {
+    for (const InsnDesc &d : grp.loads) {
+      StringRef buffer = StringRef(d.mnemonic).drop_front(strlen("load."));
+      pb->load(group, buffer, d.fields);
     }
-    for (size_t coi = 0; coi * plan->coC < size_t(cout); ++coi) {
-      const int64_t co0 = int64_t(coi) * plan->coC;
-      const int64_t coN = std::min(plan->coC, cout - co0);
-      for (size_t cii = 0; cii * plan->ciC < size_t(cin); ++cii) {
-        const int64_t ci0 = int64_t(cii) * plan->ciC;
-        const int64_t ciN = std::min(plan->ciC, cin - ci0);
-        const bool lastCi = ci0 + plan->ciC >= cin;
-        const int64_t inRows = (ty1 - ty0 + 1) * tile;
-        pb->load(group, "inp",
-                 {{"dram_addr", in->addr + ci0 * h * w * 2},
-                  {"src_h", h},
-                  {"src_w", w},
-                  {"y0", ty0 * tile},
-                  {"nc", ciN},
-                  {"ny", inRows},
-                  {"nx", pitch},
-                  {"dst_pitch", pitch},
-                  {"dst_plane", inRows * pitch}});
-        const ChunkKer &ck = kerOf[coi][cii];
-        pb->load(group, "ker",
-                 {{"dram_addr", segAddr + ck.offset}, {"count", ck.entries}});
-        if (cii == 0)
-          pb->load(
-              group, "bias",
-              {{"dram_addr", segAddr + biasOffset + co0 * 4}, {"count", coN}});
-        for (int64_t ty = ty0; ty <= ty1; ++ty)
-          for (int64_t tx = 0; tx < tilesX; ++tx) {
-            pb->compute(group, "fft",
-                        {{"inp_addr", (ty - ty0) * tile * pitch + tx * tile},
-                         {"inp_stride", inRows * pitch},
-                         {"inp_pitch", pitch},
-                         {"nc", ciN},
-                         {"tile", tile},
-                         {"shift", sFft}});
-            pb->compute(group, "sconv",
-                        {{"nnz", nnz},
-                         {"ncig", plan->ciC / pin},
-                         {"ncob", plan->coC / pout},
-                         {"nco", coN},
-                         {"oacc_pitch", wFull},
-                         {"oacc_plane", (r1 - r0) * wFull},
-                         {"oacc_h", r1 - r0},
-                         {"oy", ty * tile + pt - (kh - 1) - r0},
-                         {"ox", tx * tile + pl - (kw - 1)},
-                         {"acc_shift", accShift},
-                         {"ifft_shift", ifftShift}});
-          }
-        if (lastCi) {
-          pb->compute(group, "outq",
-                      {{"oacc_pitch", wFull},
-                       {"oacc_plane", (r1 - r0) * wFull},
-                       {"nc", coN},
-                       {"oh", o1 - o0},
-                       {"ow", wo},
-                       {"sy", sy},
-                       {"sx", sx},
-                       {"shift", facc - fo},
-                       {"clamp_lo", lo},
-                       {"clamp_hi", hi},
-                       {"clear", 1}});
-          pb->store(group, {{"dram_addr", out.addr + co0 * ho * wo * 2},
-                            {"dst_h", ho},
-                            {"dst_w", wo},
-                            {"y0", o0},
-                            {"nc", coN},
-                            {"ny", o1 - o0},
-                            {"nx", wo},
-                            {"src_pitch", wo},
-                            {"src_plane", (o1 - o0) * wo}});
-        }
-        pb->flush(group);
-      }
-    }
-  }
+    for (const InsnDesc &d : grp.computes)
+      pb->compute(group, d.mnemonic, d.fields);
+    for (const InsnDesc &d : grp.stores)
+      pb->store(group, d.fields);
+    pb->flush(group);
+  });
   return success();
 }
 

@@ -54,10 +54,17 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     prune.layerSparsity = o.layerSparsity;
     fpm.addPass(createPruneSpectral(prune));
   }
+  fpm.addPass(createQuantize());
   ScheduleBanksOptions banks;
   banks.target = o.target;
   fpm.addPass(createScheduleBanks(banks));
-  fpm.addPass(createQuantize());
+  TileConvsOptions tiles;
+  tiles.target = o.target;
+  fpm.addPass(createTileConvs(tiles));
+  SelectDataflowOptions flows;
+  flows.target = o.target;
+  flows.force = o.dataflow == "auto" ? std::string() : o.dataflow.getValue();
+  fpm.addPass(createSelectDataflow(flows));
 }
 
 void populateOverlayPipeline(OpPassManager &pm, const CompileOptions &o) {
@@ -75,7 +82,7 @@ void registerPipelines() {
   PassPipelineRegistration<CompileOptions>(
       "spec2-to-spectral",
       "Calibrate, lower to spectral layers, fold BatchNorm, fuse, prune, "
-      "schedule bank reads, quantise",
+      "quantise, schedule bank reads, tile and choose dataflows",
       populateSpectralPipeline);
   PassPipelineRegistration<CompileOptions>(
       "spec2-to-overlay", "Spectral layers to an overlay program",

@@ -290,7 +290,18 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
             for (int64_t j = 0; j < nnz; ++j)
               laneBins.back()[j] = int64_t((*bins)[(co * cin + ci) * nnz + j]);
           }
-          auto order = scheduler.schedule(laneBins);
+          // Most groups need nothing: dense kernels read the same bin on
+          // every lane (one shared read).
+          std::vector<std::vector<int64_t>> order(
+              laneBins.size(), std::vector<int64_t>(nnz));
+          for (auto &o : order)
+            std::iota(o.begin(), o.end(), 0);
+          bool stalls = false;
+          for (int64_t t = 0; t < nnz && !stalls; ++t)
+            stalls = scheduler.stepCost(laneBins, order, t) > 0;
+          if (!stalls)
+            continue;
+          order = scheduler.schedule(laneBins);
           // The input lanes of a block step together, each step as slow as
           // its slowest lane: put every input lane's stalling steps first,
           // so that they coincide.

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "spec2/Conversion/ConvSchedule.h"
 #include "spec2/Conversion/LayerReport.h"
 #include "spec2/Conversion/PerformanceReport.h"
 #include "spec2/Conversion/OverlayExport.h"
@@ -97,6 +98,11 @@ cl::opt<std::string> layerSparsity(
     cl::desc("Per-layer sparsity by ONNX node name, overriding --sparsity "
              "and --fc-sparsity: NAME=R[,NAME=R...] (names as in --report)"),
     cl::value_desc("list"), cl::init(""), cl::cat(category));
+cl::opt<std::string> dataflow(
+    "dataflow",
+    cl::desc("Conv dataflow: auto (per layer, lowest modeled latency), "
+             "activation_reuse or kernel_reuse (every layer)"),
+    cl::init("auto"), cl::cat(category));
 cl::opt<std::string> reportFile(
     "report",
     cl::desc("Write per-layer figures (weights, non-zeros, MACs, weight bytes) "
@@ -154,6 +160,11 @@ int main(int argc, char **argv) {
   }
   if (emit == Emit::Bin && outputFile.empty()) {
     spec2::reportError(kTool, "no output file; use -o OUT.s2b");
+    return 1;
+  }
+  if (dataflow != "auto" && !spec2::parseDataflow(dataflow)) {
+    spec2::reportError(kTool, "--dataflow must be auto, activation_reuse or "
+                              "kernel_reuse, got '" + dataflow + "'");
     return 1;
   }
   for (auto [flag, value] : {std::pair<const char *, double>{"sparsity",
@@ -220,6 +231,7 @@ int main(int argc, char **argv) {
     copts.pruneMethod = pruneMethod;
     copts.fcSparsity = fcSparsity;
     copts.layerSparsity = layerSparsity;
+    copts.dataflow = dataflow;
     mlir::PassManager spectralPm(&context);
     spec2::populateSpectralPipeline(spectralPm, copts);
     if (failed(spectralPm.run(*module)))

@@ -167,6 +167,42 @@ def ScheduleBanks : Pass<"spec2-schedule-banks", "mlir::func::FuncOp"> {
   ];
 }
 
+def TileConvs : Pass<"spec2-tile-convs", "mlir::func::FuncOp"> {
+  let summary = "Choose per conv the strips and channel blocks that fit the target's buffers";
+  let description = [{
+    For every spectral.conv2d and every dataflow (activation reuse, kernel
+    reuse; see include/spec2/Conversion/ConvSchedule.h), the tiling (output
+    rows per strip, output- and input-channel block sizes, multiples of the
+    MAC lanes) whose every buffer fits the target and whose modeled cycles
+    are fewest: `spec2.tilings = {activation_reuse = array<i64: rows,
+    co_block, ci_block>, kernel_reuse = ...}`. A layer no tiling fits is an
+    error.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"u200\"",
+           "Overlay configuration: a name in hw/configs or a .json path">,
+  ];
+}
+
+def SelectDataflow : Pass<"spec2-select-dataflow", "mlir::func::FuncOp"> {
+  let summary = "Pick per conv the dataflow with the lowest modeled latency";
+  let description = [{
+    Models every dataflow of `spec2.tilings` (computed as spec2-tile-convs
+    does when absent) with the cost model, groups run one after another as
+    the lowering's dependency tokens order them, and records the choice
+    (`spec2.dataflow`, `spec2.tiling`) and every alternative's cost
+    (`spec2.dataflow_costs = {kernel_reuse = {cycles, ddr_bytes,
+    input_bytes, kernel_bytes, output_bytes}, ...}`). `force` fixes the
+    dataflow of every layer (for comparisons).
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "\"u200\"",
+           "Overlay configuration: a name in hw/configs or a .json path">,
+    Option<"force", "force", "std::string", "\"\"",
+           "activation_reuse or kernel_reuse for every layer; empty: choose">,
+  ];
+}
+
 def SpectralToOverlay : Pass<"spec2-spectral-to-overlay", "mlir::ModuleOp"> {
   let summary = "Lower spectral layers to an overlay program";
   let description = [{

@@ -49,6 +49,11 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("Per-layer overrides NAME=R[,NAME=R...]"),
       llvm::cl::init("")};
 
+  Option<std::string> dataflow{
+      *this, "dataflow",
+      llvm::cl::desc("auto, activation_reuse or kernel_reuse (every conv)"),
+      llvm::cl::init("auto")};
+
   /// True if any layer is to be pruned.
   bool prunes() const {
     return sparsity > 0 || fcSparsity > 0 || !layerSparsity.empty();

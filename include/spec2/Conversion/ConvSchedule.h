@@ -1,0 +1,131 @@
+//===- ConvSchedule.h - How a spectral conv layer runs on the overlay -*- C++ -*-===//
+//
+// One description of a convolution's execution, used both to lower it and to
+// choose how: the layer's geometry on the target, a tiling (output rows per
+// strip, output- and input-channel blocks) that fits the on-chip buffers, and
+// a dataflow, the loop order that decides what stays on chip:
+//
+//  - activation reuse: strips outside, output-channel blocks inside. A strip
+//    of input is loaded once (when all input channels fit) and the kernels
+//    stream past it, once per strip.
+//  - kernel reuse: output-channel blocks outside, strips inside. A block's
+//    kernels are loaded once (when all input channels fit) and the input
+//    streams past them, once per output-channel block.
+//
+// walkConv() produces the instruction groups (loads, computes, stores) of
+// either; a load whose source and destination equal the last load into that
+// buffer is skipped, which is where the reuse comes from. The estimate runs
+// the same walk through the cost model.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_CONVERSION_CONVSCHEDULE_H
+#define SPEC2_CONVERSION_CONVSCHEDULE_H
+
+#include "Spectral/SpectralDialect.h"
+#include "spec2/overlay_config.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace spec2 {
+
+enum class Dataflow { ActivationReuse, KernelReuse };
+constexpr Dataflow kDataflows[] = {Dataflow::ActivationReuse,
+                                   Dataflow::KernelReuse};
+/// "activation_reuse", "kernel_reuse".
+llvm::StringRef dataflowName(Dataflow d);
+std::optional<Dataflow> parseDataflow(llvm::StringRef name);
+
+/// A conv layer's shape on the target.
+struct ConvGeometry {
+  int64_t cin, h, w, cout, ho, wo, kh, kw, pt, pl, sy, sx;
+  int64_t n, tile, nnz, bins, pin, pout;
+  int64_t tilesX() const { return (w + tile - 1) / tile; }
+  int64_t tilesY() const { return (h + tile - 1) / tile; }
+  int64_t pitch() const { return tilesX() * tile; }
+  int64_t wFull() const { return (wo - 1) * sx + 1; }
+
+  static ConvGeometry of(spectral::Conv2DOp op, const OverlayConfig &cfg);
+};
+
+/// Output rows per strip and channel block sizes (multiples of the lanes).
+struct ConvTiling {
+  int64_t rows, coBlock, ciBlock;
+};
+
+/// True if every buffer the tiling needs fits the target's.
+bool fits(const ConvGeometry &g, const OverlayConfig &cfg, const ConvTiling &t);
+
+/// KER entries of one (output block, input block) kernel chunk.
+int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t);
+
+/// DRAM addresses the instructions refer to: the input activation, the
+/// output activation, the weight segment (kernel chunks in (co block, ci
+/// block) order, then the int32 biases at `biasOffset`).
+struct ConvAddrs {
+  int64_t in = 0, out = 0, seg = 0, biasOffset = 0;
+};
+
+/// One instruction: mnemonic as in the assembler ("load.inp", "sconv") and
+/// its fields by name.
+struct InsnDesc {
+  const char *mnemonic;
+  std::vector<std::pair<const char *, int64_t>> fields;
+};
+/// Loads, then the computes that use them, then the stores of the results.
+struct InsnGroup {
+  std::vector<InsnDesc> loads, computes, stores;
+};
+
+/// The fixed-point parameters of the layer's computes.
+struct ConvShifts {
+  int64_t fft = 0, acc = 0, ifft = 0, outq = 0, clampLo = -32768,
+          clampHi = 32767;
+};
+
+/// Calls `emit` with every instruction group of the layer, in order.
+void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
+              const ConvAddrs &addrs, const ConvShifts &shifts,
+              const std::function<void(const InsnGroup &)> &emit);
+
+/// Modeled cost of a layer: DDR payload bytes by what they carry, and cycles
+/// with the groups run one after another (loads, then computes, then
+/// stores, as the lowering's dependency tokens order them).
+struct ConvCost {
+  int64_t inputBytes = 0, kernelBytes = 0, outputBytes = 0, cycles = 0;
+  int64_t ddrBytes() const { return inputBytes + kernelBytes + outputBytes; }
+};
+ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
+                      const ConvTiling &t, Dataflow flow);
+
+/// The fitting tiling with the fewest modeled cycles for `flow` (then the
+/// fewest DDR bytes), or nothing if none fits.
+std::optional<std::pair<ConvTiling, ConvCost>>
+bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow);
+
+/// A dataflow with its best tiling and that tiling's modeled cost.
+struct DataflowOption {
+  Dataflow flow;
+  ConvTiling tiling;
+  ConvCost cost;
+};
+struct DataflowChoice {
+  DataflowOption chosen;
+  std::vector<DataflowOption> options; ///< every dataflow that fits
+};
+
+/// The dataflow (`force`, or the one with the fewest modeled cycles, then
+/// the fewest DDR bytes) and its best tiling; nothing if no tiling fits.
+std::optional<DataflowChoice> chooseDataflow(const ConvGeometry &g,
+                                             const OverlayConfig &cfg,
+                                             std::optional<Dataflow> force);
+
+} // namespace spec2
+
+#endif

@@ -1,0 +1,301 @@
+//===- ConvSchedule.cpp - Tilings, dataflows and their modeled cost -------===//
+#include "spec2/Conversion/ConvSchedule.h"
+
+#include "spec2/CostModel/CycleModel.h"
+#include "spec2/Target/InsnTable.h"
+
+#include <algorithm>
+#include <cassert>
+
+namespace spec2 {
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t alignTo(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+} // namespace
+
+llvm::StringRef dataflowName(Dataflow d) {
+  return d == Dataflow::KernelReuse ? "kernel_reuse" : "activation_reuse";
+}
+
+std::optional<Dataflow> parseDataflow(llvm::StringRef name) {
+  for (Dataflow d : kDataflows)
+    if (dataflowName(d) == name)
+      return d;
+  return std::nullopt;
+}
+
+ConvGeometry ConvGeometry::of(spectral::Conv2DOp op,
+                              const OverlayConfig &cfg) {
+  auto inT = op.getInput().getType(), outT = op.getOutput().getType();
+  ConvGeometry g;
+  g.cin = inT.getDimSize(1);
+  g.h = inT.getDimSize(2);
+  g.w = inT.getDimSize(3);
+  g.cout = outT.getDimSize(1);
+  g.ho = outT.getDimSize(2);
+  g.wo = outT.getDimSize(3);
+  g.kh = op.getKernel()[0];
+  g.kw = op.getKernel()[1];
+  g.pt = op.getPad()[0];
+  g.pl = op.getPad()[1];
+  g.sy = op.getStride()[0];
+  g.sx = op.getStride()[1];
+  g.n = cfg.fftSize;
+  g.tile = op.getTileSize();
+  g.nnz = op.getNnz();
+  g.bins = cfg.bins();
+  g.pin = cfg.pin;
+  g.pout = cfg.pout;
+  return g;
+}
+
+namespace {
+
+/// Output rows [o0, o1) of a strip, the full-resolution rows [r0, r1) they
+/// come from, and the input tile rows [ty0, ty1] that reach them.
+struct Strip {
+  int64_t o0, o1, r0, r1, ty0, ty1;
+  int64_t inRows(const ConvGeometry &g) const {
+    return (ty1 - ty0 + 1) * g.tile;
+  }
+};
+
+std::vector<Strip> strips(const ConvGeometry &g, int64_t rows) {
+  std::vector<Strip> out;
+  for (int64_t o0 = 0; o0 < g.ho; o0 += rows) {
+    Strip s;
+    s.o0 = o0;
+    s.o1 = std::min(g.ho, o0 + rows);
+    s.r0 = o0 * g.sy;
+    s.r1 = (s.o1 - 1) * g.sy + 1;
+    s.ty0 = g.tilesY();
+    s.ty1 = -1;
+    for (int64_t ty = 0; ty < g.tilesY(); ++ty) {
+      const int64_t top = ty * g.tile + g.pt - (g.kh - 1);
+      if (top < s.r1 && top + g.n > s.r0) {
+        s.ty0 = std::min(s.ty0, ty);
+        s.ty1 = std::max(s.ty1, ty);
+      }
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+} // namespace
+
+bool fits(const ConvGeometry &g, const OverlayConfig &cfg,
+          const ConvTiling &t) {
+  const int64_t fullRows = (t.rows - 1) * g.sy + 1;
+  // Input tile rows that reach a strip: at most fullRows/tile + N/tile + 2.
+  const int64_t inRows = (ceilDiv(fullRows + g.n, g.tile) + 1) * g.tile;
+  return t.ciBlock * g.bins <= int64_t(cfg.specDepth) &&
+         t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) &&
+         kerChunkEntries(g, t) <= int64_t(cfg.kerDepth) &&
+         t.coBlock * fullRows * g.wFull() <= int64_t(cfg.oaccDepth) &&
+         t.coBlock * t.rows * g.wo <= int64_t(cfg.outDepth) &&
+         t.coBlock <= int64_t(cfg.biasDepth);
+}
+
+int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t) {
+  return (t.coBlock / g.pout) * (t.ciBlock / g.pin) * g.nnz * g.pin * g.pout;
+}
+
+void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
+              const ConvAddrs &addrs, const ConvShifts &shifts,
+              const std::function<void(const InsnGroup &)> &emit) {
+  const std::vector<Strip> all = strips(g, t.rows);
+  const int64_t coChunks = ceilDiv(g.cout, t.coBlock);
+  const int64_t ciChunks = ceilDiv(g.cin, t.ciBlock);
+  const int64_t chunkBytes =
+      kerChunkEntries(g, t) * int64_t(isa::kSpectralEntryBytes);
+  const int64_t pitch = g.pitch(), wFull = g.wFull();
+  // What INP, KER and BIAS hold: a load of the same again is skipped.
+  std::optional<std::pair<size_t, int64_t>> inpHolds; // (strip, ci chunk)
+  std::optional<std::pair<int64_t, int64_t>> kerHolds; // (co, ci chunk)
+  std::optional<int64_t> biasHolds;                     // co chunk
+
+  auto step = [&](size_t si, int64_t coi, int64_t cii) {
+    const Strip &s = all[si];
+    const int64_t co0 = coi * t.coBlock, coN = std::min(t.coBlock, g.cout - co0);
+    const int64_t ci0 = cii * t.ciBlock, ciN = std::min(t.ciBlock, g.cin - ci0);
+    const int64_t inRows = s.inRows(g);
+    InsnGroup grp;
+    if (inpHolds != std::make_pair(si, cii)) {
+      grp.loads.push_back({"load.inp",
+                           {{"dram_addr", addrs.in + ci0 * g.h * g.w * 2},
+                            {"src_h", g.h},
+                            {"src_w", g.w},
+                            {"y0", s.ty0 * g.tile},
+                            {"nc", ciN},
+                            {"ny", inRows},
+                            {"nx", pitch},
+                            {"dst_pitch", pitch},
+                            {"dst_plane", inRows * pitch}}});
+      inpHolds = std::make_pair(si, cii);
+    }
+    if (kerHolds != std::make_pair(coi, cii)) {
+      grp.loads.push_back(
+          {"load.ker",
+           {{"dram_addr", addrs.seg + (coi * ciChunks + cii) * chunkBytes},
+            {"count", kerChunkEntries(g, t)}}});
+      kerHolds = std::make_pair(coi, cii);
+    }
+    if (biasHolds != coi) {
+      grp.loads.push_back(
+          {"load.bias",
+           {{"dram_addr", addrs.seg + addrs.biasOffset + co0 * 4},
+            {"count", coN}}});
+      biasHolds = coi;
+    }
+    for (int64_t ty = s.ty0; ty <= s.ty1; ++ty)
+      for (int64_t tx = 0; tx < g.tilesX(); ++tx) {
+        grp.computes.push_back(
+            {"fft",
+             {{"inp_addr", (ty - s.ty0) * g.tile * pitch + tx * g.tile},
+              {"inp_stride", inRows * pitch},
+              {"inp_pitch", pitch},
+              {"nc", ciN},
+              {"tile", g.tile},
+              {"shift", shifts.fft}}});
+        grp.computes.push_back(
+            {"sconv",
+             {{"nnz", g.nnz},
+              {"ncig", t.ciBlock / g.pin},
+              {"ncob", t.coBlock / g.pout},
+              {"nco", coN},
+              {"oacc_pitch", wFull},
+              {"oacc_plane", (s.r1 - s.r0) * wFull},
+              {"oacc_h", s.r1 - s.r0},
+              {"oy", ty * g.tile + g.pt - (g.kh - 1) - s.r0},
+              {"ox", tx * g.tile + g.pl - (g.kw - 1)},
+              {"acc_shift", shifts.acc},
+              {"ifft_shift", shifts.ifft}}});
+      }
+    if (cii == ciChunks - 1) {
+      grp.computes.push_back({"outq",
+                              {{"oacc_pitch", wFull},
+                               {"oacc_plane", (s.r1 - s.r0) * wFull},
+                               {"nc", coN},
+                               {"oh", s.o1 - s.o0},
+                               {"ow", g.wo},
+                               {"sy", g.sy},
+                               {"sx", g.sx},
+                               {"shift", shifts.outq},
+                               {"clamp_lo", shifts.clampLo},
+                               {"clamp_hi", shifts.clampHi},
+                               {"clear", 1}}});
+      grp.stores.push_back({"store",
+                            {{"dram_addr", addrs.out + co0 * g.ho * g.wo * 2},
+                             {"dst_h", g.ho},
+                             {"dst_w", g.wo},
+                             {"y0", s.o0},
+                             {"nc", coN},
+                             {"ny", s.o1 - s.o0},
+                             {"nx", g.wo},
+                             {"src_pitch", g.wo},
+                             {"src_plane", (s.o1 - s.o0) * g.wo}}});
+    }
+    emit(grp);
+  };
+
+  if (flow == Dataflow::ActivationReuse) {
+    for (size_t si = 0; si < all.size(); ++si)
+      for (int64_t coi = 0; coi < coChunks; ++coi)
+        for (int64_t cii = 0; cii < ciChunks; ++cii)
+          step(si, coi, cii);
+  } else {
+    for (int64_t coi = 0; coi < coChunks; ++coi)
+      for (size_t si = 0; si < all.size(); ++si)
+        for (int64_t cii = 0; cii < ciChunks; ++cii)
+          step(si, coi, cii);
+  }
+}
+
+ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
+                      const ConvTiling &t, Dataflow flow) {
+  cost::CycleModel model(cfg);
+  ConvCost c;
+  auto costOf = [&](const InsnDesc &d) {
+    const InsnFormat *fmt = findInsnFormat(d.mnemonic);
+    assert(fmt && "walkConv uses the assembler's mnemonics");
+    isa::Word w{};
+    isa::setField(w, isa::kOpcode, fmt->opcode);
+    if (fmt->hasSelector)
+      isa::setField(w, fmt->selector.field, fmt->selectorValue);
+    for (auto &[name, v] : d.fields)
+      if (auto f = findOperand(*fmt, name))
+        isa::setField(w, *f, v);
+    return model.cost(w);
+  };
+  walkConv(g, t, flow, ConvAddrs(), ConvShifts(), [&](const InsnGroup &grp) {
+    for (const InsnDesc &d : grp.loads) {
+      const cost::InsnCost ic = costOf(d);
+      (llvm::StringRef(d.mnemonic) == "load.inp" ? c.inputBytes
+                                                 : c.kernelBytes) +=
+          int64_t(ic.ddrBytes);
+      c.cycles += int64_t(ic.cycles);
+    }
+    for (const InsnDesc &d : grp.computes)
+      c.cycles += int64_t(costOf(d).cycles);
+    for (const InsnDesc &d : grp.stores) {
+      const cost::InsnCost ic = costOf(d);
+      c.outputBytes += int64_t(ic.ddrBytes);
+      c.cycles += int64_t(ic.cycles);
+    }
+  });
+  return c;
+}
+
+std::optional<std::pair<ConvTiling, ConvCost>>
+bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
+  std::optional<std::pair<ConvTiling, ConvCost>> best;
+  const int64_t coAll = alignTo(g.cout, g.pout), ciAll = alignTo(g.cin, g.pin);
+  for (int64_t rows = g.ho; rows >= 1; rows = rows > 1 ? ceilDiv(rows, 2) : 0)
+    for (int64_t co = coAll; co >= g.pout;
+         co = co > g.pout ? alignTo(co / 2, g.pout) : 0)
+      for (int64_t ci = ciAll; ci >= g.pin;
+           ci = ci > g.pin ? alignTo(ci / 2, g.pin) : 0) {
+        const ConvTiling t{rows, co, ci};
+        if (!fits(g, cfg, t))
+          continue;
+        const ConvCost c = estimateConv(g, cfg, t, flow);
+        if (!best || std::make_pair(c.cycles, c.ddrBytes()) <
+                         std::make_pair(best->second.cycles,
+                                        best->second.ddrBytes()))
+          best = std::make_pair(t, c);
+      }
+  return best;
+}
+
+} // namespace spec2
+
+namespace spec2 {
+
+std::optional<DataflowChoice> chooseDataflow(const ConvGeometry &g,
+                                             const OverlayConfig &cfg,
+                                             std::optional<Dataflow> force) {
+  std::optional<DataflowChoice> best;
+  std::vector<DataflowOption> options;
+  for (Dataflow d : kDataflows) {
+    auto b = bestTiling(g, cfg, d);
+    if (!b)
+      continue;
+    options.push_back({d, b->first, b->second});
+  }
+  for (const DataflowOption &o : options) {
+    if (force && o.flow != *force)
+      continue;
+    if (!best || std::make_pair(o.cost.cycles, o.cost.ddrBytes()) <
+                     std::make_pair(best->chosen.cost.cycles,
+                                    best->chosen.cost.ddrBytes()))
+      best = DataflowChoice{o, {}};
+  }
+  if (best)
+    best->options = std::move(options);
+  return best;
+}
+
+} // namespace spec2
