@@ -252,21 +252,38 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
 std::optional<std::pair<ConvTiling, ConvCost>>
 bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
   std::optional<std::pair<ConvTiling, ConvCost>> best;
+  auto consider = [&](const ConvTiling &t) {
+    if (!fits(g, cfg, t))
+      return;
+    const ConvCost c = estimateConv(g, cfg, t, flow);
+    if (!best || std::make_pair(c.cycles, c.ddrBytes()) <
+                     std::make_pair(best->second.cycles,
+                                    best->second.ddrBytes()))
+      best = std::make_pair(t, c);
+  };
   const int64_t coAll = alignTo(g.cout, g.pout), ciAll = alignTo(g.cin, g.pin);
-  for (int64_t rows = g.ho; rows >= 1; rows = rows > 1 ? ceilDiv(rows, 2) : 0)
-    for (int64_t co = coAll; co >= g.pout;
-         co = co > g.pout ? alignTo(co / 2, g.pout) : 0)
-      for (int64_t ci = ciAll; ci >= g.pin;
-           ci = ci > g.pin ? alignTo(ci / 2, g.pin) : 0) {
-        const ConvTiling t{rows, co, ci};
-        if (!fits(g, cfg, t))
-          continue;
-        const ConvCost c = estimateConv(g, cfg, t, flow);
-        if (!best || std::make_pair(c.cycles, c.ddrBytes()) <
-                         std::make_pair(best->second.cycles,
-                                        best->second.ddrBytes()))
-          best = std::make_pair(t, c);
+  for (int64_t co = coAll; co >= g.pout;
+       co = co > g.pout ? alignTo(co / 2, g.pout) : 0)
+    for (int64_t ci = ciAll; ci >= g.pin;
+         ci = ci > g.pin ? alignTo(ci / 2, g.pin) : 0) {
+      // Strips: the tallest that fits (fits() shrinks with the rows), and
+      // that height rounded down to whole tiles, whose strips then share
+      // fewer boundary tiles.
+      if (!fits(g, cfg, {1, co, ci}))
+        continue;
+      int64_t lo = 1, hi = g.ho;
+      while (lo < hi) {
+        const int64_t mid = (lo + hi + 1) / 2;
+        if (fits(g, cfg, {mid, co, ci}))
+          lo = mid;
+        else
+          hi = mid - 1;
       }
+      consider({lo, co, ci});
+      const int64_t perTile = std::max<int64_t>(1, g.tile / g.sy);
+      if (lo > perTile && lo % perTile)
+        consider({lo / perTile * perTile, co, ci});
+    }
   return best;
 }
 
