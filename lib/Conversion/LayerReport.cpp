@@ -74,10 +74,20 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     // What spec2-select-dataflow chose and what the alternatives cost.
     if (auto flow = op->getAttrOfType<StringAttr>("spec2.dataflow"))
       row["dataflow"] = flow.getValue().str();
-    if (auto t = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling"))
+    if (auto t = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling")) {
       row["tiling"] = llvm::json::Object{{"rows", t[0]},
                                          {"co_block", t[1]},
                                          {"ci_block", t[2]}};
+      auto conv = cast<spectral::Conv2DOp>(op);
+      row["channel_blocks"] = ceilDiv(conv.getOutChannels(), t[1]) *
+                              ceilDiv(conv.getInChannels(), t[2]);
+    }
+    // spec2-schedule-banks' figures for one input tile of the whole layer.
+    for (auto [attr, key] :
+         {std::pair{"spec2.bank_stalls", "bank_stalls_per_tile"},
+          std::pair{"spec2.bank_stalls_naive", "bank_stalls_per_tile_naive"}})
+      if (auto a = op->getAttrOfType<IntegerAttr>(attr))
+        row[key] = a.getInt();
     if (auto costs = op->getAttrOfType<DictionaryAttr>("spec2.dataflow_costs")) {
       llvm::json::Object alternatives;
       for (NamedAttribute flow : costs) {

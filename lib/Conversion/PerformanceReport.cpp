@@ -25,7 +25,7 @@ std::vector<std::string> instructionLayers(ModuleOp module) {
 namespace {
 
 struct LayerCost {
-  uint64_t cycles = 0, ddrBytes = 0, macCycles = 0, stalls = 0;
+  uint64_t cycles = 0, ddrBytes = 0, macCycles = 0, stalls = 0, sconvs = 0;
 };
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
@@ -52,6 +52,7 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
     l.ddrBytes += c.ddrBytes;
     l.macCycles += c.macCycles;
     l.stalls += c.bankStalls;
+    l.sconvs += isa::getField(prog.insns[i], isa::kOpcode) == isa::kSconv;
     if (pc.end[i] > done) {
       l.cycles += pc.end[i] - done;
       done = pc.end[i];
@@ -62,6 +63,7 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
   // The whole network forced into one dataflow: the conv layers at that
   // dataflow's modeled traffic, the others as they are.
   llvm::StringMap<int64_t> fixedBytes;
+  int64_t naiveStalls = 0;
   if (llvm::json::Array *rows = report.getArray("layers"))
     for (llvm::json::Value &v : *rows) {
       llvm::json::Object &row = *v.getAsObject();
@@ -70,6 +72,18 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
       row["ddr_bytes"] = int64_t(l.ddrBytes);
       row["mac_cycles"] = int64_t(l.macCycles);
       row["bank_conflict_stalls"] = int64_t(l.stalls);
+      // The entries in bin order would have stalled this much: per tile as
+      // the scheduler counted, times the tiles the program runs (one SCONV
+      // per tile and channel block).
+      auto naive = row.getInteger("bank_stalls_per_tile_naive");
+      auto blocks = row.getInteger("channel_blocks");
+      if (naive && blocks && *blocks > 0) {
+        const int64_t n = *naive * int64_t(l.sconvs) / *blocks;
+        row["bank_conflict_stalls_naive"] = n;
+        naiveStalls += n;
+      } else {
+        naiveStalls += int64_t(l.stalls);
+      }
       const llvm::json::Object *alts = row.getObject("dataflow_alternatives");
       for (Dataflow d : kDataflows) {
         const llvm::json::Object *a = alts ? alts->getObject(dataflowName(d))
@@ -96,6 +110,7 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
         fixedBytes.lookup(dataflowName(d));
   total["mac_cycles"] = int64_t(pc.macCycles);
   total["bank_conflict_stalls"] = int64_t(pc.bankStalls);
+  total["bank_conflict_stalls_naive"] = naiveStalls;
   total["conv_dsp_utilization"] = ratio(convMacs, lanes * convCycles);
   total["dsp_used"] = int64_t(res.dsp);
   total["dsp_available"] = int64_t(cfg.config.deviceDsp);
