@@ -20,9 +20,11 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Debug.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
+#include <atomic>
 #include <cmath>
 #include <mutex>
 #include <random>
@@ -203,10 +205,18 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
       fcPerWorker.push_back(freshFcCovariances());
     }
     std::vector<std::string> errors(workers);
+    // Calibrating a large model takes minutes: a progress line on a terminal.
+    const bool tty = llvm::sys::Process::StandardErrIsDisplayed();
+    std::atomic<size_t> done{0};
+    std::mutex progress;
     for (size_t w = 0; w < workers; ++w)
       pool.async([&, w] {
         Ranges &r = perWorker[w];
         for (size_t i = w; i < n; i += workers) {
+          if (tty) {
+            std::lock_guard<std::mutex> lock(progress);
+            llvm::errs() << "\rspec2-calibrate: input " << done + 1 << "/" << n;
+          }
           auto out = exec->run(inputs[i], [&](Operation *op,
                                               llvm::ArrayRef<float> v) {
             float &m = r[op];
@@ -227,9 +237,12 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
             errors[w] = llvm::toString(out.takeError());
             return;
           }
+          ++done;
         }
       });
     pool.wait();
+    if (tty)
+      llvm::errs() << "\r" << std::string(40, ' ') << "\r";
     for (const std::string &e : errors)
       if (!e.empty()) {
         main.emitError("calibration run failed: ") << e;

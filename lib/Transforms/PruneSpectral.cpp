@@ -14,8 +14,10 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/Parallel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <complex>
 #include <numeric>
@@ -33,6 +35,12 @@ namespace spec2 {
 namespace {
 
 using Cd = std::complex<double>;
+
+/// a * b without std::complex's NaN-checked library call.
+inline Cd mul(Cd a, Cd b) {
+  return Cd(a.real() * b.real() - a.imag() * b.imag(),
+            a.real() * b.imag() + a.imag() * b.real());
+}
 
 /// Inverse of an n x n complex matrix (row-major) by Gauss-Jordan with
 /// partial pivoting; false if singular.
@@ -54,16 +62,16 @@ bool invert(std::vector<Cd> a, int64_t n, std::vector<Cd> &inv) {
       }
     const Cd d = Cd(1) / a[col * n + col];
     for (int64_t c = 0; c < n; ++c) {
-      a[col * n + c] *= d;
-      inv[col * n + c] *= d;
+      a[col * n + c] = mul(a[col * n + c], d);
+      inv[col * n + c] = mul(inv[col * n + c], d);
     }
     for (int64_t r = 0; r < n; ++r) {
       if (r == col || a[r * n + col] == Cd(0))
         continue;
       const Cd f = a[r * n + col];
       for (int64_t c = 0; c < n; ++c) {
-        a[r * n + c] -= f * a[col * n + c];
-        inv[r * n + c] -= f * inv[col * n + c];
+        a[r * n + c] -= mul(f, a[col * n + c]);
+        inv[r * n + c] -= mul(f, inv[col * n + c]);
       }
     }
   }
@@ -412,7 +420,8 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     std::vector<std::vector<Cd>> inv(bins);
     std::vector<double> rhoBin(bins);
     std::vector<Cd> w0C(cout * cin * bins);
-    for (int64_t b = 0; b < bins; ++b) {
+    std::atomic<bool> singular{false};
+    llvm::parallelFor(0, bins, [&](size_t b) {
       double trace = 0;
       for (int64_t i = 0; i < cin; ++i)
         trace += C(b, i, i).real();
@@ -421,16 +430,20 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       for (int64_t i = 0; i < cin; ++i)
         for (int64_t j = 0; j < cin; ++j)
           a[i * cin + j] = C(b, i, j) + (i == j ? rhoBin[b] : 0.0);
-      if (!invert(a, cin, inv[b]))
-        return failure();
+      if (!invert(a, cin, inv[b])) {
+        singular = true;
+        return;
+      }
       for (int64_t co = 0; co < cout; ++co)
         for (int64_t j = 0; j < cin; ++j) {
           Cd s = 0;
           for (int64_t i = 0; i < cin; ++i)
-            s += w0[at(co, i, b)] * C(b, i, j);
+            s += mul(w0[at(co, i, b)], C(b, i, j));
           w0C[at(co, j, b)] = s;
         }
-    }
+    });
+    if (singular)
+      return failure();
     std::vector<double> power(cin * bins);
     for (int64_t ci = 0; ci < cin; ++ci)
       for (int64_t b = 0; b < bins; ++b)
@@ -440,20 +453,33 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         balancedMask(w0, cout * cin, bins, half, n, keep, &power, cin);
     for (size_t k = 0; k < z.size(); ++k)
       z[k] = mask[k] ? w0[k] : Cd(0);
-    std::vector<Cd> rhs(cin);
     for (unsigned it = 0; it < iterations; ++it) {
-      for (int64_t b = 0; b < bins; ++b)
+      // The bins are independent: one task each.
+      llvm::parallelFor(0, bins, [&](size_t b) {
+        std::vector<double> rr(cin), ri(cin), sr(cin), si(cin);
         for (int64_t co = 0; co < cout; ++co) {
-          for (int64_t j = 0; j < cin; ++j)
-            rhs[j] = w0C[at(co, j, b)] +
-                     rhoBin[b] * (z[at(co, j, b)] - u[at(co, j, b)]);
           for (int64_t j = 0; j < cin; ++j) {
-            Cd s = 0;
-            for (int64_t i = 0; i < cin; ++i)
-              s += rhs[i] * inv[b][i * cin + j];
-            w[at(co, j, b)] = s;
+            const Cd r = w0C[at(co, j, b)] +
+                         rhoBin[b] * (z[at(co, j, b)] - u[at(co, j, b)]);
+            rr[j] = r.real();
+            ri[j] = r.imag();
           }
+          // w = rhs * inv, row by row of inv, complex products spelled out
+          // (std::complex's checked multiply is a library call).
+          std::fill(sr.begin(), sr.end(), 0.0);
+          std::fill(si.begin(), si.end(), 0.0);
+          for (int64_t i = 0; i < cin; ++i) {
+            const double a = rr[i], c = ri[i];
+            const Cd *row = &inv[b][i * cin];
+            for (int64_t j = 0; j < cin; ++j) {
+              sr[j] += a * row[j].real() - c * row[j].imag();
+              si[j] += a * row[j].imag() + c * row[j].real();
+            }
+          }
+          for (int64_t j = 0; j < cin; ++j)
+            w[at(co, j, b)] = Cd(sr[j], si[j]);
         }
+      });
       std::vector<Cd> wu(w.size());
       for (size_t k = 0; k < w.size(); ++k)
         wu[k] = w[k] + u[k];
@@ -490,7 +516,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         for (int64_t j = 0; j < m; ++j) {
           Cd s = 0;
           for (int64_t i = 0; i < m; ++i)
-            s += w0C[at(co, S[i], b)] * ainv[i * m + j];
+            s += mul(w0C[at(co, S[i], b)], ainv[i * m + j]);
           fit[at(co, S[j], b)] = s;
         }
       }
