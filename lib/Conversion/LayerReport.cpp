@@ -19,7 +19,7 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
   func.walk([&](Operation *op) {
     // spectral_*: spectral conv weights only; fc_*: fully-connected weights.
     int64_t weights = 0, nonzeros = 0, fcWeights = 0, fcNonzeros = 0;
-    int64_t macsDense = 0, macsExec = 0, bytes = 0;
+    int64_t macsDense = 0, macsExec = 0, bytes = 0, spatialMacs = 0;
     std::string kind;
     if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
       kind = "spectral_conv";
@@ -33,6 +33,9 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
       nonzeros = pairs * conv.getNnz();
       macsDense = tiles * weights;
       macsExec = tiles * nonzeros;
+      auto out = conv.getOutput().getType();
+      spatialMacs = pairs * conv.getKernel()[0] * conv.getKernel()[1] *
+                    out.getDimSize(2) * out.getDimSize(3);
       // KER entries {re, im, bin} and int32 biases.
       bytes = nonzeros * 6 + conv.getOutChannels() * 4;
     } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
@@ -69,8 +72,12 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
                            {"macs_dense", macsDense},
                            {"macs_executed", macsExec},
                            {"weight_bytes", bytes}};
-    if (weights > 0)
+    if (weights > 0) {
       row["sparsity"] = 1.0 - double(nonzeros) / double(weights);
+      // Real multiply-accumulates of the same layer done directly (spatial,
+      // dense): the baseline the spectral-sparse path has to beat.
+      row["spatial_macs"] = spatialMacs;
+    }
     // What spec2-select-dataflow chose and what the alternatives cost.
     if (auto flow = op->getAttrOfType<StringAttr>("spec2.dataflow"))
       row["dataflow"] = flow.getValue().str();

@@ -64,6 +64,7 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
   // dataflow's modeled traffic, the others as they are.
   llvm::StringMap<int64_t> fixedBytes;
   int64_t naiveStalls = 0;
+  double spatialMacs = 0;
   if (llvm::json::Array *rows = report.getArray("layers"))
     for (llvm::json::Value &v : *rows) {
       llvm::json::Object &row = *v.getAsObject();
@@ -97,6 +98,8 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
         row["dsp_utilization"] = ratio(macs, lanes * double(l.cycles));
         convMacs += macs;
         convCycles += double(l.cycles);
+        if (auto m = row.getInteger("spatial_macs"))
+          spatialMacs += double(*m);
       }
     }
   const cost::Resources res = cost::estimateResources(cfg.config);
@@ -113,6 +116,16 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
   total["bank_conflict_stalls_naive"] = naiveStalls;
   total["conv_dsp_utilization"] = ratio(convMacs, lanes * convCycles);
   total["dsp_used"] = int64_t(res.dsp);
+  // The same DSPs as direct (spatial, dense) int16 MACs, one per DSP per
+  // cycle, never stalled: an optimistic bound for a spatial engine.
+  const double ms = 1.0 / (double(cfg.config.clockMhz) * 1e3);
+  total["conv_modeled_ms"] = convCycles * ms;
+  total["spatial_dense_baseline"] = llvm::json::Object{
+      {"macs", int64_t(spatialMacs)},
+      {"dsp", int64_t(res.dsp)},
+      {"conv_ms", res.dsp ? spatialMacs / double(res.dsp) * ms : 0.0},
+      {"assumes", "every DSP does one int16 multiply-accumulate per cycle, "
+                  "no memory stalls"}};
   total["dsp_available"] = int64_t(cfg.config.deviceDsp);
   total["clock_mhz"] = int64_t(cfg.config.clockMhz);
   total["ddr_gb_per_s"] = double(cfg.config.ddrMbPerS) / 1000.0;
