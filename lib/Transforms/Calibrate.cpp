@@ -73,11 +73,20 @@ struct TileCovariance {
           for (int64_t b = 0; b < bins; ++b)
             spec[ch * bins + b] = out[b];
         }
+        // C_b += x x^H, products spelled out (std::complex's checked
+        // multiply is a library call).
         for (int64_t b = 0; b < bins; ++b)
-          for (int64_t i = 0; i < cin; ++i)
-            for (int64_t j = 0; j < cin; ++j)
-              c[(b * cin + i) * cin + j] +=
-                  spec[i * bins + b] * std::conj(spec[j * bins + b]);
+          for (int64_t i = 0; i < cin; ++i) {
+            const double xr = spec[i * bins + b].real(),
+                         xi = spec[i * bins + b].imag();
+            std::complex<double> *row = &c[(b * cin + i) * cin];
+            for (int64_t j = 0; j < cin; ++j) {
+              const double yr = spec[j * bins + b].real(),
+                           yi = spec[j * bins + b].imag();
+              row[j] += std::complex<double>(xr * yr + xi * yi,
+                                             xi * yr - xr * yi);
+            }
+          }
       }
     std::lock_guard<std::mutex> lock(fftwMutex());
     fftw_destroy_plan(plan);

@@ -51,7 +51,7 @@ bool invert(std::vector<Cd> a, int64_t n, std::vector<Cd> &inv) {
   for (int64_t col = 0; col < n; ++col) {
     int64_t piv = col;
     for (int64_t r = col + 1; r < n; ++r)
-      if (std::abs(a[r * n + col]) > std::abs(a[piv * n + col]))
+      if (std::norm(a[r * n + col]) > std::norm(a[piv * n + col]))
         piv = r;
     if (std::abs(a[piv * n + col]) < 1e-300)
       return false;
@@ -491,7 +491,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     }
     // Refit: per (co, b), w_S C_SS = (w0 C)_S on the support S.
     std::vector<Cd> fit(w0.size(), 0);
-    for (int64_t b = 0; b < bins; ++b)
+    llvm::parallelFor(0, bins, [&](size_t b) {
       for (int64_t co = 0; co < cout; ++co) {
         std::vector<int64_t> S;
         for (int64_t ci = 0; ci < cin; ++ci)
@@ -520,6 +520,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
           fit[at(co, S[j], b)] = s;
         }
       }
+    });
     // Store the kept bins in bin order.
     std::vector<float> newSpectra(cout * cin * keep * 2);
     std::vector<int32_t> newBins(cout * cin * keep);
