@@ -78,6 +78,39 @@ bool invert(std::vector<Cd> a, int64_t n, std::vector<Cd> &inv) {
   return true;
 }
 
+/// Solves a v = rhs in place for Hermitian positive definite a (n x n,
+/// row-major, overwritten by its Cholesky factor); false if a is not.
+bool hermitianSolve(std::vector<Cd> &a, int64_t n, std::vector<Cd> &rhs) {
+  for (int64_t j = 0; j < n; ++j) {
+    double d = a[j * n + j].real();
+    for (int64_t k = 0; k < j; ++k)
+      d -= std::norm(a[j * n + k]);
+    if (!(d > 0))
+      return false;
+    d = std::sqrt(d);
+    a[j * n + j] = d;
+    for (int64_t i = j + 1; i < n; ++i) {
+      Cd v = a[i * n + j];
+      for (int64_t k = 0; k < j; ++k)
+        v -= mul(a[i * n + k], std::conj(a[j * n + k]));
+      a[i * n + j] = v / d;
+    }
+  }
+  for (int64_t i = 0; i < n; ++i) { // L y = rhs
+    Cd v = rhs[i];
+    for (int64_t k = 0; k < i; ++k)
+      v -= mul(a[i * n + k], rhs[k]);
+    rhs[i] = v / a[i * n + i].real();
+  }
+  for (int64_t i = n - 1; i >= 0; --i) { // L^H v = y
+    Cd v = rhs[i];
+    for (int64_t k = i + 1; k < n; ++k)
+      v -= mul(std::conj(a[k * n + i]), rhs[k]);
+    rhs[i] = v / a[i * n + i].real();
+  }
+  return true;
+}
+
 /// Keeps, per (co, ci), the `keep` bins of largest weighted energy of `w`
 /// ([cout][cin][bins]); returns the mask.
 std::vector<uint8_t> balancedMask(const std::vector<Cd> &w, int64_t pairs,
@@ -500,7 +533,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         if (S.empty())
           continue;
         const int64_t m = int64_t(S.size());
-        std::vector<Cd> a(m * m), ainv;
+        std::vector<Cd> a(m * m), v(m);
         double trace = 0;
         for (int64_t i = 0; i < m; ++i)
           trace += C(b, S[i], S[i]).real();
@@ -508,17 +541,16 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
           for (int64_t j = 0; j < m; ++j)
             a[i * m + j] =
                 C(b, S[i], S[j]) + (i == j ? 1e-9 * trace / m + 1e-30 : 0.0);
-        if (!invert(a, m, ainv)) {
+        // w_S C_SS = r (a row vector) is C_SS w_S^H = r^H: C is Hermitian.
+        for (int64_t i = 0; i < m; ++i)
+          v[i] = std::conj(w0C[at(co, S[i], b)]);
+        if (!hermitianSolve(a, m, v)) {
           for (int64_t i : S)
             fit[at(co, i, b)] = z[at(co, i, b)];
           continue;
         }
-        for (int64_t j = 0; j < m; ++j) {
-          Cd s = 0;
-          for (int64_t i = 0; i < m; ++i)
-            s += mul(w0C[at(co, S[i], b)], ainv[i * m + j]);
-          fit[at(co, S[j], b)] = s;
-        }
+        for (int64_t j = 0; j < m; ++j)
+          fit[at(co, S[j], b)] = std::conj(v[j]);
       }
     });
     // Store the kept bins in bin order.
