@@ -1,7 +1,8 @@
 //===- spec2c.cpp - The spec2c compiler driver ----------------------------===//
 //
 // spec2c MODEL.onnx -o OUT.s2b [--target CFG] [--calib=DATASET]
-//        [--emit=graph|spectral|ovl|asm|bin] [--sparsity=0]
+//        [--emit=graph|spectral|ovl|asm|bin] [--sparsity=R] [--fc-sparsity=R]
+//        [--layer-sparsity=NAME=R,...] [--dataflow=auto|...] [--report=F]
 //
 // A thin driver: import, then the registered pipelines (spec2-to-spectral,
 // spec2-to-overlay), then binary emission, checked by the loader's verifier
@@ -85,8 +86,9 @@ cl::opt<double> sparsity(
     cl::init(0.0), cl::cat(category));
 cl::opt<std::string> pruneMethod(
     "prune-method",
-    cl::desc("With --sparsity: admm (fit the pruned kernels to the "
-             "calibration data, default) or magnitude (the baseline)"),
+    cl::desc("With --sparsity / --fc-sparsity: admm (fit the pruned "
+             "weights to the calibration data, default) or magnitude (the "
+             "baseline)"),
     cl::init("admm"), cl::cat(category));
 cl::opt<double> fcSparsity(
     "fc-sparsity",
@@ -105,8 +107,9 @@ cl::opt<std::string> dataflow(
     cl::init("auto"), cl::cat(category));
 cl::opt<std::string> reportFile(
     "report",
-    cl::desc("Write per-layer figures (weights, non-zeros, MACs, weight bytes) "
-             "and totals as JSON"),
+    cl::desc("Write per-layer figures as JSON: weights, non-zeros, MACs, weight "
+             "bytes, and for a program the modeled cycles, DDR bytes, bank "
+             "stalls, dataflow and DSP use; totals (docs/user-guide.md)"),
     cl::value_desc("file.json"), cl::init(""), cl::cat(category));
 cl::opt<bool> asmData("asm-data",
                       cl::desc("With --emit=asm: include the segment bytes"),
