@@ -4,6 +4,8 @@
 #include "spec2/CostModel/CycleModel.h"
 #include "spec2/Target/InsnTable.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
 #include <cassert>
 
@@ -89,8 +91,10 @@ std::vector<Strip> strips(const ConvGeometry &g, int64_t rows) {
 bool fits(const ConvGeometry &g, const OverlayConfig &cfg,
           const ConvTiling &t) {
   const int64_t fullRows = (t.rows - 1) * g.sy + 1;
-  // Input tile rows that reach a strip: at most fullRows/tile + N/tile + 2.
-  const int64_t inRows = (ceilDiv(fullRows + g.n, g.tile) + 1) * g.tile;
+  // The input rows of the tallest strip's tiles.
+  int64_t inRows = 0;
+  for (const Strip &s : strips(g, t.rows))
+    inRows = std::max(inRows, s.inRows(g));
   return t.ciBlock * g.bins <= int64_t(cfg.specDepth) &&
          t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) &&
          kerChunkEntries(g, t) <= int64_t(cfg.kerDepth) &&
@@ -261,14 +265,24 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
                                     best->second.ddrBytes()))
       best = std::make_pair(t, c);
   };
-  const int64_t coAll = alignTo(g.cout, g.pout), ciAll = alignTo(g.cin, g.pin);
-  for (int64_t co = coAll; co >= g.pout;
-       co = co > g.pout ? alignTo(co / 2, g.pout) : 0)
-    for (int64_t ci = ciAll; ci >= g.pin;
-         ci = ci > g.pin ? alignTo(ci / 2, g.pin) : 0) {
-      // Strips: the tallest that fits (fits() shrinks with the rows), and
-      // that height rounded down to whole tiles, whose strips then share
-      // fewer boundary tiles.
+  // Channel blocks: the channels split evenly into 1 to 8 blocks (of whole
+  // lanes), then halved down to one lane group per block.
+  auto blockSizes = [](int64_t channels, int64_t lanes) {
+    std::vector<int64_t> sizes;
+    int64_t size = 0;
+    for (int64_t parts = 1; parts <= 8; ++parts) {
+      size = alignTo(ceilDiv(channels, parts), lanes);
+      if (sizes.empty() || size < sizes.back())
+        sizes.push_back(size);
+    }
+    for (size = alignTo(size / 2, lanes); size >= lanes && size < sizes.back();
+         size = size > lanes ? alignTo(size / 2, lanes) : 0)
+      sizes.push_back(size);
+    return sizes;
+  };
+  for (int64_t co : blockSizes(g.cout, g.pout))
+    for (int64_t ci : blockSizes(g.cin, g.pin)) {
+      // Strips: the tallest that fits (fits() shrinks with the rows).
       if (!fits(g, cfg, {1, co, ci}))
         continue;
       int64_t lo = 1, hi = g.ho;
@@ -279,10 +293,14 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
         else
           hi = mid - 1;
       }
-      consider({lo, co, ci});
+      // Shorter strips cost more halo but may align better with the tiles:
+      // every height up to 64 rows; above, the tallest, its halves and the
+      // whole-tile heights.
       const int64_t perTile = std::max<int64_t>(1, g.tile / g.sy);
-      if (lo > perTile && lo % perTile)
-        consider({lo / perTile * perTile, co, ci});
+      for (int64_t rows = lo; rows >= 1; --rows)
+        if (rows <= 64 || rows == lo || rows % perTile == 0 ||
+            (lo % rows == 0 && llvm::isPowerOf2_64(uint64_t(lo / rows))))
+          consider({rows, co, ci});
     }
   return best;
 }
