@@ -184,9 +184,13 @@ openXrtDevice(const NamedOverlayConfig &cfg, StringRef xclbin,
     xrt::device dev(index);
     xrt::uuid uuid = dev.load_xclbin(image);
     xrt::ip ip(dev, uuid, kComputeUnit);
-    std::string desc = formatv("{0} (card {1}, {2})",
-                               dev.get_info<xrt::info::device::name>(), index,
-                               cfg.name);
+    std::string name = "Alveo card";
+    try {
+      name = dev.get_info<xrt::info::device::name>();
+    } catch (const std::exception &) {
+      // Not every XRT shim answers the query; the name is only for messages.
+    }
+    std::string desc = formatv("{0} (card {1}, {2})", name, index, cfg.name);
     return std::unique_ptr<Device>(
         new XrtDevice(cfg, desc, std::move(dev), std::move(ip), bank));
   } catch (const std::exception &e) {
