@@ -190,6 +190,10 @@ FailureOr<llvm::StringMap<double>> parseOverrides(Operation *where,
   return m;
 }
 
+/// ADMM stops early once the support has not changed for this many
+/// iterations.
+constexpr unsigned kStableIterations = 5;
+
 struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   using PruneSpectralBase::PruneSpectralBase;
 
@@ -486,6 +490,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         balancedMask(w0, cout * cin, bins, half, n, keep, &power, cin);
     for (size_t k = 0; k < z.size(); ++k)
       z[k] = mask[k] ? w0[k] : Cd(0);
+    unsigned stable = 0;
     for (unsigned it = 0; it < iterations; ++it) {
       // The bins are independent: one task each.
       llvm::parallelFor(0, bins, [&](size_t b) {
@@ -516,11 +521,18 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       std::vector<Cd> wu(w.size());
       for (size_t k = 0; k < w.size(); ++k)
         wu[k] = w[k] + u[k];
-      mask = balancedMask(wu, cout * cin, bins, half, n, keep, &power, cin);
+      std::vector<uint8_t> next =
+          balancedMask(wu, cout * cin, bins, half, n, keep, &power, cin);
+      // Only the support reaches the output (the refit below recomputes the
+      // kept values), so a support that has not moved for a while is done.
+      stable = next == mask ? stable + 1 : 0;
+      mask = std::move(next);
       for (size_t k = 0; k < w.size(); ++k) {
         z[k] = mask[k] ? wu[k] : Cd(0);
         u[k] += w[k] - z[k];
       }
+      if (stable >= kStableIterations)
+        break;
     }
     // Refit: per (co, b), w_S C_SS = (w0 C)_S on the support S.
     std::vector<Cd> fit(w0.size(), 0);
