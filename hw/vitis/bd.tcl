@@ -46,7 +46,7 @@ create_bd_port -dir I -type clk -freq_hz [expr {$clock * 1000000}] ap_clk
 create_bd_port -dir I -type rst ap_rst_n
 set_property CONFIG.POLARITY ACTIVE_LOW [get_bd_ports ap_rst_n]
 set ctrl [create_bd_intf_port -mode Slave -vlnv xilinx.com:interface:aximm_rtl:1.0 s_axi_control]
-set_property -dict [list CONFIG.PROTOCOL AXI4LITE CONFIG.ADDR_WIDTH 18 CONFIG.DATA_WIDTH 32] $ctrl
+set_property -dict [list CONFIG.PROTOCOL AXI4LITE CONFIG.ADDR_WIDTH 16 CONFIG.DATA_WIDTH 32] $ctrl
 set xbar [create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect:1.0 ctrl_xbar]
 set_property -dict [list CONFIG.NUM_SI 1 CONFIG.NUM_MI 4] $xbar
 connect_bd_intf_net $ctrl [get_bd_intf_pins ctrl_xbar/S00_AXI]
@@ -62,9 +62,11 @@ connect_bd_net [get_bd_ports ap_clk] \
 connect_bd_net [get_bd_ports ap_rst_n] \
   [get_bd_pins -of [get_bd_cells] -filter {TYPE == rst}]
 
-# Host-visible register map (64 KiB per kernel), used through xrt::ip.
-foreach k $kernels offset {0x00000 0x10000 0x20000 0x30000} {
-  assign_bd_address -offset $offset -range 64K \
+# Host-visible register map, used through xrt::ip: 16 KiB per kernel, all four
+# inside 64 KiB, the register space XRT 2.13's xrt::ip allows
+# (hw/include/spec2/host_regs.h holds the same offsets for the host).
+foreach k $kernels offset {0x0000 0x4000 0x8000 0xC000} {
+  assign_bd_address -offset $offset -range 16K \
     -target_address_space [get_bd_addr_spaces s_axi_control] \
     [get_bd_addr_segs $k/s_axi_control/Reg]
 }

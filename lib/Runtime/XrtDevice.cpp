@@ -32,6 +32,7 @@
 #include <xrt/xrt_device.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <exception>
 #include <thread>
 #endif
@@ -51,8 +52,16 @@ Error xrtError(const Twine &what) {
 constexpr const char *kDdrBank = "DDR[0]";
 /// The compute unit of the packaged kernel (link.cfg: nk=...).
 constexpr const char *kComputeUnit = "spec2_overlay:{spec2_overlay_1}";
-/// How long a program may run before the host gives up on it.
-constexpr std::chrono::seconds kTimeout{60};
+/// How long a program may run before the host gives up on it: 60 s, or
+/// SPEC2_XRT_TIMEOUT_S seconds.
+std::chrono::seconds timeout() {
+  if (const char *env = std::getenv("SPEC2_XRT_TIMEOUT_S")) {
+    unsigned s = 0;
+    if (!StringRef(env).getAsInteger(10, s) && s > 0)
+      return std::chrono::seconds(s);
+  }
+  return std::chrono::seconds(60);
+}
 
 class XrtDevice final : public Device {
 public:
@@ -107,13 +116,14 @@ private:
     write(regs::kFetch + regs::kFetchInsnsHi, uint32_t(insnAddr >> 32));
     write(regs::kFetch + regs::kCtrl, regs::kApStart);
 
-    const auto deadline = std::chrono::steady_clock::now() + kTimeout;
+    const auto limit = timeout();
+    const auto deadline = std::chrono::steady_clock::now() + limit;
     while (ip.read_register(regs::kCompute + regs::kComputeReturn) != 1) {
       if (std::chrono::steady_clock::now() > deadline)
         return xrtError(formatv("the overlay did not retire FINISH within {0} "
                                 "s (a deadlock or a hung DMA); reset the "
                                 "card with xbutil reset",
-                                kTimeout.count()));
+                                limit.count()));
       std::this_thread::sleep_for(std::chrono::microseconds(20));
     }
     for (uint32_t module : {regs::kLoad, regs::kCompute, regs::kStore})

@@ -16,4 +16,5 @@ config.substitutions.append(("%models", os.path.join(config.spec2_src_root, "mod
 # The real-card device exists only where XRT is installed.
 if config.spec2_have_xrt:
     config.available_features.add("xrt")
+    config.substitutions.append(("%xrt_libdir", config.spec2_xrt_libdir))
 config.substitutions.append(("%srcroot", config.spec2_src_root))

@@ -17,11 +17,14 @@ namespace spec2 {
 namespace regs {
 
 /// Base of each module kernel's register window inside the overlay kernel
-/// (bd.tcl: "Host-visible register map (64 KiB per kernel)").
-constexpr uint32_t kFetch = 0x00000;
-constexpr uint32_t kLoad = 0x10000;
-constexpr uint32_t kCompute = 0x20000;
-constexpr uint32_t kStore = 0x30000;
+/// (bd.tcl: "Host-visible register map", 16 KiB per kernel). All four fit
+/// in 64 KiB, the register space XRT 2.13's xrt::ip allows whatever the
+/// xclbin says (its ip_context::get_size() is a fixed 64 KiB).
+constexpr uint32_t kWindowBytes = 0x4000;
+constexpr uint32_t kFetch = 0 * kWindowBytes;
+constexpr uint32_t kLoad = 1 * kWindowBytes;
+constexpr uint32_t kCompute = 2 * kWindowBytes;
+constexpr uint32_t kStore = 3 * kWindowBytes;
 
 /// ap_ctrl_hs control word (offset 0 of every window).
 constexpr uint32_t kCtrl = 0x00;
