@@ -9,6 +9,7 @@
 #include "spec2/Reference/Executor.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/Dataset.h"
+#include "spec2/Support/Progress.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -20,7 +21,6 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Debug.h"
-#include "llvm/Support/Process.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
@@ -215,17 +215,11 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     }
     std::vector<std::string> errors(workers);
     // Calibrating a large model takes minutes: a progress line on a terminal.
-    const bool tty = llvm::sys::Process::StandardErrIsDisplayed();
-    std::atomic<size_t> done{0};
-    std::mutex progress;
+    Progress progress("spec2-calibrate: input", n);
     for (size_t w = 0; w < workers; ++w)
       pool.async([&, w] {
         Ranges &r = perWorker[w];
         for (size_t i = w; i < n; i += workers) {
-          if (tty) {
-            std::lock_guard<std::mutex> lock(progress);
-            llvm::errs() << "\rspec2-calibrate: input " << done + 1 << "/" << n;
-          }
           auto out = exec->run(inputs[i], [&](Operation *op,
                                               llvm::ArrayRef<float> v) {
             float &m = r[op];
@@ -246,12 +240,10 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
             errors[w] = llvm::toString(out.takeError());
             return;
           }
-          ++done;
+          progress.step();
         }
       });
     pool.wait();
-    if (tty)
-      llvm::errs() << "\r" << std::string(40, ' ') << "\r";
     for (const std::string &e : errors)
       if (!e.empty()) {
         main.emitError("calibration run failed: ") << e;

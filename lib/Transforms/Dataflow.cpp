@@ -9,6 +9,8 @@
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Conversion/ConvSchedule.h"
+#include "spec2/Support/LayerName.h"
+#include "spec2/Support/Progress.h"
 #include "spec2/Target/OverlayConfigFile.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -55,7 +57,11 @@ struct TileConvsPass : impl::TileConvsBase<TileConvsPass> {
       getOperation().emitError() << llvm::toString(cfg.takeError());
       return signalPassFailure();
     }
+    size_t convs = 0;
+    getOperation().walk([&](spectral::Conv2DOp) { ++convs; });
+    Progress progress("spec2-tile-convs: layer", convs);
     WalkResult r = getOperation().walk([&](spectral::Conv2DOp op) {
+      progress.step(layerName(op));
       if (op.getFftSize() != int64_t(cfg->config.fftSize))
         return WalkResult::advance(); // the lowering reports the mismatch
       const ConvGeometry g = ConvGeometry::of(op, cfg->config);

@@ -9,6 +9,7 @@
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/LayerName.h"
+#include "spec2/Support/Progress.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -256,8 +257,15 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         return o->second;
       return op.getInChannels() == 1 && multi > 0 ? 0.0 : share;
     };
+    size_t layers = 0;
+    func.walk([&](Operation *op) {
+      layers += isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op);
+    });
+    Progress progress("spec2-prune-spectral: layer", layers);
     WalkResult r = func.walk([&](Operation *op) {
       LogicalResult ok = success();
+      if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+        progress.step(layerName(op));
       if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
         ok = prune(conv, convSparsity(conv));
       } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
