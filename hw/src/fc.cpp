@@ -24,27 +24,35 @@ void execGemv(const Word &insn, Buffers &buf, Activity &act) {
   const uint64_t groups = (nrows + kLanes - 1) / kLanes;
 GEMV_GROUPS:
   for (uint64_t grp = 0; grp < groups; ++grp) {
-  GEMV_LANES:
+    // The lanes' accumulators; a lane whose row is past nrows or whose FACC
+    // slot is out of range sits the group out.
+    int64_t acc[kLanes];
+    bool live[kLanes], exact[kLanes];
     for (uint64_t l = 0; l < kLanes; ++l) {
 #pragma HLS UNROLL
-      const uint64_t r = grp * kLanes + l;
-      if (r >= nrows)
-        continue;
-      const uint64_t fa = accAddr + r;
-      if (fa >= kCfg.faccDepth) {
+      const uint64_t r = grp * kLanes + l, fa = accAddr + r;
+      live[l] = r < nrows && fa < kCfg.faccDepth;
+      if (r < nrows && !live[l])
         ++act.faults;
-        continue;
-      }
-      int64_t acc = first ? 0 : buf.facc[fa];
-    GEMV_NNZ:
-      // Products are below 2^30 in magnitude: fewer than 2^16 of them cannot
-      // reach the 48-bit saturation bound, so the clamp can be skipped.
-      const bool exact = nnz < (uint64_t(1) << 16) &&
-                         acc > -(int64_t(1) << 46) && acc < (int64_t(1) << 46);
-      uint64_t faults = 0, useful = 0;
-      for (uint64_t t = 0; t < nnz; ++t) {
+      acc[l] = live[l] && !first ? buf.facc[fa] : 0;
+      // Products are below 2^30 in magnitude: fewer than 2^16 of them
+      // cannot reach the 48-bit saturation bound, so the clamp can be
+      // skipped.
+      exact[l] = nnz < (uint64_t(1) << 16) && acc[l] > -(int64_t(1) << 46) &&
+                 acc[l] < (int64_t(1) << 46);
+    }
+    uint64_t faults = 0, useful = 0; // kept in registers, added once
+    // Step t feeds every lane its t-th entry; each lane adds its products in
+    // t order, as the lanes do in lockstep on the hardware.
+  GEMV_NNZ:
+    for (uint64_t t = 0; t < nnz; ++t) {
 #pragma HLS PIPELINE II = 1
-        const uint64_t ka = kerAddr + (grp * nnz + t) * kLanes + l;
+      const uint64_t base = kerAddr + (grp * nnz + t) * kLanes;
+      for (uint64_t l = 0; l < kLanes; ++l) {
+#pragma HLS UNROLL
+        if (!live[l])
+          continue;
+        const uint64_t ka = base + l;
         if (ka >= kCfg.kerDepth) {
           ++faults;
           continue;
@@ -57,18 +65,25 @@ GEMV_GROUPS:
         }
         useful += e.re != 0;
         const int64_t p = int32_t(e.re) * int32_t(buf.fcx[xa]);
-        acc = exact ? acc + p : satAcc(acc + p);
+        acc[l] = exact[l] ? acc[l] + p : satAcc(acc[l] + p);
       }
-      act.faults += faults;
-      act.macsUseful += useful;
-      buf.facc[fa] = acc;
+    }
+    act.faults += faults;
+    act.macsUseful += useful;
+  GEMV_LANES:
+    for (uint64_t l = 0; l < kLanes; ++l) {
+#pragma HLS UNROLL
+      if (!live[l])
+        continue;
+      const uint64_t r = grp * kLanes + l;
+      buf.facc[accAddr + r] = acc[l];
       if (last) {
         const uint64_t o = outAddr + r, ba = biasAddr + r;
         if (o >= kCfg.outDepth || ba >= kCfg.biasDepth) {
           ++act.faults;
           continue;
         }
-        const int64_t v = roundShift(acc + buf.bias[ba], shift);
+        const int64_t v = roundShift(acc[l] + buf.bias[ba], shift);
         buf.out[o] = int16_t(saturate(sat16(v), lo, hi));
       }
     }
