@@ -186,8 +186,9 @@ void decodeBlock(const Buffers &buf, uint64_t blockBase, uint64_t ncig,
 /// Simulation only: the MACs of a decoded block. The P_in lanes of output
 /// lane po feed the IFFT only through their sum (the adder tree), and exact
 /// integer additions may be reordered, so each (po, bin) sum is formed at
-/// once and left in the accumulators of input lane 0 (the others stay
-/// cleared). The IFFT sees the same sums as after macBlock<false>.
+/// once and left in the accumulators of input lane 0, which is all the
+/// adder tree then reads. The IFFT sees the same sums as after
+/// macBlock<false>.
 void macDecoded(Buffers &buf, uint64_t specAddr,
                 const StepTimingCache::Entry &e, Activity &act) {
   const Cplx16 *x = &buf.spec[specAddr];
@@ -289,16 +290,12 @@ void execSconv(const Word &insn, Buffers &buf, Activity &act) {
 SCONV_BLOCKS:
   for (uint64_t b = 0; b < ncob; ++b) {
     // --- sparse MAC -------------------------------------------------------
-  SCONV_CLEAR:
-    for (uint32_t pi = 0; pi < kPin; ++pi)
-      for (uint32_t po = 0; po < kPout; ++po)
-        for (uint32_t k = 0; k < kBins; ++k) {
-          buf.accRe[pi][po][k] = 0;
-          buf.accIm[pi][po][k] = 0;
-        }
     uint64_t smac = 0;
     const uint64_t blockBase = kerAddr + b * ncig * nnz * lanes;
     uint64_t blockCycles = 0;
+    // Simulation only: the MAC sums sit in input lane 0's accumulators
+    // (macDecoded), the other lanes' are not read.
+    bool lane0Only = false;
 #ifndef __SYNTHESIS__
     // Simulation only: a block whose kernels are byte for byte those it
     // held when last seen reuses that visit's step timing and MAC list.
@@ -312,14 +309,25 @@ SCONV_BLOCKS:
         blockCycles = cached->cycles;
     }
     const bool specOk = specAddr + ncig * kPin * kBins <= kCfg.specDepth;
-    if (cached && cached->valid && cached->indicesOk && exact && specOk)
+    lane0Only = cached && cached->valid && cached->indicesOk && exact && specOk;
+    if (lane0Only) {
       macDecoded(buf, specAddr, *cached, act);
-    else
+    } else {
 #endif
-    if (exact)
-      macBlock<false>(buf, blockBase, specAddr, ncig, nnz, act);
-    else
-      macBlock<true>(buf, blockBase, specAddr, ncig, nnz, act);
+    SCONV_CLEAR:
+      for (uint32_t pi = 0; pi < kPin; ++pi)
+        for (uint32_t po = 0; po < kPout; ++po)
+          for (uint32_t k = 0; k < kBins; ++k) {
+            buf.accRe[pi][po][k] = 0;
+            buf.accIm[pi][po][k] = 0;
+          }
+      if (exact)
+        macBlock<false>(buf, blockBase, specAddr, ncig, nnz, act);
+      else
+        macBlock<true>(buf, blockBase, specAddr, ncig, nnz, act);
+#ifndef __SYNTHESIS__
+    }
+#endif
     // Timing: the lanes step together; a step takes as many cycles as its
     // worst bank needs.
 #ifndef __SYNTHESIS__
@@ -364,9 +372,14 @@ SCONV_BLOCKS:
       for (uint32_t ky = 0; ky < kN; ++ky)
         for (uint32_t kx = 0; kx < kHalf; ++kx) {
           int64_t sr = 0, si = 0;
-          for (uint32_t pi = 0; pi < kPin; ++pi) {
-            sr += buf.accRe[pi][po][ky * kHalf + kx];
-            si += buf.accIm[pi][po][ky * kHalf + kx];
+          if (lane0Only) {
+            sr = buf.accRe[0][po][ky * kHalf + kx];
+            si = buf.accIm[0][po][ky * kHalf + kx];
+          } else {
+            for (uint32_t pi = 0; pi < kPin; ++pi) {
+              sr += buf.accRe[pi][po][ky * kHalf + kx];
+              si += buf.accIm[pi][po][ky * kHalf + kx];
+            }
           }
           re[ky][kx] = sat32(roundShift(sr, accShift));
           im[ky][kx] = sat32(roundShift(si, accShift));
