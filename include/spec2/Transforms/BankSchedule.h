@@ -1,0 +1,51 @@
+//===- BankSchedule.h - Conflict-free order of one lane group --*- C++ -*-===//
+//
+// The core of spec2-schedule-banks (lib/Transforms/ScheduleBanks.cpp): the
+// order in which the output lanes sharing one input lane read their kernel
+// entries, so that in each step every bank port serves at most one distinct
+// bin. Konig's edge colouring when no port holds more than nnz entries,
+// greedy steps and pairwise swaps otherwise.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_TRANSFORMS_BANKSCHEDULE_H
+#define SPEC2_TRANSFORMS_BANKSCHEDULE_H
+
+#include "spec2/overlay_config.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace spec2 {
+
+class GroupScheduler {
+public:
+  explicit GroupScheduler(const OverlayConfig &cfg)
+      : banks(cfg.specBanks), ports(cfg.specPorts) {}
+
+  /// `laneBins[l][j]`: bin of entry j of output lane l (all lanes have the
+  /// same count). Returns `order[l][t]`: the entry lane l reads at step t,
+  /// a permutation per lane.
+  std::vector<std::vector<int64_t>>
+  schedule(const std::vector<std::vector<int64_t>> &laneBins) const;
+
+  /// Stall cycles of step t: the busiest bank's extra cycles, a bin read
+  /// by several lanes counting once.
+  int64_t stepCost(const std::vector<std::vector<int64_t>> &laneBins,
+                   const std::vector<std::vector<int64_t>> &order,
+                   int64_t t) const;
+
+private:
+  bool colour(const std::vector<std::vector<int64_t>> &laneBins,
+              std::vector<std::vector<int64_t>> &order) const;
+  std::vector<std::vector<int64_t>>
+  greedy(const std::vector<std::vector<int64_t>> &laneBins) const;
+  void improve(const std::vector<std::vector<int64_t>> &laneBins,
+               std::vector<std::vector<int64_t>> &order) const;
+
+  uint32_t banks, ports;
+  mutable std::vector<int64_t> reads, seen; // stepCost's scratch
+};
+
+} // namespace spec2
+
+#endif
