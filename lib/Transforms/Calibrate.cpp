@@ -24,7 +24,6 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 
-#include <atomic>
 #include <cmath>
 #include <mutex>
 #include <random>

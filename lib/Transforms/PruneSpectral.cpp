@@ -79,35 +79,44 @@ bool invert(std::vector<Cd> a, int64_t n, std::vector<Cd> &inv) {
   return true;
 }
 
-/// Solves a v = rhs in place for Hermitian positive definite a (n x n,
-/// row-major, overwritten by its Cholesky factor); false if a is not.
-bool hermitianSolve(std::vector<Cd> &a, int64_t n, std::vector<Cd> &rhs) {
+/// Conjugate and squared magnitude of a real or complex scalar.
+inline double conjOf(double x) { return x; }
+inline Cd conjOf(Cd x) { return std::conj(x); }
+inline double normOf(double x) { return x * x; }
+inline double normOf(Cd x) { return std::norm(x); }
+inline double mul(double a, double b) { return a * b; }
+
+/// Solves a v = rhs in place by Cholesky, for symmetric (T = double) or
+/// Hermitian (T = Cd) positive definite a (n x n, row-major, overwritten by
+/// its factor L); false if a is not positive definite.
+template <typename T>
+bool choleskySolve(std::vector<T> &a, int64_t n, std::vector<T> &rhs) {
   for (int64_t j = 0; j < n; ++j) {
-    double d = a[j * n + j].real();
+    double d = std::real(a[j * n + j]);
     for (int64_t k = 0; k < j; ++k)
-      d -= std::norm(a[j * n + k]);
+      d -= normOf(a[j * n + k]);
     if (!(d > 0))
       return false;
     d = std::sqrt(d);
     a[j * n + j] = d;
     for (int64_t i = j + 1; i < n; ++i) {
-      Cd v = a[i * n + j];
+      T v = a[i * n + j];
       for (int64_t k = 0; k < j; ++k)
-        v -= mul(a[i * n + k], std::conj(a[j * n + k]));
+        v -= mul(a[i * n + k], conjOf(a[j * n + k]));
       a[i * n + j] = v / d;
     }
   }
   for (int64_t i = 0; i < n; ++i) { // L y = rhs
-    Cd v = rhs[i];
+    T v = rhs[i];
     for (int64_t k = 0; k < i; ++k)
       v -= mul(a[i * n + k], rhs[k]);
-    rhs[i] = v / a[i * n + i].real();
+    rhs[i] = v / std::real(a[i * n + i]);
   }
   for (int64_t i = n - 1; i >= 0; --i) { // L^H v = y
-    Cd v = rhs[i];
+    T v = rhs[i];
     for (int64_t k = i + 1; k < n; ++k)
-      v -= mul(std::conj(a[k * n + i]), rhs[k]);
-    rhs[i] = v / a[i * n + i].real();
+      v -= mul(conjOf(a[k * n + i]), rhs[k]);
+    rhs[i] = v / std::real(a[i * n + i]);
   }
   return true;
 }
@@ -138,39 +147,6 @@ std::vector<uint8_t> balancedMask(const std::vector<Cd> &w, int64_t pairs,
       mask[k * bins + order[t]] = 1;
   }
   return mask;
-}
-
-/// Cholesky solve of the symmetric positive definite a (n x n, row-major)
-/// x = b, in place; false if a is not positive definite.
-bool choleskySolve(std::vector<double> &a, int64_t n, std::vector<double> &b) {
-  for (int64_t j = 0; j < n; ++j) {
-    double d = a[j * n + j];
-    for (int64_t k = 0; k < j; ++k)
-      d -= a[j * n + k] * a[j * n + k];
-    if (!(d > 0))
-      return false;
-    d = std::sqrt(d);
-    a[j * n + j] = d;
-    for (int64_t i = j + 1; i < n; ++i) {
-      double v = a[i * n + j];
-      for (int64_t k = 0; k < j; ++k)
-        v -= a[i * n + k] * a[j * n + k];
-      a[i * n + j] = v / d;
-    }
-  }
-  for (int64_t i = 0; i < n; ++i) {
-    double v = b[i];
-    for (int64_t k = 0; k < i; ++k)
-      v -= a[i * n + k] * b[k];
-    b[i] = v / a[i * n + i];
-  }
-  for (int64_t i = n - 1; i >= 0; --i) {
-    double v = b[i];
-    for (int64_t k = i + 1; k < n; ++k)
-      v -= a[k * n + i] * b[k];
-    b[i] = v / a[i * n + i];
-  }
-  return true;
 }
 
 /// Parses "NAME=R[,NAME=R...]".
@@ -564,7 +540,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         // w_S C_SS = r (a row vector) is C_SS w_S^H = r^H: C is Hermitian.
         for (int64_t i = 0; i < m; ++i)
           v[i] = std::conj(w0C[at(co, S[i], b)]);
-        if (!hermitianSolve(a, m, v)) {
+        if (!choleskySolve(a, m, v)) {
           for (int64_t i : S)
             fit[at(co, i, b)] = z[at(co, i, b)];
           continue;
