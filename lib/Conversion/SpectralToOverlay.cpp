@@ -16,7 +16,7 @@
 #include "spec2/Conversion/KerLayout.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/FixedPoint.h"
-#include "spec2/Target/OverlayConfigFile.h"
+#include "spec2/Target/TargetOption.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
@@ -922,11 +922,9 @@ struct SpectralToOverlayPass
       module.emitError("spec2-spectral-to-overlay needs a function @main");
       return signalPassFailure();
     }
-    auto cfg = resolveTarget(target);
-    if (!cfg) {
-      module.emitError() << llvm::toString(cfg.takeError());
+    auto cfg = resolveTargetOption(module, target);
+    if (!cfg)
       return signalPassFailure();
-    }
     Lowering lowering(module, main, *cfg);
     unsigned n = 0;
     if (failed(lowering.run(n)))

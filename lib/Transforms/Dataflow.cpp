@@ -11,7 +11,7 @@
 #include "spec2/Conversion/ConvSchedule.h"
 #include "spec2/Support/LayerName.h"
 #include "spec2/Support/Progress.h"
-#include "spec2/Target/OverlayConfigFile.h"
+#include "spec2/Target/TargetOption.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -52,11 +52,9 @@ tilingsOf(spectral::Conv2DOp op, const ConvGeometry &g,
 struct TileConvsPass : impl::TileConvsBase<TileConvsPass> {
   using TileConvsBase::TileConvsBase;
   void runOnOperation() override {
-    auto cfg = resolveTarget(target);
-    if (!cfg) {
-      getOperation().emitError() << llvm::toString(cfg.takeError());
+    auto cfg = resolveTargetOption(getOperation(), target);
+    if (!cfg)
       return signalPassFailure();
-    }
     size_t convs = 0;
     getOperation().walk([&](spectral::Conv2DOp) { ++convs; });
     Progress progress("spec2-tile-convs: layer", convs);
@@ -87,11 +85,9 @@ struct TileConvsPass : impl::TileConvsBase<TileConvsPass> {
 struct SelectDataflowPass : impl::SelectDataflowBase<SelectDataflowPass> {
   using SelectDataflowBase::SelectDataflowBase;
   void runOnOperation() override {
-    auto cfg = resolveTarget(target);
-    if (!cfg) {
-      getOperation().emitError() << llvm::toString(cfg.takeError());
+    auto cfg = resolveTargetOption(getOperation(), target);
+    if (!cfg)
       return signalPassFailure();
-    }
     std::optional<Dataflow> forced;
     if (!force.empty()) {
       forced = parseDataflow(force);

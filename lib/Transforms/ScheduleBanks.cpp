@@ -12,7 +12,7 @@
 #include "spec2/Conversion/KerLayout.h"
 #include "spec2/CostModel/CycleModel.h"
 #include "spec2/Support/Constants.h"
-#include "spec2/Target/OverlayConfigFile.h"
+#include "spec2/Target/TargetOption.h"
 #include "spec2/Transforms/BankSchedule.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -37,11 +37,9 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
   using ScheduleBanksBase::ScheduleBanksBase;
 
   void runOnOperation() override {
-    auto cfg = resolveTarget(target);
-    if (!cfg) {
-      getOperation().emitError() << llvm::toString(cfg.takeError());
+    auto cfg = resolveTargetOption(getOperation(), target);
+    if (!cfg)
       return signalPassFailure();
-    }
     WalkResult r = getOperation().walk([&](spectral::Conv2DOp op) {
       if (op.getFftSize() != int64_t(cfg->config.fftSize))
         return WalkResult::advance(); // the lowering reports the mismatch
