@@ -4,6 +4,7 @@
 #include "spec2/CostModel/CycleModel.h"
 #include "spec2/Target/InsnTable.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
@@ -222,16 +223,28 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
                       const ConvTiling &t, Dataflow flow) {
   cost::CycleModel model(cfg);
   ConvCost c;
+  // The tiling search encodes millions of instructions: the formats and
+  // fields are looked up once per (string literal) name, not per word.
+  llvm::DenseMap<const char *, const InsnFormat *> formats;
+  llvm::DenseMap<std::pair<const InsnFormat *, const char *>,
+                 std::optional<isa::Field>>
+      operands;
   auto costOf = [&](const InsnDesc &d) {
-    const InsnFormat *fmt = findInsnFormat(d.mnemonic);
+    const InsnFormat *&fmt = formats[d.mnemonic];
+    if (!fmt)
+      fmt = findInsnFormat(d.mnemonic);
     assert(fmt && "walkConv uses the assembler's mnemonics");
     isa::Word w{};
     isa::setField(w, isa::kOpcode, fmt->opcode);
     if (fmt->hasSelector)
       isa::setField(w, fmt->selector.field, fmt->selectorValue);
-    for (auto &[name, v] : d.fields)
-      if (auto f = findOperand(*fmt, name))
-        isa::setField(w, *f, v);
+    for (auto &[name, v] : d.fields) {
+      auto [it, fresh] = operands.try_emplace({fmt, name});
+      if (fresh)
+        it->second = findOperand(*fmt, name);
+      if (it->second)
+        isa::setField(w, *it->second, v);
+    }
     return model.cost(w);
   };
   walkConv(g, t, flow, ConvAddrs(), ConvShifts(), [&](const InsnGroup &grp) {
