@@ -368,16 +368,18 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
   // One worker per card; the C-simulation opens one overlay per core.
   if (spec.kind != spec2::DeviceSpec::Sim)
     threads = 1;
+  // What the workers' devices are (the same for all; a card's name is known
+  // once it is open).
   std::string executor;
   bool counted = true;
+  std::mutex described;
   auto run = evaluateDataset(*ds, [&]() -> Expected<Classifier> {
     auto device = prog.openDevice(spec);
     if (!device)
       return device.takeError();
     std::shared_ptr<spec2::Device> dev(std::move(*device));
     {
-      static std::mutex m;
-      std::lock_guard<std::mutex> lock(m);
+      std::lock_guard<std::mutex> lock(described);
       executor = dev->description();
       counted = dev->hasCounters();
     }
