@@ -35,11 +35,16 @@ double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
 void addPerformance(llvm::json::Object &report, const Program &prog,
                     const std::vector<std::string> &layers,
                     const NamedOverlayConfig &cfg) {
-  std::vector<uint8_t> dram(prog.dramBytes, 0);
-  for (const Segment &s : prog.segments)
-    std::copy(s.bytes.begin(), s.bytes.end(), dram.begin() + s.dramAddr);
+  // Kernel loads read weight segments: look them up in place rather than
+  // building the whole DRAM image.
+  auto segmentBytes = [&](uint64_t addr, uint64_t bytes) -> const uint8_t * {
+    for (const Segment &s : prog.segments)
+      if (addr >= s.dramAddr && addr + bytes <= s.dramAddr + s.bytes.size())
+        return s.bytes.data() + (addr - s.dramAddr);
+    return nullptr;
+  };
   cost::CycleModel model(cfg.config);
-  cost::ProgramCost pc = model.estimateProgram(prog.insns, dram);
+  cost::ProgramCost pc = model.estimateProgram(prog.insns, segmentBytes);
 
   // A layer's cycles: from the end of the previous layer's last instruction
   // to the end of its own (its loads may start earlier, under the previous

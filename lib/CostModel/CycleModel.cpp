@@ -306,7 +306,7 @@ CycleModel::estimate(const std::vector<Word> &insns,
 }
 
 ProgramCost CycleModel::estimateProgram(const std::vector<Word> &insns,
-                                        const std::vector<uint8_t> &dram) const {
+                                        const DramBytes &dram) const {
   // The bins KER holds, as the kernel loads leave them (FC entries have no
   // bins; their slots read as "no bin").
   const uint16_t none = uint16_t(cfg.bins());
@@ -320,12 +320,11 @@ ProgramCost CycleModel::estimateProgram(const std::vector<Word> &insns,
       const uint64_t sram = getField(w, load::kSramAddr);
       const uint64_t count = getField(w, load::kCount);
       const bool spectral = getField(w, load::kKerFormat) == kKerSpectral;
+      const uint8_t *entries =
+          spectral ? dram(base, count * kSpectralEntryBytes) : nullptr;
       for (uint64_t e = 0; e < count && sram + e < kerBins.size(); ++e) {
-        const uint64_t at = base + e * kSpectralEntryBytes + 4;
-        kerBins[sram + e] =
-            spectral && at + 1 < dram.size()
-                ? uint16_t(dram[at] | uint16_t(dram[at + 1]) << 8)
-                : none;
+        const uint8_t *bin = entries + e * kSpectralEntryBytes + 4;
+        kerBins[sram + e] = entries ? uint16_t(bin[0] | bin[1] << 8) : none;
       }
     } else if (op == kSconv) {
       const uint64_t ker = getField(w, sconv::kKerAddr);

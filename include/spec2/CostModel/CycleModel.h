@@ -80,11 +80,16 @@ public:
 
   const OverlayConfig &config() const { return cfg; }
 
-  /// Estimate for a whole program run against its DRAM image `dram`: KER's
-  /// contents are followed through the program's kernel loads so that every
-  /// SCONV gets the bank-conflict stalls of the entries it reads.
+  /// The `bytes` bytes of the program's DRAM image at `addr`, or null if
+  /// the program put nothing there.
+  using DramBytes =
+      std::function<const uint8_t *(uint64_t addr, uint64_t bytes)>;
+
+  /// Estimate for a whole program: KER's contents are followed through the
+  /// program's kernel loads (their entries read through `dram`) so that
+  /// every SCONV gets the bank-conflict stalls of the entries it reads.
   ProgramCost estimateProgram(const std::vector<isa::Word> &insns,
-                              const std::vector<uint8_t> &dram) const;
+                              const DramBytes &dram) const;
 
 private:
   InsnCost loadCost(const isa::Word &insn) const;
