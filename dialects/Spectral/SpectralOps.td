@@ -51,17 +51,20 @@ def Spectral_Conv2DOp : Spectral_Op<"conv2d"> {
     The kernels are stored as the non-redundant half spectra (bins
     `ky * (N/2+1) + kx`, `kx <= N/2`) of the *flipped* kernels: `spectra`
     holds `nnz` complex values per (cout, cin) pair as `[cout, cin, nnz, 2]`
-    (re, im) and `bins` their bin indices as `[cout, cin, nnz]`. Dense
-    kernels have `nnz = N*(N/2+1)`; pruned ones fewer, the same for every
-    pair. `bias` has one value per output channel; `clamp_min`/`clamp_max`
+    (re, im) and `bins` their bin indices as `[cout, cin, nnz]`. Columns
+    kx = 0 and N/2 hold conjugate pairs; since the overlay keeps the real
+    part of the inverse transform, a kernel stores the pair's weight folded
+    onto the bin with ky <= N/2 (`isCanonicalBin`), so dense kernels have
+    `nnz = N*N/2 + 2` (34 for N = 8); pruned ones fewer, the same for every
+    pair. Other bins are legal and mean what the hardware makes of them. `bias` has one value per output channel; `clamp_min`/`clamp_max`
     is the fused activation (ReLU: [0, +inf]).
 
     Example:
     ```mlir
     %y = spectral.conv2d %x {fft_size = 8 : i64, kernel = array<i64: 3, 3>,
            pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
-           spectra = dense<...> : tensor<6x4x40x2xf32>,
-           bins = dense<...> : tensor<6x4x40xi32>, bias = dense<...> : tensor<6xf32>,
+           spectra = dense<...> : tensor<6x4x34x2xf32>,
+           bins = dense<...> : tensor<6x4x34xi32>, bias = dense<...> : tensor<6xf32>,
            clamp_min = 0.0 : f32, clamp_max = 0x7F800000 : f32}
          : tensor<1x4x14x14xf32> -> tensor<1x6x14x14xf32>
     ```

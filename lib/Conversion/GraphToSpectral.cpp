@@ -2,9 +2,10 @@
 //
 // Convolutions become spectral: each kernel is flipped (the overlay computes
 // a correlation as a convolution), zero-padded to N x N and transformed with
-// FFTW once, here; only the N*(N/2+1) non-redundant bins of the real
-// transform are kept. NHWC TOSA ops are replaced by NCHW spectral ops between
-// transposes that canonicalisation then cancels.
+// FFTW once, here; only the N*N/2+2 independent bins of the real transform
+// are kept (the half spectrum with the conjugate pairs of columns 0 and N/2
+// folded, see spectral::isCanonicalBin). NHWC TOSA ops are replaced by NCHW
+// spectral ops between transposes that canonicalisation then cancels.
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
@@ -65,12 +66,18 @@ FloatAttr infAttr(Builder &b, bool negative) {
                                     : std::numeric_limits<float>::infinity());
 }
 
-/// Half spectra of the flipped OHWI kernels: [cout][cin][bins][2] and the
-/// dense bin list [cout][cin][bins].
+/// Spectra of the flipped OHWI kernels on the canonical bins (mirrors of
+/// columns 0 and N/2 folded, spectral::isCanonicalBin): [cout][cin][nb][2]
+/// and the bin list [cout][cin][nb], nb = spectral::independentBins(n).
 void kernelSpectra(const std::vector<double> &w, int64_t cout, int64_t kh,
                    int64_t kw, int64_t cin, int64_t n,
                    std::vector<float> &spectra, std::vector<int32_t> &bins) {
-  const int64_t half = n / 2 + 1, nb = n * half;
+  const int64_t half = n / 2 + 1, nb = spectral::independentBins(n);
+  SmallVector<int64_t> canonical;
+  for (int64_t b = 0; b < spectral::halfSpectrumBins(n); ++b)
+    if (spectral::isCanonicalBin(n, b))
+      canonical.push_back(b);
+  assert(int64_t(canonical.size()) == nb && "canonical bin count");
   spectra.assign(cout * cin * nb * 2, 0.f);
   bins.resize(cout * cin * nb);
   double *in = fftw_alloc_real(n * n);
@@ -91,10 +98,13 @@ void kernelSpectra(const std::vector<double> &w, int64_t cout, int64_t kh,
               w[((co * kh + i) * kw + j) * cin + ci];
       fftw_execute(plan);
       float *dst = &spectra[(co * cin + ci) * nb * 2];
-      for (int64_t b = 0; b < nb; ++b) {
-        dst[2 * b] = float(out[b][0]);
-        dst[2 * b + 1] = float(out[b][1]);
-        bins[(co * cin + ci) * nb + b] = int32_t(b);
+      for (int64_t t = 0; t < nb; ++t) {
+        // The mirror of a folded bin holds the conjugate: w + conj(w') = 2w.
+        const int64_t b = canonical[t];
+        const double scale = spectral::isFoldedBin(n, b) ? 2.0 : 1.0;
+        dst[2 * t] = float(scale * out[b][0]);
+        dst[2 * t + 1] = float(scale * out[b][1]);
+        bins[(co * cin + ci) * nb + t] = int32_t(b);
       }
     }
   {
@@ -131,7 +141,7 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
     for (int64_t c = 0; c < cout; ++c)
       biasF[c] = float((*bias)[bias->size() == 1 ? 0 : c]);
     MLIRContext *ctx = rw.getContext();
-    const int64_t nb = n * (n / 2 + 1);
+    const int64_t nb = spectral::independentBins(n);
     std::string name = "spectra";
     if (auto loc = dyn_cast<NameLoc>(op.getLoc()))
       name = loc.getName().str() + ".spectra";

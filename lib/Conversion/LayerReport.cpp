@@ -23,7 +23,7 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     std::string kind;
     if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
       kind = "spectral_conv";
-      const int64_t bins = spectral::halfSpectrumBins(conv.getFftSize());
+      const int64_t bins = spectral::independentBins(conv.getFftSize());
       const int64_t pairs = conv.getOutChannels() * conv.getInChannels();
       const int64_t tile = conv.getTileSize();
       auto in = conv.getInput().getType();
@@ -63,15 +63,12 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     totDense += macsDense;
     totExec += macsExec;
     totBytes += bytes;
-    llvm::json::Object row{{"name", layerName(op)},
-                           {"kind", kind},
-                           {"spectral_weights", weights},
-                           {"spectral_nonzeros", nonzeros},
-                           {"fc_weights", fcWeights},
-                           {"fc_nonzeros", fcNonzeros},
-                           {"macs_dense", macsDense},
-                           {"macs_executed", macsExec},
-                           {"weight_bytes", bytes}};
+    llvm::json::Object row{
+        {"name", layerName(op)},       {"kind", kind},
+        {"spectral_weights", weights}, {"spectral_nonzeros", nonzeros},
+        {"fc_weights", fcWeights},     {"fc_nonzeros", fcNonzeros},
+        {"macs_dense", macsDense},     {"macs_executed", macsExec},
+        {"weight_bytes", bytes}};
     if (weights > 0) {
       row["sparsity"] = 1.0 - double(nonzeros) / double(weights);
       // Real multiply-accumulates of the same layer done directly (spatial,
@@ -82,9 +79,8 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     if (auto flow = op->getAttrOfType<StringAttr>("spec2.dataflow"))
       row["dataflow"] = flow.getValue().str();
     if (auto t = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling")) {
-      row["tiling"] = llvm::json::Object{{"rows", t[0]},
-                                         {"co_block", t[1]},
-                                         {"ci_block", t[2]}};
+      row["tiling"] = llvm::json::Object{
+          {"rows", t[0]}, {"co_block", t[1]}, {"ci_block", t[2]}};
       auto conv = cast<spectral::Conv2DOp>(op);
       row["channel_blocks"] = ceilDiv(conv.getOutChannels(), t[1]) *
                               ceilDiv(conv.getInChannels(), t[2]);
@@ -95,7 +91,8 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
           std::pair{"spec2.bank_stalls_naive", "bank_stalls_per_tile_naive"}})
       if (auto a = op->getAttrOfType<IntegerAttr>(attr))
         row[key] = a.getInt();
-    if (auto costs = op->getAttrOfType<DictionaryAttr>("spec2.dataflow_costs")) {
+    if (auto costs =
+            op->getAttrOfType<DictionaryAttr>("spec2.dataflow_costs")) {
       llvm::json::Object alternatives;
       for (NamedAttribute flow : costs) {
         llvm::json::Object c;

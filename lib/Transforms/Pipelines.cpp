@@ -33,7 +33,7 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   calib.count = o.calibCount;
   // ADMM fits pruned kernels to the calibration tiles' spectra, and pruned
   // fully-connected rows to the calibration inputs.
-  if (o.prunes() && o.pruneMethod == "admm") {
+  if (o.prunes() && o.pruneMethod != "magnitude") {
     calib.tileCovariance = o.fftSize;
     calib.fcCovariance = o.fcSparsity > 0 || !o.layerSparsity.empty();
   }

@@ -1,7 +1,9 @@
-//===- PruneSpectral.cpp - Balanced magnitude pruning of spectral kernels -===//
+//===- PruneSpectral.cpp - Balanced pruning of spectral and FC weights ----===//
 //
-// The magnitude baseline of issue #5: per (output, input) channel pair keep
-// the same number of half-spectrum bins, those with the largest energy.
+// Conv kernels: per (output, input) channel pair keep the same number of
+// canonical bins (spectral::isCanonicalBin), chosen by ADMM against the
+// calibration tiles' covariance and refitted by least squares, or by
+// magnitude (the baseline). FC rows: the same number of weights per row.
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
@@ -13,6 +15,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Parallel.h"
@@ -121,32 +124,114 @@ bool choleskySolve(std::vector<T> &a, int64_t n, std::vector<T> &rhs) {
   return true;
 }
 
-/// Keeps, per (co, ci), the `keep` bins of largest weighted energy of `w`
-/// ([cout][cin][bins]); returns the mask.
+/// Keeps, per (co, ci), the `keep` canonical bins of largest output energy
+/// of `w` ([cout][cin][half-spectrum bins], folded); returns the mask. With
+/// the input's power per (channel, bin) the energy a weight adds to the
+/// output, without it the weight's own; ties go to the lower bin.
 std::vector<uint8_t> balancedMask(const std::vector<Cd> &w, int64_t pairs,
-                                  int64_t bins, int64_t half, int64_t n,
+                                  int64_t n, ArrayRef<int64_t> canonical,
                                   int64_t keep,
                                   const std::vector<double> *power = nullptr,
                                   int64_t cin = 1) {
+  const int64_t bins = spectral::halfSpectrumBins(n);
   std::vector<uint8_t> mask(w.size(), 0);
-  std::vector<int64_t> order(bins);
+  std::vector<int64_t> order(canonical.begin(), canonical.end());
+  std::vector<double> energy(bins);
   for (int64_t k = 0; k < pairs; ++k) {
-    // With the input's power per (channel, bin), the energy a weight adds to
-    // the output; without, the weight's own energy.
-    auto energy = [&](int64_t b) {
-      const int64_t kx = b % half;
-      const double p = power ? (*power)[(k % cin) * bins + b] : 1.0;
-      return ((kx == 0 || kx == n / 2) ? 1.0 : 2.0) * p *
-             std::norm(w[k * bins + b]);
-    };
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(
-        order.begin(), order.begin() + keep, order.end(),
-        [&](int64_t a, int64_t b) { return energy(a) > energy(b); });
+    for (int64_t b : canonical)
+      energy[b] = spectral::binEnergyWeight(n, b) *
+                  (power ? (*power)[(k % cin) * bins + b] : 1.0) *
+                  std::norm(w[k * bins + b]);
+    std::partial_sort(order.begin(), order.begin() + keep, order.end(),
+                      [&](int64_t a, int64_t b) {
+                        return energy[a] != energy[b] ? energy[a] > energy[b]
+                                                      : a < b;
+                      });
     for (int64_t t = 0; t < keep; ++t)
       mask[k * bins + order[t]] = 1;
   }
   return mask;
+}
+
+/// Greedy optimal-brain-surgeon support: per output channel, repeatedly drops
+/// the (bin, input channel) weight whose removal raises the output error
+/// least once the channel's other weights in that bin are re-solved
+/// (|w_i|^2 / [C_b^-1]_ii, scaled by the bin's energy weight), never taking a
+/// channel pair below `keep` bins, until every pair keeps exactly `keep`.
+/// `hinv[b]` is the inverse input covariance of bin b (cin x cin).
+std::vector<uint8_t> obsMask(const std::vector<Cd> &w0, int64_t cout,
+                             int64_t cin, int64_t n,
+                             ArrayRef<int64_t> canonical, int64_t keep,
+                             ArrayRef<std::vector<Cd>> hinv) {
+  const int64_t bins = spectral::halfSpectrumBins(n);
+  const int64_t nbc = int64_t(canonical.size());
+  std::vector<uint8_t> mask(cout * cin * bins, 0);
+  llvm::parallelFor(0, cout, [&](size_t co) {
+    std::vector<std::vector<Cd>> h(nbc), w(nbc, std::vector<Cd>(cin));
+    std::vector<std::vector<uint8_t>> alive(nbc, std::vector<uint8_t>(cin, 1));
+    std::vector<int64_t> count(cin, nbc), bestI(nbc);
+    std::vector<double> bestCost(nbc);
+    for (int64_t q = 0; q < nbc; ++q) {
+      h[q] = hinv[canonical[q]];
+      for (int64_t i = 0; i < cin; ++i)
+        w[q][i] = w0[(co * cin + i) * bins + canonical[q]];
+    }
+    auto rescore = [&](int64_t q) {
+      const double weight = spectral::binEnergyWeight(n, canonical[q]);
+      bestCost[q] = std::numeric_limits<double>::infinity();
+      bestI[q] = -1;
+      for (int64_t i = 0; i < cin; ++i) {
+        if (!alive[q][i] || count[i] <= keep)
+          continue;
+        const double c = weight * std::norm(w[q][i]) /
+                         std::max(h[q][i * cin + i].real(), 1e-300);
+        if (c < bestCost[q]) {
+          bestCost[q] = c;
+          bestI[q] = i;
+        }
+      }
+    };
+    for (int64_t q = 0; q < nbc; ++q)
+      rescore(q);
+    for (int64_t r = 0, total = cin * (nbc - keep); r < total; ++r) {
+      const int64_t q =
+          std::min_element(bestCost.begin(), bestCost.end()) - bestCost.begin();
+      const int64_t i = bestI[q];
+      std::vector<Cd> &H = h[q];
+      std::vector<Cd> &W = w[q];
+      const double hii = std::max(H[i * cin + i].real(), 1e-300);
+      const Cd f = W[i] / hii;
+      for (int64_t j = 0; j < cin; ++j)
+        if (alive[q][j] && j != i)
+          W[j] -= mul(f, H[i * cin + j]);
+      W[i] = 0;
+      for (int64_t a = 0; a < cin; ++a) {
+        if (!alive[q][a] || a == i)
+          continue;
+        const Cd ha = H[a * cin + i] / hii;
+        for (int64_t b = 0; b < cin; ++b)
+          if (alive[q][b] && b != i)
+            H[a * cin + b] -= mul(ha, H[i * cin + b]);
+      }
+      alive[q][i] = 0;
+      --count[i];
+      rescore(q);
+      if (count[i] == keep)
+        for (int64_t p = 0; p < nbc; ++p)
+          if (bestI[p] == i)
+            rescore(p);
+    }
+    for (int64_t q = 0; q < nbc; ++q)
+      for (int64_t i = 0; i < cin; ++i)
+        mask[(co * cin + i) * bins + canonical[q]] = alive[q][i];
+  });
+  return mask;
+}
+
+/// Kept weights of `total` when a fraction of at least `frac` goes.
+int64_t keptOf(int64_t total, double frac) {
+  return std::max<int64_t>(
+      1, int64_t(std::floor(double(total) * (1.0 - frac) + 1e-9)));
 }
 
 /// Parses "NAME=R[,NAME=R...]".
@@ -184,7 +269,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       func.emitError("fc-sparsity must be in [0, 1), got ") << fcSparsity;
       return signalPassFailure();
     }
-    if (method != "magnitude" && method != "admm") {
+    if (method != "magnitude" && method != "admm" && method != "obs") {
       func.emitError("unknown pruning method '") << method << "'";
       return signalPassFailure();
     }
@@ -206,33 +291,75 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         return signalPassFailure();
       }
 
-    // The conv budget is global: `sparsity` of all spectral conv weights.
-    // Overridden layers take their own fraction. A layer with a single input
-    // channel has no other channel to compensate a dropped bin (pruning it
-    // only removes output frequencies), so it stays dense and the other
-    // layers take its share.
-    double total = 0, fixedZeros = 0, single = 0, multi = 0;
+    // The conv budget is global: at least `sparsity` of all spectral conv
+    // weights go. Overridden layers take their own fraction. A layer with a
+    // single input channel has no other channel to compensate a dropped bin
+    // (pruning it only removes output frequencies), so the multi-input
+    // layers take the share (rounded to the nearest bin count) and
+    // single-input layers give up what that leaves over budget.
+    llvm::DenseMap<Operation *, int64_t> keepOf;
+    SmallVector<spectral::Conv2DOp> freeLayers, fillers;
+    double total = 0, fixedZeros = 0, multi = 0, single = 0;
     func.walk([&](spectral::Conv2DOp op) {
       const double w = double(op.getOutChannels() * op.getInChannels() *
-                              spectral::halfSpectrumBins(op.getFftSize()));
+                              spectral::independentBins(op.getFftSize()));
       total += w;
       auto o = overrides->find(layerName(op));
-      if (o != overrides->end())
+      if (o != overrides->end()) {
         fixedZeros += w * o->second;
-      else
+        keepOf[op] =
+            keptOf(spectral::independentBins(op.getFftSize()), o->second);
+      } else {
         (op.getInChannels() == 1 ? single : multi) += w;
+        (op.getInChannels() == 1 ? fillers : freeLayers).push_back(op);
+      }
     });
+    if (multi == 0)
+      std::swap(freeLayers, fillers);
     const double free = multi > 0 ? multi : single;
     const double share =
-        free > 0 ? std::clamp((sparsity * total - fixedZeros) / free, 0.0,
-                              0.999)
-                 : 0.0;
-    auto convSparsity = [&](spectral::Conv2DOp op) {
-      auto o = overrides->find(layerName(op));
-      if (o != overrides->end())
-        return o->second;
-      return op.getInChannels() == 1 && multi > 0 ? 0.0 : share;
+        free > 0
+            ? std::clamp((sparsity * total - fixedZeros) / free, 0.0, 0.999)
+            : 0.0;
+    const int64_t budget = int64_t(std::floor((1.0 - sparsity) * total + 1e-9));
+    auto weightsKept = [&] {
+      int64_t kept = 0;
+      for (auto [op, keep] : keepOf)
+        kept += keep * cast<spectral::Conv2DOp>(op).getOutChannels() *
+                cast<spectral::Conv2DOp>(op).getInChannels();
+      return kept;
     };
+    // Fillers keep what the budget leaves them (the same count everywhere).
+    auto fill = [&] {
+      int64_t pairs = 0, indep = 0;
+      for (spectral::Conv2DOp op : fillers) {
+        keepOf[op] = 0;
+        pairs += op.getOutChannels() * op.getInChannels();
+        indep = std::max(indep, spectral::independentBins(op.getFftSize()));
+      }
+      if (fillers.empty())
+        return;
+      const int64_t left = budget - weightsKept();
+      for (spectral::Conv2DOp op : fillers)
+        keepOf[op] = std::clamp<int64_t>(
+            left / pairs, 1, spectral::independentBins(op.getFftSize()));
+    };
+    // Round the share to the nearest count (the fillers make up for
+    // rounding up), else down.
+    for (auto round : {0.0, -1.0}) {
+      for (spectral::Conv2DOp op : freeLayers) {
+        const double indep = double(spectral::independentBins(op.getFftSize()));
+        const double k = indep * (1.0 - share);
+        keepOf[op] =
+            std::clamp<int64_t>(int64_t(round > 0   ? std::ceil(k - 1e-9)
+                                        : round < 0 ? std::floor(k + 1e-9)
+                                                    : std::round(k)),
+                                1, int64_t(indep));
+      }
+      fill();
+      if (sparsity <= 0 || weightsKept() <= budget)
+        break;
+    }
     size_t layers = 0;
     func.walk([&](Operation *op) {
       layers += isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op);
@@ -243,7 +370,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
         progress.step(layerName(op));
       if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
-        ok = prune(conv, convSparsity(conv));
+        ok = prune(conv, keepOf[conv]);
       } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
         auto o = overrides->find(layerName(op));
         ok = pruneFc(fc, o != overrides->end() ? o->second : fcSparsity);
@@ -267,17 +394,17 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       return op.emitOpError("weights are not readable");
     auto shape = cast<ShapedType>(op.getValues().getType()).getShape();
     const int64_t m = shape[0], nnz = shape[1];
-    const int64_t k = cast<ShapedType>(op.getInput().getType()).getNumElements();
+    const int64_t k =
+        cast<ShapedType>(op.getInput().getType()).getNumElements();
     numFcTotal += uint64_t(m * nnz);
-    const int64_t keep =
-        std::max<int64_t>(1, int64_t(std::llround(double(k) * (1.0 - frac))));
+    const int64_t keep = keptOf(k, frac);
     if (frac <= 0 || keep >= nnz) {
       numFcKept += uint64_t(m * nnz);
       return success();
     }
     // The least-squares refit needs the dense layout and the covariance.
     std::optional<std::vector<double>> cov;
-    if (method == "admm") {
+    if (method != "magnitude") {
       bool dense = nnz == k;
       for (int64_t t = 0; dense && t < k; ++t)
         dense = int64_t((*columns)[t]) == t;
@@ -340,100 +467,100 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     const std::string name = layerName(op);
     op->setAttr("values", makeF32Elements(ctx, {m, keep}, std::move(newValues),
                                           name + ".values"));
-    op->setAttr("columns", makeI32Elements(ctx, {m, keep},
-                                           std::move(newColumns),
-                                           name + ".columns"));
+    op->setAttr("columns",
+                makeI32Elements(ctx, {m, keep}, std::move(newColumns),
+                                name + ".columns"));
     return success();
   }
 
-  LogicalResult prune(spectral::Conv2DOp op, double frac) {
-    const int64_t n = op.getFftSize(), half = n / 2 + 1;
+  /// Prunes `op` to `keep` canonical bins per channel pair.
+  LogicalResult prune(spectral::Conv2DOp op, int64_t keep) {
+    const int64_t n = op.getFftSize(), bins = spectral::halfSpectrumBins(n);
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
-    const int64_t nnz = op.getNnz();
+    const int64_t pairs = cout * cin, nnz = op.getNnz();
     auto spectra = readNumbers(op.getSpectra());
-    auto bins = readNumbers(op.getBins());
-    if (!spectra || !bins)
+    auto binsV = readNumbers(op.getBins());
+    if (!spectra || !binsV)
       return op.emitOpError("kernel spectra are not readable");
-    const int64_t keep = std::max<int64_t>(
-        1, int64_t(std::llround(double(spectral::halfSpectrumBins(n)) *
-                                (1.0 - frac))));
-    numTotal += uint64_t(cout * cin * spectral::halfSpectrumBins(n));
-    if (frac <= 0 || keep >= nnz) {
-      numKept += uint64_t(cout * cin * nnz);
+    numTotal += uint64_t(pairs * spectral::independentBins(n));
+    if (keep >= nnz) {
+      numKept += uint64_t(pairs * nnz);
       return success();
     }
-    if (method == "admm") {
-      if (succeeded(pruneAdmm(op, *spectra, *bins, keep)))
-        return success();
-      op.emitWarning("no calibration covariance for ADMM (run spec2-calibrate "
-                     "with tile-covariance); pruned by magnitude");
-    }
-    std::vector<float> newSpectra(cout * cin * keep * 2);
-    std::vector<int32_t> newBins(cout * cin * keep);
-    std::vector<int64_t> order(nnz);
-    for (int64_t k = 0; k < cout * cin; ++k) {
-      auto energy = [&](int64_t t) {
-        const double re = (*spectra)[2 * (k * nnz + t)];
-        const double im = (*spectra)[2 * (k * nnz + t) + 1];
-        const int64_t kx = int64_t((*bins)[k * nnz + t]) % half;
-        const double weight = (kx == 0 || kx == n / 2) ? 1.0 : 2.0;
-        return weight * (re * re + im * im);
-      };
-      std::iota(order.begin(), order.end(), 0);
-      std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
-        return energy(a) > energy(b);
-      });
-      // Keep the strongest, stored in bin order.
-      std::sort(order.begin(), order.begin() + keep, [&](int64_t a, int64_t b) {
-        return (*bins)[k * nnz + a] < (*bins)[k * nnz + b];
-      });
-      for (int64_t t = 0; t < keep; ++t) {
-        const int64_t src = k * nnz + order[t], dst = k * keep + t;
-        newSpectra[2 * dst] = float((*spectra)[2 * src]);
-        newSpectra[2 * dst + 1] = float((*spectra)[2 * src + 1]);
-        newBins[dst] = int32_t((*bins)[src]);
+    // The kernels as dense half spectra, folded onto the canonical bins
+    // (exact: see spectral::isCanonicalBin).
+    SmallVector<int64_t> canonical;
+    for (int64_t b = 0; b < bins; ++b)
+      if (spectral::isCanonicalBin(n, b))
+        canonical.push_back(b);
+    std::vector<Cd> w0(pairs * bins, 0);
+    for (int64_t k = 0; k < pairs; ++k)
+      for (int64_t t = 0; t < nnz; ++t) {
+        const int64_t b = int64_t((*binsV)[k * nnz + t]);
+        const Cd v((*spectra)[2 * (k * nnz + t)],
+                   (*spectra)[2 * (k * nnz + t) + 1]);
+        w0[k * bins + spectral::canonicalBin(n, b)] +=
+            spectral::isCanonicalBin(n, b) ? v : std::conj(v);
       }
+    std::vector<uint8_t> mask;
+    std::vector<Cd> values = w0;
+    if (keep >= spectral::independentBins(n)) {
+      // Nothing to choose: folding alone (every canonical bin stays).
+      mask.assign(w0.size(), 0);
+      for (int64_t k = 0; k < pairs; ++k)
+        for (int64_t b : canonical)
+          mask[k * bins + b] = 1;
+    } else if (method != "magnitude" &&
+               failed(pruneAdmm(op, w0, canonical, keep, mask, values))) {
+      op.emitWarning("no calibration covariance for ")
+          << method
+          << " (run spec2-calibrate with tile-covariance); pruned by "
+             "magnitude";
     }
-    numKept += uint64_t(cout * cin * keep);
-    store(op, std::move(newSpectra), std::move(newBins), keep);
-    return success();
-  }
-
-  void store(spectral::Conv2DOp op, std::vector<float> newSpectra,
-             std::vector<int32_t> newBins, int64_t keep) {
-    const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
+    if (mask.empty())
+      mask = balancedMask(w0, pairs, n, canonical, keep);
+    // Store the kept bins in bin order.
+    std::vector<float> newSpectra(pairs * keep * 2);
+    std::vector<int32_t> newBins(pairs * keep);
+    for (int64_t k = 0; k < pairs; ++k) {
+      int64_t t = 0;
+      for (int64_t b : canonical)
+        if (mask[k * bins + b]) {
+          newSpectra[2 * (k * keep + t)] = float(values[k * bins + b].real());
+          newSpectra[2 * (k * keep + t) + 1] =
+              float(values[k * bins + b].imag());
+          newBins[k * keep + t] = int32_t(b);
+          ++t;
+        }
+    }
+    numKept += uint64_t(pairs * keep);
     MLIRContext *ctx = op.getContext();
     op->setAttr("spectra", makeF32Elements(ctx, {cout, cin, keep, 2},
                                            std::move(newSpectra), "spectra"));
     op->setAttr("bins", makeI32Elements(ctx, {cout, cin, keep},
                                         std::move(newBins), "bins"));
+    op->removeAttr("spec2.tile_covariance");
+    return success();
   }
 
-  /// ADMM on the dense kernels with the calibration tiles' covariance, then
-  /// a least-squares refit on the chosen support.
-  LogicalResult pruneAdmm(spectral::Conv2DOp op,
-                          const std::vector<double> &spectra,
-                          const std::vector<double> &binsV, int64_t keep) {
-    const int64_t n = op.getFftSize(), half = n / 2 + 1;
+  /// ADMM on the dense folded kernels `w0` ([pair][half-spectrum bin]) with
+  /// the calibration tiles' covariance, then a least-squares refit on the
+  /// chosen support: sets `mask` and `fit`; fails without a covariance.
+  LogicalResult pruneAdmm(spectral::Conv2DOp op, const std::vector<Cd> &w0,
+                          ArrayRef<int64_t> canonical, int64_t keep,
+                          std::vector<uint8_t> &mask, std::vector<Cd> &fit) {
+    const int64_t n = op.getFftSize(), bins = spectral::halfSpectrumBins(n);
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
-    const int64_t bins = spectral::halfSpectrumBins(n), nnz = op.getNnz();
     auto covAttr = op->getAttrOfType<ElementsAttr>("spec2.tile_covariance");
-    if (!covAttr || nnz != bins)
+    if (!covAttr)
       return failure();
     auto covV = readNumbers(covAttr);
     if (!covV || int64_t(covV->size()) != bins * cin * cin * 2)
       return failure();
-    for (int64_t t = 0; t < bins; ++t)
-      if (int64_t(binsV[t]) != t)
-        return failure(); // not the dense layout of GraphToSpectral
     auto C = [&](int64_t b, int64_t i, int64_t j) {
       const int64_t k = ((b * cin + i) * cin + j) * 2;
       return Cd((*covV)[k], (*covV)[k + 1]);
     };
-    // Dense weights w0[co][ci][b].
-    std::vector<Cd> w0(cout * cin * bins);
-    for (int64_t k = 0; k < cout * cin * bins; ++k)
-      w0[k] = Cd(spectra[2 * k], spectra[2 * k + 1]);
     auto at = [&](int64_t co, int64_t ci, int64_t b) {
       return (co * cin + ci) * bins + b;
     };
@@ -442,7 +569,8 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     std::vector<double> rhoBin(bins);
     std::vector<Cd> w0C(cout * cin * bins);
     std::atomic<bool> singular{false};
-    llvm::parallelFor(0, bins, [&](size_t b) {
+    llvm::parallelFor(0, canonical.size(), [&](size_t q) {
+      const int64_t b = canonical[q];
       double trace = 0;
       for (int64_t i = 0; i < cin; ++i)
         trace += C(b, i, i).real();
@@ -469,15 +597,36 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     for (int64_t ci = 0; ci < cin; ++ci)
       for (int64_t b = 0; b < bins; ++b)
         power[ci * bins + b] = C(b, ci, ci).real();
+    const int64_t pairs = cout * cin;
     std::vector<Cd> w = w0, z(w0.size()), u(w0.size(), 0);
-    std::vector<uint8_t> mask =
-        balancedMask(w0, cout * cin, bins, half, n, keep, &power, cin);
+    if (method == "obs") {
+      std::vector<std::vector<Cd>> hinv(bins);
+      llvm::parallelFor(0, canonical.size(), [&](size_t q) {
+        const int64_t b = canonical[q];
+        std::vector<Cd> a(cin * cin);
+        double trace = 0;
+        for (int64_t i = 0; i < cin; ++i)
+          trace += C(b, i, i).real();
+        for (int64_t i = 0; i < cin; ++i)
+          for (int64_t j = 0; j < cin; ++j)
+            a[i * cin + j] =
+                C(b, i, j) + (i == j ? 1e-6 * trace / cin + 1e-30 : 0.0);
+        if (!invert(a, cin, hinv[b]))
+          singular = true;
+      });
+      if (singular)
+        return failure();
+      mask = obsMask(w0, cout, cin, n, canonical, keep, hinv);
+    } else {
+      mask = balancedMask(w0, pairs, n, canonical, keep, &power, cin);
+    }
     for (size_t k = 0; k < z.size(); ++k)
       z[k] = mask[k] ? w0[k] : Cd(0);
     unsigned stable = 0;
-    for (unsigned it = 0; it < iterations; ++it) {
+    for (unsigned it = 0; method != "obs" && it < iterations; ++it) {
       // The bins are independent: one task each.
-      llvm::parallelFor(0, bins, [&](size_t b) {
+      llvm::parallelFor(0, canonical.size(), [&](size_t q) {
+        const int64_t b = canonical[q];
         std::vector<double> rr(cin), ri(cin), sr(cin), si(cin);
         for (int64_t co = 0; co < cout; ++co) {
           for (int64_t j = 0; j < cin; ++j) {
@@ -506,7 +655,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       for (size_t k = 0; k < w.size(); ++k)
         wu[k] = w[k] + u[k];
       std::vector<uint8_t> next =
-          balancedMask(wu, cout * cin, bins, half, n, keep, &power, cin);
+          balancedMask(wu, pairs, n, canonical, keep, &power, cin);
       // Only the support reaches the output (the refit below recomputes the
       // kept values), so a support that has not moved for a while is done.
       stable = next == mask ? stable + 1 : 0;
@@ -519,8 +668,9 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         break;
     }
     // Refit: per (co, b), w_S C_SS = (w0 C)_S on the support S.
-    std::vector<Cd> fit(w0.size(), 0);
-    llvm::parallelFor(0, bins, [&](size_t b) {
+    fit.assign(w0.size(), 0);
+    llvm::parallelFor(0, canonical.size(), [&](size_t q) {
+      const int64_t b = canonical[q];
       for (int64_t co = 0; co < cout; ++co) {
         std::vector<int64_t> S;
         for (int64_t ci = 0; ci < cin; ++ci)
@@ -549,22 +699,6 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
           fit[at(co, S[j], b)] = std::conj(v[j]);
       }
     });
-    // Store the kept bins in bin order.
-    std::vector<float> newSpectra(cout * cin * keep * 2);
-    std::vector<int32_t> newBins(cout * cin * keep);
-    for (int64_t k = 0; k < cout * cin; ++k) {
-      int64_t t = 0;
-      for (int64_t b = 0; b < bins && t < keep; ++b)
-        if (mask[k * bins + b]) {
-          newSpectra[2 * (k * keep + t)] = float(fit[k * bins + b].real());
-          newSpectra[2 * (k * keep + t) + 1] = float(fit[k * bins + b].imag());
-          newBins[k * keep + t] = int32_t(b);
-          ++t;
-        }
-    }
-    numKept += uint64_t(cout * cin * keep);
-    store(op, std::move(newSpectra), std::move(newBins), keep);
-    op->removeAttr("spec2.tile_covariance");
     return success();
   }
 };

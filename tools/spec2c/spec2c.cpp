@@ -12,8 +12,8 @@
 
 #include "spec2/Conversion/ConvSchedule.h"
 #include "spec2/Conversion/LayerReport.h"
-#include "spec2/Conversion/PerformanceReport.h"
 #include "spec2/Conversion/OverlayExport.h"
+#include "spec2/Conversion/PerformanceReport.h"
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Support/Diagnostics.h"
@@ -86,10 +86,10 @@ cl::opt<double> sparsity(
     cl::init(0.0), cl::cat(category));
 cl::opt<std::string> pruneMethod(
     "prune-method",
-    cl::desc("With --sparsity / --fc-sparsity: admm (fit the pruned "
-             "weights to the calibration data, default) or magnitude (the "
-             "baseline)"),
-    cl::init("admm"), cl::cat(category));
+    cl::desc("With --sparsity / --fc-sparsity: obs (greedy optimal brain "
+             "surgeon on the calibration data, default), admm (ADMM on the "
+             "calibration data) or magnitude (the baseline)"),
+    cl::init("obs"), cl::cat(category));
 cl::opt<double> fcSparsity(
     "fc-sparsity",
     cl::desc("Fraction of fully-connected weights to prune, the same number "
@@ -107,9 +107,10 @@ cl::opt<std::string> dataflow(
     cl::init("auto"), cl::cat(category));
 cl::opt<std::string> reportFile(
     "report",
-    cl::desc("Write per-layer figures as JSON: weights, non-zeros, MACs, weight "
-             "bytes, and for a program the modeled cycles, DDR bytes, bank "
-             "stalls, dataflow and DSP use; totals (docs/user-guide.md)"),
+    cl::desc(
+        "Write per-layer figures as JSON: weights, non-zeros, MACs, weight "
+        "bytes, and for a program the modeled cycles, DDR bytes, bank "
+        "stalls, dataflow and DSP use; totals (docs/user-guide.md)"),
     cl::value_desc("file.json"), cl::init(""), cl::cat(category));
 cl::opt<bool> asmData("asm-data",
                       cl::desc("With --emit=asm: include the segment bytes"),
@@ -167,12 +168,13 @@ int main(int argc, char **argv) {
   }
   if (dataflow != "auto" && !spec2::parseDataflow(dataflow)) {
     spec2::reportError(kTool, "--dataflow must be auto, activation_reuse or "
-                              "kernel_reuse, got '" + dataflow + "'");
+                              "kernel_reuse, got '" +
+                                  dataflow + "'");
     return 1;
   }
-  for (auto [flag, value] : {std::pair<const char *, double>{"sparsity",
-                                                              sparsity},
-                              {"fc-sparsity", fcSparsity}})
+  for (auto [flag, value] :
+       {std::pair<const char *, double>{"sparsity", sparsity},
+        {"fc-sparsity", fcSparsity}})
     if (!(value >= 0.0 && value < 1.0)) {
       spec2::reportError(kTool, std::string("--") + flag +
                                     " must be in [0, 1), got " +

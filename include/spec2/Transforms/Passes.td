@@ -77,23 +77,32 @@ def FuseActivations : Pass<"spec2-fuse-activations", "mlir::func::FuncOp"> {
 }
 
 def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
-  let summary = "Prune spectral conv kernels to a fraction of zeros (ADMM or magnitude)";
+  let summary = "Prune spectral conv kernels to a fraction of zeros (OBS, ADMM or magnitude)";
   let description = [{
     Keeps, in every (output, input) channel pair of every spectral.conv2d,
-    the same number of bins (balanced across the MAC lanes): the
-    `1 - sparsity` fraction of the N*(N/2+1) half-spectrum bins with the
-    largest energy, a bin off the kx = 0 and kx = N/2 columns counting twice
-    (it stands for itself and its conjugate). `magnitude` stops there. `admm`
-    fits the pruned kernels to reproduce the layer's original outputs on the
-    calibration tiles: every frequency bin is an independent complex linear
-    map from input to output channels, so with the tiles' spectral
-    covariance C_f the weight update is a small linear solve per bin,
-    alternating with the balanced projection and the dual update; a final
-    least-squares refit on the chosen support gives the kept values.
+    the same number of bins (balanced across the MAC lanes): `1 - sparsity`
+    of the N*N/2+2 independent bins, rounded down. Weights on the mirror bins
+    of columns kx = 0 and N/2 are first folded onto their canonical bin
+    (exact, see spectral::isCanonicalBin). Every frequency bin is an
+    independent complex linear map from input to output channels; with the
+    calibration tiles' spectral covariance C_f (spec2.tile_covariance from
+    spec2-calibrate) the output error of a pruned kernel is a quadratic form
+    per bin. The methods choose the kept bins:
+    - `obs` (default): per output channel, repeatedly drop the (bin, input
+      channel) weight whose removal raises the output error least once the
+      other weights of its bin are re-solved (|w_i|^2 / [C_f^-1]_ii, optimal
+      brain surgeon), never taking a pair below its quota.
+    - `admm`: alternate the per-bin weight update (a small linear solve
+      fitting the original outputs), the balanced projection (largest
+      w^2 times input power) and the dual update.
+    - `magnitude`: the baseline, the largest energy |w|^2 per bin (x2 off
+      columns 0 and N/2, /2 on a folded bin).
+    `obs` and `admm` end with a least-squares refit of the kept values on
+    the chosen support; without a covariance they fall back to magnitude.
 
     With `fc-sparsity`, every spectral.fully_connected keeps the same number
     of weights in each row (row-balanced, as BRDS): `magnitude` keeps the
-    largest; `admm` ranks them by the output energy they carry on the
+    largest; `obs` and `admm` rank them by the output energy they carry on the
     calibration inputs (w^2 times the input's second moment, from
     spec2.input_covariance) and refits each row's kept weights by least
     squares to reproduce the row's original outputs (W_S C_SS = (W0 C)_S).
@@ -105,9 +114,9 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
   let options = [
     Option<"sparsity", "sparsity", "double", "0.0",
            "Fraction of spectral weights to remove, in [0, 1)">,
-    Option<"method", "method", "std::string", "\"admm\"",
-           "admm (needs spec2.tile_covariance from spec2-calibrate) or "
-           "magnitude">,
+    Option<"method", "method", "std::string", "\"obs\"",
+           "obs or admm (both need spec2.tile_covariance from "
+           "spec2-calibrate) or magnitude">,
     Option<"iterations", "iterations", "unsigned", "40", "ADMM iterations">,
     Option<"rho", "rho", "double", "3.0",
            "ADMM penalty, relative to each bin's mean input power">,

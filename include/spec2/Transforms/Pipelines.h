@@ -38,8 +38,8 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                                          "pair)"),
                           llvm::cl::init(0.0)};
   Option<std::string> pruneMethod{
-      *this, "prune-method", llvm::cl::desc("admm or magnitude"),
-      llvm::cl::init("admm")};
+      *this, "prune-method", llvm::cl::desc("obs, admm or magnitude"),
+      llvm::cl::init("obs")};
   Option<double> fcSparsity{*this, "fc-sparsity",
                             llvm::cl::desc("Fraction of fully-connected "
                                            "weights to prune (row-balanced)"),

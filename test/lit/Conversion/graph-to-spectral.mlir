@@ -19,21 +19,23 @@
 // CHECK-SAME: (%[[X:.*]]: tensor<1x1x6x6xf32>)
 // CHECK-NOT: tosa.transpose
 // CHECK-NOT: tosa.conv2d
-// CHECK: %[[Y:.*]] = spectral.conv2d %[[X]] {bias = dense<[5.000000e-01, -1.000000e+00]> : tensor<2xf32>, bins = dense_resource<[[BINS:[^>]+]]> : tensor<2x1x40xi32>, clamp_max = 0x7F800000 : f32, clamp_min = 0xFF800000 : f32, fft_size = 8 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 2, 0, 1>, spec2.absmax = 3.500000e+00 : f32, spectra = dense_resource<[[SPECTRA:[^>]+]]> : tensor<2x1x40x2xf32>, stride = array<i64: 2, 1>} : tensor<1x1x6x6xf32> -> tensor<1x2x3x7xf32>
+// CHECK: %[[Y:.*]] = spectral.conv2d %[[X]] {bias = dense<[5.000000e-01, -1.000000e+00]> : tensor<2xf32>, bins = dense_resource<[[BINS:[^>]+]]> : tensor<2x1x34xi32>, clamp_max = 0x7F800000 : f32, clamp_min = 0xFF800000 : f32, fft_size = 8 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 2, 0, 1>, spec2.absmax = 3.500000e+00 : f32, spectra = dense_resource<[[SPECTRA:[^>]+]]> : tensor<2x1x34x2xf32>, stride = array<i64: 2, 1>} : tensor<1x1x6x6xf32> -> tensor<1x2x3x7xf32>
 // CHECK-NOT: tosa.transpose
 // CHECK-NOT: tosa.conv2d
-// CHECK: %[[Z:.*]] = spectral.conv2d %[[X]] {bias = dense<2.500000e-01> : tensor<2xf32>, bins = dense_resource<{{[^>]+}}> : tensor<2x1x40xi32>, {{.*}}, kernel = array<i64: 5, 5>, pad = array<i64: 0, 0, 0, 0>, spectra = dense_resource<{{[^>]+}}> : tensor<2x1x40x2xf32>, stride = array<i64: 1, 1>} : tensor<1x1x6x6xf32> -> tensor<1x2x2x2xf32>
+// CHECK: %[[Z:.*]] = spectral.conv2d %[[X]] {bias = dense<2.500000e-01> : tensor<2xf32>, bins = dense_resource<{{[^>]+}}> : tensor<2x1x34xi32>, {{.*}}, kernel = array<i64: 5, 5>, pad = array<i64: 0, 0, 0, 0>, spectra = dense_resource<{{[^>]+}}> : tensor<2x1x34x2xf32>, stride = array<i64: 1, 1>} : tensor<1x1x6x6xf32> -> tensor<1x2x2x2xf32>
 // CHECK-NOT: tosa.transpose
 // CHECK-NOT: tosa.conv2d
 // CHECK: return %[[Y]], %[[Z]]
 
-// N = 4 keeps 12 bins, few enough to print inline. Bin (ky, kx) = (0, 1) of
+// N = 4 keeps 10 bins, few enough to print inline. Bin (ky, kx) = (0, 1) of
 // the flipped kernel [[9,8,7],[6,5,4],[3,2,1]] is 18 - 15i - 12 = 6 - 15i
-// (unflipped it would be -6 - 15i); (1, 0) is 24 - 15i - 6 = 18 - 15i.
+// (unflipped it would be -6 - 15i); (1, 0) is 24 - 15i - 6 = 18 - 15i,
+// stored folded (with its mirror (3, 0), bin 9) as 36 - 30i; bin 5 = (1, 2)
+// likewise, bin 11 = (3, 2) is its mirror.
 // FFT4-LABEL: func.func @convs
-// FFT4: spectral.conv2d %arg0 {bias = dense<[5.000000e-01, -1.000000e+00]> : tensor<2xf32>, bins = dense<{{\[\[\[}}0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]], {{\[\[}}0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]]]> : tensor<2x1x12xi32>
+// FFT4: spectral.conv2d %arg0 {bias = dense<[5.000000e-01, -1.000000e+00]> : tensor<2xf32>, bins = dense<{{\[\[\[}}0, 1, 2, 3, 4, 5, 6, 7, 8, 10]], {{\[\[}}0, 1, 2, 3, 4, 5, 6, 7, 8, 10]]]> : tensor<2x1x10xi32>
 // FFT4-SAME: fft_size = 4 : i64
-// FFT4-SAME: spectra = dense<{{\[\[\[\[}}4.500000e+01, 0.000000e+00], [6.000000e+00, -1.500000e+01], [1.500000e+01, 0.000000e+00], [1.800000e+01, -1.500000e+01], [-5.000000e+00, -8.000000e+00], [6.000000e+00, -5.000000e+00], [1.500000e+01, 0.000000e+00], [2.000000e+00, -5.000000e+00], [5.000000e+00, 0.000000e+00], [1.800000e+01, 1.500000e+01], [5.000000e+00, -4.000000e+00], [6.000000e+00, 5.000000e+00]]], {{\[\[\[}}2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00]]]]> : tensor<2x1x12x2xf32>
+// FFT4-SAME: spectra = dense<{{\[\[\[\[}}4.500000e+01, 0.000000e+00], [6.000000e+00, -1.500000e+01], [1.500000e+01, 0.000000e+00], [3.600000e+01, -3.000000e+01], [-5.000000e+00, -8.000000e+00], [1.200000e+01, -1.000000e+01], [1.500000e+01, 0.000000e+00], [2.000000e+00, -5.000000e+00], [5.000000e+00, 0.000000e+00], [5.000000e+00, -4.000000e+00]]], {{\[\[\[}}2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [4.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [4.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00]]]]> : tensor<2x1x10x2xf32>
 // FFT4-NOT: spectral.conv2d
 // FFT4: tosa.conv2d {{.*}} : (tensor<1x6x6x1xf32>, tensor<2x5x5x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
 // FFT4-NOT: spectral.conv2d
@@ -115,9 +117,11 @@ func.func @add_clamp(%a: tensor<1x2x6x6xf32>, %b: tensor<1x2x6x6xf32>, %v: tenso
   return %d : tensor<1x2x6x6xf32>
 }
 
-// The kernels' half spectra at N = 8: channel 0 starts with its DC bin,
-// 45 + 0i (0x42340000, 0); channel 1's 40 bins are all 2 + 0i (0x40000000,
-// 0). The bins are 0..39 for both channels.
+// The kernels' spectra at N = 8 on the 34 canonical bins (0..24, 26..28,
+// 31..33, 36..38: the mirrors of columns kx = 0 and 4 are folded): channel 0
+// starts with its DC bin, 45 + 0i (0x42340000, 0); channel 1's bins are all
+// 2 + 0i (0x40000000, 0) except the folded ones, 4 + 0i (0x40800000), the
+// first of which is bin 5 = (1, 0).
 // CHECK: dialect_resources
-// CHECK-DAG: [[BINS]]: "0x0400000000000000010000000200000003000000{{([0-9A-F]{8}){35}2}}7000000000000000100000002000000{{([0-9A-F]{8}){36}2}}7000000"
-// CHECK-DAG: [[SPECTRA]]: "0x040000000000344200000000{{([0-9A-F]{16}){39}(0000004000000000){40}"}}
+// CHECK-DAG: [[BINS]]: "0x04000000000000000100000002000000030000000400000005000000060000000700000008000000090000000A0000000B0000000C0000000D0000000E0000000F0000001000000011000000120000001300000014000000150000001600000017000000180000001A0000001B0000001C0000001F0000002000000021000000240000002500000026000000000000000100000002000000030000000400000005000000060000000700000008000000090000000A0000000B0000000C0000000D0000000E0000000F0000001000000011000000120000001300000014000000150000001600000017000000180000001A0000001B0000001C0000001F0000002000000021000000240000002500000026000000"
+// CHECK-DAG: [[SPECTRA]]: "0x040000000000344200000000{{([0-9A-F]{16}){33}0}}00000400000000000000040000000000000004000000000000000400000000000000040000000000000804000000000{{([0-9A-F]{16}){28}"}}

@@ -16,7 +16,7 @@
 // SPECTRAL-LABEL: func.func @main
 // SPECTRAL-SAME: spec2.frac = 14 : i32
 // SPECTRAL-NOT: tosa.
-// SPECTRAL: %[[C:.*]] = spectral.conv2d %arg0 {bias = dense<[5.000000e-01, -2.500000e-01]> : tensor<2xf32>, bins = dense_resource<{{[^>]+}}> : tensor<2x1x40xi32>, clamp_max = 0x7F800000 : f32, clamp_min = 0.000000e+00 : f32, fft_size = 8 : i64, in_frac = 14 : i32, kernel = array<i64: 3, 3>, out_frac = [[CF:-?[0-9]+]] : i32, pad = array<i64: 1, 1, 1, 1>
+// SPECTRAL: %[[C:.*]] = spectral.conv2d %arg0 {bias = dense<[5.000000e-01, -2.500000e-01]> : tensor<2xf32>, bins = dense_resource<{{[^>]+}}> : tensor<2x1x34xi32>, clamp_max = 0x7F800000 : f32, clamp_min = 0.000000e+00 : f32, fft_size = 8 : i64, in_frac = 14 : i32, kernel = array<i64: 3, 3>, out_frac = [[CF:-?[0-9]+]] : i32, pad = array<i64: 1, 1, 1, 1>
 // SPECTRAL-NOT: tosa.
 // SPECTRAL: %[[P:.*]] = spectral.pool2d %[[C]] {{.*}}in_frac = [[CF]] : i32, kernel = array<i64: 2, 2>, kind = "max", out_frac = [[CF]] : i32
 // SPECTRAL-NOT: tosa.
@@ -31,10 +31,10 @@
 // OVL-NEXT: ovl.segment {{{.*}}name = "fc.weights"}
 // OVL-NEXT: ovl.tensor {dims = array<i64: 1, 3>, {{.*}}kind = "output", name = "logits"}
 // OVL-NEXT: ovl.load {buffer = "inp"
-// OVL-NEXT: ovl.load {buffer = "ker", count = 320 : i64
+// OVL-NEXT: ovl.load {buffer = "ker", count = 272 : i64
 // OVL-NEXT: ovl.load {buffer = "bias", count = 2 : i64, {{.*}}push_next}
 // OVL-NEXT: ovl.fft {{{.*}}pop_prev
-// OVL-NEXT: ovl.sconv {{{.*}}nco = 2 : i64, ncob = 1 : i64, nnz = 40 : i64
+// OVL-NEXT: ovl.sconv {{{.*}}nco = 2 : i64, ncob = 1 : i64, nnz = 34 : i64
 // OVL-NEXT: ovl.outq {clamp_hi = 32767 : i64, clear = 1 : i64, {{.*}}push_next
 // OVL-NEXT: ovl.store {{{.*}}pop_prev, push_prev
 // OVL-NEXT: ovl.nop {pop_next, push_prev}
