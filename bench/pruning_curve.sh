@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Accuracy of the bundled LeNet on the overlay (C-simulation, `small`) against
-# spectral sparsity, for each pruning method spec2c has. Writes
+# spectral sparsity (counted on the independent bins), for each pruning method
+# spec2c has. Writes
 # bench/results/pruning_curve.json. Usage: bash bench/pruning_curve.sh [LIMIT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 mkdir -p bench/results
 rows=()
-for method in admm magnitude; do
+for method in obs admm magnitude; do
   for r in 0 0.25 0.5 0.75 0.9 0.95; do
     "$BUILD_DIR/bin/spec2c" models/lenet_fmnist.onnx --target small \
       --calib=fashion-mnist --sparsity="$r" --prune-method="$method" -o "$TMP/l.s2b" 2>/dev/null

@@ -52,6 +52,11 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     prune.method = o.pruneMethod;
     prune.fcSparsity = o.fcSparsity;
     prune.layerSparsity = o.layerSparsity;
+    // Fit each layer on what the pruned layers before it produce.
+    if (o.pruneMethod != "magnitude") {
+      prune.calib = o.calib;
+      prune.calibCount = o.calibCount;
+    }
     fpm.addPass(createPruneSpectral(prune));
   }
   fpm.addPass(createQuantize());

@@ -8,8 +8,12 @@
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
 
+#include "LayerStatistics.h"
+
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Reference/SpectralExecutor.h"
 #include "spec2/Support/Constants.h"
+#include "spec2/Support/Dataset.h"
 #include "spec2/Support/LayerName.h"
 #include "spec2/Support/Progress.h"
 
@@ -25,6 +29,7 @@
 #include <cmath>
 #include <complex>
 #include <numeric>
+#include <random>
 
 #define DEBUG_TYPE "spec2-prune-spectral"
 
@@ -89,11 +94,10 @@ inline double normOf(double x) { return x * x; }
 inline double normOf(Cd x) { return std::norm(x); }
 inline double mul(double a, double b) { return a * b; }
 
-/// Solves a v = rhs in place by Cholesky, for symmetric (T = double) or
-/// Hermitian (T = Cd) positive definite a (n x n, row-major, overwritten by
-/// its factor L); false if a is not positive definite.
-template <typename T>
-bool choleskySolve(std::vector<T> &a, int64_t n, std::vector<T> &rhs) {
+/// Factors symmetric (T = double) or Hermitian (T = Cd) positive definite a
+/// (n x n, row-major) in place into its Cholesky factor L (lower triangle);
+/// false if a is not positive definite.
+template <typename T> bool choleskyFactor(std::vector<T> &a, int64_t n) {
   for (int64_t j = 0; j < n; ++j) {
     double d = std::real(a[j * n + j]);
     for (int64_t k = 0; k < j; ++k)
@@ -109,18 +113,34 @@ bool choleskySolve(std::vector<T> &a, int64_t n, std::vector<T> &rhs) {
       a[i * n + j] = v / d;
     }
   }
+  return true;
+}
+
+/// Solves L L^H v = rhs in place with the factor from choleskyFactor.
+template <typename T>
+void choleskySubstitute(const std::vector<T> &l, int64_t n,
+                        std::vector<T> &rhs) {
   for (int64_t i = 0; i < n; ++i) { // L y = rhs
     T v = rhs[i];
     for (int64_t k = 0; k < i; ++k)
-      v -= mul(a[i * n + k], rhs[k]);
-    rhs[i] = v / std::real(a[i * n + i]);
+      v -= mul(l[i * n + k], rhs[k]);
+    rhs[i] = v / std::real(l[i * n + i]);
   }
   for (int64_t i = n - 1; i >= 0; --i) { // L^H v = y
     T v = rhs[i];
     for (int64_t k = i + 1; k < n; ++k)
-      v -= mul(conjOf(a[k * n + i]), rhs[k]);
-    rhs[i] = v / std::real(a[i * n + i]);
+      v -= mul(conjOf(l[k * n + i]), rhs[k]);
+    rhs[i] = v / std::real(l[i * n + i]);
   }
+}
+
+/// Solves a v = rhs in place (a is overwritten by its factor); false if a
+/// is not positive definite.
+template <typename T>
+bool choleskySolve(std::vector<T> &a, int64_t n, std::vector<T> &rhs) {
+  if (!choleskyFactor(a, n))
+    return false;
+  choleskySubstitute(a, n, rhs);
   return true;
 }
 
@@ -346,39 +366,72 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     };
     // Round the share to the nearest count (the fillers make up for
     // rounding up), else down.
-    for (auto round : {0.0, -1.0}) {
+    for (bool down : {false, true}) {
       for (spectral::Conv2DOp op : freeLayers) {
         const double indep = double(spectral::independentBins(op.getFftSize()));
         const double k = indep * (1.0 - share);
-        keepOf[op] =
-            std::clamp<int64_t>(int64_t(round > 0   ? std::ceil(k - 1e-9)
-                                        : round < 0 ? std::floor(k + 1e-9)
-                                                    : std::round(k)),
-                                1, int64_t(indep));
+        keepOf[op] = std::clamp<int64_t>(
+            int64_t(down ? std::floor(k + 1e-9) : std::round(k)), 1,
+            int64_t(indep));
       }
       fill();
       if (sparsity <= 0 || weightsKept() <= budget)
         break;
     }
-    size_t layers = 0;
+
+    SmallVector<Operation *> layers;
     func.walk([&](Operation *op) {
-      layers += isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op);
-    });
-    Progress progress("spec2-prune-spectral: layer", layers);
-    WalkResult r = func.walk([&](Operation *op) {
-      LogicalResult ok = success();
       if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
-        progress.step(layerName(op));
-      if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
-        ok = prune(conv, keepOf[conv]);
-      } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
-        auto o = overrides->find(layerName(op));
-        ok = pruneFc(fc, o != overrides->end() ? o->second : fcSparsity);
-      }
-      return succeeded(ok) ? WalkResult::advance() : WalkResult::interrupt();
+        layers.push_back(op);
     });
-    if (r.wasInterrupted())
-      return signalPassFailure();
+    auto fcFraction = [&](Operation *op) {
+      auto o = overrides->find(layerName(op));
+      return o != overrides->end() ? o->second : fcSparsity;
+    };
+    auto pruneLayer = [&](Operation *op, const LayerStatistics *stats) {
+      if (auto conv = dyn_cast<spectral::Conv2DOp>(op))
+        return prune(conv, keepOf[conv], stats);
+      return pruneFc(cast<spectral::FullyConnectedOp>(op), fcFraction(op),
+                     stats);
+    };
+    Progress progress("spec2-prune-spectral: layer", layers.size());
+    if (failed(sequentialInputs(func))) {
+      for (Operation *op : layers) {
+        progress.step(layerName(op));
+        if (failed(pruneLayer(op, nullptr)))
+          return signalPassFailure();
+      }
+    } else {
+      // Layer by layer, each fitted to the original network's outputs on
+      // the input the already pruned layers give it.
+      auto original = cast<func::FuncOp>(func->clone());
+      SmallVector<Operation *> originalLayers;
+      original.walk([&](Operation *op) {
+        if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+          originalLayers.push_back(op);
+      });
+      FailureOr<SpectralExecutor> originalExec =
+          SpectralExecutor::create(original);
+      for (size_t i = 0; succeeded(originalExec) && i < layers.size(); ++i) {
+        Operation *op = layers[i];
+        progress.step(layerName(op));
+        std::optional<LayerStatistics> stats;
+        if (statisticsFit(op)) {
+          FailureOr<SpectralExecutor> current = SpectralExecutor::create(func);
+          if (failed(current))
+            break;
+          stats = gatherLayerStatistics(*originalExec, originalLayers[i],
+                                        *current, op, calibInputs);
+        }
+        if (failed(pruneLayer(op, stats ? &*stats : nullptr))) {
+          original->erase();
+          return signalPassFailure();
+        }
+      }
+      original->erase();
+      if (failed(originalExec))
+        return signalPassFailure();
+    }
     // The calibration covariances have served their purpose.
     func.walk([](Operation *op) {
       op->removeAttr("spec2.tile_covariance");
@@ -386,8 +439,58 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     });
   }
 
-  /// Row-balanced pruning of a fully-connected layer to `frac` zeros.
-  LogicalResult pruneFc(spectral::FullyConnectedOp op, double frac) {
+  /// Calibration inputs for the sequential fit, if the options ask for one
+  /// and the spectral executor can run `func`.
+  std::vector<std::vector<float>> calibInputs;
+  LogicalResult sequentialInputs(func::FuncOp func) {
+    if (calib.empty() || method == "magnitude")
+      return failure();
+    if (Operation *op = SpectralExecutor::firstUnsupported(func)) {
+      func.emitRemark("pruning fits each layer on its own (the float "
+                      "executor of the sequential fit does not run '")
+          << op->getName() << "')";
+      return failure();
+    }
+    auto shape = cast<ShapedType>(func.getArgument(0).getType()).getShape();
+    if (calib == "random") {
+      std::mt19937 rng(1);
+      std::uniform_real_distribution<float> u(0, 1);
+      for (unsigned i = 0; i < calibCount; ++i) {
+        std::vector<float> v(ShapedType::getNumElements(shape));
+        for (float &x : v)
+          x = u(rng);
+        calibInputs.push_back(std::move(v));
+      }
+      return success();
+    }
+    auto ds = loadDataset(calib, /*train=*/true, calibCount);
+    if (!ds)
+      return func.emitError("calibration data: ")
+             << llvm::toString(ds.takeError());
+    if (ArrayRef<int64_t>(ds->imageShape) != shape)
+      return func.emitError("calibration images do not fit the model input");
+    calibInputs = std::move(ds->images);
+    return success();
+  }
+
+  /// Whether a layer's sequential statistics are small enough to gather.
+  static bool statisticsFit(Operation *op) {
+    constexpr int64_t kMaxBytes = 64 << 20;
+    if (auto conv = dyn_cast<spectral::Conv2DOp>(op))
+      return spectral::halfSpectrumBins(conv.getFftSize()) *
+                 conv.getInChannels() * conv.getInChannels() * 32 <=
+             kMaxBytes;
+    const int64_t k =
+        cast<ShapedType>(op->getOperand(0).getType()).getNumElements();
+    return k * k * 32 <= kMaxBytes;
+  }
+
+  /// Row-balanced pruning of a fully-connected layer to `frac` zeros. With
+  /// `stats` from the sequential fit, the kept weights (all of them in a
+  /// dense layer) are refitted to the original outputs on the pruned
+  /// network's inputs, with a ridge toward the original weights.
+  LogicalResult pruneFc(spectral::FullyConnectedOp op, double frac,
+                        const LayerStatistics *stats) {
     auto values = readNumbers(op.getValues());
     auto columns = readNumbers(op.getColumns());
     if (!values || !columns)
@@ -397,30 +500,59 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     const int64_t k =
         cast<ShapedType>(op.getInput().getType()).getNumElements();
     numFcTotal += uint64_t(m * nnz);
-    const int64_t keep = keptOf(k, frac);
-    if (frac <= 0 || keep >= nnz) {
+    const int64_t keep = frac <= 0 ? nnz : std::min(nnz, keptOf(k, frac));
+    bool dense = nnz == k;
+    for (int64_t t = 0; dense && t < k; ++t)
+      dense = int64_t((*columns)[t]) == t;
+    if (keep >= nnz && !(stats && dense)) {
       numFcKept += uint64_t(m * nnz);
       return success();
     }
-    // The least-squares refit needs the dense layout and the covariance.
-    std::optional<std::vector<double>> cov;
-    if (method != "magnitude") {
-      bool dense = nnz == k;
-      for (int64_t t = 0; dense && t < k; ++t)
-        dense = int64_t((*columns)[t]) == t;
-      if (auto attr = op->getAttrOfType<ElementsAttr>("spec2.input_covariance"))
-        if (dense)
-          cov = readNumbers(attr);
-      if (!cov || int64_t(cov->size()) != k * k) {
-        cov.reset();
-        op.emitWarning("no calibration covariance for the refit (run "
-                       "spec2-calibrate with fc-covariance); pruned by "
-                       "magnitude");
+    // The least-squares refit needs the dense layout and the covariances:
+    // cov = C_pp, cross = C_op (the same without the sequential fit).
+    std::optional<std::vector<double>> cov, cross;
+    if (method != "magnitude" && dense) {
+      if (stats) {
+        cov.emplace(k * k);
+        cross.emplace(k * k);
+        for (int64_t i = 0; i < k * k; ++i) {
+          (*cov)[i] = stats->pp[i].real();
+          (*cross)[i] = stats->op[i].real();
+        }
+      } else if (auto attr = op->getAttrOfType<ElementsAttr>(
+                     "spec2.input_covariance")) {
+        cov = readNumbers(attr);
+        cross = cov;
       }
     }
+    if (method != "magnitude" && (!cov || int64_t(cov->size()) != k * k)) {
+      cov.reset();
+      op.emitWarning("no calibration covariance for the refit (run "
+                     "spec2-calibrate with fc-covariance); pruned by "
+                     "magnitude");
+    }
+    // Ridge: toward the original weights when refitting on other inputs,
+    // else a negligible one for inputs the calibration never drives.
+    auto ridgeFor = [&](double meanDiag) {
+      return (stats ? double(refitRidge) : 1e-6) * meanDiag + 1e-30;
+    };
     std::vector<float> newValues(m * keep);
     std::vector<int32_t> newColumns(m * keep);
     std::vector<int64_t> order(nnz);
+    // A dense refit shares one factor across the rows.
+    std::vector<double> denseFactor;
+    double denseRidge = 0;
+    if (cov && keep == k) {
+      double trace = 0;
+      for (int64_t i = 0; i < k; ++i)
+        trace += (*cov)[i * (k + 1)];
+      denseRidge = ridgeFor(trace / double(k));
+      denseFactor = *cov;
+      for (int64_t i = 0; i < k; ++i)
+        denseFactor[i * (k + 1)] += denseRidge;
+      if (!choleskyFactor(denseFactor, k))
+        denseFactor.clear();
+    }
     for (int64_t row = 0; row < m; ++row) {
       const double *w = &(*values)[row * nnz];
       const double *col = &(*columns)[row * nnz];
@@ -438,24 +570,39 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       for (int64_t t = 0; t < keep; ++t)
         kept[t] = w[order[t]];
       if (cov) {
-        // W_S C_SS = (W0 C)_S, with a small ridge for unused inputs.
-        const std::vector<double> &c = *cov;
-        std::vector<double> a(keep * keep), rhs(keep);
-        double trace = 0;
-        for (int64_t i = 0; i < keep; ++i)
-          trace += c[order[i] * (k + 1)];
-        const double ridge = 1e-6 * trace / double(keep) + 1e-30;
+        // W_S (C_pp,SS + ridge) = (W0 C_op)_S + ridge W0_S.
+        const std::vector<double> &c = *cov, &x = *cross;
+        std::vector<double> rhs(keep);
         for (int64_t i = 0; i < keep; ++i) {
           const int64_t ci = order[i];
-          for (int64_t j = 0; j < keep; ++j)
-            a[i * keep + j] = c[ci * k + order[j]] + (i == j ? ridge : 0.0);
           double s = 0;
           for (int64_t j = 0; j < k; ++j)
-            s += w[j] * c[j * k + ci];
+            s += w[j] * x[j * k + ci];
           rhs[i] = s;
         }
-        if (choleskySolve(a, keep, rhs))
-          kept = rhs;
+        if (keep == k) {
+          if (!denseFactor.empty()) {
+            for (int64_t i = 0; i < keep; ++i)
+              rhs[i] += denseRidge * w[order[i]];
+            choleskySubstitute(denseFactor, k, rhs);
+            kept = rhs;
+          }
+        } else {
+          std::vector<double> a(keep * keep);
+          double trace = 0;
+          for (int64_t i = 0; i < keep; ++i)
+            trace += c[order[i] * (k + 1)];
+          const double ridge = ridgeFor(trace / double(keep));
+          for (int64_t i = 0; i < keep; ++i) {
+            for (int64_t j = 0; j < keep; ++j)
+              a[i * keep + j] =
+                  c[order[i] * k + order[j]] + (i == j ? ridge : 0.0);
+            if (stats)
+              rhs[i] += ridge * w[order[i]];
+          }
+          if (choleskySolve(a, keep, rhs))
+            kept = rhs;
+        }
       }
       for (int64_t t = 0; t < keep; ++t) {
         newValues[row * keep + t] = float(kept[t]);
@@ -473,8 +620,11 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     return success();
   }
 
-  /// Prunes `op` to `keep` canonical bins per channel pair.
-  LogicalResult prune(spectral::Conv2DOp op, int64_t keep) {
+  /// Prunes `op` to `keep` canonical bins per channel pair, fitted with
+  /// `stats` from the sequential fit if given (then a layer that keeps every
+  /// bin is refitted too), else with the calibration covariance.
+  LogicalResult prune(spectral::Conv2DOp op, int64_t keep,
+                      const LayerStatistics *stats) {
     const int64_t n = op.getFftSize(), bins = spectral::halfSpectrumBins(n);
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
     const int64_t pairs = cout * cin, nnz = op.getNnz();
@@ -483,10 +633,11 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     if (!spectra || !binsV)
       return op.emitOpError("kernel spectra are not readable");
     numTotal += uint64_t(pairs * spectral::independentBins(n));
-    if (keep >= nnz) {
+    if (keep >= nnz && !stats) {
       numKept += uint64_t(pairs * nnz);
       return success();
     }
+    keep = std::min(keep, spectral::independentBins(n));
     // The kernels as dense half spectra, folded onto the canonical bins
     // (exact: see spectral::isCanonicalBin).
     SmallVector<int64_t> canonical;
@@ -504,14 +655,15 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       }
     std::vector<uint8_t> mask;
     std::vector<Cd> values = w0;
-    if (keep >= spectral::independentBins(n)) {
+    if (keep >= spectral::independentBins(n) && !stats) {
       // Nothing to choose: folding alone (every canonical bin stays).
       mask.assign(w0.size(), 0);
       for (int64_t k = 0; k < pairs; ++k)
         for (int64_t b : canonical)
           mask[k * bins + b] = 1;
     } else if (method != "magnitude" &&
-               failed(pruneAdmm(op, w0, canonical, keep, mask, values))) {
+               failed(
+                   pruneAdmm(op, w0, canonical, keep, stats, mask, values))) {
       op.emitWarning("no calibration covariance for ")
           << method
           << " (run spec2-calibrate with tile-covariance); pruned by "
@@ -543,23 +695,36 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     return success();
   }
 
-  /// ADMM on the dense folded kernels `w0` ([pair][half-spectrum bin]) with
-  /// the calibration tiles' covariance, then a least-squares refit on the
-  /// chosen support: sets `mask` and `fit`; fails without a covariance.
+  /// Chooses the support of the dense folded kernels `w0` ([pair][half-
+  /// spectrum bin]) by OBS or ADMM against the input covariance, then
+  /// refits the kept values by least squares: sets `mask` and `fit`; fails
+  /// without a covariance. The covariance is `stats` (C_pp, and C_op for
+  /// the original outputs) or the calibration attribute (both C).
   LogicalResult pruneAdmm(spectral::Conv2DOp op, const std::vector<Cd> &w0,
                           ArrayRef<int64_t> canonical, int64_t keep,
+                          const LayerStatistics *stats,
                           std::vector<uint8_t> &mask, std::vector<Cd> &fit) {
     const int64_t n = op.getFftSize(), bins = spectral::halfSpectrumBins(n);
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
-    auto covAttr = op->getAttrOfType<ElementsAttr>("spec2.tile_covariance");
-    if (!covAttr)
-      return failure();
-    auto covV = readNumbers(covAttr);
-    if (!covV || int64_t(covV->size()) != bins * cin * cin * 2)
-      return failure();
+    std::vector<Cd> fromAttr;
+    if (!stats) {
+      auto covAttr = op->getAttrOfType<ElementsAttr>("spec2.tile_covariance");
+      if (!covAttr)
+        return failure();
+      auto covV = readNumbers(covAttr);
+      if (!covV || int64_t(covV->size()) != bins * cin * cin * 2)
+        return failure();
+      fromAttr.resize(bins * cin * cin);
+      for (size_t k = 0; k < fromAttr.size(); ++k)
+        fromAttr[k] = Cd((*covV)[2 * k], (*covV)[2 * k + 1]);
+    }
+    const std::vector<Cd> &pp = stats ? stats->pp : fromAttr;
+    const std::vector<Cd> &cross = stats ? stats->op : fromAttr;
     auto C = [&](int64_t b, int64_t i, int64_t j) {
-      const int64_t k = ((b * cin + i) * cin + j) * 2;
-      return Cd((*covV)[k], (*covV)[k + 1]);
+      return pp[(b * cin + i) * cin + j];
+    };
+    auto Cop = [&](int64_t b, int64_t i, int64_t j) {
+      return cross[(b * cin + i) * cin + j];
     };
     auto at = [&](int64_t co, int64_t ci, int64_t b) {
       return (co * cin + ci) * bins + b;
@@ -587,7 +752,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         for (int64_t j = 0; j < cin; ++j) {
           Cd s = 0;
           for (int64_t i = 0; i < cin; ++i)
-            s += mul(w0[at(co, i, b)], C(b, i, j));
+            s += mul(w0[at(co, i, b)], Cop(b, i, j));
           w0C[at(co, j, b)] = s;
         }
     });
@@ -599,7 +764,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         power[ci * bins + b] = C(b, ci, ci).real();
     const int64_t pairs = cout * cin;
     std::vector<Cd> w = w0, z(w0.size()), u(w0.size(), 0);
-    if (method == "obs") {
+    if (method == "obs" && keep < spectral::independentBins(n)) {
       std::vector<std::vector<Cd>> hinv(bins);
       llvm::parallelFor(0, canonical.size(), [&](size_t q) {
         const int64_t b = canonical[q];
@@ -616,14 +781,31 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       });
       if (singular)
         return failure();
-      mask = obsMask(w0, cout, cin, n, canonical, keep, hinv);
-    } else {
+      // OBS starts from the unconstrained fit w0 C_op C_pp^-1 (w0 itself
+      // when the input is the original one).
+      std::vector<Cd> start(w0.size(), 0);
+      for (int64_t b : canonical)
+        for (int64_t co = 0; co < cout; ++co)
+          for (int64_t i = 0; i < cin; ++i)
+            for (int64_t j = 0; j < cin; ++j)
+              start[at(co, j, b)] +=
+                  mul(w0C[at(co, i, b)], hinv[b][i * cin + j]);
+      mask = obsMask(start, cout, cin, n, canonical, keep, hinv);
+    } else if (keep < spectral::independentBins(n)) {
       mask = balancedMask(w0, pairs, n, canonical, keep, &power, cin);
+    }
+    const bool everyBin = keep >= spectral::independentBins(n);
+    if (everyBin) {
+      mask.assign(w0.size(), 0);
+      for (int64_t k = 0; k < pairs; ++k)
+        for (int64_t b : canonical)
+          mask[k * bins + b] = 1;
     }
     for (size_t k = 0; k < z.size(); ++k)
       z[k] = mask[k] ? w0[k] : Cd(0);
     unsigned stable = 0;
-    for (unsigned it = 0; method != "obs" && it < iterations; ++it) {
+    for (unsigned it = 0; method != "obs" && !everyBin && it < iterations;
+         ++it) {
       // The bins are independent: one task each.
       llvm::parallelFor(0, canonical.size(), [&](size_t q) {
         const int64_t b = canonical[q];

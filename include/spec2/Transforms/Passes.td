@@ -126,6 +126,16 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     Option<"layerSparsity", "layer-sparsity", "std::string", "\"\"",
            "Per-layer overrides NAME=R[,NAME=R...] by ONNX node name, for "
            "conv and fully-connected layers">,
+    Option<"calib", "calib", "std::string", "\"\"",
+           "Calibration data for the sequential fit (as spec2-calibrate's "
+           "source); empty: every layer is fitted on its own from the "
+           "calibration covariances">,
+    Option<"calibCount", "calib-count", "unsigned", "256",
+           "Calibration inputs for the sequential fit">,
+    Option<"refitRidge", "refit-ridge", "double", "1.0",
+           "Ridge toward the original weights when a fully-connected layer "
+           "is refitted on the pruned network's inputs, relative to the "
+           "mean input power">,
   ];
   let statistics = [
     Statistic<"numKept", "kept", "Spectral weights kept">,

@@ -1,0 +1,38 @@
+//===- LayerStatistics.h - A layer's input moments on calibration data ----===//
+//
+// What a layer must reproduce when the layers before it have been pruned: the
+// second moments of its input as the pruned network computes it (p), and the
+// cross moments with the input the original network computes (o). Fitting
+// W to minimise E|W x_p - W0 x_o|^2 gives W C_pp = W0 C_op.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_LIB_TRANSFORMS_LAYERSTATISTICS_H
+#define SPEC2_LIB_TRANSFORMS_LAYERSTATISTICS_H
+
+#include "spec2/Reference/SpectralExecutor.h"
+
+#include <complex>
+#include <vector>
+
+namespace spec2 {
+
+struct LayerStatistics {
+  /// Conv layers: per half-spectrum bin of the input tiles, cin x cin,
+  /// [bin][i][j] = sum over tiles of X_i conj(Y_j); fully-connected layers:
+  /// k x k, [i][j] = sum x_i y_j. pp: X = Y = pruned input; op: X =
+  /// original input, Y = pruned input.
+  std::vector<std::complex<double>> pp, op;
+};
+
+/// Runs `original` up to `originalLayer` and `pruned` up to `prunedLayer` on
+/// every input (in parallel) and accumulates the statistics of the layer's
+/// input: tile spectra for a spectral.conv2d, the flattened vector for a
+/// spectral.fully_connected.
+LayerStatistics gatherLayerStatistics(
+    const SpectralExecutor &original, mlir::Operation *originalLayer,
+    const SpectralExecutor &pruned, mlir::Operation *prunedLayer,
+    const std::vector<std::vector<float>> &inputs);
+
+} // namespace spec2
+
+#endif // SPEC2_LIB_TRANSFORMS_LAYERSTATISTICS_H
