@@ -32,7 +32,7 @@ float clampTo(float v, float lo, float hi) {
 
 /// A prepared op: what it reads and writes and its weights.
 struct Step {
-  enum Kind { Conv, Pool, Fc, Clamp, Add } kind;
+  enum Kind { Conv, Pool, Fc, Clamp, Add, Activation } kind;
   Operation *op;
   unsigned in0 = 0, in1 = 0, out = 0;
   float lo = -std::numeric_limits<float>::infinity();
@@ -47,6 +47,9 @@ struct Step {
   std::vector<double> bias;
   // Pool.
   bool isMax = false, countPad = false;
+  // Activation: samples over [xMin, xMax].
+  double xMin = 0, xMax = 0;
+  std::vector<double> samples;
   // Fc: rows x nnz values and columns.
   std::vector<double> values;
   std::vector<int64_t> columns;
@@ -91,7 +94,8 @@ SpectralExecutor::SpectralExecutor(SpectralExecutor &&) noexcept = default;
 Operation *SpectralExecutor::firstUnsupported(func::FuncOp func) {
   for (Operation &op : func.getBody().front())
     if (!isa<spectral::Conv2DOp, spectral::Pool2DOp, spectral::FullyConnectedOp,
-             spectral::ClampOp, spectral::AddOp, func::ReturnOp>(op))
+             spectral::ClampOp, spectral::AddOp, spectral::ActivationOp,
+             func::ReturnOp>(op))
       return &op;
   return nullptr;
 }
@@ -198,6 +202,15 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
       setClamp(s, add.getClampMinAttr(), add.getClampMaxAttr());
       s.in0 = slotOf(add.getLhs());
       s.in1 = slotOf(add.getRhs());
+    } else if (auto act = dyn_cast<spectral::ActivationOp>(op)) {
+      s.kind = Step::Activation;
+      auto samples = readNumbers(act.getSamples());
+      if (!samples || samples->size() < 2)
+        return act.emitOpError("samples are not readable");
+      s.samples = *samples;
+      s.xMin = act.getXMin().convertToDouble();
+      s.xMax = act.getXMax().convertToDouble();
+      s.in0 = slotOf(act.getInput());
     } else {
       return op.emitError("the spectral executor does not implement '")
              << op.getName() << "'";
@@ -334,6 +347,24 @@ std::vector<float> SpectralExecutor::run(llvm::ArrayRef<float> input,
       for (size_t i = 0; i < x.size(); ++i)
         y[i] = clampTo(x[i], s.lo, s.hi);
       break;
+    case Step::Activation: {
+      // As spectral::ActivationOp::evaluate: linear between samples.
+      const int64_t n = int64_t(s.samples.size());
+      y.resize(x.size());
+      for (size_t i = 0; i < x.size(); ++i) {
+        const double pos = (x[i] - s.xMin) / (s.xMax - s.xMin) * double(n - 1);
+        if (pos <= 0) {
+          y[i] = float(s.samples[0]);
+        } else if (pos >= double(n - 1)) {
+          y[i] = float(s.samples[n - 1]);
+        } else {
+          const int64_t k = int64_t(pos);
+          const double f = pos - double(k);
+          y[i] = float(s.samples[k] * (1 - f) + s.samples[k + 1] * f);
+        }
+      }
+      break;
+    }
     case Step::Add: {
       const std::vector<float> &b = slots[s.in1];
       y.resize(x.size());

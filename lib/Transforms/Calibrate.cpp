@@ -82,8 +82,8 @@ struct TileCovariance {
             for (int64_t j = 0; j < cin; ++j) {
               const double yr = spec[j * bins + b].real(),
                            yi = spec[j * bins + b].imag();
-              row[j] += std::complex<double>(xr * yr + xi * yi,
-                                             xi * yr - xr * yi);
+              row[j] +=
+                  std::complex<double>(xr * yr + xi * yi, xi * yr - xr * yi);
             }
           }
       }
@@ -167,8 +167,7 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     if (fcCovariance)
       main.walk([&](tosa::MatMulOp mm) {
         auto a = cast<RankedTensorType>(mm.getA().getType());
-        if (!a.hasStaticShape() || a.getDimSize(0) != 1 ||
-            a.getDimSize(1) != 1)
+        if (!a.hasStaticShape() || a.getDimSize(0) != 1 || a.getDimSize(1) != 1)
           return;
         const int64_t k = a.getDimSize(2);
         Operation *def = mm.getA().getDefiningOp();
@@ -282,8 +281,8 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
         for (int64_t j = i; j < k; ++j)
           flat[i * k + j] = flat[j * k + i] = float(total.c[i * k + j]);
       mm->setAttr("spec2.input_covariance",
-                  makeF32Elements(module.getContext(), {k, k},
-                                  std::move(flat), "input_covariance"));
+                  makeF32Elements(module.getContext(), {k, k}, std::move(flat),
+                                  "input_covariance"));
     }
     for (unsigned a = 0; a < main.getNumArguments(); ++a) {
       float m = 0;

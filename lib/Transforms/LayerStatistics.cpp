@@ -17,6 +17,13 @@ namespace {
 
 using Cd = std::complex<double>;
 
+/// Sums a worker's moments into the first worker's.
+template <typename T>
+void addInto(std::vector<T> &sum, const std::vector<T> &v) {
+  for (size_t k = 0; k < sum.size(); ++k)
+    sum[k] += v[k];
+}
+
 /// The input `op` sees on one run, or nothing if the run never reached it.
 std::vector<float> inputOf(const SpectralExecutor &exec, Operation *op,
                            llvm::ArrayRef<float> input) {
@@ -147,11 +154,117 @@ gatherLayerStatistics(const SpectralExecutor &original,
       }
     }
   });
-  for (size_t wk = 1; wk < workers; ++wk)
-    for (size_t k = 0; k < part[0].pp.size(); ++k) {
-      part[0].pp[k] += part[wk].pp[k];
-      part[0].op[k] += part[wk].op[k];
+  for (size_t wk = 1; wk < workers; ++wk) {
+    addInto(part[0].pp, part[wk].pp);
+    addInto(part[0].op, part[wk].op);
+  }
+  return std::move(part[0]);
+}
+
+/// a_p for every sampled output pixel of `conv` on input x: [pixel][ci][r].
+static std::vector<double> patches(spectral::Conv2DOp conv,
+                                   const std::vector<float> &x) {
+  auto in = conv.getInput().getType(), out = conv.getOutput().getType();
+  const int64_t c = in.getDimSize(1), h = in.getDimSize(2),
+                w = in.getDimSize(3);
+  const int64_t ho = out.getDimSize(2), wo = out.getDimSize(3);
+  const int64_t n = conv.getFftSize(), tile = conv.getTileSize();
+  const int64_t kh = conv.getKernel()[0], kw = conv.getKernel()[1];
+  const int64_t pt = conv.getPad()[0], pl = conv.getPad()[1];
+  const int64_t sy = conv.getStride()[0], sx = conv.getStride()[1];
+  const int64_t dim = c * n * n;
+  std::vector<double> a(ho * wo * dim, 0.0);
+  for (int64_t i = 0; i < ho; ++i)
+    for (int64_t j = 0; j < wo; ++j) {
+      double *ap = &a[(i * wo + j) * dim];
+      const int64_t py = i * sy, px = j * sx; // full-resolution position
+      // Tiles whose N x N output window [o, o + N) holds p.
+      for (int64_t ty = 0; ty * tile < h; ++ty) {
+        const int64_t oy = ty * tile + pt - (kh - 1), v = py - oy;
+        if (v < 0 || v >= n)
+          continue;
+        for (int64_t tx = 0; tx * tile < w; ++tx) {
+          const int64_t ox = tx * tile + pl - (kw - 1), u = px - ox;
+          if (u < 0 || u >= n)
+            continue;
+          for (int64_t qy = 0; qy < tile && ty * tile + qy < h; ++qy)
+            for (int64_t qx = 0; qx < tile && tx * tile + qx < w; ++qx) {
+              const int64_t r = ((v - qy + n) % n) * n + (u - qx + n) % n;
+              for (int64_t ci = 0; ci < c; ++ci)
+                ap[ci * n * n + r] +=
+                    x[(ci * h + ty * tile + qy) * w + tx * tile + qx];
+            }
+        }
+      }
     }
+  return a;
+}
+
+PatchStatistics
+gatherPatchStatistics(const SpectralExecutor &original,
+                      Operation *originalLayer, const SpectralExecutor &pruned,
+                      Operation *prunedLayer,
+                      const std::vector<std::vector<float>> &inputs) {
+  auto conv = cast<spectral::Conv2DOp>(prunedLayer);
+  const int64_t n = conv.getFftSize();
+  const int64_t dim = conv.getInChannels() * n * n;
+  const int64_t pixels = conv.getOutput().getType().getDimSize(2) *
+                         conv.getOutput().getType().getDimSize(3);
+  const size_t workers = std::max<size_t>(
+      1, std::min<size_t>(llvm::hardware_concurrency().compute_thread_count(),
+                          inputs.size()));
+  // The patches of a batch of inputs ([sample][value]) update the moments
+  // block by block, so that a block of them stays in cache while every
+  // sample of the batch passes (the inner loop is a vectorised axpy).
+  constexpr size_t kBatch = 32;
+  constexpr int64_t kRows = 32, kCols = 256;
+  std::vector<PatchStatistics> part(workers);
+  llvm::parallelFor(0, workers, [&](size_t wk) {
+    PatchStatistics &st = part[wk];
+    st.pp.assign(dim * dim, 0.0);
+    st.po.assign(dim * dim, 0.0);
+    std::vector<size_t> mine;
+    for (size_t i = wk; i < inputs.size(); i += workers)
+      mine.push_back(i);
+    std::vector<double> ap, ao;
+    for (size_t b0 = 0; b0 < mine.size(); b0 += kBatch) {
+      const size_t nb = std::min(kBatch, mine.size() - b0);
+      ap.clear();
+      ao.clear();
+      for (size_t k = 0; k < nb; ++k) {
+        const std::vector<float> &x = inputs[mine[b0 + k]];
+        std::vector<double> o =
+            patches(conv, inputOf(original, originalLayer, x));
+        std::vector<double> q = patches(conv, inputOf(pruned, prunedLayer, x));
+        ao.insert(ao.end(), o.begin(), o.end());
+        ap.insert(ap.end(), q.begin(), q.end());
+      }
+      const int64_t samples = int64_t(nb) * pixels;
+      for (int64_t r0 = 0; r0 < dim; r0 += kRows)
+        for (int64_t c0 = 0; c0 < dim; c0 += kCols) {
+          const int64_t r1 = std::min(dim, r0 + kRows),
+                        c1 = std::min(dim, c0 + kCols);
+          for (int64_t t = 0; t < samples; ++t) {
+            const double *xp = &ap[t * dim], *xo = &ao[t * dim];
+            for (int64_t a = r0; a < r1; ++a) {
+              const double va = xp[a];
+              if (va == 0)
+                continue;
+              double *rowP = &st.pp[a * dim], *rowO = &st.po[a * dim];
+              for (int64_t b = c0; b < c1; ++b) {
+                rowP[b] += va * xp[b];
+                rowO[b] += va * xo[b];
+              }
+            }
+          }
+        }
+    }
+  });
+  for (size_t wk = 1; wk < workers; ++wk) {
+    addInto(part[0].pp, part[wk].pp);
+    addInto(part[0].po, part[wk].po);
+  }
+  part[0].dim = dim;
   return std::move(part[0]);
 }
 

@@ -33,6 +33,23 @@ LayerStatistics gatherLayerStatistics(
     const SpectralExecutor &pruned, mlir::Operation *prunedLayer,
     const std::vector<std::vector<float>> &inputs);
 
+/// The same for a conv layer in the spatial domain, exact for overlap-and-add:
+/// output pixel p of the layer (before bias) is sum over (ci, r) of
+/// a_p[ci][r] k_ci[r], where k_ci is the N x N spatial kernel the stored
+/// spectrum stands for and a_p gathers the input pixels of the tiles that
+/// reach p (wrap-around included). pp = sum over the sampled output pixels of
+/// a_p a_p^T on the pruned input, po = a_p(pruned) a_p(original)^T; both
+/// (cin N^2)^2, row-major.
+struct PatchStatistics {
+  int64_t dim = 0; ///< cin * N * N
+  std::vector<double> pp, po;
+};
+
+PatchStatistics gatherPatchStatistics(
+    const SpectralExecutor &original, mlir::Operation *originalLayer,
+    const SpectralExecutor &pruned, mlir::Operation *prunedLayer,
+    const std::vector<std::vector<float>> &inputs);
+
 } // namespace spec2
 
 #endif // SPEC2_LIB_TRANSFORMS_LAYERSTATISTICS_H

@@ -248,6 +248,11 @@ std::vector<uint8_t> obsMask(const std::vector<Cd> &w0, int64_t cout,
   return mask;
 }
 
+/// The joint fit of a conv layer: at most this many spatial kernel values
+/// (cin N^2), and at most this many multiply-adds gathering its moments.
+constexpr int64_t kMaxJointDim = 1024;
+constexpr int64_t kJointBudget = int64_t(1.2e11);
+
 /// Kept weights of `total` when a fraction of at least `frac` goes.
 int64_t keptOf(int64_t total, double frac) {
   return std::max<int64_t>(
@@ -416,14 +421,37 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         Operation *op = layers[i];
         progress.step(layerName(op));
         std::optional<LayerStatistics> stats;
-        if (statisticsFit(op)) {
+        std::optional<PatchStatistics> patch;
+        auto conv = dyn_cast<spectral::Conv2DOp>(op);
+        if (conv && method == "obs" && jointFits(conv) &&
+            keepOf[conv] < spectral::independentBins(conv.getFftSize())) {
+          FailureOr<SpectralExecutor> current = SpectralExecutor::create(func);
+          if (failed(current))
+            break;
+          // The patch moments cost (cin N^2)^2 per output pixel: as many
+          // inputs as a fixed budget of multiply-adds allows.
+          const int64_t dim =
+              conv.getInChannels() * conv.getFftSize() * conv.getFftSize();
+          const int64_t perInput = 2 * dim * dim *
+                                   conv.getOutput().getType().getDimSize(2) *
+                                   conv.getOutput().getType().getDimSize(3);
+          const size_t count = std::min<size_t>(
+              calibInputs.size(),
+              size_t(std::max<int64_t>(64, kJointBudget / perInput)));
+          std::vector<std::vector<float>> some(calibInputs.begin(),
+                                               calibInputs.begin() + count);
+          patch = gatherPatchStatistics(*originalExec, originalLayers[i],
+                                        *current, op, some);
+        } else if (statisticsFit(op)) {
           FailureOr<SpectralExecutor> current = SpectralExecutor::create(func);
           if (failed(current))
             break;
           stats = gatherLayerStatistics(*originalExec, originalLayers[i],
                                         *current, op, calibInputs);
         }
-        if (failed(pruneLayer(op, stats ? &*stats : nullptr))) {
+        LogicalResult done = patch ? prune(conv, keepOf[conv], nullptr, &*patch)
+                                   : pruneLayer(op, stats ? &*stats : nullptr);
+        if (failed(done)) {
           original->erase();
           return signalPassFailure();
         }
@@ -471,6 +499,13 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       return func.emitError("calibration images do not fit the model input");
     calibInputs = std::move(ds->images);
     return success();
+  }
+
+  /// Whether a conv layer is narrow enough for the joint fit over all its
+  /// bins (spatial patch moments, exact for overlap-and-add).
+  static bool jointFits(spectral::Conv2DOp conv) {
+    return conv.getInChannels() * conv.getFftSize() * conv.getFftSize() <=
+           kMaxJointDim;
   }
 
   /// Whether a layer's sequential statistics are small enough to gather.
@@ -624,7 +659,8 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   /// `stats` from the sequential fit if given (then a layer that keeps every
   /// bin is refitted too), else with the calibration covariance.
   LogicalResult prune(spectral::Conv2DOp op, int64_t keep,
-                      const LayerStatistics *stats) {
+                      const LayerStatistics *stats,
+                      const PatchStatistics *patch = nullptr) {
     const int64_t n = op.getFftSize(), bins = spectral::halfSpectrumBins(n);
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
     const int64_t pairs = cout * cin, nnz = op.getNnz();
@@ -661,6 +697,8 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       for (int64_t k = 0; k < pairs; ++k)
         for (int64_t b : canonical)
           mask[k * bins + b] = 1;
+    } else if (patch) {
+      pruneJoint(op, w0, canonical, keep, *patch, mask, values);
     } else if (method != "magnitude" &&
                failed(
                    pruneAdmm(op, w0, canonical, keep, stats, mask, values))) {
@@ -693,6 +731,171 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
                                         std::move(newBins), "bins"));
     op->removeAttr("spec2.tile_covariance");
     return success();
+  }
+
+  /// OBS over all bins of an output channel at once, against the layer's
+  /// exact output error: the spatial kernel of input channel ci is
+  /// k_ci = G theta_ci (theta: the canonical bins' real and imaginary
+  /// parts), so the error of channel co is (theta - theta*)^T H (theta -
+  /// theta*) with H = G^T P_pp G, and theta* solves H theta* = G^T P_po G
+  /// theta0. Drops (bin, input channel) pairs, both parts at once, never
+  /// taking a pair below `keep`; the OBS updates keep the values the exact
+  /// least-squares fit on the remaining support. Leaves `mask` empty if H
+  /// is not positive definite.
+  void pruneJoint(spectral::Conv2DOp op, const std::vector<Cd> &w0,
+                  ArrayRef<int64_t> canonical, int64_t keep,
+                  const PatchStatistics &ps, std::vector<uint8_t> &mask,
+                  std::vector<Cd> &fit) {
+    const int64_t n = op.getFftSize(), half = n / 2 + 1,
+                  bins = spectral::halfSpectrumBins(n), nn = n * n;
+    const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
+    const int64_t nbc = int64_t(canonical.size()), per = 2 * nbc;
+    const int64_t dim = cin * per;
+    // G (nn x per): column (q, re) = c cos(phase) / N^2, (q, im) = -c
+    // sin(phase) / N^2; c = 2 off columns 0 and N/2 (bin and conjugate).
+    std::vector<double> g(nn * per);
+    for (int64_t q = 0; q < nbc; ++q) {
+      const int64_t ky = canonical[q] / half, kx = canonical[q] % half;
+      const double c = (kx == 0 || kx == n / 2 ? 1.0 : 2.0) / double(nn);
+      for (int64_t v = 0; v < n; ++v)
+        for (int64_t u = 0; u < n; ++u) {
+          const double ph = 2 * M_PI * double(ky * v + kx * u) / double(n);
+          g[(v * n + u) * per + 2 * q] = c * std::cos(ph);
+          g[(v * n + u) * per + 2 * q + 1] = -c * std::sin(ph);
+        }
+    }
+    // G^T P G, block by block of input channels.
+    auto project = [&](const std::vector<double> &p) {
+      std::vector<double> h(dim * dim, 0.0);
+      llvm::parallelFor(0, cin, [&](size_t ci) {
+        std::vector<double> t(nn * per);
+        for (int64_t cj = 0; cj < cin; ++cj) {
+          std::fill(t.begin(), t.end(), 0.0);
+          for (int64_t r = 0; r < nn; ++r) {
+            const double *prow = &p[(ci * nn + r) * ps.dim + cj * nn];
+            double *trow = &t[r * per];
+            for (int64_t s = 0; s < nn; ++s) {
+              const double v = prow[s];
+              const double *grow = &g[s * per];
+              for (int64_t k = 0; k < per; ++k)
+                trow[k] += v * grow[k];
+            }
+          }
+          for (int64_t r = 0; r < nn; ++r) {
+            const double *grow = &g[r * per], *trow = &t[r * per];
+            for (int64_t a = 0; a < per; ++a) {
+              double *hrow = &h[(ci * per + a) * dim + cj * per];
+              const double ga = grow[a];
+              for (int64_t b = 0; b < per; ++b)
+                hrow[b] += ga * trow[b];
+            }
+          }
+        }
+      });
+      return h;
+    };
+    std::vector<double> h = project(ps.pp), hpo = project(ps.po);
+    double trace = 0;
+    for (int64_t a = 0; a < dim; ++a)
+      trace += h[a * (dim + 1)];
+    const double ridge = 1e-6 * trace / double(dim) + 1e-30;
+    for (int64_t a = 0; a < dim; ++a)
+      h[a * (dim + 1)] += ridge;
+    std::vector<double> factor = h, hinv(dim * dim);
+    if (!choleskyFactor(factor, dim)) {
+      mask.clear();
+      return;
+    }
+    llvm::parallelFor(0, dim, [&](size_t a) {
+      std::vector<double> e(dim, 0.0);
+      e[a] = 1;
+      choleskySubstitute(factor, dim, e);
+      for (int64_t b = 0; b < dim; ++b)
+        hinv[b * dim + a] = e[b];
+    });
+    mask.assign(cout * cin * bins, 0);
+    fit.assign(cout * cin * bins, 0);
+    llvm::parallelFor(0, cout, [&](size_t co) {
+      // theta* = Hinv (Hpo theta0).
+      std::vector<double> t0(dim), rhs(dim, 0.0), w(dim, 0.0);
+      for (int64_t ci = 0; ci < cin; ++ci)
+        for (int64_t q = 0; q < nbc; ++q) {
+          const Cd v = w0[(co * cin + ci) * bins + canonical[q]];
+          t0[ci * per + 2 * q] = v.real();
+          t0[ci * per + 2 * q + 1] = v.imag();
+        }
+      for (int64_t a = 0; a < dim; ++a)
+        for (int64_t b = 0; b < dim; ++b)
+          rhs[a] += hpo[a * dim + b] * t0[b];
+      for (int64_t a = 0; a < dim; ++a)
+        for (int64_t b = 0; b < dim; ++b)
+          w[a] += hinv[a * dim + b] * rhs[b];
+      std::vector<double> hi = hinv, ta(dim), tb(dim), ga(dim), gb(dim);
+      std::vector<uint8_t> alive(cin * nbc, 1);
+      std::vector<int64_t> count(cin, nbc), live;
+      for (int64_t r = 0, total = cin * (nbc - keep); r < total; ++r) {
+        // The cheapest pair to drop: w_g^T (Hinv_gg)^-1 w_g.
+        int64_t best = -1;
+        double bestCost = std::numeric_limits<double>::infinity();
+        double m[4] = {0, 0, 0, 0}; // (Hinv_gg)^-1
+        for (int64_t gi = 0; gi < cin * nbc; ++gi) {
+          if (!alive[gi] || count[gi / nbc] <= keep)
+            continue;
+          const int64_t a = 2 * gi;
+          const double m00 = hi[a * dim + a], m01 = hi[a * dim + a + 1],
+                       m11 = hi[(a + 1) * dim + a + 1];
+          const double det = m00 * m11 - m01 * m01;
+          if (!(det > 0))
+            continue;
+          const double x = w[a], y = w[a + 1];
+          const double cost =
+              (m11 * x * x - 2 * m01 * x * y + m00 * y * y) / det;
+          if (cost < bestCost) {
+            bestCost = cost;
+            best = gi;
+            m[0] = m11 / det;
+            m[1] = m[2] = -m01 / det;
+            m[3] = m00 / det;
+          }
+        }
+        if (best < 0)
+          break;
+        const int64_t a = 2 * best;
+        live.clear();
+        for (int64_t gi = 0; gi < cin * nbc; ++gi)
+          if (alive[gi] && gi != best) {
+            live.push_back(2 * gi);
+            live.push_back(2 * gi + 1);
+          }
+        // z = M w_g; w -= Hinv[:, g] z; Hinv -= Hinv[:, g] M Hinv[g, :].
+        const double z0 = m[0] * w[a] + m[1] * w[a + 1],
+                     z1 = m[2] * w[a] + m[3] * w[a + 1];
+        for (int64_t k : live) {
+          const double h0 = hi[k * dim + a], h1 = hi[k * dim + a + 1];
+          w[k] -= h0 * z0 + h1 * z1;
+          ta[k] = h0 * m[0] + h1 * m[2];
+          tb[k] = h0 * m[1] + h1 * m[3];
+          ga[k] = hi[a * dim + k];
+          gb[k] = hi[(a + 1) * dim + k];
+        }
+        for (int64_t k : live) {
+          double *row = &hi[k * dim];
+          const double x0 = ta[k], x1 = tb[k];
+          for (int64_t l : live)
+            row[l] -= x0 * ga[l] + x1 * gb[l];
+        }
+        w[a] = w[a + 1] = 0;
+        alive[best] = 0;
+        --count[best / nbc];
+      }
+      for (int64_t ci = 0; ci < cin; ++ci)
+        for (int64_t q = 0; q < nbc; ++q)
+          if (alive[ci * nbc + q]) {
+            const int64_t k = (co * cin + ci) * bins + canonical[q];
+            mask[k] = 1;
+            fit[k] = Cd(w[ci * per + 2 * q], w[ci * per + 2 * q + 1]);
+          }
+    });
   }
 
   /// Chooses the support of the dense folded kernels `w0` ([pair][half-
