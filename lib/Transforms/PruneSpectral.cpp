@@ -566,10 +566,14 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
                      "spec2-calibrate with fc-covariance); pruned by "
                      "magnitude");
     }
-    // Ridge: toward the original weights when refitting on other inputs,
-    // else a negligible one for inputs the calibration never drives.
+    // Ridge: toward the original weights when a dense layer is refitted on
+    // other inputs (it has as many unknowns as inputs and would overfit the
+    // calibration set), else a negligible one for inputs the calibration
+    // never drives (a pruned row must be free to take over what its dropped
+    // weights carried).
     auto ridgeFor = [&](double meanDiag) {
-      return (stats ? double(refitRidge) : 1e-6) * meanDiag + 1e-30;
+      return (stats && keep == k ? double(refitRidge) : 1e-6) * meanDiag +
+             1e-30;
     };
     std::vector<float> newValues(m * keep);
     std::vector<int32_t> newColumns(m * keep);
@@ -632,8 +636,6 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
             for (int64_t j = 0; j < keep; ++j)
               a[i * keep + j] =
                   c[order[i] * k + order[j]] + (i == j ? ridge : 0.0);
-            if (stats)
-              rhs[i] += ridge * w[order[i]];
           }
           if (choleskySolve(a, keep, rhs))
             kept = rhs;
