@@ -28,6 +28,7 @@
 #include <atomic>
 #include <cmath>
 #include <complex>
+#include <cstdio>
 #include <numeric>
 #include <random>
 
@@ -253,6 +254,13 @@ std::vector<uint8_t> obsMask(const std::vector<Cd> &w0, int64_t cout,
 constexpr int64_t kMaxJointDim = 1024;
 constexpr int64_t kJointBudget = int64_t(1.2e11);
 
+/// The sequential fit's budget of multiply-adds (network runs up to each
+/// layer, twice per calibration input).
+constexpr double kSequentialBudget = 2e11;
+/// Per-bin OBS costs about cin^3 per output channel and bin: wider layers
+/// use ADMM's projection instead.
+constexpr int64_t kMaxObsChannels = 128;
+
 /// Kept weights of `total` when a fraction of at least `frac` goes.
 int64_t keptOf(int64_t total, double frac) {
   return std::max<int64_t>(
@@ -477,6 +485,38 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       func.emitRemark("pruning fits each layer on its own (the float "
                       "executor of the sequential fit does not run '")
           << op->getName() << "')";
+      return failure();
+    }
+    // The fit reruns the network up to each layer on every input, twice:
+    // beyond a budget (VGG-size networks) it would take hours.
+    double perRun = 0;
+    int64_t layers = 0;
+    func.walk([&](Operation *op) {
+      if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
+        auto in = conv.getInput().getType();
+        const double tiles =
+            double((in.getDimSize(2) + conv.getTileSize() - 1) /
+                   conv.getTileSize()) *
+            double((in.getDimSize(3) + conv.getTileSize() - 1) /
+                   conv.getTileSize());
+        perRun += tiles * double(conv.getOutChannels() * conv.getInChannels() *
+                                 conv.getNnz());
+        ++layers;
+      } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
+        perRun +=
+            double(cast<ShapedType>(fc.getValues().getType()).getNumElements());
+        ++layers;
+      }
+    });
+    const double cost = 2.0 * perRun * double(layers) * double(calibCount);
+    if (cost > kSequentialBudget) {
+      char text[64];
+      std::snprintf(text, sizeof(text), "%.1e (limit %.0e)", cost,
+                    kSequentialBudget);
+      func.emitRemark("pruning fits each layer on its own: the sequential "
+                      "fit would run about ")
+          << text << " multiply-adds on " << unsigned(calibCount)
+          << " calibration inputs";
       return failure();
     }
     auto shape = cast<ShapedType>(func.getArgument(0).getType()).getShape();
@@ -969,7 +1009,8 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         power[ci * bins + b] = C(b, ci, ci).real();
     const int64_t pairs = cout * cin;
     std::vector<Cd> w = w0, z(w0.size()), u(w0.size(), 0);
-    if (method == "obs" && keep < spectral::independentBins(n)) {
+    const bool useObs = method == "obs" && cin <= kMaxObsChannels;
+    if (useObs && keep < spectral::independentBins(n)) {
       std::vector<std::vector<Cd>> hinv(bins);
       llvm::parallelFor(0, canonical.size(), [&](size_t q) {
         const int64_t b = canonical[q];
@@ -1009,8 +1050,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     for (size_t k = 0; k < z.size(); ++k)
       z[k] = mask[k] ? w0[k] : Cd(0);
     unsigned stable = 0;
-    for (unsigned it = 0; method != "obs" && !everyBin && it < iterations;
-         ++it) {
+    for (unsigned it = 0; !useObs && !everyBin && it < iterations; ++it) {
       // The bins are independent: one task each.
       llvm::parallelFor(0, canonical.size(), [&](size_t q) {
         const int64_t b = canonical[q];
