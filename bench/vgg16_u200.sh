@@ -5,7 +5,7 @@
 # stalls, DSP use) next to compile time and how long ONNX's own Python parser
 # takes to load the file. Writes bench/results/vgg16_u200.json.
 #
-#   bash bench/vgg16_u200.sh [--prune-method admm|magnitude] [--calib-count N]
+#   bash bench/vgg16_u200.sh [--prune-method obs|admm|magnitude] [--calib-count N]
 #
 # The model comes from models/export_torchvision.py (needs python3-torch,
 # which CI does not install); it is written to $MODEL_DIR (default

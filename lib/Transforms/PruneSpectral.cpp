@@ -256,7 +256,7 @@ constexpr int64_t kJointBudget = int64_t(1.2e11);
 
 /// The sequential fit's budget of multiply-adds (network runs up to each
 /// layer, twice per calibration input).
-constexpr double kSequentialBudget = 2e11;
+constexpr double kSequentialBudget = 5e10;
 /// Per-bin OBS costs about cin^3 per output channel and bin: wider layers
 /// use ADMM's projection instead.
 constexpr int64_t kMaxObsChannels = 128;
