@@ -60,6 +60,26 @@ void setClamp(Step &s, FloatAttr lo, FloatAttr hi) {
   s.hi = float(hi.getValueAsDouble());
 }
 
+void dims(Value v, int64_t &c, int64_t &h, int64_t &w) {
+  auto t = cast<ShapedType>(v.getType());
+  c = t.getRank() > 1 ? t.getDimSize(1) : 1;
+  h = t.getRank() > 2 ? t.getDimSize(2) : 1;
+  w = t.getRank() > 3 ? t.getDimSize(3) : 1;
+}
+
+/// Shapes, window, clamp and input of a conv or pooling op.
+template <typename WindowOp> void setWindow(Step &s, WindowOp op) {
+  dims(op.getInput(), s.c, s.h, s.w);
+  dims(op.getOutput(), s.co, s.ho, s.wo);
+  s.kh = op.getKernel()[0];
+  s.kw = op.getKernel()[1];
+  s.sy = op.getStride()[0];
+  s.sx = op.getStride()[1];
+  s.pt = op.getPad()[0];
+  s.pl = op.getPad()[1];
+  setClamp(s, op.getClampMinAttr(), op.getClampMaxAttr());
+}
+
 } // namespace
 
 struct SpectralExecutor::Plan {
@@ -115,12 +135,6 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
   plan->argSlot = slotOf(func.getArgument(0));
   plan->argSize =
       size_t(cast<ShapedType>(func.getArgument(0).getType()).getNumElements());
-  auto dims = [](Value v, int64_t &c, int64_t &h, int64_t &w) {
-    auto t = cast<ShapedType>(v.getType());
-    c = t.getRank() > 1 ? t.getDimSize(1) : 1;
-    h = t.getRank() > 2 ? t.getDimSize(2) : 1;
-    w = t.getRank() > 3 ? t.getDimSize(3) : 1;
-  };
   for (Operation &op : func.getBody().front()) {
     if (auto ret = dyn_cast<func::ReturnOp>(op)) {
       plan->resultSlot = slotOf(ret.getOperand(0));
@@ -130,14 +144,7 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
     s.op = &op;
     if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
       s.kind = Step::Conv;
-      dims(conv.getInput(), s.c, s.h, s.w);
-      dims(conv.getOutput(), s.co, s.ho, s.wo);
-      s.kh = conv.getKernel()[0];
-      s.kw = conv.getKernel()[1];
-      s.sy = conv.getStride()[0];
-      s.sx = conv.getStride()[1];
-      s.pt = conv.getPad()[0];
-      s.pl = conv.getPad()[1];
+      setWindow(s, conv);
       s.n = conv.getFftSize();
       s.tile = conv.getTileSize();
       s.nnz = conv.getNnz();
@@ -151,7 +158,6 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
       for (size_t k = 0; k < bins->size(); ++k)
         s.weights[k] = Cd((*spectra)[2 * k], (*spectra)[2 * k + 1]);
       s.bias = *bias;
-      setClamp(s, conv.getClampMinAttr(), conv.getClampMaxAttr());
       s.in0 = slotOf(conv.getInput());
       if (!plan->fft.count(s.n)) {
         const int n = int(s.n);
@@ -166,17 +172,9 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
       }
     } else if (auto pool = dyn_cast<spectral::Pool2DOp>(op)) {
       s.kind = Step::Pool;
-      dims(pool.getInput(), s.c, s.h, s.w);
-      dims(pool.getOutput(), s.co, s.ho, s.wo);
-      s.kh = pool.getKernel()[0];
-      s.kw = pool.getKernel()[1];
-      s.sy = pool.getStride()[0];
-      s.sx = pool.getStride()[1];
-      s.pt = pool.getPad()[0];
-      s.pl = pool.getPad()[1];
+      setWindow(s, pool);
       s.isMax = pool.getKind() == "max";
       s.countPad = pool.getCountIncludePad();
-      setClamp(s, pool.getClampMinAttr(), pool.getClampMaxAttr());
       s.in0 = slotOf(pool.getInput());
     } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
       s.kind = Step::Fc;

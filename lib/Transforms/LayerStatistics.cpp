@@ -101,7 +101,7 @@ LayerStatistics
 gatherLayerStatistics(const SpectralExecutor &original,
                       Operation *originalLayer, const SpectralExecutor &pruned,
                       Operation *prunedLayer,
-                      const std::vector<std::vector<float>> &inputs) {
+                      llvm::ArrayRef<std::vector<float>> inputs) {
   auto conv = dyn_cast<spectral::Conv2DOp>(prunedLayer);
   std::optional<TileSpectra> spectra;
   int64_t dim; // c for conv (per bin), k for fully-connected
@@ -204,7 +204,7 @@ PatchStatistics
 gatherPatchStatistics(const SpectralExecutor &original,
                       Operation *originalLayer, const SpectralExecutor &pruned,
                       Operation *prunedLayer,
-                      const std::vector<std::vector<float>> &inputs) {
+                      llvm::ArrayRef<std::vector<float>> inputs) {
   auto conv = cast<spectral::Conv2DOp>(prunedLayer);
   const int64_t n = conv.getFftSize();
   const int64_t dim = conv.getInChannels() * n * n;

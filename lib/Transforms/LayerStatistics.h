@@ -31,7 +31,7 @@ struct LayerStatistics {
 LayerStatistics gatherLayerStatistics(
     const SpectralExecutor &original, mlir::Operation *originalLayer,
     const SpectralExecutor &pruned, mlir::Operation *prunedLayer,
-    const std::vector<std::vector<float>> &inputs);
+    llvm::ArrayRef<std::vector<float>> inputs);
 
 /// The same for a conv layer in the spatial domain, exact for overlap-and-add:
 /// output pixel p of the layer (before bias) is sum over (ci, r) of
@@ -48,7 +48,7 @@ struct PatchStatistics {
 PatchStatistics gatherPatchStatistics(
     const SpectralExecutor &original, mlir::Operation *originalLayer,
     const SpectralExecutor &pruned, mlir::Operation *prunedLayer,
-    const std::vector<std::vector<float>> &inputs);
+    llvm::ArrayRef<std::vector<float>> inputs);
 
 } // namespace spec2
 

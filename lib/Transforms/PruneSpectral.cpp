@@ -20,6 +20,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Parallel.h"
@@ -364,11 +365,10 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     };
     // Fillers keep what the budget leaves them (the same count everywhere).
     auto fill = [&] {
-      int64_t pairs = 0, indep = 0;
+      int64_t pairs = 0;
       for (spectral::Conv2DOp op : fillers) {
         keepOf[op] = 0;
         pairs += op.getOutChannels() * op.getInChannels();
-        indep = std::max(indep, spectral::independentBins(op.getFftSize()));
       }
       if (fillers.empty())
         return;
@@ -408,65 +408,18 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
                      stats);
     };
     Progress progress("spec2-prune-spectral: layer", layers.size());
-    if (failed(sequentialInputs(func))) {
+    FailureOr<std::optional<Inputs>> inputs = sequentialInputs(func);
+    if (failed(inputs))
+      return signalPassFailure();
+    if (!*inputs) {
       for (Operation *op : layers) {
         progress.step(layerName(op));
         if (failed(pruneLayer(op, nullptr)))
           return signalPassFailure();
       }
-    } else {
-      // Layer by layer, each fitted to the original network's outputs on
-      // the input the already pruned layers give it.
-      auto original = cast<func::FuncOp>(func->clone());
-      SmallVector<Operation *> originalLayers;
-      original.walk([&](Operation *op) {
-        if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
-          originalLayers.push_back(op);
-      });
-      FailureOr<SpectralExecutor> originalExec =
-          SpectralExecutor::create(original);
-      for (size_t i = 0; succeeded(originalExec) && i < layers.size(); ++i) {
-        Operation *op = layers[i];
-        progress.step(layerName(op));
-        std::optional<LayerStatistics> stats;
-        std::optional<PatchStatistics> patch;
-        auto conv = dyn_cast<spectral::Conv2DOp>(op);
-        if (conv && method == "obs" && jointFits(conv) &&
-            keepOf[conv] < spectral::independentBins(conv.getFftSize())) {
-          FailureOr<SpectralExecutor> current = SpectralExecutor::create(func);
-          if (failed(current))
-            break;
-          // The patch moments cost (cin N^2)^2 per output pixel: as many
-          // inputs as a fixed budget of multiply-adds allows.
-          const int64_t dim =
-              conv.getInChannels() * conv.getFftSize() * conv.getFftSize();
-          const int64_t perInput = 2 * dim * dim *
-                                   conv.getOutput().getType().getDimSize(2) *
-                                   conv.getOutput().getType().getDimSize(3);
-          const size_t count = std::min<size_t>(
-              calibInputs.size(),
-              size_t(std::max<int64_t>(64, kJointBudget / perInput)));
-          std::vector<std::vector<float>> some(calibInputs.begin(),
-                                               calibInputs.begin() + count);
-          patch = gatherPatchStatistics(*originalExec, originalLayers[i],
-                                        *current, op, some);
-        } else if (statisticsFit(op)) {
-          FailureOr<SpectralExecutor> current = SpectralExecutor::create(func);
-          if (failed(current))
-            break;
-          stats = gatherLayerStatistics(*originalExec, originalLayers[i],
-                                        *current, op, calibInputs);
-        }
-        LogicalResult done = patch ? prune(conv, keepOf[conv], nullptr, &*patch)
-                                   : pruneLayer(op, stats ? &*stats : nullptr);
-        if (failed(done)) {
-          original->erase();
-          return signalPassFailure();
-        }
-      }
-      original->erase();
-      if (failed(originalExec))
-        return signalPassFailure();
+    } else if (failed(pruneSequentially(func, layers, **inputs, keepOf,
+                                        progress, pruneLayer))) {
+      return signalPassFailure();
     }
     // The calibration covariances have served their purpose.
     func.walk([](Operation *op) {
@@ -475,17 +428,78 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     });
   }
 
-  /// Calibration inputs for the sequential fit, if the options ask for one
-  /// and the spectral executor can run `func`.
-  std::vector<std::vector<float>> calibInputs;
-  LogicalResult sequentialInputs(func::FuncOp func) {
-    if (calib.empty() || method == "magnitude")
+  using Inputs = std::vector<std::vector<float>>;
+
+  /// Prunes `layers` in order, each fitted to the original network's outputs
+  /// on the input the already pruned layers give it.
+  LogicalResult pruneSequentially(
+      func::FuncOp func, ArrayRef<Operation *> layers, const Inputs &inputs,
+      const llvm::DenseMap<Operation *, int64_t> &keepOf, Progress &progress,
+      llvm::function_ref<LogicalResult(Operation *, const LayerStatistics *)>
+          pruneLayer) {
+    auto original = cast<func::FuncOp>(func->clone());
+    llvm::scope_exit eraseOriginal([&] { original->erase(); });
+    SmallVector<Operation *> originalLayers;
+    original.walk([&](Operation *op) {
+      if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+        originalLayers.push_back(op);
+    });
+    FailureOr<SpectralExecutor> originalExec =
+        SpectralExecutor::create(original);
+    if (failed(originalExec))
       return failure();
+    for (size_t i = 0; i < layers.size(); ++i) {
+      Operation *op = layers[i];
+      progress.step(layerName(op));
+      auto conv = dyn_cast<spectral::Conv2DOp>(op);
+      const bool joint =
+          conv && method == "obs" && jointFits(conv) &&
+          keepOf.lookup(conv) < spectral::independentBins(conv.getFftSize());
+      if (!joint && !statisticsFit(op)) {
+        if (failed(pruneLayer(op, nullptr)))
+          return failure();
+        continue;
+      }
+      FailureOr<SpectralExecutor> current = SpectralExecutor::create(func);
+      if (failed(current))
+        return failure();
+      if (!joint) {
+        LayerStatistics stats = gatherLayerStatistics(
+            *originalExec, originalLayers[i], *current, op, inputs);
+        if (failed(pruneLayer(op, &stats)))
+          return failure();
+        continue;
+      }
+      // The patch moments cost (cin N^2)^2 per output pixel: as many inputs
+      // as a fixed budget of multiply-adds allows.
+      const int64_t dim =
+          conv.getInChannels() * conv.getFftSize() * conv.getFftSize();
+      const int64_t perInput = 2 * dim * dim *
+                               conv.getOutput().getType().getDimSize(2) *
+                               conv.getOutput().getType().getDimSize(3);
+      const size_t count = std::min<size_t>(
+          inputs.size(),
+          size_t(std::max<int64_t>(64, kJointBudget / perInput)));
+      PatchStatistics patch =
+          gatherPatchStatistics(*originalExec, originalLayers[i], *current, op,
+                                ArrayRef(inputs).take_front(count));
+      if (failed(prune(conv, keepOf.lookup(conv), nullptr, &patch)))
+        return failure();
+    }
+    return success();
+  }
+
+  /// Calibration inputs for the sequential fit if the options ask for one
+  /// and it can run on `func` (nothing otherwise); fails if the data cannot
+  /// be read.
+  FailureOr<std::optional<Inputs>> sequentialInputs(func::FuncOp func) {
+    if (calib.empty() || method == "magnitude")
+      return std::optional<Inputs>();
     if (Operation *op = SpectralExecutor::firstUnsupported(func)) {
       func.emitRemark("pruning fits each layer on its own (the float "
                       "executor of the sequential fit does not run '")
           << op->getName() << "')";
-      return failure();
+      return std::optional<Inputs>();
     }
     // The fit reruns the network up to each layer on every input, twice:
     // beyond a budget (VGG-size networks) it would take hours.
@@ -517,19 +531,18 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
                       "fit would run about ")
           << text << " multiply-adds on " << unsigned(calibCount)
           << " calibration inputs";
-      return failure();
+      return std::optional<Inputs>();
     }
     auto shape = cast<ShapedType>(func.getArgument(0).getType()).getShape();
     if (calib == "random") {
       std::mt19937 rng(1);
       std::uniform_real_distribution<float> u(0, 1);
-      for (unsigned i = 0; i < calibCount; ++i) {
-        std::vector<float> v(ShapedType::getNumElements(shape));
+      Inputs random(calibCount,
+                    std::vector<float>(ShapedType::getNumElements(shape)));
+      for (std::vector<float> &v : random)
         for (float &x : v)
           x = u(rng);
-        calibInputs.push_back(std::move(v));
-      }
-      return success();
+      return std::optional<Inputs>(std::move(random));
     }
     auto ds = loadDataset(calib, /*train=*/true, calibCount);
     if (!ds)
@@ -537,8 +550,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
              << llvm::toString(ds.takeError());
     if (ArrayRef<int64_t>(ds->imageShape) != shape)
       return func.emitError("calibration images do not fit the model input");
-    calibInputs = std::move(ds->images);
-    return success();
+    return std::optional<Inputs>(std::move(ds->images));
   }
 
   /// Whether a conv layer is narrow enough for the joint fit over all its
@@ -740,10 +752,12 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         for (int64_t b : canonical)
           mask[k * bins + b] = 1;
     } else if (patch) {
-      pruneJoint(op, w0, canonical, keep, *patch, mask, values);
+      if (failed(pruneJoint(op, w0, canonical, keep, *patch, mask, values)))
+        op.emitWarning("the joint fit's input moments are not positive "
+                       "definite; pruned by magnitude");
     } else if (method != "magnitude" &&
                failed(
-                   pruneAdmm(op, w0, canonical, keep, stats, mask, values))) {
+                   fitKernels(op, w0, canonical, keep, stats, mask, values))) {
       op.emitWarning("no calibration covariance for ")
           << method
           << " (run spec2-calibrate with tile-covariance); pruned by "
@@ -782,12 +796,12 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   /// theta*) with H = G^T P_pp G, and theta* solves H theta* = G^T P_po G
   /// theta0. Drops (bin, input channel) pairs, both parts at once, never
   /// taking a pair below `keep`; the OBS updates keep the values the exact
-  /// least-squares fit on the remaining support. Leaves `mask` empty if H
-  /// is not positive definite.
-  void pruneJoint(spectral::Conv2DOp op, const std::vector<Cd> &w0,
-                  ArrayRef<int64_t> canonical, int64_t keep,
-                  const PatchStatistics &ps, std::vector<uint8_t> &mask,
-                  std::vector<Cd> &fit) {
+  /// least-squares fit on the remaining support. Fails if H is not positive
+  /// definite.
+  LogicalResult pruneJoint(spectral::Conv2DOp op, const std::vector<Cd> &w0,
+                           ArrayRef<int64_t> canonical, int64_t keep,
+                           const PatchStatistics &ps,
+                           std::vector<uint8_t> &mask, std::vector<Cd> &fit) {
     const int64_t n = op.getFftSize(), half = n / 2 + 1,
                   bins = spectral::halfSpectrumBins(n), nn = n * n;
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
@@ -844,10 +858,8 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     for (int64_t a = 0; a < dim; ++a)
       h[a * (dim + 1)] += ridge;
     std::vector<double> factor = h, hinv(dim * dim);
-    if (!choleskyFactor(factor, dim)) {
-      mask.clear();
-      return;
-    }
+    if (!choleskyFactor(factor, dim))
+      return failure();
     llvm::parallelFor(0, dim, [&](size_t a) {
       std::vector<double> e(dim, 0.0);
       e[a] = 1;
@@ -938,6 +950,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
             fit[k] = Cd(w[ci * per + 2 * q], w[ci * per + 2 * q + 1]);
           }
     });
+    return success();
   }
 
   /// Chooses the support of the dense folded kernels `w0` ([pair][half-
@@ -945,10 +958,10 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   /// refits the kept values by least squares: sets `mask` and `fit`; fails
   /// without a covariance. The covariance is `stats` (C_pp, and C_op for
   /// the original outputs) or the calibration attribute (both C).
-  LogicalResult pruneAdmm(spectral::Conv2DOp op, const std::vector<Cd> &w0,
-                          ArrayRef<int64_t> canonical, int64_t keep,
-                          const LayerStatistics *stats,
-                          std::vector<uint8_t> &mask, std::vector<Cd> &fit) {
+  LogicalResult fitKernels(spectral::Conv2DOp op, const std::vector<Cd> &w0,
+                           ArrayRef<int64_t> canonical, int64_t keep,
+                           const LayerStatistics *stats,
+                           std::vector<uint8_t> &mask, std::vector<Cd> &fit) {
     const int64_t n = op.getFftSize(), bins = spectral::halfSpectrumBins(n);
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
     std::vector<Cd> fromAttr;
