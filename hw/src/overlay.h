@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <cstdint>
 #ifndef __SYNTHESIS__
+#include <array>
 #include <map>
 #include <vector>
 #endif
@@ -50,7 +51,8 @@ struct Cplx16 {
 
 #ifndef __SYNTHESIS__
 /// Simulation-only memo of SCONV blocks (not hardware): the bank conflicts
-/// of a block of kernels depend only on the kernels, and so does the list of
+/// of a block of kernels depend only on the kernels and the number of
+/// input-channel groups the SCONV addresses, and so does the list of
 /// multiply-accumulates its lanes perform.
 struct StepTimingCache {
   struct Entry {
@@ -70,14 +72,15 @@ struct StepTimingCache {
     uint64_t useful = 0;
     std::vector<uint32_t> specOffset, wRe, wIm, groupEnd;
   };
-  /// Per (KER address, entries): the last few contents seen there (layers
-  /// take turns in KER), most recent first.
+  /// Per (KER address, entries, groups): the last few contents seen there
+  /// (layers take turns in KER), most recent first.
   static constexpr size_t kVariants = 8;
-  std::map<std::pair<uint64_t, uint64_t>, std::vector<Entry>> entries;
+  std::map<std::array<uint64_t, 3>, std::vector<Entry>> entries;
 
-  /// The entry whose kernels equal `ker[0, n)`, moved to the front; or a
-  /// fresh invalid entry at the front (evicting the oldest).
-  Entry &find(uint64_t base, const KerEntry *ker, uint64_t n);
+  /// The entry whose kernels equal `ker[0, n)` read with `ncig` groups,
+  /// moved to the front; or a fresh invalid entry at the front (evicting the
+  /// oldest).
+  Entry &find(uint64_t base, const KerEntry *ker, uint64_t n, uint64_t ncig);
 };
 #endif
 

@@ -20,24 +20,24 @@ constexpr uint32_t kPin = kCfg.pin;
 constexpr uint32_t kPout = kCfg.pout;
 constexpr uint32_t kBanks = kCfg.specBanks;
 
-/// Cycles one lockstep step takes: the P_out lanes of each input-channel
-/// group read bins of that channel's spectrum; distinct bins in one bank are
-/// served specPorts per cycle (lanes asking for the same bin share a read).
-uint64_t stepCycles(const uint16_t bins[kPin][kPout]) {
-  constexpr uint32_t kWords = (kBins + 63) / 64;
+/// Cycles one lockstep step takes: the P_out lanes of each input lane read
+/// (group, bin) addresses of that lane's spectrum memory; distinct addresses
+/// in one bank are served specPorts per cycle (lanes asking for the same
+/// address share a read; padding and faulting entries read nothing).
+uint64_t stepCycles(const uint16_t index[kPin][kPout], uint64_t ncig) {
   uint64_t worst = 1;
   for (uint32_t pi = 0; pi < kPin; ++pi) {
-    uint64_t seen[kWords] = {};
     uint32_t distinct[kBanks] = {};
     for (uint32_t po = 0; po < kPout; ++po) {
-      const uint32_t bin = bins[pi][po];
-      if (bin >= kBins)
+      const uint32_t idx = index[pi][po];
+      if (entryBin(idx) >= kBins || entryGroup(idx) >= ncig)
         continue;
-      const uint64_t bit = uint64_t(1) << (bin % 64);
-      if (seen[bin / 64] & bit)
+      bool shared = false;
+      for (uint32_t q = 0; q < po && !shared; ++q)
+        shared = index[pi][q] == idx;
+      if (shared)
         continue;
-      seen[bin / 64] |= bit;
-      const uint32_t n = ++distinct[bin % kBanks];
+      const uint32_t n = ++distinct[entryBin(idx) % kBanks];
       const uint64_t c = (n + kCfg.specPorts - 1) / kCfg.specPorts;
       worst = c > worst ? c : worst;
     }
@@ -59,27 +59,28 @@ void macBlock(Buffers &buf, uint64_t blockBase, uint64_t specAddr,
   // Simulation fast path when every KER and SPEC address of the block is in
   // bounds: no per-entry address checks, no branch on zero weights (adding a
   // zero product changes nothing). Same results as the loop below.
-  const bool kerOk = blockBase + ncig * nnz * kLanes <= kCfg.kerDepth;
+  const bool kerOk = blockBase + nnz * kLanes <= kCfg.kerDepth;
   const bool specOk = specAddr + ncig * kPin * kBins <= kCfg.specDepth;
   if (kerOk && specOk && !Saturate) {
     for (uint32_t pi = 0; pi < kPin; ++pi)
       for (uint32_t po = 0; po < kPout; ++po) {
         int64_t *accRe = buf.accRe[pi][po], *accIm = buf.accIm[pi][po];
         const KerEntry *e = &buf.ker[blockBase + uint64_t(pi) * kPout + po];
-        for (uint64_t g = 0; g < ncig; ++g) {
-          const Cplx16 *x = &buf.spec[specAddr + (g * kPin + pi) * kBins];
-          for (uint64_t t = 0; t < nnz; ++t, e += kLanes) {
-            const uint32_t bin = e->index;
-            if (bin >= kBins) {
-              ++faults;
-              continue;
-            }
-            const int32_t wr = e->re, wi = e->im;
-            useful += (wr | wi) != 0;
-            const int32_t xr = x[bin].re, xi = x[bin].im;
-            accRe[bin] += int64_t(wr * xr) - int64_t(wi * xi);
-            accIm[bin] += int64_t(wr * xi) + int64_t(wi * xr);
+        const Cplx16 *x = &buf.spec[specAddr + pi * kBins];
+        for (uint64_t t = 0; t < nnz; ++t, e += kLanes) {
+          if (e->index == kEntryNoRead)
+            continue;
+          const uint32_t bin = entryBin(e->index), g = entryGroup(e->index);
+          if (bin >= kBins || g >= ncig) {
+            ++faults;
+            continue;
           }
+          const int32_t wr = e->re, wi = e->im;
+          useful += (wr | wi) != 0;
+          const Cplx16 v = x[g * kPin * kBins + bin];
+          const int32_t xr = v.re, xi = v.im;
+          accRe[bin] += int64_t(wr * xr) - int64_t(wi * xi);
+          accIm[bin] += int64_t(wr * xi) + int64_t(wi * xr);
         }
       }
     act.faults += faults;
@@ -93,35 +94,34 @@ SCONV_LANES:
 #pragma HLS UNROLL
       int64_t *accRe = buf.accRe[pi][po], *accIm = buf.accIm[pi][po];
       const uint64_t lane = uint64_t(pi) * kPout + po;
-      for (uint64_t g = 0; g < ncig; ++g) {
-        const uint64_t chan = specAddr + (g * kPin + pi) * kBins;
-        const bool chanOk = chan + kBins <= kCfg.specDepth;
-        uint64_t ka = blockBase + g * nnz * kLanes + lane;
-        for (uint64_t t = 0; t < nnz; ++t, ka += kLanes) {
+      uint64_t ka = blockBase + lane;
+      for (uint64_t t = 0; t < nnz; ++t, ka += kLanes) {
 #pragma HLS PIPELINE II = 1
-          if (ka >= kCfg.kerDepth) {
-            ++faults;
-            continue;
-          }
-          const KerEntry e = buf.ker[ka];
-          if (e.index >= kBins ||
-              (!chanOk && chan + e.index >= kCfg.specDepth)) {
-            ++faults;
-            continue;
-          }
-          if (e.re == 0 && e.im == 0)
-            continue;
-          ++useful;
-          const Cplx16 x = buf.spec[chan + e.index];
-          const int64_t pr = int32_t(e.re) * x.re - int32_t(e.im) * x.im;
-          const int64_t pim = int32_t(e.re) * x.im + int32_t(e.im) * x.re;
-          if (Saturate) {
-            accRe[e.index] = satAcc(accRe[e.index] + pr);
-            accIm[e.index] = satAcc(accIm[e.index] + pim);
-          } else {
-            accRe[e.index] += pr;
-            accIm[e.index] += pim;
-          }
+        if (ka >= kCfg.kerDepth) {
+          ++faults;
+          continue;
+        }
+        const KerEntry e = buf.ker[ka];
+        if (e.index == kEntryNoRead)
+          continue;
+        const uint32_t bin = entryBin(e.index), g = entryGroup(e.index);
+        const uint64_t addr = specAddr + (g * kPin + pi) * kBins + bin;
+        if (bin >= kBins || g >= ncig || addr >= kCfg.specDepth) {
+          ++faults;
+          continue;
+        }
+        if (e.re == 0 && e.im == 0)
+          continue;
+        ++useful;
+        const Cplx16 x = buf.spec[addr];
+        const int64_t pr = int32_t(e.re) * x.re - int32_t(e.im) * x.im;
+        const int64_t pim = int32_t(e.re) * x.im + int32_t(e.im) * x.re;
+        if (Saturate) {
+          accRe[bin] = satAcc(accRe[bin] + pr);
+          accIm[bin] = satAcc(accIm[bin] + pim);
+        } else {
+          accRe[bin] += pr;
+          accIm[bin] += pim;
         }
       }
     }
@@ -140,25 +140,29 @@ void decodeBlock(const Buffers &buf, uint64_t blockBase, uint64_t ncig,
                  uint64_t nnz, StepTimingCache::Entry &e) {
   constexpr uint64_t kLanes = uint64_t(kPin) * kPout;
   constexpr uint32_t kGroups = kPout * kBins;
-  auto entry = [&](uint32_t pi, uint32_t po, uint64_t g, uint64_t t) {
-    return buf.ker[blockBase + (g * nnz + t) * kLanes + pi * kPout + po];
+  auto entry = [&](uint32_t pi, uint32_t po, uint64_t t) {
+    return buf.ker[blockBase + t * kLanes + pi * kPout + po];
+  };
+  auto valid = [&](const KerEntry &k) {
+    return entryBin(k.index) < kBins && entryGroup(k.index) < ncig;
   };
   std::vector<uint32_t> count(kGroups, 0);
   e.indicesOk = e.pairsOk = true;
   e.useful = 0;
   for (uint32_t pi = 0; pi < kPin; ++pi)
     for (uint32_t po = 0; po < kPout; ++po)
-      for (uint64_t g = 0; g < ncig; ++g)
-        for (uint64_t t = 0; t < nnz; ++t) {
-          const KerEntry k = entry(pi, po, g, t);
-          if (k.index >= kBins) {
-            e.indicesOk = false;
-          } else if (k.re != 0 || k.im != 0) {
-            ++count[po * kBins + k.index];
-            ++e.useful;
-            e.pairsOk &= k.im != -32768;
-          }
+      for (uint64_t t = 0; t < nnz; ++t) {
+        const KerEntry k = entry(pi, po, t);
+        if (k.index == kEntryNoRead)
+          continue;
+        if (!valid(k)) {
+          e.indicesOk = false;
+        } else if (k.re != 0 || k.im != 0) {
+          ++count[po * kBins + entryBin(k.index)];
+          ++e.useful;
+          e.pairsOk &= k.im != -32768;
         }
+      }
   e.groupEnd.resize(kGroups);
   std::vector<uint32_t> fill(kGroups);
   uint32_t at = 0;
@@ -171,16 +175,17 @@ void decodeBlock(const Buffers &buf, uint64_t blockBase, uint64_t ncig,
   e.wIm.assign(at, 0);
   for (uint32_t pi = 0; pi < kPin; ++pi)
     for (uint32_t po = 0; po < kPout; ++po)
-      for (uint64_t g = 0; g < ncig; ++g)
-        for (uint64_t t = 0; t < nnz; ++t) {
-          const KerEntry k = entry(pi, po, g, t);
-          if (k.index >= kBins || (k.re == 0 && k.im == 0))
-            continue;
-          const uint32_t i = fill[po * kBins + k.index]++;
-          e.specOffset[i] = uint32_t((g * kPin + pi) * kBins + k.index);
-          e.wRe[i] = int16Pair(k.re, -int32_t(k.im));
-          e.wIm[i] = int16Pair(k.im, k.re);
-        }
+      for (uint64_t t = 0; t < nnz; ++t) {
+        const KerEntry k = entry(pi, po, t);
+        if (k.index == kEntryNoRead || !valid(k) || (k.re == 0 && k.im == 0))
+          continue;
+        const uint32_t bin = entryBin(k.index);
+        const uint32_t i = fill[po * kBins + bin]++;
+        e.specOffset[i] =
+            uint32_t((entryGroup(k.index) * kPin + pi) * kBins + bin);
+        e.wRe[i] = int16Pair(k.re, -int32_t(k.im));
+        e.wIm[i] = int16Pair(k.im, k.re);
+      }
 }
 
 /// Simulation only: the MACs of a decoded block. The P_in lanes of output
@@ -212,11 +217,11 @@ void macDecoded(Buffers &buf, uint64_t specAddr,
           std::memcpy(&v[3], &x[off[i + 3]], 4);
           const __m128i xv = _mm_loadu_si128(reinterpret_cast<__m128i *>(v));
           const __m128i pr = _mm_madd_epi16(
-              xv, _mm_loadu_si128(
-                      reinterpret_cast<const __m128i *>(&e.wRe[i])));
+              xv,
+              _mm_loadu_si128(reinterpret_cast<const __m128i *>(&e.wRe[i])));
           const __m128i pm = _mm_madd_epi16(
-              xv, _mm_loadu_si128(
-                      reinterpret_cast<const __m128i *>(&e.wIm[i])));
+              xv,
+              _mm_loadu_si128(reinterpret_cast<const __m128i *>(&e.wIm[i])));
           const __m128i sR = _mm_srai_epi32(pr, 31);
           const __m128i sI = _mm_srai_epi32(pm, 31);
           accR = _mm_add_epi64(accR, _mm_unpacklo_epi32(pr, sR));
@@ -249,9 +254,9 @@ void macDecoded(Buffers &buf, uint64_t specAddr,
 
 #ifndef __SYNTHESIS__
 StepTimingCache::Entry &StepTimingCache::find(uint64_t base,
-                                              const KerEntry *ker,
-                                              uint64_t n) {
-  std::vector<Entry> &seen = entries[{base, n}];
+                                              const KerEntry *ker, uint64_t n,
+                                              uint64_t ncig) {
+  std::vector<Entry> &seen = entries[{base, n, ncig}];
   for (size_t i = 0; i < seen.size(); ++i)
     if (seen[i].valid &&
         std::memcmp(seen[i].ker.data(), ker, n * sizeof(KerEntry)) == 0) {
@@ -284,14 +289,14 @@ void execSconv(const Word &insn, Buffers &buf, Activity &act) {
   const uint64_t lanes = uint64_t(kPin) * kPout;
   // Each product is below 2^31 in magnitude, so fewer than 2^16 additions
   // per accumulator cannot reach the 48-bit saturation bound.
-  const bool exact = ncig * nnz < (uint64_t(1) << 16);
+  const bool exact = nnz < (uint64_t(1) << 16);
 
   uint64_t ifftPrev = 0, total = 0;
 SCONV_BLOCKS:
   for (uint64_t b = 0; b < ncob; ++b) {
     // --- sparse MAC -------------------------------------------------------
     uint64_t smac = 0;
-    const uint64_t blockBase = kerAddr + b * ncig * nnz * lanes;
+    const uint64_t blockBase = kerAddr + b * nnz * lanes;
     uint64_t blockCycles = 0;
     // Simulation only: the MAC sums sit in input lane 0's accumulators
     // (macDecoded), the other lanes' are not read.
@@ -299,12 +304,12 @@ SCONV_BLOCKS:
 #ifndef __SYNTHESIS__
     // Simulation only: a block whose kernels are byte for byte those it
     // held when last seen reuses that visit's step timing and MAC list.
-    const uint64_t blockEntries = ncig * nnz * lanes;
+    const uint64_t blockEntries = nnz * lanes;
     const bool inBounds = blockBase + blockEntries <= kCfg.kerDepth;
     StepTimingCache::Entry *cached = nullptr;
     if (inBounds) {
       cached = &buf.stepTiming.find(blockBase, &buf.ker[blockBase],
-                                    blockEntries);
+                                    blockEntries, ncig);
       if (cached->valid)
         blockCycles = cached->cycles;
     }
@@ -334,16 +339,16 @@ SCONV_BLOCKS:
     if (!cached || !cached->valid) {
 #endif
     SCONV_STEPS:
-      for (uint64_t step = 0; step < ncig * nnz; ++step) {
-        uint16_t bins[kPin][kPout];
+      for (uint64_t step = 0; step < nnz; ++step) {
+        uint16_t index[kPin][kPout];
         const uint64_t base = blockBase + step * lanes;
         for (uint32_t pi = 0; pi < kPin; ++pi)
           for (uint32_t po = 0; po < kPout; ++po) {
             const uint64_t ka = base + pi * kPout + po;
-            bins[pi][po] =
-                ka < kCfg.kerDepth ? buf.ker[ka].index : uint16_t(kBins);
+            index[pi][po] =
+                ka < kCfg.kerDepth ? buf.ker[ka].index : uint16_t(kEntryNoRead);
           }
-        blockCycles += stepCycles(bins);
+        blockCycles += stepCycles(index, ncig);
       }
 #ifndef __SYNTHESIS__
       if (cached) {
@@ -356,9 +361,9 @@ SCONV_BLOCKS:
     }
 #endif
     smac += blockCycles;
-    act.bankStalls += blockCycles - ncig * nnz;
-    act.macSteps += ncig * nnz;
-    act.macsIssued += ncig * nnz * lanes;
+    act.bankStalls += blockCycles - nnz;
+    act.macSteps += nnz;
+    act.macsIssued += nnz * lanes;
     // --- IFFT + overlap-add of the live output channels -------------------
     uint64_t live = 0;
   SCONV_IFFT:

@@ -2,6 +2,7 @@
 #include "spec2/Conversion/ConvSchedule.h"
 
 #include "spec2/CostModel/CycleModel.h"
+#include "spec2/Support/Constants.h"
 #include "spec2/Target/InsnTable.h"
 
 #include "llvm/ADT/DenseMap.h"
@@ -29,8 +30,7 @@ std::optional<Dataflow> parseDataflow(llvm::StringRef name) {
   return std::nullopt;
 }
 
-ConvGeometry ConvGeometry::of(spectral::Conv2DOp op,
-                              const OverlayConfig &cfg) {
+ConvGeometry ConvGeometry::of(spectral::Conv2DOp op, const OverlayConfig &cfg) {
   auto inT = op.getInput().getType(), outT = op.getOutput().getType();
   ConvGeometry g;
   g.cin = inT.getDimSize(1);
@@ -48,6 +48,11 @@ ConvGeometry ConvGeometry::of(spectral::Conv2DOp op,
   g.n = cfg.fftSize;
   g.tile = op.getTileSize();
   g.nnz = op.getNnz();
+  if (auto bins = readNumbers(op.getBins())) {
+    auto counts = std::make_shared<PairCounts>(*bins, g.cout, g.cin, g.nnz);
+    if (!counts->uniform())
+      g.counts = std::move(counts);
+  }
   g.bins = cfg.bins();
   g.pin = cfg.pin;
   g.pout = cfg.pout;
@@ -96,16 +101,35 @@ bool fits(const ConvGeometry &g, const OverlayConfig &cfg,
   int64_t inRows = 0;
   for (const Strip &s : strips(g, t.rows))
     inRows = std::max(inRows, s.inRows(g));
-  return t.ciBlock * g.bins <= int64_t(cfg.specDepth) &&
+  int64_t kerEntries = 0;
+  for (int64_t coi = 0; coi * t.coBlock < g.cout; ++coi)
+    for (int64_t cii = 0; cii * t.ciBlock < g.cin; ++cii) {
+      kerEntries = std::max(kerEntries, kerChunkEntries(g, t, coi, cii));
+      if (!g.counts)
+        break; // every chunk the same
+    }
+  return t.ciBlock / g.pin <= int64_t(isa::kMaxSconvGroups) &&
+         t.ciBlock * g.bins <= int64_t(cfg.specDepth) &&
          t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) &&
-         kerChunkEntries(g, t) <= int64_t(cfg.kerDepth) &&
+         kerEntries <= int64_t(cfg.kerDepth) &&
          t.coBlock * fullRows * g.wFull() <= int64_t(cfg.oaccDepth) &&
          t.coBlock * t.rows * g.wo <= int64_t(cfg.outDepth) &&
          t.coBlock <= int64_t(cfg.biasDepth);
 }
 
-int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t) {
-  return (t.coBlock / g.pout) * (t.ciBlock / g.pin) * g.nnz * g.pin * g.pout;
+int64_t chunkSteps(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
+                   int64_t cii) {
+  const int64_t ncig = t.ciBlock / g.pin;
+  if (!g.counts)
+    return ncig * g.nnz;
+  // At least one step (of padding) for a chunk whose kernels are all gone.
+  return std::max<int64_t>(1, g.counts->steps(coi * t.coBlock, t.coBlock,
+                                              cii * t.ciBlock, ncig, g.pin));
+}
+
+int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
+                        int64_t cii) {
+  return (t.coBlock / g.pout) * chunkSteps(g, t, coi, cii) * g.pin * g.pout;
 }
 
 void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
@@ -114,17 +138,25 @@ void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
   const std::vector<Strip> all = strips(g, t.rows);
   const int64_t coChunks = ceilDiv(g.cout, t.coBlock);
   const int64_t ciChunks = ceilDiv(g.cin, t.ciBlock);
-  const int64_t chunkBytes =
-      kerChunkEntries(g, t) * int64_t(isa::kSpectralEntryBytes);
+  // The kernel chunks in (co chunk, ci chunk) order, each as long as its
+  // longest lane needs.
+  std::vector<int64_t> steps(coChunks * ciChunks), chunkAt(coChunks * ciChunks);
+  for (int64_t k = 0, at = 0; k < coChunks * ciChunks; ++k) {
+    steps[k] = chunkSteps(g, t, k / ciChunks, k % ciChunks);
+    chunkAt[k] = at;
+    at += (t.coBlock / g.pout) * steps[k] * g.pin * g.pout *
+          int64_t(isa::kSpectralEntryBytes);
+  }
   const int64_t pitch = g.pitch(), wFull = g.wFull();
   // What INP, KER and BIAS hold: a load of the same again is skipped.
-  std::optional<std::pair<size_t, int64_t>> inpHolds; // (strip, ci chunk)
+  std::optional<std::pair<size_t, int64_t>> inpHolds;  // (strip, ci chunk)
   std::optional<std::pair<int64_t, int64_t>> kerHolds; // (co, ci chunk)
-  std::optional<int64_t> biasHolds;                     // co chunk
+  std::optional<int64_t> biasHolds;                    // co chunk
 
   auto step = [&](size_t si, int64_t coi, int64_t cii) {
     const Strip &s = all[si];
-    const int64_t co0 = coi * t.coBlock, coN = std::min(t.coBlock, g.cout - co0);
+    const int64_t co0 = coi * t.coBlock,
+                  coN = std::min(t.coBlock, g.cout - co0);
     const int64_t ci0 = cii * t.ciBlock, ciN = std::min(t.ciBlock, g.cin - ci0);
     const int64_t inRows = s.inRows(g);
     InsnGroup grp;
@@ -144,8 +176,9 @@ void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
     if (kerHolds != std::make_pair(coi, cii)) {
       grp.loads.push_back(
           {"load.ker",
-           {{"dram_addr", addrs.seg + (coi * ciChunks + cii) * chunkBytes},
-            {"count", kerChunkEntries(g, t)}}});
+           {{"dram_addr", addrs.seg + chunkAt[coi * ciChunks + cii]},
+            {"count", (t.coBlock / g.pout) * steps[coi * ciChunks + cii] *
+                          g.pin * g.pout}}});
       kerHolds = std::make_pair(coi, cii);
     }
     if (biasHolds != coi) {
@@ -165,19 +198,18 @@ void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
               {"nc", ciN},
               {"tile", g.tile},
               {"shift", shifts.fft}}});
-        grp.computes.push_back(
-            {"sconv",
-             {{"nnz", g.nnz},
-              {"ncig", t.ciBlock / g.pin},
-              {"ncob", t.coBlock / g.pout},
-              {"nco", coN},
-              {"oacc_pitch", wFull},
-              {"oacc_plane", (s.r1 - s.r0) * wFull},
-              {"oacc_h", s.r1 - s.r0},
-              {"oy", ty * g.tile + g.pt - (g.kh - 1) - s.r0},
-              {"ox", tx * g.tile + g.pl - (g.kw - 1)},
-              {"acc_shift", shifts.acc},
-              {"ifft_shift", shifts.ifft}}});
+        grp.computes.push_back({"sconv",
+                                {{"nnz", steps[coi * ciChunks + cii]},
+                                 {"ncig", t.ciBlock / g.pin},
+                                 {"ncob", t.coBlock / g.pout},
+                                 {"nco", coN},
+                                 {"oacc_pitch", wFull},
+                                 {"oacc_plane", (s.r1 - s.r0) * wFull},
+                                 {"oacc_h", s.r1 - s.r0},
+                                 {"oy", ty * g.tile + g.pt - (g.kh - 1) - s.r0},
+                                 {"ox", tx * g.tile + g.pl - (g.kw - 1)},
+                                 {"acc_shift", shifts.acc},
+                                 {"ifft_shift", shifts.ifft}}});
       }
     if (cii == ciChunks - 1) {
       grp.computes.push_back({"outq",
@@ -273,9 +305,9 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
     if (!fits(g, cfg, t))
       return;
     const ConvCost c = estimateConv(g, cfg, t, flow);
-    if (!best || std::make_pair(c.cycles, c.ddrBytes()) <
-                     std::make_pair(best->second.cycles,
-                                    best->second.ddrBytes()))
+    if (!best ||
+        std::make_pair(c.cycles, c.ddrBytes()) <
+            std::make_pair(best->second.cycles, best->second.ddrBytes()))
       best = std::make_pair(t, c);
   };
   // Channel blocks: the channels split evenly into 1 to 8 blocks (of whole
@@ -288,8 +320,10 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
       if (sizes.empty() || size < sizes.back())
         sizes.push_back(size);
     }
-    for (size = alignTo(size / 2, lanes); size >= lanes && size < sizes.back();
-         size = size > lanes ? alignTo(size / 2, lanes) : 0)
+    for (size = alignTo(size / 2, lanes);
+         size >= lanes && size<sizes.back(); size = size> lanes
+             ? alignTo(size / 2, lanes)
+             : 0)
       sizes.push_back(size);
     return sizes;
   };

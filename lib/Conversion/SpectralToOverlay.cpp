@@ -326,48 +326,51 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
         tiling.coBlock % pout || tiling.ciBlock % pin ||
         !fits(geo, cfg, tiling))
       return op.emitOpError("spec2.tiling [")
-             << tiling.rows << ", " << tiling.coBlock << ", "
-             << tiling.ciBlock << "] does not fit the buffers of '"
-             << target.name << "'";
+             << tiling.rows << ", " << tiling.coBlock << ", " << tiling.ciBlock
+             << "] does not fit the buffers of '" << target.name << "'";
   } else {
     auto choice = chooseDataflow(geo, cfg, std::nullopt);
     if (!choice)
       return op.emitOpError("does not fit the buffers of '")
-             << target.name
-             << "' even one row and one channel block at a time";
+             << target.name << "' even one row and one channel block at a time";
     flow = choice->chosen.flow;
     tiling = choice->chosen.tiling;
   }
 
-  // Weight segment: per (co block, ci block) the KER entries in lane order,
-  // then the int32 biases.
+  // Weight segment: per (co chunk, ci chunk) the KER entries in lane order
+  // (KerLayout.h), as many steps as the chunk's longest lane, then the int32
+  // biases.
   std::vector<uint8_t> seg;
   auto put16 = [&](int64_t v) {
     seg.push_back(uint8_t(uint16_t(v) & 0xff));
     seg.push_back(uint8_t(uint16_t(v) >> 8));
   };
-  for (int64_t co0 = 0; co0 < cout; co0 += tiling.coBlock)
-    for (int64_t ci0 = 0; ci0 < cin; ci0 += tiling.ciBlock) {
+  std::vector<std::vector<LaneStep>> lanes(pin * pout);
+  for (int64_t co0 = 0, coi = 0; co0 < cout; co0 += tiling.coBlock, ++coi)
+    for (int64_t ci0 = 0, cii = 0; ci0 < cin; ci0 += tiling.ciBlock, ++cii) {
       const int64_t ncob = tiling.coBlock / pout, ncig = tiling.ciBlock / pin;
-      for (int64_t bb = 0; bb < ncob; ++bb)
-        for (int64_t g = 0; g < ncig; ++g)
-          for (int64_t t = 0; t < nnz; ++t)
-            for (int64_t pi = 0; pi < pin; ++pi)
-              for (int64_t po = 0; po < pout; ++po) {
-                const int64_t co = co0 + bb * pout + po,
-                              ci = ci0 + g * pin + pi;
-                int64_t re = 0, im = 0;
-                const int64_t bin =
-                    laneBin(binsV, cout, cin, nnz, pout, co, ci, t);
-                if (co < cout && ci < cin) {
-                  const int64_t k = (co * cin + ci) * nnz + t;
-                  re = q16(spectra[2 * k], fw);
-                  im = q16(spectra[2 * k + 1], fw);
-                }
-                put16(re);
-                put16(im);
-                put16(bin);
-              }
+      const int64_t steps = chunkSteps(geo, tiling, coi, cii);
+      for (int64_t bb = 0; bb < ncob; ++bb) {
+        for (int64_t pi = 0; pi < pin; ++pi)
+          for (int64_t po = 0; po < pout; ++po) {
+            lanes[pi * pout + po].clear();
+            laneSteps(binsV, cout, cin, nnz, pin, co0 + bb * pout + po, ci0,
+                      ncig, pi, lanes[pi * pout + po]);
+          }
+        for (int64_t t = 0; t < steps; ++t)
+          for (int64_t l = 0; l < pin * pout; ++l) {
+            if (t >= int64_t(lanes[l].size())) {
+              put16(0);
+              put16(0);
+              put16(isa::kEntryNoRead);
+              continue;
+            }
+            const LaneStep &s = lanes[l][t];
+            put16(q16(spectra[2 * s.slot], fw));
+            put16(q16(spectra[2 * s.slot + 1], fw));
+            put16(s.index);
+          }
+      }
     }
   while (seg.size() % 4)
     seg.push_back(0);

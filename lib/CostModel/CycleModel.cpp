@@ -92,13 +92,12 @@ InsnCost CycleModel::sconvCost(const Word &insn,
                                const SconvStalls *stalls) const {
   InsnCost c;
   const uint64_t nnz = getField(insn, sconv::kNnz);
-  const uint64_t ncig = getField(insn, sconv::kNcig);
   const uint64_t ncob = getField(insn, sconv::kNcob);
   const uint64_t nco = getField(insn, sconv::kNco);
   uint64_t total = 0, ifftPrev = 0;
   for (uint64_t b = 0; b < ncob; ++b) {
     const uint64_t st = stalls && b < stalls->size() ? (*stalls)[b] : 0;
-    const uint64_t smac = ncig * nnz + st;
+    const uint64_t smac = nnz + st;
     const uint64_t live = std::min<uint64_t>(
         cfg.pout, nco > b * cfg.pout ? nco - b * cfg.pout : 0);
     const uint64_t ifft = live * 2 * fftPass();
@@ -107,7 +106,7 @@ InsnCost CycleModel::sconvCost(const Word &insn,
     ifftPrev = ifft;
     c.engine[kEngSmac] += smac;
     c.engine[kEngIfft] += ifft;
-    c.macSteps += ncig * nnz;
+    c.macSteps += nnz;
     c.bankStalls += st;
   }
   c.macCycles = c.macSteps + c.bankStalls;
@@ -168,7 +167,7 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
   }
 }
 
-uint64_t CycleModel::stepStalls(const uint16_t *bins) const {
+uint64_t CycleModel::stepStalls(const uint16_t *index, uint64_t ncig) const {
   const uint32_t nbins = cfg.bins();
   uint64_t worst = 1;
   std::vector<uint32_t> perBank(cfg.specBanks);
@@ -177,11 +176,12 @@ uint64_t CycleModel::stepStalls(const uint16_t *bins) const {
     std::fill(perBank.begin(), perBank.end(), 0);
     seen.clear();
     for (uint32_t po = 0; po < cfg.pout; ++po) {
-      const uint16_t b = bins[pi * cfg.pout + po];
-      if (b >= nbins || std::find(seen.begin(), seen.end(), b) != seen.end())
+      const uint16_t x = index[pi * cfg.pout + po];
+      if (entryBin(x) >= nbins || entryGroup(x) >= ncig ||
+          std::find(seen.begin(), seen.end(), x) != seen.end())
         continue;
-      seen.push_back(b);
-      ++perBank[b % cfg.specBanks];
+      seen.push_back(x);
+      ++perBank[entryBin(x) % cfg.specBanks];
     }
     for (uint32_t n : perBank)
       worst = std::max<uint64_t>(worst, ceilDiv(n, cfg.specPorts));
@@ -190,15 +190,15 @@ uint64_t CycleModel::stepStalls(const uint16_t *bins) const {
 }
 
 SconvStalls CycleModel::sconvStalls(const Word &insn,
-                                    const uint16_t *kerBins) const {
+                                    const uint16_t *kerIndex) const {
   const uint64_t nnz = getField(insn, sconv::kNnz);
   const uint64_t ncig = getField(insn, sconv::kNcig);
   const uint64_t ncob = getField(insn, sconv::kNcob);
   const uint64_t lanes = cfg.macLanes();
   SconvStalls out(ncob, 0);
   for (uint64_t b = 0; b < ncob; ++b)
-    for (uint64_t step = 0; step < ncig * nnz; ++step)
-      out[b] += stepStalls(kerBins + (b * ncig * nnz + step) * lanes);
+    for (uint64_t step = 0; step < nnz; ++step)
+      out[b] += stepStalls(kerIndex + (b * nnz + step) * lanes, ncig);
   return out;
 }
 
@@ -307,10 +307,10 @@ CycleModel::estimate(const std::vector<Word> &insns,
 
 ProgramCost CycleModel::estimateProgram(const std::vector<Word> &insns,
                                         const DramBytes &dram) const {
-  // The bins KER holds, as the kernel loads leave them (FC entries have no
-  // bins; their slots read as "no bin").
-  const uint16_t none = uint16_t(cfg.bins());
-  std::vector<uint16_t> kerBins(cfg.kerDepth, none);
+  // The entry indices KER holds, as the kernel loads leave them (FC entries
+  // read as padding).
+  const uint16_t none = uint16_t(kEntryNoRead);
+  std::vector<uint16_t> kerIndex(cfg.kerDepth, none);
   std::vector<SconvStalls> stalls(insns.size());
   for (size_t i = 0; i < insns.size(); ++i) {
     const Word &w = insns[i];
@@ -322,17 +322,16 @@ ProgramCost CycleModel::estimateProgram(const std::vector<Word> &insns,
       const bool spectral = getField(w, load::kKerFormat) == kKerSpectral;
       const uint8_t *entries =
           spectral ? dram(base, count * kSpectralEntryBytes) : nullptr;
-      for (uint64_t e = 0; e < count && sram + e < kerBins.size(); ++e) {
+      for (uint64_t e = 0; e < count && sram + e < kerIndex.size(); ++e) {
         const uint8_t *bin = entries + e * kSpectralEntryBytes + 4;
-        kerBins[sram + e] = entries ? uint16_t(bin[0] | bin[1] << 8) : none;
+        kerIndex[sram + e] = entries ? uint16_t(bin[0] | bin[1] << 8) : none;
       }
     } else if (op == kSconv) {
       const uint64_t ker = getField(w, sconv::kKerAddr);
-      const uint64_t entries = getField(w, sconv::kNcob) *
-                               getField(w, sconv::kNcig) *
-                               getField(w, sconv::kNnz) * cfg.macLanes();
-      if (ker + entries <= kerBins.size())
-        stalls[i] = sconvStalls(w, kerBins.data() + ker);
+      const uint64_t entries =
+          getField(w, sconv::kNcob) * getField(w, sconv::kNnz) * cfg.macLanes();
+      if (ker + entries <= kerIndex.size())
+        stalls[i] = sconvStalls(w, kerIndex.data() + ker);
     }
   }
   return estimate(insns, [&](size_t i) { return stalls[i]; });

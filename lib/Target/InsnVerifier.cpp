@@ -201,6 +201,8 @@ void InsnChecker::checkSconv() {
   if (!ok)
     return;
   inRange("nco", 1, int64_t(mul(u("ncob"), c.pout)), " (ncob*P_out)");
+  inRange("ncig", 1, int64_t(isa::kMaxSconvGroups),
+          " (groups a KER entry index can name)");
   if (mul(u("oacc_h"), u("oacc_pitch")) > u("oacc_plane"))
     fail("oacc_h*oacc_pitch = " + Twine(u("oacc_h") * u("oacc_pitch")) +
          " exceeds oacc_plane=" + Twine(u("oacc_plane")));
@@ -208,9 +210,8 @@ void InsnChecker::checkSconv() {
     return;
   uint64_t ker = u("ker_addr"), spec = u("spec_addr"), oacc = u("oacc_addr");
   sram("KER", "read", ker,
-       add(ker,
-           mul(mul(mul(mul(u("ncob"), u("ncig")), u("nnz")), c.pin), c.pout)),
-       c.kerDepth, "ker_addr + ncob*ncig*nnz*P_in*P_out");
+       add(ker, mul(mul(mul(u("ncob"), u("nnz")), c.pin), c.pout)), c.kerDepth,
+       "ker_addr + ncob*nnz*P_in*P_out");
   sram("SPEC", "read", spec, add(spec, mul(mul(u("ncig"), c.pin), c.bins())),
        c.specDepth, "spec_addr + ncig*P_in*B");
   sram("OACC", "write", oacc, add(oacc, mul(u("nco"), u("oacc_plane"))),

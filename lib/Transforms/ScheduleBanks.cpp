@@ -50,24 +50,47 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
       signalPassFailure();
   }
 
-  /// Stalls per input tile of the whole layer with entry order `bins`.
-  static int64_t stallsPerTile(const cost::CycleModel &model,
-                               const std::vector<double> &bins, int64_t cout,
-                               int64_t cin, int64_t nnz) {
+  /// Input-channel groups per SCONV assumed here (the tiling comes later):
+  /// one when every pair holds nnz entries (the stalls do not depend on the
+  /// chunking then), else as many as an SCONV can address.
+  static int64_t groupsPerChunk(const PairCounts &counts, int64_t cin,
+                                int64_t pin) {
+    return counts.uniform()
+               ? 1
+               : std::min<int64_t>((cin + pin - 1) / pin, isa::kMaxSconvGroups);
+  }
+
+  /// MAC steps and stalls per input tile of the whole layer with entry
+  /// order `bins`, the lanes walking their lists as KerLayout.h says.
+  static std::pair<int64_t, int64_t>
+  stallsPerTile(const cost::CycleModel &model, const std::vector<double> &bins,
+                int64_t cout, int64_t cin, int64_t nnz) {
     const OverlayConfig &cfg = model.config();
     const int64_t pin = cfg.pin, pout = cfg.pout;
+    const PairCounts counts(bins, cout, cin, nnz);
+    const int64_t ncig = groupsPerChunk(counts, cin, pin);
+    std::vector<std::vector<LaneStep>> lanes(pin * pout);
     std::vector<uint16_t> step(pin * pout);
-    int64_t stalls = 0;
+    int64_t steps = 0, stalls = 0;
     for (int64_t co0 = 0; co0 < cout; co0 += pout)
-      for (int64_t ci0 = 0; ci0 < cin; ci0 += pin)
-        for (int64_t t = 0; t < nnz; ++t) {
-          for (int64_t pi = 0; pi < pin; ++pi)
-            for (int64_t po = 0; po < pout; ++po)
-              step[pi * pout + po] = uint16_t(
-                  laneBin(bins, cout, cin, nnz, pout, co0 + po, ci0 + pi, t));
-          stalls += int64_t(model.stepStalls(step.data()));
+      for (int64_t ci0 = 0; ci0 < cin; ci0 += ncig * pin) {
+        for (int64_t pi = 0; pi < pin; ++pi)
+          for (int64_t po = 0; po < pout; ++po) {
+            lanes[pi * pout + po].clear();
+            laneSteps(bins, cout, cin, nnz, pin, co0 + po, ci0, ncig, pi,
+                      lanes[pi * pout + po]);
+          }
+        const int64_t n = counts.steps(co0, pout, ci0, ncig, pin);
+        for (int64_t t = 0; t < n; ++t) {
+          for (int64_t l = 0; l < pin * pout; ++l)
+            step[l] = t < int64_t(lanes[l].size())
+                          ? lanes[l][t].index
+                          : uint16_t(isa::kEntryNoRead);
+          stalls += int64_t(model.stepStalls(step.data(), uint64_t(ncig)));
         }
-    return stalls;
+        steps += n;
+      }
+    return {steps, stalls};
   }
 
   LogicalResult schedule(spectral::Conv2DOp op, const OverlayConfig &cfg) {
@@ -78,12 +101,15 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     if (!spectra || !bins)
       return op.emitOpError("kernel spectra are not readable");
     cost::CycleModel model(cfg);
-    const int64_t naive = stallsPerTile(model, *bins, cout, cin, nnz);
+    const auto [steps, naive] = stallsPerTile(model, *bins, cout, cin, nnz);
     std::vector<double> newSpectra = *spectra, newBins = *bins;
-    if (!this->naive) {
+    // Pairs with unequal counts share lanes across input channels: their
+    // order is not rearranged (yet); the stalls are counted.
+    const bool uniform = PairCounts(*bins, cout, cin, nnz).uniform();
+    if (!this->naive && uniform) {
       GroupScheduler scheduler(cfg);
       std::vector<std::vector<int64_t>> laneBins;
-      std::vector<std::pair<int64_t, int64_t>> steps(nnz);
+      std::vector<std::pair<int64_t, int64_t>> byStalls(nnz);
       for (int64_t co0 = 0; co0 < cout; co0 += pout)
         for (int64_t ci = 0; ci < cin; ++ci) {
           laneBins.clear();
@@ -108,12 +134,12 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
           // its slowest lane: put every input lane's stalling steps first,
           // so that they coincide.
           for (int64_t t = 0; t < nnz; ++t)
-            steps[t] = {-scheduler.stepCost(laneBins, order, t), t};
-          std::stable_sort(steps.begin(), steps.end());
+            byStalls[t] = {-scheduler.stepCost(laneBins, order, t), t};
+          std::stable_sort(byStalls.begin(), byStalls.end());
           for (int64_t l = 0; l < int64_t(order.size()); ++l) {
             const int64_t pair = (co0 + l) * cin + ci;
             for (int64_t t = 0; t < nnz; ++t) {
-              const int64_t src = pair * nnz + order[l][steps[t].second],
+              const int64_t src = pair * nnz + order[l][byStalls[t].second],
                             dst = pair * nnz + t;
               newBins[dst] = (*bins)[src];
               newSpectra[2 * dst] = (*spectra)[2 * src];
@@ -122,7 +148,7 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
           }
         }
     }
-    const int64_t stalls = stallsPerTile(model, newBins, cout, cin, nnz);
+    const int64_t stalls = stallsPerTile(model, newBins, cout, cin, nnz).second;
     // Lower bound: per block, the busiest bank port of any input lane, each
     // distinct bin read at least once.
     int64_t bound = 0;
@@ -136,7 +162,7 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
           for (int64_t co = co0; co < std::min(cout, co0 + pout); ++co)
             for (int64_t j = 0; j < nnz; ++j) {
               const int64_t bin = int64_t((*bins)[(co * cin + ci) * nnz + j]);
-              if (bin < nbins && !seen[bin]++)
+              if (bin >= 0 && bin < nbins && !seen[bin]++)
                 ++load[bin % cfg.specBanks];
             }
           for (int64_t l : load)
@@ -157,8 +183,6 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     }
     Builder builder(op.getContext());
     const int64_t kept = this->naive ? naive : std::min(naive, stalls);
-    const int64_t steps =
-        ((cout + pout - 1) / pout) * ((cin + pin - 1) / pin) * nnz;
     op->setAttr("spec2.mac_steps", builder.getI64IntegerAttr(steps));
     op->setAttr("spec2.bank_stalls", builder.getI64IntegerAttr(kept));
     op->setAttr("spec2.bank_stalls_naive", builder.getI64IntegerAttr(naive));

@@ -113,9 +113,10 @@ ConvProgram buildConvProgram(const OverlayConfig &cfg, const ConvLayer &l,
         const uint64_t idx =
             ((uint64_t(b) * ncig + g) * nnz + t) * lanes + pi * pout + po;
         const unsigned bin = order[t];
+        const uint16_t index = uint16_t(entryIndex(g, bin));
         p.dram.putSpectral(kerAddr + idx * kSpectralEntryBytes, re[bin],
-                           im[bin], uint16_t(bin));
-        p.kerBins[idx] = uint16_t(bin);
+                           im[bin], index);
+        p.kerBins[idx] = index;
       }
     }
   fftw_destroy_plan(plan);
@@ -151,7 +152,7 @@ ConvProgram buildConvProgram(const OverlayConfig &cfg, const ConvLayer &l,
       v.push_back(Insn(kSconv)
                       .set(sconv::kKerAddr, 0)
                       .set(sconv::kSpecAddr, 0)
-                      .set(sconv::kNnz, nnz)
+                      .set(sconv::kNnz, ncig * nnz)
                       .set(sconv::kNcig, ncig)
                       .set(sconv::kNcob, ncob)
                       .set(sconv::kNco, l.cout)

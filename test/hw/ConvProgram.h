@@ -26,7 +26,8 @@ struct ConvProgram {
   std::vector<isa::Word> insns;
   DramImage dram{0};
   uint64_t outAddr = 0;
-  /// Bins each lane reads, in KER order (for the cost model's stall count).
+  /// KER entry indices (group, bin) in KER order (for the cost model's stall
+  /// count).
   std::vector<uint16_t> kerBins;
 };
 

@@ -160,11 +160,12 @@ void checkSparseMac(EngineTest &t, int xMax, int wLo, int wHi) {
         for (unsigned t = 0; t < nnz; ++t) {
           if (wLo == -32768 && t == 0)
             buf->ker[((b * ncig + g) * nnz) * lanes + l] = {
-                -32768, -32768, uint16_t(perm[0])};
+                -32768, -32768, uint16_t(isa::entryIndex(g, perm[0]))};
           if (wLo == -32768 && t == 0)
             continue;
           KerEntry &e = buf->ker[((b * ncig + g) * nnz + t) * lanes + l];
-          e = {randI16(wLo, wHi), randI16(wLo, wHi), uint16_t(perm[t])};
+          e = {randI16(wLo, wHi), randI16(wLo, wHi),
+               uint16_t(isa::entryIndex(g, perm[t]))};
         }
       }
   // OACC starts with data: overlap-add must add to it.
@@ -180,9 +181,11 @@ void checkSparseMac(EngineTest &t, int xMax, int wLo, int wHi) {
         for (unsigned t = 0; t < nnz; ++t) {
           const KerEntry &e =
               buf->ker[((b * ncig + g) * nnz + t) * lanes + pi * pout + po];
-          const Cplx16 x = buf->spec[(g * pin + pi) * kBins + e.index];
-          sr[e.index] += int64_t(e.re) * x.re - int64_t(e.im) * x.im;
-          si[e.index] += int64_t(e.re) * x.im + int64_t(e.im) * x.re;
+          const unsigned k = isa::entryBin(e.index);
+          const Cplx16 x =
+              buf->spec[(isa::entryGroup(e.index) * pin + pi) * kBins + k];
+          sr[k] += int64_t(e.re) * x.re - int64_t(e.im) * x.im;
+          si[k] += int64_t(e.re) * x.im + int64_t(e.im) * x.re;
         }
     std::vector<ref::CInt> full(kN * kN);
     for (unsigned ky = 0; ky < kN; ++ky)
@@ -208,8 +211,8 @@ void checkSparseMac(EngineTest &t, int xMax, int wLo, int wHi) {
   for (int run = 0; run < 2; ++run) {
     std::copy(before.begin(), before.end(), buf->oacc);
     Activity act;
-    execSconv(sconvInsn(0, 0, nnz, ncig, ncob, nco, 0, pitch, plane, h, oy,
-                        ox, accShift, ifftShift),
+    execSconv(sconvInsn(0, 0, ncig * nnz, ncig, ncob, nco, 0, pitch, plane, h,
+                        oy, ox, accShift, ifftShift),
               *buf, act);
     EXPECT_EQ(act.faults, 0u);
     for (unsigned i = 0; i < nco * plane; ++i)
@@ -253,6 +256,28 @@ TEST_F(EngineTest, SparseMacCountsBankConflictsAndFaults) {
   execSconv(sconvInsn(0, 0, 1, 1, 1, pout, 0, 8, 64, 8, 0, 0, 0, 0), *buf,
             act3);
   EXPECT_EQ(act3.faults, 1u);
+  // One bin of two input-channel groups: two addresses of one bank.
+  for (unsigned l = 0; l < lanes; ++l)
+    buf->ker[l] = {1, 0, uint16_t(isa::entryIndex((l % pout) % 2, 5))};
+  Activity act4;
+  execSconv(sconvInsn(0, 0, 1, 2, 1, pout, 0, 8, 64, 8, 0, 0, 0, 0), *buf,
+            act4);
+  EXPECT_EQ(act4.bankStalls, (2 + kCfg.specPorts - 1) / kCfg.specPorts - 1);
+  EXPECT_EQ(act4.faults, 0u);
+  // ... a group the SCONV does not address is a fault; padding reads
+  // nothing and is no fault.
+  Activity act5;
+  execSconv(sconvInsn(0, 0, 1, 1, 1, pout, 0, 8, 64, 8, 0, 0, 0, 0), *buf,
+            act5);
+  EXPECT_EQ(act5.faults, uint64_t(lanes / 2));
+  for (unsigned l = 0; l < lanes; ++l)
+    buf->ker[l] = {0, 0, uint16_t(isa::kEntryNoRead)};
+  Activity act6;
+  execSconv(sconvInsn(0, 0, 1, 1, 1, pout, 0, 8, 64, 8, 0, 0, 0, 0), *buf,
+            act6);
+  EXPECT_EQ(act6.faults, 0u);
+  EXPECT_EQ(act6.bankStalls, 0u);
+  EXPECT_EQ(act6.macsUseful, 0u);
 }
 
 TEST_F(EngineTest, OutqBiasRequantClampStrideClear) {

@@ -342,7 +342,7 @@ TEST(ProgramVerifier, SconvBounds) {
   EXPECT_REFUSED("sconv", F({"ker_addr", 16384 - 23}),
                  "instruction 4 (sconv): KER read [16361, 16385) exceeds the "
                  "buffer depth 16384 of config 'small' (end = ker_addr + "
-                 "ncob*ncig*nnz*P_in*P_out)");
+                 "ncob*nnz*P_in*P_out)");
   EXPECT_ACCEPTED("sconv", F({"ker_addr", 16384 - 24}));
   EXPECT_REFUSED("sconv", F({"spec_addr", 2560 - 79}),
                  "instruction 4 (sconv): SPEC read [2481, 2561) exceeds the "
@@ -364,13 +364,16 @@ TEST(ProgramVerifier, SconvBounds) {
                  "instruction 4 (sconv): nnz=0 must be at least 1");
   // Products of 16-bit fields and lane counts cannot wrap around.
   EXPECT_EQ(
-      verify(withFields("sconv", F({"ncob", 65535}, {"ncig", 65535},
+      verify(withFields("sconv", F({"ncob", 65535}, {"ncig", 255},
                                    {"nnz", 65535}, {"nco", 1}))),
-      "instruction 4 (sconv): KER read [0, 2251696736043000) exceeds the "
+      "instruction 4 (sconv): KER read [0, 34358689800) exceeds the "
       "buffer depth 16384 of config 'small' (end = ker_addr + "
-      "ncob*ncig*nnz*P_in*P_out)\n"
-      "instruction 4 (sconv): SPEC read [0, 5242800) exceeds the buffer depth "
+      "ncob*nnz*P_in*P_out)\n"
+      "instruction 4 (sconv): SPEC read [0, 20400) exceeds the buffer depth "
       "2560 of config 'small' (end = spec_addr + ncig*P_in*B)");
+  EXPECT_REFUSED("sconv", F({"ncig", 256}),
+                 "instruction 4 (sconv): ncig=256 must be in [1, 255] (groups "
+                 "a KER entry index can name)");
 }
 
 TEST(ProgramVerifier, OutqBounds) {

@@ -380,15 +380,14 @@ void Oracle::sconv() {
   int64_t ker = f("ker_addr"), spec = f("spec_addr"), oacc = f("oacc_addr");
   int64_t pitch = f("oacc_pitch"), plane = f("oacc_plane"), oh = f("oacc_h");
   for (int64_t b = 0; b < ncob; ++b) {
+    for (int64_t t = 0; t < nnz; ++t)
+      for (int64_t pi = 0; pi < pin; ++pi)
+        for (int64_t po = 0; po < pout; ++po)
+          at(kKer, ker + (b * nnz + t) * pin * pout + pi * pout + po);
+    // Any bin below B of any group below ncig may be read; others read zero.
     for (int64_t g = 0; g < ncig; ++g)
-      for (int64_t t = 0; t < nnz; ++t)
-        for (int64_t pi = 0; pi < pin; ++pi)
-          for (int64_t po = 0; po < pout; ++po) {
-            at(kKer,
-               ker + ((b * ncig + g) * nnz + t) * pin * pout + pi * pout + po);
-            // Any bin below B may be read; larger bins read zero.
-            at(kSpec, spec + (g * pin + pi) * bins, bins);
-          }
+      for (int64_t pi = 0; pi < pin; ++pi)
+        at(kSpec, spec + (g * pin + pi) * bins, bins);
     for (int64_t po = 0; po < pout; ++po) {
       int64_t ch = b * pout + po;
       if (ch >= nco)
@@ -517,7 +516,7 @@ uint64_t Oracle::iterations(const isa::Word &w, const OverlayConfig &c,
     return mul({f("nc"), f("tile") * f("tile") + c.bins()});
   case isa::kSconv:
     return llvm::SaturatingAdd(
-        mul({f("ncob"), f("ncig"), f("nnz"), c.pin, c.pout}),
+        mul({f("ncob"), f("nnz"), c.pin, c.pout}),
         mul({f("ncob"), c.pout, f("oacc_h"), f("oacc_pitch")}));
   case isa::kOutq:
     return mul({f("nc"),

@@ -53,8 +53,25 @@ constexpr unsigned kInsnLanes = kInsnBits / 64;
 constexpr unsigned kInsnBytes = kInsnBits / 8;
 
 /// Bytes of one spectral kernel entry in DRAM: {int16 re, int16 im, uint16
-/// bin}.
+/// index}.
 constexpr unsigned kSpectralEntryBytes = 6;
+/// A spectral entry's index: the input-channel group it reads in its high
+/// bits, the bin in its low kEntryBinBits; kEntryNoRead marks a padding
+/// entry, which reads nothing and adds nothing.
+constexpr unsigned kEntryBinBits = 8;
+constexpr unsigned kEntryBinMask = (1u << kEntryBinBits) - 1;
+constexpr unsigned kEntryNoRead = 0xffff;
+/// Input-channel groups one SCONV can address.
+constexpr unsigned kMaxSconvGroups = (kEntryNoRead >> kEntryBinBits);
+inline constexpr unsigned entryIndex(unsigned group, unsigned bin) {
+  return group << kEntryBinBits | bin;
+}
+inline constexpr unsigned entryGroup(unsigned index) {
+  return index >> kEntryBinBits;
+}
+inline constexpr unsigned entryBin(unsigned index) {
+  return index & kEntryBinMask;
+}
 /// Bytes of one fully-connected weight entry in DRAM: {int16 value, uint16
 /// col}.
 constexpr unsigned kFcEntryBytes = 4;
@@ -272,28 +289,35 @@ constexpr Field kEnd = kShift;
 } // namespace fft
 
 //===----------------------------------------------------------------------===//
-// SCONV (compute, spectral conv engine). P_in x P_out MAC lanes; lane
-// (pi, po) walks the non-zeros of kernel (input channel g*P_in+pi, output
-// channel b*P_out+po). For each output-channel block b in [0, ncob):
+// SCONV (compute, spectral conv engine). P_in x P_out MAC lanes; output
+// lane po of block b works for output channel b*P_out+po, input lane pi for
+// the input channels g*P_in+pi, g in [0, ncig). Each lane walks its own list
+// of nnz entries, in which entries of several input-channel groups may
+// follow one another (a kernel pair with more non-zeros than another simply
+// takes more of its lane's steps). For each output-channel block b in
+// [0, ncob):
 //   ACC[pi][po][*] = 0
-//   for g in [0, ncig), t in [0, nnz), all lanes in lockstep:
-//     e = KER[kerAddr + ((b*ncig + g)*nnz + t)*P_in*P_out + pi*P_out + po]
-//     ACC[pi][po][e.bin] = satAcc(ACC[pi][po][e.bin]
-//                          + e.value * SPEC[specAddr + (g*P_in+pi)*B + e.bin])
+//   for t in [0, nnz), all lanes in lockstep:
+//     e = KER[kerAddr + (b*nnz + t)*P_in*P_out + pi*P_out + po]
+//     if e.index != kEntryNoRead:
+//       g = entryGroup(e.index), k = entryBin(e.index)
+//       ACC[pi][po][k] = satAcc(ACC[pi][po][k]
+//                        + e.value * SPEC[specAddr + (g*P_in+pi)*B + k])
 //   for po with b*P_out+po < nco:
 //     y = IFFT_c2r(sat32(round(sum_pi ACC[pi][po] >> accShift)))
 //     OACC[oaccAddr + (b*P_out+po)*oaccPlane + (oy+v)*oaccPitch + (ox+u)]
 //         = sat32(OACC[...] + sat32(round(y[v][u] >> ifftShift)))
 //                      for 0 <= oy+v < oaccH, 0 <= ox+u < oaccPitch
-// Reading SPEC: bins are spread over the config's banks (bin mod banks);
-// lanes sharing an input channel that read different bins of one bank in
-// the same step stall (bank conflicts). An entry whose bin is >= B reads 0
-// and is counted as a fault.
+// Reading SPEC: each input lane has its own memory, its bins spread over the
+// config's banks (bin mod banks); output lanes of one input lane that read
+// different (group, bin) addresses of one bank in the same step stall (bank
+// conflicts); equal addresses share a read. An entry whose group is >= ncig
+// or whose bin is >= B reads 0 and is counted as a fault.
 //===----------------------------------------------------------------------===//
 namespace sconv {
 constexpr Field kKerAddr = after(kCommonEnd, kSramAddrBits);
 constexpr Field kSpecAddr = after(kKerAddr, kSramAddrBits);
-constexpr Field kNnz = after(kSpecAddr, kDimBits); ///< entries per lane
+constexpr Field kNnz = after(kSpecAddr, kDimBits); ///< steps (entries per lane)
 constexpr Field kNcig = after(kNnz, kDimBits);     ///< input channel groups
 constexpr Field kNcob = after(kNcig, kDimBits);    ///< output channel blocks
 constexpr Field kNco = after(kNcob, kDimBits);     ///< real output channels

@@ -1,4 +1,5 @@
-//===- ConvSchedule.h - How a spectral conv layer runs on the overlay -*- C++ -*-===//
+//===- ConvSchedule.h - How a spectral conv layer runs on the overlay -*- C++
+//-*-===//
 //
 // One description of a convolution's execution, used both to lower it and to
 // choose how: the layer's geometry on the target, a tiling (output rows per
@@ -22,12 +23,14 @@
 #define SPEC2_CONVERSION_CONVSCHEDULE_H
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Conversion/KerLayout.h"
 #include "spec2/overlay_config.h"
 
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -46,6 +49,8 @@ std::optional<Dataflow> parseDataflow(llvm::StringRef name);
 struct ConvGeometry {
   int64_t cin, h, w, cout, ho, wo, kh, kw, pt, pl, sy, sx;
   int64_t n, tile, nnz, bins, pin, pout;
+  /// Present slots per kernel pair (null: every pair holds nnz).
+  std::shared_ptr<const PairCounts> counts;
   int64_t tilesX() const { return (w + tile - 1) / tile; }
   int64_t tilesY() const { return (h + tile - 1) / tile; }
   int64_t pitch() const { return tilesX() * tile; }
@@ -62,8 +67,14 @@ struct ConvTiling {
 /// True if every buffer the tiling needs fits the target's.
 bool fits(const ConvGeometry &g, const OverlayConfig &cfg, const ConvTiling &t);
 
-/// KER entries of one (output block, input block) kernel chunk.
-int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t);
+/// SCONV steps on kernel chunk (coi, cii) of a tiling: its longest lane
+/// (KerLayout.h).
+int64_t chunkSteps(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
+                   int64_t cii);
+/// KER entries of kernel chunk (coi, cii): its output blocks' steps on every
+/// lane.
+int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
+                        int64_t cii);
 
 /// DRAM addresses the instructions refer to: the input activation, the
 /// output activation, the weight segment (kernel chunks in (co block, ci

@@ -66,14 +66,15 @@ public:
   estimate(const std::vector<isa::Word> &insns,
            const std::function<SconvStalls(size_t)> &stallsOf = {}) const;
 
-  /// Stall cycles of one lockstep step in which lane (pi, po) reads bin
-  /// bins[pi * pout + po] (bins >= bins() are not read).
-  uint64_t stepStalls(const uint16_t *bins) const;
+  /// Stall cycles of one lockstep step in which lane (pi, po) reads the
+  /// KER entry index index[pi * pout + po] (isa::entryIndex) of an SCONV
+  /// addressing `ncig` groups; padding and faulting entries read nothing.
+  uint64_t stepStalls(const uint16_t *index, uint64_t ncig) const;
 
-  /// Stalls per output-channel block of an SCONV whose kernel entries' bins
-  /// are `kerBins`, laid out as in KER starting at the SCONV's ker_addr.
+  /// Stalls per output-channel block of an SCONV whose kernel entries'
+  /// indices are `kerIndex`, laid out as in KER starting at its ker_addr.
   SconvStalls sconvStalls(const isa::Word &sconv,
-                          const uint16_t *kerBins) const;
+                          const uint16_t *kerIndex) const;
 
   /// DDR cycles to move `beatBytes` at the configured bandwidth.
   uint64_t ddrCycles(uint64_t beatBytes) const;
