@@ -73,12 +73,16 @@ bool isF32(ElementsAttr a) {
 /// uses them to address its tables. Resource blobs that are not loaded are
 /// not checked.
 LogicalResult verifyIndices(Operation *op, ElementsAttr a, int64_t limit,
-                            StringRef what) {
+                            StringRef what, bool absentOk = false) {
+  const int64_t lo = absentOk ? -1 : 0;
   auto check = [&](int64_t v) -> LogicalResult {
-    if (v >= 0 && v < limit)
+    if (v >= lo && v < limit)
       return success();
-    return op->emitOpError()
-           << what << " index " << v << " is outside [0, " << limit << ")";
+    auto diag = op->emitOpError() << what << " index " << v << " is outside ["
+                                  << lo << ", " << limit << ")";
+    if (absentOk)
+      diag << " (-1 marks an absent slot)";
+    return diag;
   };
   if (auto dense = dyn_cast<DenseIntElementsAttr>(a)) {
     if (dense.isSplat())
@@ -127,7 +131,8 @@ LogicalResult Conv2DOp::verify() {
            << nnz << " must be in [1, " << halfSpectrumBins(n) << "]";
   if (!binsType.getElementType().isInteger(32))
     return emitOpError("bins must be i32");
-  if (failed(verifyIndices(*this, getBins(), halfSpectrumBins(n), "bin")))
+  if (failed(verifyIndices(*this, getBins(), halfSpectrumBins(n), "bin",
+                           /*absentOk=*/true)))
     return failure();
   if (!hasShape(getSpectra(), {cout, cin, nnz, 2}))
     return emitOpError("spectra must be [cout, cin, nnz, 2] = [")

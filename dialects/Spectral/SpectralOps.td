@@ -55,8 +55,12 @@ def Spectral_Conv2DOp : Spectral_Op<"conv2d"> {
     kx = 0 and N/2 hold conjugate pairs; since the overlay keeps the real
     part of the inverse transform, a kernel stores the pair's weight folded
     onto the bin with ky <= N/2 (`isCanonicalBin`), so dense kernels have
-    `nnz = N*N/2 + 2` (34 for N = 8); pruned ones fewer, the same for every
-    pair. Other bins are legal and mean what the hardware makes of them. `bias` has one value per output channel; `clamp_min`/`clamp_max`
+    `nnz = N*N/2 + 2` (34 for N = 8); pruned ones fewer. Pairs may keep
+    different numbers of weights: `nnz` is then the largest count and a
+    pair's unused slots hold bin -1 (absent; their values are ignored). The
+    overlay's lanes are balanced per output channel and input lane, not per
+    pair (see include/spec2/Conversion/KerLayout.h). Other bins are legal
+    and mean what the hardware makes of them. `bias` has one value per output channel; `clamp_min`/`clamp_max`
     is the fused activation (ReLU: [0, +inf]).
 
     Example:

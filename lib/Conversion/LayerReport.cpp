@@ -2,6 +2,7 @@
 #include "spec2/Conversion/LayerReport.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Support/Constants.h"
 #include "spec2/Support/LayerName.h"
 
 using namespace mlir;
@@ -31,6 +32,9 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
           ceilDiv(in.getDimSize(2), tile) * ceilDiv(in.getDimSize(3), tile);
       weights = pairs * bins;
       nonzeros = pairs * conv.getNnz();
+      if (auto b = readNumbers(conv.getBins())) // absent slots (-1) aside
+        nonzeros = std::count_if(b->begin(), b->end(),
+                                 [](double v) { return v >= 0; });
       macsDense = tiles * weights;
       macsExec = tiles * nonzeros;
       auto out = conv.getOutput().getType();

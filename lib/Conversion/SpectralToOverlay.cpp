@@ -346,6 +346,12 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
     seg.push_back(uint8_t(uint16_t(v) >> 8));
   };
   std::vector<std::vector<LaneStep>> lanes(pin * pout);
+  std::optional<std::vector<double>> rank;
+  if (auto r = op->getAttrOfType<ElementsAttr>("spec2.lane_order")) {
+    rank = readNumbers(r);
+    if (!rank || rank->size() != binsV.size())
+      return op.emitOpError("spec2.lane_order must rank every kernel slot");
+  }
   for (int64_t co0 = 0, coi = 0; co0 < cout; co0 += tiling.coBlock, ++coi)
     for (int64_t ci0 = 0, cii = 0; ci0 < cin; ci0 += tiling.ciBlock, ++cii) {
       const int64_t ncob = tiling.coBlock / pout, ncig = tiling.ciBlock / pin;
@@ -355,7 +361,7 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
           for (int64_t po = 0; po < pout; ++po) {
             lanes[pi * pout + po].clear();
             laneSteps(binsV, cout, cin, nnz, pin, co0 + bb * pout + po, ci0,
-                      ncig, pi, lanes[pi * pout + po]);
+                      ncig, pi, lanes[pi * pout + po], rank ? &*rank : nullptr);
           }
         for (int64_t t = 0; t < steps; ++t)
           for (int64_t l = 0; l < pin * pout; ++l) {

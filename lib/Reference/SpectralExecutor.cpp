@@ -257,7 +257,8 @@ void SpectralExecutor::Plan::conv(const Step &s, const std::vector<float> &x,
         for (int64_t ci = 0; ci < s.c; ++ci)
           for (int64_t t = 0; t < s.nnz; ++t) {
             const int64_t k = (co * s.c + ci) * s.nnz + t;
-            acc[s.bins[k]] += s.weights[k] * xs[ci * bins + s.bins[k]];
+            if (s.bins[k] >= 0) // -1: an absent slot
+              acc[s.bins[k]] += s.weights[k] * xs[ci * bins + s.bins[k]];
           }
         for (int64_t ky = 0; ky < n; ++ky)
           for (int64_t kx = 0; kx < n; ++kx) {

@@ -3,8 +3,9 @@
 // The schedule of one input lane of one block is an edge colouring: output
 // lanes on one side, bank ports on the other (each bank split into
 // spec_ports ports, its entries dealt to them in turn), one edge per kernel
-// entry, one colour per step. Every lane has exactly nnz entries, so when no
-// port has more than nnz either, Konig's theorem gives an nnz-colouring:
+// entry, one colour per step. No lane has more than nnz entries (padding,
+// -1, is no edge), so when no port has more than nnz either, Konig's
+// theorem gives an nnz-colouring:
 // every step then reads each port at most once and costs one cycle. The
 // colouring is built edge by edge; when the colour free at the lane is taken
 // at the port, the alternating path of the two colours from the port is
@@ -18,8 +19,8 @@
 
 namespace spec2 {
 
-/// `laneBins[l][j]`: bin of entry j of output lane l (all lanes have the
-/// same count). Returns `order[l][t]`: the entry lane l reads at step t.
+/// `laneBins[l][j]`: address of entry j of output lane l (isa::entryIndex;
+/// -1: padding). Returns `order[l][t]`: the entry lane l reads at step t.
 std::vector<std::vector<int64_t>> GroupScheduler::schedule(
     const std::vector<std::vector<int64_t>> &laneBins) const {
   if (laneBins.empty())
@@ -51,13 +52,18 @@ bool GroupScheduler::colour(const std::vector<std::vector<int64_t>> &laneBins,
   const int64_t nnz = int64_t(laneBins[0].size());
   const int64_t nodes = lanes + int64_t(banks) * ports;
   // Edges: (lane, port node), in lane-major order.
-  std::vector<int64_t> edgeLane, edgePort, dealt(banks, 0), degree(nodes, 0);
+  std::vector<int64_t> edgeLane, edgePort, edgeEntry, dealt(banks, 0),
+      degree(nodes, 0);
   for (int64_t l = 0; l < lanes; ++l)
-    for (int64_t bin : laneBins[l]) {
-      const int64_t bank = bin % banks;
+    for (int64_t j = 0; j < nnz; ++j) {
+      const int64_t bin = laneBins[l][j];
+      if (bin < 0)
+        continue;
+      const int64_t bank = bankOf(bin);
       const int64_t port = lanes + bank * ports + dealt[bank]++ % ports;
       edgeLane.push_back(l);
       edgePort.push_back(port);
+      edgeEntry.push_back(j);
       if (++degree[port] > nnz)
         return false;
     }
@@ -104,12 +110,17 @@ bool GroupScheduler::colour(const std::vector<std::vector<int64_t>> &laneBins,
     slot(v, a) = e;
   }
   order.assign(lanes, std::vector<int64_t>(nnz, -1));
-  for (int64_t e = 0, l = 0, j = 0; e < edges; ++e, ++j) {
-    if (j == nnz) {
-      j = 0;
-      ++l;
-    }
-    order[l][colourOf[e]] = j;
+  for (int64_t e = 0; e < edges; ++e)
+    order[edgeLane[e]][colourOf[e]] = edgeEntry[e];
+  // Padding takes the steps the lane's entries left free.
+  for (int64_t l = 0; l < lanes; ++l) {
+    int64_t t = 0;
+    for (int64_t j = 0; j < nnz; ++j)
+      if (laneBins[l][j] < 0) {
+        while (order[l][t] >= 0)
+          ++t;
+        order[l][t] = j;
+      }
   }
   return true;
 }
@@ -125,7 +136,8 @@ std::vector<std::vector<int64_t>> GroupScheduler::greedy(
   std::vector<int64_t> left(banks, 0);
   for (const auto &l : laneBins)
     for (int64_t bin : l)
-      ++left[bin % banks];
+      if (bin >= 0)
+        ++left[bankOf(bin)];
   std::vector<std::vector<int64_t>> order(lanes, std::vector<int64_t>(nnz, -1));
   for (int64_t t = 0; t < nnz; ++t) {
     std::vector<int64_t> reads(banks, 0), stepBins;
@@ -135,11 +147,14 @@ std::vector<std::vector<int64_t>> GroupScheduler::greedy(
       for (int64_t j = 0; j < nnz; ++j) {
         if (used[l][j])
           continue;
-        const int64_t bin = laneBins[l][j], bank = bin % banks;
+        const int64_t bin = laneBins[l][j];
+        // Padding costs nothing but is kept for when nothing else is free.
         const bool shared =
+            bin < 0 ||
             std::find(stepBins.begin(), stepBins.end(), bin) != stepBins.end();
-        const int64_t cost = shared ? 0 : reads[bank] / ports;
-        const std::pair<int64_t, int64_t> key{cost, -left[bank]};
+        const int64_t cost = shared ? 0 : reads[bankOf(bin)] / ports;
+        const std::pair<int64_t, int64_t> key{cost,
+                                              bin < 0 ? 0 : -left[bankOf(bin)]};
         if (best < 0 || key < bestKey) {
           best = j;
           bestKey = key;
@@ -148,10 +163,12 @@ std::vector<std::vector<int64_t>> GroupScheduler::greedy(
       used[l][best] = 1;
       order[l][t] = best;
       const int64_t bin = laneBins[l][best];
-      --left[bin % banks];
+      if (bin < 0)
+        continue;
+      --left[bankOf(bin)];
       if (std::find(stepBins.begin(), stepBins.end(), bin) == stepBins.end()) {
         stepBins.push_back(bin);
-        ++reads[bin % banks];
+        ++reads[bankOf(bin)];
       }
     }
   }
@@ -169,10 +186,10 @@ GroupScheduler::stepCost(const std::vector<std::vector<int64_t>> &laneBins,
   int64_t worst = 0;
   for (size_t l = 0; l < laneBins.size(); ++l) {
     const int64_t bin = laneBins[l][order[l][t]];
-    if (std::find(seen.begin(), seen.end(), bin) != seen.end())
+    if (bin < 0 || std::find(seen.begin(), seen.end(), bin) != seen.end())
       continue;
     seen.push_back(bin);
-    worst = std::max(worst, ++reads[bin % banks]);
+    worst = std::max(worst, ++reads[bankOf(bin)]);
   }
   return (worst + ports - 1) / ports - 1;
 }

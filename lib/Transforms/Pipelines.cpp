@@ -52,6 +52,7 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     prune.method = o.pruneMethod;
     prune.fcSparsity = o.fcSparsity;
     prune.layerSparsity = o.layerSparsity;
+    prune.target = o.target;
     // Fit each layer on what the pruned layers before it produce.
     if (o.pruneMethod != "magnitude") {
       prune.calib = o.calib;

@@ -11,11 +11,13 @@
 #include "LayerStatistics.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Conversion/KerLayout.h"
 #include "spec2/Reference/SpectralExecutor.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/Dataset.h"
 #include "spec2/Support/LayerName.h"
 #include "spec2/Support/Progress.h"
+#include "spec2/Target/TargetOption.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -146,6 +148,47 @@ bool choleskySolve(std::vector<T> &a, int64_t n, std::vector<T> &rhs) {
   return true;
 }
 
+/// How many weights an output channel keeps and how they may spread over its
+/// input channels: the channels are split into groups, each with a limit
+/// that holds for every output channel. Either one group per input channel
+/// (the same number of bins in every pair) or, for the overlay's lanes, one
+/// group per input lane (channels ci = r mod lanes): the lanes of an output
+/// channel then stay balanced however the weights spread over the channels
+/// that share a lane (include/spec2/Conversion/KerLayout.h).
+struct Quota {
+  int64_t lanes = 0;          ///< 0: one group per input channel
+  std::vector<int64_t> limit; ///< weights kept per group
+  int64_t groupOf(int64_t ci) const { return lanes ? ci % lanes : ci; }
+  int64_t groups() const { return int64_t(limit.size()); }
+
+  /// `keep` bins in each of `cin` pairs.
+  static Quota perPair(int64_t cin, int64_t keep) {
+    return {0, std::vector<int64_t>(cin, keep)};
+  }
+  /// `total` weights per output channel over `lanes` input lanes of `cin`
+  /// channels with `indep` bins each, spread as evenly as whole counts allow
+  /// (the first lanes take the remainder).
+  static Quota perLane(int64_t cin, int64_t lanes, int64_t indep,
+                       int64_t total) {
+    Quota q{std::min(lanes, cin), {}};
+    q.limit.assign(q.lanes, 0);
+    std::vector<int64_t> size(q.lanes, 0);
+    for (int64_t ci = 0; ci < cin; ++ci)
+      ++size[ci % q.lanes];
+    int64_t left = total;
+    for (int64_t r = 0; r < q.lanes; ++r) {
+      q.limit[r] = std::min(size[r] * indep, total * size[r] / cin);
+      left -= q.limit[r];
+    }
+    for (int64_t r = 0; left > 0 && r < q.lanes; ++r) {
+      const int64_t more = std::min(left, size[r] * indep - q.limit[r]);
+      q.limit[r] += more;
+      left -= more;
+    }
+    return q;
+  }
+};
+
 /// Keeps, per (co, ci), the `keep` canonical bins of largest output energy
 /// of `w` ([cout][cin][half-spectrum bins], folded); returns the mask. With
 /// the input's power per (channel, bin) the energy a weight adds to the
@@ -179,11 +222,11 @@ std::vector<uint8_t> balancedMask(const std::vector<Cd> &w, int64_t pairs,
 /// the (bin, input channel) weight whose removal raises the output error
 /// least once the channel's other weights in that bin are re-solved
 /// (|w_i|^2 / [C_b^-1]_ii, scaled by the bin's energy weight), never taking a
-/// channel pair below `keep` bins, until every pair keeps exactly `keep`.
+/// quota group below its limit, until every group holds exactly its limit.
 /// `hinv[b]` is the inverse input covariance of bin b (cin x cin).
 std::vector<uint8_t> obsMask(const std::vector<Cd> &w0, int64_t cout,
                              int64_t cin, int64_t n,
-                             ArrayRef<int64_t> canonical, int64_t keep,
+                             ArrayRef<int64_t> canonical, const Quota &quota,
                              ArrayRef<std::vector<Cd>> hinv) {
   const int64_t bins = spectral::halfSpectrumBins(n);
   const int64_t nbc = int64_t(canonical.size());
@@ -191,7 +234,12 @@ std::vector<uint8_t> obsMask(const std::vector<Cd> &w0, int64_t cout,
   llvm::parallelFor(0, cout, [&](size_t co) {
     std::vector<std::vector<Cd>> h(nbc), w(nbc, std::vector<Cd>(cin));
     std::vector<std::vector<uint8_t>> alive(nbc, std::vector<uint8_t>(cin, 1));
-    std::vector<int64_t> count(cin, nbc), bestI(nbc);
+    std::vector<int64_t> count(quota.groups(), 0), bestI(nbc);
+    for (int64_t ci = 0; ci < cin; ++ci)
+      count[quota.groupOf(ci)] += nbc;
+    int64_t total = 0;
+    for (int64_t g = 0; g < quota.groups(); ++g)
+      total += std::max<int64_t>(0, count[g] - quota.limit[g]);
     std::vector<double> bestCost(nbc);
     for (int64_t q = 0; q < nbc; ++q) {
       h[q] = hinv[canonical[q]];
@@ -203,7 +251,8 @@ std::vector<uint8_t> obsMask(const std::vector<Cd> &w0, int64_t cout,
       bestCost[q] = std::numeric_limits<double>::infinity();
       bestI[q] = -1;
       for (int64_t i = 0; i < cin; ++i) {
-        if (!alive[q][i] || count[i] <= keep)
+        if (!alive[q][i] ||
+            count[quota.groupOf(i)] <= quota.limit[quota.groupOf(i)])
           continue;
         const double c = weight * std::norm(w[q][i]) /
                          std::max(h[q][i * cin + i].real(), 1e-300);
@@ -215,10 +264,12 @@ std::vector<uint8_t> obsMask(const std::vector<Cd> &w0, int64_t cout,
     };
     for (int64_t q = 0; q < nbc; ++q)
       rescore(q);
-    for (int64_t r = 0, total = cin * (nbc - keep); r < total; ++r) {
+    for (int64_t r = 0; r < total; ++r) {
       const int64_t q =
           std::min_element(bestCost.begin(), bestCost.end()) - bestCost.begin();
       const int64_t i = bestI[q];
+      if (i < 0)
+        break;
       std::vector<Cd> &H = h[q];
       std::vector<Cd> &W = w[q];
       const double hii = std::max(H[i * cin + i].real(), 1e-300);
@@ -236,11 +287,12 @@ std::vector<uint8_t> obsMask(const std::vector<Cd> &w0, int64_t cout,
             H[a * cin + b] -= mul(ha, H[i * cin + b]);
       }
       alive[q][i] = 0;
-      --count[i];
+      const int64_t g = quota.groupOf(i);
+      --count[g];
       rescore(q);
-      if (count[i] == keep)
+      if (count[g] == quota.limit[g])
         for (int64_t p = 0; p < nbc; ++p)
-          if (bestI[p] == i)
+          if (bestI[p] >= 0 && quota.groupOf(bestI[p]) == g)
             rescore(p);
     }
     for (int64_t q = 0; q < nbc; ++q)
@@ -293,6 +345,17 @@ constexpr unsigned kStableIterations = 5;
 struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   using PruneSpectralBase::PruneSpectralBase;
 
+  /// The target's input lanes (0 without a target).
+  int64_t lanes = 0;
+
+  /// Whether a conv layer's weights may spread unevenly over the input
+  /// channels that share an overlay lane: with a target, where OBS chooses
+  /// the support (the per-pair methods keep whole bins per pair).
+  bool laneBalanced(spectral::Conv2DOp op) const {
+    return lanes > 0 && method == "obs" &&
+           op.getInChannels() <= kMaxObsChannels;
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (!(sparsity >= 0.0 && sparsity < 1.0)) {
@@ -313,7 +376,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     llvm::StringSet<> seen;
     std::string names;
     func.walk([&](Operation *op) {
-      if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op) &&
+      if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op) &&
           seen.insert(layerName(op)).second)
         names += (names.empty() ? "" : ", ") + layerName(op);
     });
@@ -325,24 +388,38 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         return signalPassFailure();
       }
 
+    // The overlay's input lanes, for lane-balanced quotas.
+    if (!target.empty()) {
+      auto cfg = resolveTargetOption(func, target);
+      if (!cfg)
+        return signalPassFailure();
+      lanes = cfg->config.pin;
+    }
+
     // The conv budget is global: at least `sparsity` of all spectral conv
-    // weights go. Overridden layers take their own fraction. A layer with a
-    // single input channel has no other channel to compensate a dropped bin
-    // (pruning it only removes output frequencies), so the multi-input
-    // layers take the share (rounded to the nearest bin count) and
-    // single-input layers give up what that leaves over budget.
-    llvm::DenseMap<Operation *, int64_t> keepOf;
+    // weights go. It is shared out in weights kept per output channel:
+    // whole bins per pair, or any count in a lane-balanced layer. Overridden
+    // layers take their own fraction. A layer with a single input channel
+    // has no other channel to compensate a dropped bin (pruning it only
+    // removes output frequencies), so the multi-input layers take the share
+    // (rounded to the nearest count) and single-input layers give up what
+    // that leaves over budget.
+    llvm::DenseMap<Operation *, int64_t> keepOf; // per output channel
     SmallVector<spectral::Conv2DOp> freeLayers, fillers;
     double total = 0, fixedZeros = 0, multi = 0, single = 0;
+    auto grain = [&](spectral::Conv2DOp op) {
+      return laneBalanced(op) ? 1 : op.getInChannels();
+    };
+    auto all = [](spectral::Conv2DOp op) {
+      return op.getInChannels() * spectral::independentBins(op.getFftSize());
+    };
     func.walk([&](spectral::Conv2DOp op) {
-      const double w = double(op.getOutChannels() * op.getInChannels() *
-                              spectral::independentBins(op.getFftSize()));
+      const double w = double(op.getOutChannels() * all(op));
       total += w;
       auto o = overrides->find(layerName(op));
       if (o != overrides->end()) {
         fixedZeros += w * o->second;
-        keepOf[op] =
-            keptOf(spectral::independentBins(op.getFftSize()), o->second);
+        keepOf[op] = grain(op) * keptOf(all(op) / grain(op), o->second);
       } else {
         (op.getInChannels() == 1 ? single : multi) += w;
         (op.getInChannels() == 1 ? fillers : freeLayers).push_back(op);
@@ -359,33 +436,31 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     auto weightsKept = [&] {
       int64_t kept = 0;
       for (auto [op, keep] : keepOf)
-        kept += keep * cast<spectral::Conv2DOp>(op).getOutChannels() *
-                cast<spectral::Conv2DOp>(op).getInChannels();
+        kept += keep * cast<spectral::Conv2DOp>(op).getOutChannels();
       return kept;
     };
     // Fillers keep what the budget leaves them (the same count everywhere).
     auto fill = [&] {
-      int64_t pairs = 0;
+      int64_t rows = 0;
       for (spectral::Conv2DOp op : fillers) {
         keepOf[op] = 0;
-        pairs += op.getOutChannels() * op.getInChannels();
+        rows += op.getOutChannels();
       }
       if (fillers.empty())
         return;
       const int64_t left = budget - weightsKept();
       for (spectral::Conv2DOp op : fillers)
-        keepOf[op] = std::clamp<int64_t>(
-            left / pairs, 1, spectral::independentBins(op.getFftSize()));
+        keepOf[op] = std::clamp<int64_t>(left / rows, 1, all(op));
     };
     // Round the share to the nearest count (the fillers make up for
     // rounding up), else down.
     for (bool down : {false, true}) {
       for (spectral::Conv2DOp op : freeLayers) {
-        const double indep = double(spectral::independentBins(op.getFftSize()));
-        const double k = indep * (1.0 - share);
-        keepOf[op] = std::clamp<int64_t>(
-            int64_t(down ? std::floor(k + 1e-9) : std::round(k)), 1,
-            int64_t(indep));
+        const double k = double(all(op)) * (1.0 - share) / double(grain(op));
+        keepOf[op] =
+            grain(op) * std::clamp<int64_t>(int64_t(down ? std::floor(k + 1e-9)
+                                                         : std::round(k)),
+                                            1, all(op) / grain(op));
       }
       fill();
       if (sparsity <= 0 || weightsKept() <= budget)
@@ -394,7 +469,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
 
     SmallVector<Operation *> layers;
     func.walk([&](Operation *op) {
-      if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+      if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
         layers.push_back(op);
     });
     auto fcFraction = [&](Operation *op) {
@@ -441,7 +516,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     llvm::scope_exit eraseOriginal([&] { original->erase(); });
     SmallVector<Operation *> originalLayers;
     original.walk([&](Operation *op) {
-      if (isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+      if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
         originalLayers.push_back(op);
     });
     FailureOr<SpectralExecutor> originalExec =
@@ -452,9 +527,10 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       Operation *op = layers[i];
       progress.step(layerName(op));
       auto conv = dyn_cast<spectral::Conv2DOp>(op);
-      const bool joint =
-          conv && method == "obs" && jointFits(conv) &&
-          keepOf.lookup(conv) < spectral::independentBins(conv.getFftSize());
+      const bool joint = conv && method == "obs" && jointFits(conv) &&
+                         keepOf.lookup(conv) <
+                             conv.getInChannels() *
+                                 spectral::independentBins(conv.getFftSize());
       if (!joint && !statisticsFit(op)) {
         if (failed(pruneLayer(op, nullptr)))
           return failure();
@@ -709,25 +785,33 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     return success();
   }
 
-  /// Prunes `op` to `keep` canonical bins per channel pair, fitted with
-  /// `stats` from the sequential fit if given (then a layer that keeps every
-  /// bin is refitted too), else with the calibration covariance.
-  LogicalResult prune(spectral::Conv2DOp op, int64_t keep,
+  /// Prunes `op` to `perCo` canonical bins per output channel (whole bins
+  /// per pair unless the layer is lane-balanced), fitted with `stats` from
+  /// the sequential fit if given (then a layer that keeps every bin is
+  /// refitted too), else with the calibration covariance.
+  LogicalResult prune(spectral::Conv2DOp op, int64_t perCo,
                       const LayerStatistics *stats,
                       const PatchStatistics *patch = nullptr) {
     const int64_t n = op.getFftSize(), bins = spectral::halfSpectrumBins(n);
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
     const int64_t pairs = cout * cin, nnz = op.getNnz();
+    const int64_t indep = spectral::independentBins(n);
     auto spectra = readNumbers(op.getSpectra());
     auto binsV = readNumbers(op.getBins());
     if (!spectra || !binsV)
       return op.emitOpError("kernel spectra are not readable");
-    numTotal += uint64_t(pairs * spectral::independentBins(n));
-    if (keep >= nnz && !stats) {
+    numTotal += uint64_t(pairs * indep);
+    const PairCounts counts(*binsV, cout, cin, nnz);
+    if (perCo >= cin * nnz && counts.uniform() && !stats) {
       numKept += uint64_t(pairs * nnz);
       return success();
     }
-    keep = std::min(keep, spectral::independentBins(n));
+    perCo = std::min(perCo, cin * indep);
+    const int64_t keep = perCo / cin; // per pair, for the per-pair methods
+    const Quota quota = laneBalanced(op)
+                            ? Quota::perLane(cin, lanes, indep, perCo)
+                            : Quota::perPair(cin, keep);
+    const bool everyBin = perCo >= cin * indep;
     // The kernels as dense half spectra, folded onto the canonical bins
     // (exact: see spectral::isCanonicalBin).
     SmallVector<int64_t> canonical;
@@ -738,6 +822,8 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     for (int64_t k = 0; k < pairs; ++k)
       for (int64_t t = 0; t < nnz; ++t) {
         const int64_t b = int64_t((*binsV)[k * nnz + t]);
+        if (b < 0)
+          continue; // an absent slot
         const Cd v((*spectra)[2 * (k * nnz + t)],
                    (*spectra)[2 * (k * nnz + t) + 1]);
         w0[k * bins + spectral::canonicalBin(n, b)] +=
@@ -745,45 +831,54 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       }
     std::vector<uint8_t> mask;
     std::vector<Cd> values = w0;
-    if (keep >= spectral::independentBins(n) && !stats) {
+    if (everyBin && !stats) {
       // Nothing to choose: folding alone (every canonical bin stays).
       mask.assign(w0.size(), 0);
       for (int64_t k = 0; k < pairs; ++k)
         for (int64_t b : canonical)
           mask[k * bins + b] = 1;
     } else if (patch) {
-      if (failed(pruneJoint(op, w0, canonical, keep, *patch, mask, values)))
+      if (failed(pruneJoint(op, w0, canonical, quota, *patch, mask, values)))
         op.emitWarning("the joint fit's input moments are not positive "
                        "definite; pruned by magnitude");
     } else if (method != "magnitude" &&
-               failed(
-                   fitKernels(op, w0, canonical, keep, stats, mask, values))) {
+               failed(fitKernels(op, w0, canonical, keep, quota, everyBin,
+                                 stats, mask, values))) {
       op.emitWarning("no calibration covariance for ")
           << method
           << " (run spec2-calibrate with tile-covariance); pruned by "
              "magnitude";
     }
     if (mask.empty())
-      mask = balancedMask(w0, pairs, n, canonical, keep);
-    // Store the kept bins in bin order.
-    std::vector<float> newSpectra(pairs * keep * 2);
-    std::vector<int32_t> newBins(pairs * keep);
+      mask = balancedMask(w0, pairs, n, canonical, std::max<int64_t>(1, keep));
+    // Store the kept bins in bin order, as many slots as the fullest pair
+    // needs (the others' unused slots absent: bin -1).
+    int64_t slots = 1, kept = 0;
+    for (int64_t k = 0; k < pairs; ++k) {
+      int64_t c = 0;
+      for (int64_t b : canonical)
+        c += mask[k * bins + b];
+      slots = std::max(slots, c);
+      kept += c;
+    }
+    std::vector<float> newSpectra(pairs * slots * 2, 0.0f);
+    std::vector<int32_t> newBins(pairs * slots, -1);
     for (int64_t k = 0; k < pairs; ++k) {
       int64_t t = 0;
       for (int64_t b : canonical)
         if (mask[k * bins + b]) {
-          newSpectra[2 * (k * keep + t)] = float(values[k * bins + b].real());
-          newSpectra[2 * (k * keep + t) + 1] =
+          newSpectra[2 * (k * slots + t)] = float(values[k * bins + b].real());
+          newSpectra[2 * (k * slots + t) + 1] =
               float(values[k * bins + b].imag());
-          newBins[k * keep + t] = int32_t(b);
+          newBins[k * slots + t] = int32_t(b);
           ++t;
         }
     }
-    numKept += uint64_t(pairs * keep);
+    numKept += uint64_t(kept);
     MLIRContext *ctx = op.getContext();
-    op->setAttr("spectra", makeF32Elements(ctx, {cout, cin, keep, 2},
+    op->setAttr("spectra", makeF32Elements(ctx, {cout, cin, slots, 2},
                                            std::move(newSpectra), "spectra"));
-    op->setAttr("bins", makeI32Elements(ctx, {cout, cin, keep},
+    op->setAttr("bins", makeI32Elements(ctx, {cout, cin, slots},
                                         std::move(newBins), "bins"));
     op->removeAttr("spec2.tile_covariance");
     return success();
@@ -795,11 +890,12 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   /// parts), so the error of channel co is (theta - theta*)^T H (theta -
   /// theta*) with H = G^T P_pp G, and theta* solves H theta* = G^T P_po G
   /// theta0. Drops (bin, input channel) pairs, both parts at once, never
-  /// taking a pair below `keep`; the OBS updates keep the values the exact
+  /// taking a quota group below its limit; the OBS updates keep the values
+  /// the exact
   /// least-squares fit on the remaining support. Fails if H is not positive
   /// definite.
   LogicalResult pruneJoint(spectral::Conv2DOp op, const std::vector<Cd> &w0,
-                           ArrayRef<int64_t> canonical, int64_t keep,
+                           ArrayRef<int64_t> canonical, const Quota &quota,
                            const PatchStatistics &ps,
                            std::vector<uint8_t> &mask, std::vector<Cd> &fit) {
     const int64_t n = op.getFftSize(), half = n / 2 + 1,
@@ -886,14 +982,20 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
           w[a] += hinv[a * dim + b] * rhs[b];
       std::vector<double> hi = hinv, ta(dim), tb(dim), ga(dim), gb(dim);
       std::vector<uint8_t> alive(cin * nbc, 1);
-      std::vector<int64_t> count(cin, nbc), live;
-      for (int64_t r = 0, total = cin * (nbc - keep); r < total; ++r) {
+      std::vector<int64_t> count(quota.groups(), 0), live;
+      for (int64_t ci = 0; ci < cin; ++ci)
+        count[quota.groupOf(ci)] += nbc;
+      int64_t total = 0;
+      for (int64_t g = 0; g < quota.groups(); ++g)
+        total += std::max<int64_t>(0, count[g] - quota.limit[g]);
+      for (int64_t r = 0; r < total; ++r) {
         // The cheapest pair to drop: w_g^T (Hinv_gg)^-1 w_g.
         int64_t best = -1;
         double bestCost = std::numeric_limits<double>::infinity();
         double m[4] = {0, 0, 0, 0}; // (Hinv_gg)^-1
         for (int64_t gi = 0; gi < cin * nbc; ++gi) {
-          if (!alive[gi] || count[gi / nbc] <= keep)
+          const int64_t grp = quota.groupOf(gi / nbc);
+          if (!alive[gi] || count[grp] <= quota.limit[grp])
             continue;
           const int64_t a = 2 * gi;
           const double m00 = hi[a * dim + a], m01 = hi[a * dim + a + 1],
@@ -940,7 +1042,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         }
         w[a] = w[a + 1] = 0;
         alive[best] = 0;
-        --count[best / nbc];
+        --count[quota.groupOf(best / nbc)];
       }
       for (int64_t ci = 0; ci < cin; ++ci)
         for (int64_t q = 0; q < nbc; ++q)
@@ -960,6 +1062,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
   /// the original outputs) or the calibration attribute (both C).
   LogicalResult fitKernels(spectral::Conv2DOp op, const std::vector<Cd> &w0,
                            ArrayRef<int64_t> canonical, int64_t keep,
+                           const Quota &quota, bool everyBin,
                            const LayerStatistics *stats,
                            std::vector<uint8_t> &mask, std::vector<Cd> &fit) {
     const int64_t n = op.getFftSize(), bins = spectral::halfSpectrumBins(n);
@@ -1023,7 +1126,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     const int64_t pairs = cout * cin;
     std::vector<Cd> w = w0, z(w0.size()), u(w0.size(), 0);
     const bool useObs = method == "obs" && cin <= kMaxObsChannels;
-    if (useObs && keep < spectral::independentBins(n)) {
+    if (useObs && !everyBin) {
       std::vector<std::vector<Cd>> hinv(bins);
       llvm::parallelFor(0, canonical.size(), [&](size_t q) {
         const int64_t b = canonical[q];
@@ -1049,11 +1152,10 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
             for (int64_t j = 0; j < cin; ++j)
               start[at(co, j, b)] +=
                   mul(w0C[at(co, i, b)], hinv[b][i * cin + j]);
-      mask = obsMask(start, cout, cin, n, canonical, keep, hinv);
-    } else if (keep < spectral::independentBins(n)) {
+      mask = obsMask(start, cout, cin, n, canonical, quota, hinv);
+    } else if (!everyBin) {
       mask = balancedMask(w0, pairs, n, canonical, keep, &power, cin);
     }
-    const bool everyBin = keep >= spectral::independentBins(n);
     if (everyBin) {
       mask.assign(w0.size(), 0);
       for (int64_t k = 0; k < pairs; ++k)

@@ -64,7 +64,8 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
   /// order `bins`, the lanes walking their lists as KerLayout.h says.
   static std::pair<int64_t, int64_t>
   stallsPerTile(const cost::CycleModel &model, const std::vector<double> &bins,
-                int64_t cout, int64_t cin, int64_t nnz) {
+                int64_t cout, int64_t cin, int64_t nnz,
+                const std::vector<double> *rank = nullptr) {
     const OverlayConfig &cfg = model.config();
     const int64_t pin = cfg.pin, pout = cfg.pout;
     const PairCounts counts(bins, cout, cin, nnz);
@@ -78,7 +79,7 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
           for (int64_t po = 0; po < pout; ++po) {
             lanes[pi * pout + po].clear();
             laneSteps(bins, cout, cin, nnz, pin, co0 + po, ci0, ncig, pi,
-                      lanes[pi * pout + po]);
+                      lanes[pi * pout + po], rank);
           }
         const int64_t n = counts.steps(co0, pout, ci0, ncig, pin);
         for (int64_t t = 0; t < n; ++t) {
@@ -93,6 +94,51 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     return {steps, stalls};
   }
 
+  /// For kernels whose pairs hold different counts: orders each block's
+  /// lanes (whole lists across input channels, chunked as stallsPerTile
+  /// assumes) and returns every slot's position in its lane.
+  static std::vector<double> rankLanes(const cost::CycleModel &model,
+                                       const std::vector<double> &bins,
+                                       int64_t cout, int64_t cin, int64_t nnz) {
+    const OverlayConfig &cfg = model.config();
+    const int64_t pin = cfg.pin, pout = cfg.pout;
+    const PairCounts counts(bins, cout, cin, nnz);
+    const int64_t ncig = groupsPerChunk(counts, cin, pin);
+    GroupScheduler scheduler(cfg);
+    std::vector<double> rank(bins.size(), 0);
+    std::vector<std::vector<LaneStep>> lists(pout);
+    std::vector<std::vector<int64_t>> laneBins(pout);
+    for (int64_t co0 = 0; co0 < cout; co0 += pout)
+      for (int64_t ci0 = 0; ci0 < cin; ci0 += ncig * pin) {
+        const int64_t n = counts.steps(co0, pout, ci0, ncig, pin);
+        for (int64_t pi = 0; pi < pin && n > 0; ++pi) {
+          for (int64_t po = 0; po < pout; ++po) {
+            lists[po].clear();
+            laneSteps(bins, cout, cin, nnz, pin, co0 + po, ci0, ncig, pi,
+                      lists[po]);
+            laneBins[po].assign(n, -1);
+            for (size_t j = 0; j < lists[po].size(); ++j)
+              laneBins[po][j] = lists[po][j].index;
+          }
+          std::vector<std::vector<int64_t>> order =
+              scheduler.schedule(laneBins);
+          // Input lanes step together: each puts its stalling steps first,
+          // so that they coincide.
+          std::vector<std::pair<int64_t, int64_t>> byStalls(n);
+          for (int64_t t = 0; t < n; ++t)
+            byStalls[t] = {-scheduler.stepCost(laneBins, order, t), t};
+          std::stable_sort(byStalls.begin(), byStalls.end());
+          for (int64_t po = 0; po < pout; ++po)
+            for (int64_t t = 0; t < n; ++t) {
+              const int64_t j = order[po][byStalls[t].second];
+              if (j < int64_t(lists[po].size()))
+                rank[lists[po][j].slot] = double(t);
+            }
+        }
+      }
+    return rank;
+  }
+
   LogicalResult schedule(spectral::Conv2DOp op, const OverlayConfig &cfg) {
     const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
     const int64_t nnz = op.getNnz(), pin = cfg.pin, pout = cfg.pout;
@@ -104,8 +150,11 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     const auto [steps, naive] = stallsPerTile(model, *bins, cout, cin, nnz);
     std::vector<double> newSpectra = *spectra, newBins = *bins;
     // Pairs with unequal counts share lanes across input channels: their
-    // order is not rearranged (yet); the stalls are counted.
+    // lanes are ordered as wholes, the order kept as a rank per slot.
     const bool uniform = PairCounts(*bins, cout, cin, nnz).uniform();
+    std::optional<std::vector<double>> rank;
+    if (!this->naive && !uniform)
+      rank = rankLanes(model, *bins, cout, cin, nnz);
     if (!this->naive && uniform) {
       GroupScheduler scheduler(cfg);
       std::vector<std::vector<int64_t>> laneBins;
@@ -148,7 +197,9 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
           }
         }
     }
-    const int64_t stalls = stallsPerTile(model, newBins, cout, cin, nnz).second;
+    const int64_t stalls =
+        stallsPerTile(model, newBins, cout, cin, nnz, rank ? &*rank : nullptr)
+            .second;
     // Lower bound: per block, the busiest bank port of any input lane, each
     // distinct bin read at least once.
     int64_t bound = 0;
@@ -172,7 +223,13 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
         bound += worst - nnz;
       }
     // Never worse than the order it came in.
-    if (stalls <= naive && !this->naive) {
+    if (rank && stalls < naive)
+      op->setAttr(
+          "spec2.lane_order",
+          makeI32Elements(op.getContext(), {cout, cin, nnz},
+                          std::vector<int32_t>(rank->begin(), rank->end()),
+                          "lane_order"));
+    if (stalls <= naive && !this->naive && uniform) {
       MLIRContext *ctx = op.getContext();
       std::vector<float> s(newSpectra.begin(), newSpectra.end());
       std::vector<int32_t> b(newBins.begin(), newBins.end());

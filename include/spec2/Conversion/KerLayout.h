@@ -9,6 +9,8 @@
 // group after group and each pair's in stored order, then reads nothing
 // (isa::kEntryNoRead) up to the SCONV's step count, the longest lane. So a
 // lane's work is what its pairs hold together, not each pair's own count.
+// The bank scheduler may rank the slots (`spec2.lane_order`, one number per
+// slot): a lane then walks its entries by rank instead.
 // One rule, used by the schedule that sizes the chunks, the lowering that
 // lays out KER and the bank scheduler that predicts the conflicts.
 //
@@ -78,13 +80,15 @@ struct LaneStep {
 
 /// Appends the steps of lane (pi, po) for output channel `co` of a chunk
 /// from input channel ci0 with ncig groups (co >= cout: a padding lane,
-/// nothing), without the trailing padding.
+/// nothing), without the trailing padding; by `rank` if given.
 inline void laneSteps(const std::vector<double> &bins, int64_t cout,
                       int64_t cin, int64_t nnz, int64_t pin, int64_t co,
                       int64_t ci0, int64_t ncig, int64_t pi,
-                      std::vector<LaneStep> &out) {
+                      std::vector<LaneStep> &out,
+                      const std::vector<double> *rank = nullptr) {
   if (co >= cout)
     return;
+  const size_t first = out.size();
   for (int64_t g = 0; g < ncig; ++g) {
     const int64_t ci = ci0 + g * pin + pi;
     if (ci >= cin)
@@ -97,6 +101,11 @@ inline void laneSteps(const std::vector<double> &bins, int64_t cout,
           {slot, uint16_t(isa::entryIndex(unsigned(g), unsigned(bins[slot])))});
     }
   }
+  if (rank)
+    std::stable_sort(out.begin() + first, out.end(),
+                     [&](const LaneStep &a, const LaneStep &b) {
+                       return (*rank)[a.slot] < (*rank)[b.slot];
+                     });
 }
 
 } // namespace spec2

@@ -3,13 +3,14 @@
 // The core of spec2-schedule-banks (lib/Transforms/ScheduleBanks.cpp): the
 // order in which the output lanes sharing one input lane read their kernel
 // entries, so that in each step every bank port serves at most one distinct
-// bin. Konig's edge colouring when no port holds more than nnz entries,
+// address. Konig's edge colouring when no port holds more than nnz entries,
 // greedy steps and pairwise swaps otherwise.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPEC2_TRANSFORMS_BANKSCHEDULE_H
 #define SPEC2_TRANSFORMS_BANKSCHEDULE_H
 
+#include "spec2/isa.h"
 #include "spec2/overlay_config.h"
 
 #include <cstdint>
@@ -22,14 +23,16 @@ public:
   explicit GroupScheduler(const OverlayConfig &cfg)
       : banks(cfg.specBanks), ports(cfg.specPorts) {}
 
-  /// `laneBins[l][j]`: bin of entry j of output lane l (all lanes have the
-  /// same count). Returns `order[l][t]`: the entry lane l reads at step t,
-  /// a permutation per lane.
+  /// `laneBins[l][j]`: address of entry j of output lane l, a KER entry
+  /// index (isa::entryIndex: group and bin; a bare bin is group 0) or -1 for
+  /// padding that reads nothing; all lanes have the same count. Returns
+  /// `order[l][t]`: the entry lane l reads at step t, a permutation per
+  /// lane.
   std::vector<std::vector<int64_t>>
   schedule(const std::vector<std::vector<int64_t>> &laneBins) const;
 
-  /// Stall cycles of step t: the busiest bank's extra cycles, a bin read
-  /// by several lanes counting once.
+  /// Stall cycles of step t: the busiest bank's extra cycles, an address
+  /// read by several lanes counting once.
   int64_t stepCost(const std::vector<std::vector<int64_t>> &laneBins,
                    const std::vector<std::vector<int64_t>> &order,
                    int64_t t) const;
@@ -41,6 +44,11 @@ private:
   greedy(const std::vector<std::vector<int64_t>> &laneBins) const;
   void improve(const std::vector<std::vector<int64_t>> &laneBins,
                std::vector<std::vector<int64_t>> &order) const;
+
+  /// The bank an address lives in: its bin's.
+  int64_t bankOf(int64_t address) const {
+    return int64_t(isa::entryBin(unsigned(address))) % banks;
+  }
 
   uint32_t banks, ports;
   mutable std::vector<int64_t> reads, seen; // stepCost's scratch

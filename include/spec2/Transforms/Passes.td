@@ -79,9 +79,15 @@ def FuseActivations : Pass<"spec2-fuse-activations", "mlir::func::FuncOp"> {
 def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
   let summary = "Prune spectral conv kernels to a fraction of zeros (OBS, ADMM or magnitude)";
   let description = [{
-    Keeps, in every (output, input) channel pair of every spectral.conv2d,
-    the same number of bins (balanced across the MAC lanes): `1 - sparsity`
-    of the N*N/2+2 independent bins, rounded down. Weights on the mirror bins
+    Keeps `1 - sparsity` of the N*N/2+2 independent bins of the spectral
+    conv kernels, balanced for the overlay's MAC lanes: the same number of
+    bins in every (output, input) channel pair, or, with `target` and
+    `obs`, the same number per output channel and input lane (the input
+    channels ci = r mod P_in share lane r and walk one list of entries, see
+    include/spec2/Conversion/KerLayout.h), so that an output channel may
+    keep more bins of one input channel and fewer of another; pairs then
+    store their weights in `nnz` slots with bin -1 for the unused ones. The
+    budget is global over the conv layers. Weights on the mirror bins
     of columns kx = 0 and N/2 are first folded onto their canonical bin
     (exact, see spectral::isCanonicalBin). Every frequency bin is an
     independent complex linear map from input to output channels; with the
@@ -91,7 +97,7 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     - `obs` (default): per output channel, repeatedly drop the (bin, input
       channel) weight whose removal raises the output error least once the
       other weights of its bin are re-solved (|w_i|^2 / [C_f^-1]_ii, optimal
-      brain surgeon), never taking a pair below its quota.
+      brain surgeon), never taking a pair (or lane) below its quota.
     - `admm`: alternate the per-bin weight update (a small linear solve
       fitting the original outputs), the balanced projection (largest
       w^2 times input power) and the dual update.
@@ -132,6 +138,9 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
            "calibration covariances">,
     Option<"calibCount", "calib-count", "unsigned", "256",
            "Calibration inputs for the sequential fit">,
+    Option<"target", "target", "std::string", "\"\"",
+           "Overlay configuration whose input lanes balance the kept weights "
+           "(obs only); empty: the same number of bins in every pair">,
     Option<"refitRidge", "refit-ridge", "double", "1.0",
            "Ridge toward the original weights when a fully-connected layer "
            "is refitted on the pruned network's inputs, relative to the "

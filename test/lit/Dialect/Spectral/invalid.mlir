@@ -168,7 +168,7 @@ func.func @conv_bins_type(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32> {
 
 // N = 4: bins index the 12 bins of the half spectrum.
 func.func @conv_bin_out_of_range(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32> {
-  // expected-error @+1 {{'spectral.conv2d' op bin index 12 is outside [0, 12)}}
+  // expected-error @+1 {{'spectral.conv2d' op bin index 12 is outside [-1, 12) (-1 marks an absent slot)}}
   %y = spectral.conv2d %x {fft_size = 4 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, spectra = dense<0.0> : tensor<2x1x2x2xf32>, bins = dense<[[[0, 11]], [[12, 1]]]> : tensor<2x1x2xi32>, bias = dense<0.0> : tensor<2xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x1x6x6xf32> -> tensor<1x2x6x6xf32>
   return %y : tensor<1x2x6x6xf32>
 }
@@ -176,8 +176,8 @@ func.func @conv_bin_out_of_range(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32>
 // -----
 
 func.func @conv_bin_splat_negative(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32> {
-  // expected-error @+1 {{'spectral.conv2d' op bin index -1 is outside [0, 12)}}
-  %y = spectral.conv2d %x {fft_size = 4 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, spectra = dense<0.0> : tensor<2x1x2x2xf32>, bins = dense<-1> : tensor<2x1x2xi32>, bias = dense<0.0> : tensor<2xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x1x6x6xf32> -> tensor<1x2x6x6xf32>
+  // expected-error @+1 {{'spectral.conv2d' op bin index -2 is outside [-1, 12) (-1 marks an absent slot)}}
+  %y = spectral.conv2d %x {fft_size = 4 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, spectra = dense<0.0> : tensor<2x1x2x2xf32>, bins = dense<-2> : tensor<2x1x2xi32>, bias = dense<0.0> : tensor<2xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x1x6x6xf32> -> tensor<1x2x6x6xf32>
   return %y : tensor<1x2x6x6xf32>
 }
 
