@@ -177,10 +177,14 @@ def ScheduleBanks : Pass<"spec2-schedule-banks", "mlir::func::FuncOp"> {
     bipartite multigraph lanes x bank ports (an entry is an edge) with nnz
     colours by alternating paths (Konig's theorem: possible whenever no bank
     port holds more than nnz entries), so every step reads each bank port at
-    most once: no stalls. Overloaded groups are ordered greedily. Records
-    per conv, per input tile: `spec2.mac_steps`, `spec2.bank_stalls`, and
-    `spec2.bank_stalls_naive` (the entries in bin order), counted with the
-    cost model's step rule.
+    most once: no stalls. Overloaded groups are ordered greedily. Kernels
+    whose pairs keep different numbers of bins (lane-balanced pruning) are
+    walked by lanes across input channels (KerLayout.h): there the whole
+    lane lists of a block are coloured, addresses being (group, bin), and
+    each slot's position in its lane is recorded in `spec2.lane_order`.
+    Records per conv, per input tile: `spec2.mac_steps`, `spec2.bank_stalls`,
+    and `spec2.bank_stalls_naive` (the entries in stored order), counted with
+    the cost model's step rule.
   }];
   let options = [
     Option<"target", "target", "std::string", "\"u200\"",
