@@ -58,7 +58,8 @@ GEMV_GROUPS:
           continue;
         }
         const KerEntry e = buf.ker[ka];
-        const uint64_t xa = xAddr + e.index;
+        const uint64_t xa =
+            xAddr + (e.index == kFcStepColumn ? t : uint64_t(e.index));
         if (xa >= kCfg.fcxDepth) {
           ++faults;
           continue;

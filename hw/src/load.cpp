@@ -102,15 +102,16 @@ void execLoad(const Word &insn, Dram dram, Buffers &buf, Activity &act) {
     loadBox(insn, dram, buf.fcx, kCfg.fcxDepth, act);
     break;
   case kBufKer: {
-    const bool fc = getField(insn, load::kKerFormat) == kKerFc;
-    const uint64_t entry = fc ? kFcEntryBytes : kSpectralEntryBytes;
+    const unsigned format = unsigned(getField(insn, load::kKerFormat));
+    const bool fc = format == kKerFc, dense = format == kKerFcDense;
+    const uint64_t entry = kerEntryBytes(format);
     if (base + count * entry > dram.size || sram + count > kCfg.kerDepth) {
       ++act.faults;
       break;
     }
 #if !defined(__SYNTHESIS__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     // Simulation fast path: DRAM spectral entries have KerEntry's layout.
-    if (!fc) {
+    if (!fc && !dense) {
       static_assert(sizeof(KerEntry) == kSpectralEntryBytes,
                     "KerEntry must be the 6-byte DRAM entry");
       std::memcpy(&buf.ker[sram], dram.bytes + base, count * entry);
@@ -125,8 +126,9 @@ void execLoad(const Word &insn, Dram dram, Buffers &buf, Activity &act) {
       const uint64_t a = base + i * entry;
       KerEntry e;
       e.re = readI16(dram, a);
-      e.im = fc ? int16_t(0) : readI16(dram, a + 2);
-      e.index = uint16_t(readI16(dram, a + (fc ? 2 : 4)));
+      e.im = fc || dense ? int16_t(0) : readI16(dram, a + 2);
+      e.index = dense ? uint16_t(kFcStepColumn)
+                      : uint16_t(readI16(dram, a + (fc ? 2 : 4)));
       buf.ker[sram + i] = e;
     }
     act.ddrPayload += count * entry;

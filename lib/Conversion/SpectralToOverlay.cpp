@@ -472,6 +472,16 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
   int64_t maxNnz = 1;
   for (int64_t v : chunkNnz)
     maxNnz = std::max(maxNnz, v);
+  // A chunk whose every row holds all its columns in order stores values
+  // only (ker_format fc_dense): GEMV reads column t at step t.
+  std::vector<bool> denseChunk(nChunks, true);
+  for (int64_t ch = 0; ch < nChunks; ++ch)
+    for (int64_t r = 0; r < m && denseChunk[ch]; ++r) {
+      const auto &row = rowsOf[ch][r];
+      denseChunk[ch] = int64_t(row.size()) == std::min(chunk, k - ch * chunk);
+      for (size_t t = 0; t < row.size() && denseChunk[ch]; ++t)
+        denseChunk[ch] = row[t].first == int64_t(t);
+    }
   int64_t rowBlock =
       std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, cfg.biasDepth});
   rowBlock = std::min<int64_t>(
@@ -504,10 +514,13 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
               v = q16(rowsOf[ch][r][t].second, fw);
             }
             put16(v);
-            put16(c);
+            if (!denseChunk[ch])
+              put16(c);
           }
     }
   }
+  while (seg.size() % 4)
+    seg.push_back(0);
   const int64_t biasOffset = int64_t(seg.size());
   for (int64_t r = 0; r < m; ++r) {
     uint32_t v = uint32_t(q32(bias[r], fi + fw));
@@ -542,10 +555,11 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
                 {"nx", cN},
                 {"dst_pitch", cN},
                 {"dst_plane", cN}});
-      pb->load(group, "ker",
-               {{"dram_addr", segAddr + kerAt[blk][ch].first},
-                {"count", kerAt[blk][ch].second},
-                {"ker_format", 1}});
+      pb->load(
+          group, "ker",
+          {{"dram_addr", segAddr + kerAt[blk][ch].first},
+           {"count", kerAt[blk][ch].second},
+           {"ker_format", denseChunk[ch] ? isa::kKerFcDense : isa::kKerFc}});
       if (last)
         pb->load(
             group, "bias",

@@ -58,10 +58,10 @@ InsnCost CycleModel::loadCost(const Word &insn) const {
   const unsigned buffer = unsigned(getField(insn, load::kBuffer));
   const uint64_t base = getField(insn, load::kDramAddr);
   if (buffer == kBufKer || buffer == kBufBias) {
-    const uint64_t entry = buffer == kBufBias ? 4
-                           : getField(insn, load::kKerFormat) == kKerFc
-                               ? kFcEntryBytes
-                               : kSpectralEntryBytes;
+    const uint64_t entry =
+        buffer == kBufBias
+            ? 4
+            : kerEntryBytes(unsigned(getField(insn, load::kKerFormat)));
     c.ddrBytes = getField(insn, load::kCount) * entry;
     c.ddrBeatBytes = rowBeats(base, c.ddrBytes);
   } else {

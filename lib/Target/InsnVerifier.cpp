@@ -151,10 +151,11 @@ void InsnChecker::checkLoad() {
     return;
   uint64_t addr = u("dram_addr"), sa = u("sram_addr"), n = u("count");
   if (buffer == isa::kBufKer) {
-    bool fc = u("ker_format") == isa::kKerFc;
-    dram("read", addr,
-         add(addr, mul(n, fc ? isa::kFcEntryBytes : isa::kSpectralEntryBytes)),
-         fc ? "dram_addr + count*4" : "dram_addr + count*6");
+    inRange("ker_format", 0, isa::kNumKerFormats - 1,
+            " (spectral, fc or fc_dense)");
+    const unsigned bytes = isa::kerEntryBytes(unsigned(u("ker_format")));
+    dram("read", addr, add(addr, mul(n, bytes)),
+         "dram_addr + count*" + std::to_string(bytes));
     sram("KER", "write", sa, add(sa, n), c.kerDepth, "sram_addr + count");
   } else {
     dram("read", addr, add(addr, mul(n, 4)), "dram_addr + count*4");

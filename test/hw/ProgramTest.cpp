@@ -141,12 +141,17 @@ TEST(ProgramTest, PrunedKernelsDoLessWorkAndStayClose) {
   EXPECT_LT(std::sqrt(err / norm), 0.5);
 }
 
-TEST(ProgramTest, FullyConnectedLayer) {
-  const sim::Backend &b = small();
-  const unsigned L = b.config.fcLanes, rows = 6, cols = 30, nnz = 8;
+/// One fully-connected layer, 6 rows over 30 inputs, with `nnz` KER entries
+/// per row in `format` ({value, col} with distinct columns, or fc_dense:
+/// values only, entry t reading input t); every output must equal the
+/// integer reference. Returns the run.
+sim::RunResult checkFc(isa::KerFormat format, unsigned nnz, unsigned seed) {
+  const unsigned L = small().config.fcLanes, rows = 6, cols = 30;
   const unsigned groups = (rows + L - 1) / L;
+  const bool dense = format == isa::kKerFcDense;
+  const unsigned bytes = isa::kerEntryBytes(format);
   DramImage dram(8192);
-  std::mt19937 rng(9);
+  std::mt19937 rng(seed);
   std::vector<int16_t> x(cols);
   for (unsigned i = 0; i < cols; ++i) {
     x[i] = int16_t(rng());
@@ -159,8 +164,13 @@ TEST(ProgramTest, FullyConnectedLayer) {
       for (unsigned l = 0; l < L; ++l) {
         const unsigned r = g * L + l;
         const int16_t v = r < rows ? int16_t(rng()) : 0;
-        const uint16_t col = uint16_t((t * 3 + r) % cols); // distinct per row
-        dram.putFc(kerAddr + 4 * ((g * nnz + t) * L + l), v, col);
+        const uint64_t at = kerAddr + bytes * ((g * nnz + t) * L + l);
+        const uint16_t col =
+            dense ? uint16_t(t) : uint16_t((t * 3 + r) % cols); // distinct
+        if (dense)
+          dram.putI16(at, v);
+        else
+          dram.putFc(at, v, col);
         if (r < rows)
           want[r] += int64_t(v) * x[col];
       }
@@ -172,7 +182,7 @@ TEST(ProgramTest, FullyConnectedLayer) {
   using namespace isa::gemv;
   std::vector<Word> p = {
       loadBox(isa::kBufFcx, 0, 0, 1, cols, 0, 0, 1, 1, cols, cols, cols),
-      loadLinear(isa::kBufKer, kerAddr, 0, groups * nnz * L, isa::kKerFc),
+      loadLinear(isa::kBufKer, kerAddr, 0, groups * nnz * L, format),
       loadLinear(isa::kBufBias, biasAddr, 0, rows).pushNext(),
       Insn(isa::kGemv)
           .set(kKerAddr, 0)
@@ -191,9 +201,21 @@ TEST(ProgramTest, FullyConnectedLayer) {
           .pushPrev(),
       finish().popNext()};
   sim::RunResult r = run(p, dram);
-  ASSERT_EQ(r.status, sim::Status::Ok) << r.message;
+  EXPECT_EQ(r.status, sim::Status::Ok) << r.message;
   for (unsigned i = 0; i < rows; ++i)
     EXPECT_EQ(dram.getI16(outAddr + 2 * i), want[i]) << "row " << i;
+  EXPECT_EQ(r.counters.faults, 0u);
+  EXPECT_EQ(r.counters.ddrBytesRead,
+            2u * cols + uint64_t(bytes) * groups * nnz * L + 4u * rows);
+  return r;
+}
+
+TEST(ProgramTest, FullyConnectedLayer) { checkFc(isa::kKerFc, 8, 9); }
+
+// Dense rows store values only (2 bytes instead of 4): entry t of a row
+// reads input t.
+TEST(ProgramTest, FullyConnectedDenseRows) {
+  checkFc(isa::kKerFcDense, 30, 13);
 }
 
 TEST(ProgramTest, MaxPoolLayer) {

@@ -286,6 +286,9 @@ TEST(ProgramVerifier, LoadBounds) {
                  "load.bias");
   EXPECT_REFUSED("load.ker", F({"count", 0}),
                  "instruction 1 (load.ker): count=0 must be at least 1");
+  EXPECT_REFUSED("load.ker", F({"ker_format", 3}),
+                 "instruction 1 (load.ker): ker_format=3 must be in [0, 2] "
+                 "(spectral, fc or fc_dense)");
   EXPECT_REFUSED("load.ker", F({"count", (1 << 24) - 1}, {"sram_addr", 0}),
                  "instruction 1 (load.ker): DRAM read [0x1000, 0x6000ffa) "
                  "exceeds the program's DRAM size 0x10000 (end = dram_addr + "

@@ -322,9 +322,9 @@ private:
 void Oracle::load(unsigned buffer) {
   int64_t dram = f("dram_addr"), sram = f("sram_addr");
   if (buffer == isa::kBufKer || buffer == isa::kBufBias) {
-    int64_t entry = buffer == isa::kBufBias ? 4
-                    : f("ker_format")       ? isa::kFcEntryBytes
-                                            : isa::kSpectralEntryBytes;
+    int64_t entry = buffer == isa::kBufBias
+                        ? 4
+                        : isa::kerEntryBytes(unsigned(f("ker_format")));
     Memory dst = buffer == isa::kBufKer ? kKer : kBias;
     for (int64_t i = 0, count = f("count"); i < count; ++i) {
       at(kDram, dram + i * entry, entry);

@@ -75,6 +75,12 @@ inline constexpr unsigned entryBin(unsigned index) {
 /// Bytes of one fully-connected weight entry in DRAM: {int16 value, uint16
 /// col}.
 constexpr unsigned kFcEntryBytes = 4;
+/// Bytes of one weight of a dense fully-connected row in DRAM: {int16 value};
+/// on chip its index is kFcStepColumn.
+constexpr unsigned kFcDenseEntryBytes = 2;
+/// A GEMV entry with this index reads the column of its step (entry t of a
+/// row reads FCX[xAddr + t]): dense rows need no stored columns.
+constexpr unsigned kFcStepColumn = 0xffff;
 
 /// DDR burst granularity in bytes (a 512-bit AXI beat). A DMA row that
 /// touches part of a beat costs the whole beat.
@@ -210,9 +216,19 @@ enum LoadBuffer : unsigned {
 
 /// Format of KER entries in DRAM.
 enum KerFormat : unsigned {
-  kKerSpectral = 0, ///< 6-byte {re, im, bin} entries.
+  kKerSpectral = 0, ///< 6-byte {re, im, index} entries.
   kKerFc = 1,       ///< 4-byte {value, col} entries; im is set to 0 on chip.
+  kKerFcDense = 2,  ///< 2-byte {value} entries; on chip {value, 0,
+                    ///< kFcStepColumn}.
+  kNumKerFormats = 3,
 };
+
+/// Bytes of one KER entry of `format` in DRAM.
+inline constexpr unsigned kerEntryBytes(unsigned format) {
+  return format == kKerFc        ? kFcEntryBytes
+         : format == kKerFcDense ? kFcDenseEntryBytes
+                                 : kSpectralEntryBytes;
+}
 
 //===----------------------------------------------------------------------===//
 // LOAD (load module).
@@ -243,7 +259,7 @@ constexpr Field kDstPitch = after(kNx, kDimBits);            ///< dst row pitch
 constexpr Field kDstPlane =
     after(kDstPitch, kSramAddrBits);                   ///< dst plane pitch
 constexpr Field kCount = after(kDstPlane, kCountBits); ///< linear entries
-constexpr Field kKerFormat = after(kCount, 1);         ///< KerFormat
+constexpr Field kKerFormat = after(kCount, 2);         ///< KerFormat
 constexpr Field kEnd = kKerFormat;
 } // namespace load
 
@@ -367,7 +383,8 @@ constexpr Field kEnd = kClear;
 //   if first: FACC[accAddr + r] = 0
 //   for t in [0, nnz):
 //     e = KER[kerAddr + ((r / L)*nnz + t)*L + r % L]
-//     FACC[accAddr + r] += e.value * FCX[xAddr + e.col]
+//     col = e.col == kFcStepColumn ? t : e.col     (dense rows store no col)
+//     FACC[accAddr + r] += e.value * FCX[xAddr + col]
 //   if last: OUT[outAddr + r] =
 //       clamp(sat16(round((FACC[accAddr + r] + BIAS[biasAddr + r]) >> shift)))
 // An entry whose column is outside FCX reads 0 and is counted as a fault.

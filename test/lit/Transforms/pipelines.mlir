@@ -43,7 +43,7 @@
 // OVL-NEXT: ovl.store {{{.*}}pop_prev, push_prev
 // OVL-NEXT: ovl.nop {pop_next, push_prev}
 // OVL-NEXT: ovl.load {buffer = "fcx", {{.*}}nx = 18 : i64, {{.*}}pop_next
-// OVL-NEXT: ovl.load {buffer = "ker", count = 72 : i64, {{.*}}ker_format = 1 : i64}
+// OVL-NEXT: ovl.load {buffer = "ker", count = 72 : i64, {{.*}}ker_format = 2 : i64}
 // OVL-NEXT: ovl.load {buffer = "bias", count = 3 : i64, {{.*}}push_next}
 // OVL-NEXT: ovl.gemv {{{.*}}nnz = 18 : i64, nrows = 3 : i64, pop_prev, push_next
 // OVL-NEXT: ovl.store {{{.*}}pop_prev, push_prev

@@ -40,8 +40,8 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.load' op field 'ker_format' = 2 does not fit its 1-bit unsigned field}}
-  ovl.load {buffer = "ker", ker_format = 2 : i64}
+  // expected-error @+1 {{'ovl.load' op field 'ker_format' = 4 does not fit its 2-bit unsigned field}}
+  ovl.load {buffer = "ker", ker_format = 4 : i64}
   ovl.finish
 }
 
