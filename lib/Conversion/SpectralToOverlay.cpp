@@ -454,7 +454,10 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
     return op.emitOpError("cannot reach the output format 2^-") << fo;
 
   const int64_t lanesFc = cfg.fcLanes;
-  const int64_t chunk = std::min<int64_t>(k, cfg.fcxDepth);
+  // Input chunks: what FCX holds, and short enough that a group of lanes'
+  // rows of a dense chunk fit KER.
+  const int64_t chunk = std::min<int64_t>(
+      {k, cfg.fcxDepth, std::max<int64_t>(1, cfg.kerDepth / lanesFc)});
   const int64_t nChunks = ceilDiv(k, chunk);
   // Per chunk, the entries of each row within it, padded to the chunk's
   // largest count (row balance).

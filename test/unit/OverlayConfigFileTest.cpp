@@ -54,7 +54,7 @@ TEST(OverlayConfigFile, ReadsTheBuiltinConfigurations) {
   auto u200 = resolveTarget(path);
   ASSERT_TRUE(bool(u200)) << llvm::toString(u200.takeError());
   EXPECT_EQ(u200->name, "u200");
-  EXPECT_EQ(u200->config.fcLanes, 64u);
+  EXPECT_EQ(u200->config.fcLanes, 128u);
   EXPECT_EQ(u200->config.ddrMbPerS, 76800u);
   EXPECT_NE(u200->hash, small->hash);
 }
