@@ -22,6 +22,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <cassert>
 #include <cmath>
 
 #define DEBUG_TYPE "spec2-spectral-to-overlay"
@@ -100,12 +101,86 @@ public:
     g.stores.push_back(insn("store", f));
   }
 
+  /// Between beginOverlap() and endOverlap(), the loads of a group wait only
+  /// for the computes of the group before the previous one, so they run
+  /// while the previous group computes; the caller alternates the halves of
+  /// the buffers the loads write. Every group of the run has loads and
+  /// computes. A store inside the run hands its token back to the compute
+  /// module alone: a NOP waits for it before the next group's computes.
+  void beginOverlap() {
+    overlap = true;
+    run.clear();
+  }
+  void endOverlap() {
+    overlap = false;
+    if (run.empty())
+      return;
+    // Loads 2.. popped the tokens of computes ..G-3; the last two push
+    // nothing more to the run, the very last hands on as after flush().
+    if (run.size() >= 2)
+      run[run.size() - 2].compute->removeAttr("push_prev");
+    if (run.back().stored) {
+      run.back().compute->removeAttr("push_prev");
+      storeForCompute = false;
+      storePending = true;
+    } else {
+      danglingPush = run.back().compute;
+      loadMustWait = true;
+    }
+    run.clear();
+  }
+
   void flush(Group &g) {
     auto flag = [&](Operation *op, StringRef name) {
       op->setAttr(name, b.getUnitAttr());
     };
     Block *block = b.getInsertionBlock();
     auto append = [&](Operation *op) { op->moveBefore(block, block->end()); };
+    if (overlap) {
+      assert(!g.loads.empty() && !g.computes.empty() &&
+             "an overlapped group loads and computes");
+      const size_t i = run.size();
+      if (i == 0) {
+        if (storePending) {
+          Operation *nop = insn("nop", {});
+          flag(nop, "pop_next");
+          flag(nop, "push_prev");
+          append(nop);
+          loadMustWait = true;
+          storePending = false;
+        }
+        if (loadMustWait)
+          flag(g.loads.front(), "pop_next");
+        loadMustWait = false;
+        danglingPush = nullptr;
+      } else if (i >= 2) {
+        flag(g.loads.front(), "pop_next");
+      }
+      flag(g.loads.back(), "push_next");
+      for (Operation *op : g.loads)
+        append(op);
+      if (storeForCompute) {
+        Operation *nop = insn("nop", {});
+        flag(nop, "pop_next");
+        append(nop);
+        storeForCompute = false;
+      }
+      flag(g.computes.front(), "pop_prev");
+      flag(g.computes.back(), "push_prev");
+      if (!g.stores.empty()) {
+        flag(g.computes.back(), "push_next");
+        flag(g.stores.front(), "pop_prev");
+        flag(g.stores.back(), "push_prev");
+        storeForCompute = true;
+      }
+      for (Operation *op : g.computes)
+        append(op);
+      for (Operation *op : g.stores)
+        append(op);
+      run.push_back({g.computes.back(), !g.stores.empty()});
+      g = Group();
+      return;
+    }
     if (storePending) {
       if (!g.loads.empty()) {
         // The loads may read what the store wrote: hand its token on.
@@ -170,6 +245,13 @@ private:
   bool loadMustWait = false;
   bool storePending = false;
   Operation *danglingPush = nullptr;
+  /// The overlapped run: each group's last compute and whether it stored.
+  struct RunGroup {
+    Operation *compute;
+    bool stored;
+  };
+  bool overlap = false, storeForCompute = false;
+  std::vector<RunGroup> run;
 };
 
 /// Where an activation lives in DRAM and in what format.
@@ -454,10 +536,15 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
     return op.emitOpError("cannot reach the output format 2^-") << fo;
 
   const int64_t lanesFc = cfg.fcLanes;
-  // Input chunks: what FCX holds, and short enough that a group of lanes'
-  // rows of a dense chunk fit KER.
-  const int64_t chunk = std::min<int64_t>(
-      {k, cfg.fcxDepth, std::max<int64_t>(1, cfg.kerDepth / lanesFc)});
+  // The groups (row block, input chunk) overlap: a group's loads fill one
+  // half of KER, FCX and BIAS while the previous group computes on the
+  // other. Input chunks: what half of FCX holds, and short enough that a
+  // group of lanes' rows of a dense chunk fit half of KER.
+  const int64_t kerHalf = int64_t(cfg.kerDepth) / 2,
+                fcxHalf = int64_t(cfg.fcxDepth) / 2,
+                biasHalf = int64_t(cfg.biasDepth) / 2;
+  const int64_t chunk =
+      std::min<int64_t>({k, fcxHalf, std::max<int64_t>(1, kerHalf / lanesFc)});
   const int64_t nChunks = ceilDiv(k, chunk);
   // Per chunk, the entries of each row within it, padded to the chunk's
   // largest count (row balance).
@@ -486,9 +573,9 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
         denseChunk[ch] = row[t].first == int64_t(t);
     }
   int64_t rowBlock =
-      std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, cfg.biasDepth});
-  rowBlock = std::min<int64_t>(
-      rowBlock, (int64_t(cfg.kerDepth) / (maxNnz * lanesFc)) * lanesFc);
+      std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, biasHalf});
+  rowBlock =
+      std::min<int64_t>(rowBlock, (kerHalf / (maxNnz * lanesFc)) * lanesFc);
   if (rowBlock < 1)
     return op.emitOpError("a row block does not fit KER of '")
            << target.name << "'";
@@ -542,14 +629,19 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
   acts[op.getOutput()] = out;
   const int64_t lo = clampBound(op.getClampMin(), fo),
                 hi = clampBound(op.getClampMax(), fo);
+  pb->beginOverlap();
+  int64_t half = 0; // of KER and FCX, alternating group by group
   for (size_t blk = 0; blk * rowBlock < size_t(m); ++blk) {
     const int64_t m0 = int64_t(blk) * rowBlock,
                   rows = std::min(rowBlock, m - m0);
-    for (int64_t ch = 0; ch < nChunks; ++ch) {
+    const int64_t biasAt = int64_t(blk % 2) * biasHalf;
+    for (int64_t ch = 0; ch < nChunks; ++ch, half ^= 1) {
       const int64_t c0 = ch * chunk, cN = std::min(chunk, k - c0);
       const bool first = ch == 0, last = ch == nChunks - 1;
+      const int64_t kerAt0 = half * kerHalf, fcxAt = half * fcxHalf;
       pb->load(group, "fcx",
                {{"dram_addr", in->addr},
+                {"sram_addr", fcxAt},
                 {"src_h", 1},
                 {"src_w", k},
                 {"x0", c0},
@@ -561,14 +653,19 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
       pb->load(
           group, "ker",
           {{"dram_addr", segAddr + kerAt[blk][ch].first},
+           {"sram_addr", kerAt0},
            {"count", kerAt[blk][ch].second},
            {"ker_format", denseChunk[ch] ? isa::kKerFcDense : isa::kKerFc}});
       if (last)
-        pb->load(
-            group, "bias",
-            {{"dram_addr", segAddr + biasOffset + m0 * 4}, {"count", rows}});
+        pb->load(group, "bias",
+                 {{"dram_addr", segAddr + biasOffset + m0 * 4},
+                  {"sram_addr", biasAt},
+                  {"count", rows}});
       pb->compute(group, "gemv",
-                  {{"nrows", rows},
+                  {{"ker_addr", kerAt0},
+                   {"x_addr", fcxAt},
+                   {"bias_addr", last ? biasAt : 0},
+                   {"nrows", rows},
                    {"nnz", std::max<int64_t>(1, chunkNnz[ch])},
                    {"first", first},
                    {"last", last},
@@ -587,6 +684,7 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
       pb->flush(group);
     }
   }
+  pb->endOverlap();
   return success();
 }
 
