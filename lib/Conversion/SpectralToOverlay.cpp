@@ -135,20 +135,33 @@ public:
       op->setAttr(name, b.getUnitAttr());
     };
     Block *block = b.getInsertionBlock();
-    auto append = [&](Operation *op) { op->moveBefore(block, block->end()); };
+    auto append = [&](ArrayRef<Operation *> ops) {
+      for (Operation *op : ops)
+        op->moveBefore(block, block->end());
+    };
+    // The last compute hands its result to the stores, which hand back.
+    auto wireStores = [&] {
+      flag(g.computes.back(), "push_next");
+      flag(g.stores.front(), "pop_prev");
+      flag(g.stores.back(), "push_prev");
+    };
+    // The loads may read what the last store wrote: a NOP takes the store's
+    // token and hands one on to the loads.
+    auto storeToLoads = [&] {
+      Operation *nop = insn("nop", {});
+      flag(nop, "pop_next");
+      flag(nop, "push_prev");
+      append(nop);
+      loadMustWait = true;
+      storePending = false;
+    };
     if (overlap) {
       assert(!g.loads.empty() && !g.computes.empty() &&
              "an overlapped group loads and computes");
       const size_t i = run.size();
       if (i == 0) {
-        if (storePending) {
-          Operation *nop = insn("nop", {});
-          flag(nop, "pop_next");
-          flag(nop, "push_prev");
-          append(nop);
-          loadMustWait = true;
-          storePending = false;
-        }
+        if (storePending)
+          storeToLoads();
         if (loadMustWait)
           flag(g.loads.front(), "pop_next");
         loadMustWait = false;
@@ -157,8 +170,7 @@ public:
         flag(g.loads.front(), "pop_next");
       }
       flag(g.loads.back(), "push_next");
-      for (Operation *op : g.loads)
-        append(op);
+      append(g.loads);
       if (storeForCompute) {
         Operation *nop = insn("nop", {});
         flag(nop, "pop_next");
@@ -168,30 +180,20 @@ public:
       flag(g.computes.front(), "pop_prev");
       flag(g.computes.back(), "push_prev");
       if (!g.stores.empty()) {
-        flag(g.computes.back(), "push_next");
-        flag(g.stores.front(), "pop_prev");
-        flag(g.stores.back(), "push_prev");
+        wireStores();
         storeForCompute = true;
       }
-      for (Operation *op : g.computes)
-        append(op);
-      for (Operation *op : g.stores)
-        append(op);
+      append(g.computes);
+      append(g.stores);
       run.push_back({g.computes.back(), !g.stores.empty()});
       g = Group();
       return;
     }
     if (storePending) {
-      if (!g.loads.empty()) {
-        // The loads may read what the store wrote: hand its token on.
-        Operation *nop = insn("nop", {});
-        flag(nop, "pop_next");
-        flag(nop, "push_prev");
-        append(nop);
-        loadMustWait = true;
-      } else if (!g.computes.empty()) {
+      if (!g.loads.empty())
+        storeToLoads();
+      else if (!g.computes.empty())
         flag(g.computes.front(), "pop_next");
-      }
       storePending = false;
     }
     if (!g.loads.empty()) {
@@ -214,17 +216,12 @@ public:
         loadMustWait = true;
       }
     } else {
-      flag(g.computes.back(), "push_next");
-      flag(g.stores.front(), "pop_prev");
-      flag(g.stores.back(), "push_prev");
+      wireStores();
       storePending = true;
     }
-    for (Operation *op : g.loads)
-      append(op);
-    for (Operation *op : g.computes)
-      append(op);
-    for (Operation *op : g.stores)
-      append(op);
+    append(g.loads);
+    append(g.computes);
+    append(g.stores);
     g = Group();
   }
 
