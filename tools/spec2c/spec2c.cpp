@@ -81,8 +81,9 @@ cl::opt<unsigned>
                cl::init(256), cl::cat(category));
 cl::opt<double> sparsity(
     "sparsity",
-    cl::desc("Fraction of spectral conv weights to prune, the same number "
-             "kept per channel pair (see --prune-method)"),
+    cl::desc("Fraction of spectral conv weights to prune, balanced for the "
+             "MAC lanes: per output channel and input lane (obs) or per "
+             "channel pair (admm, magnitude); see --prune-method"),
     cl::init(0.0), cl::cat(category));
 cl::opt<std::string> pruneMethod(
     "prune-method",

@@ -34,12 +34,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::init("u200")};
   Option<double> sparsity{*this, "sparsity",
                           llvm::cl::desc("Fraction of spectral conv weights "
-                                         "to prune (balanced per channel "
-                                         "pair)"),
+                                         "to prune (balanced for the MAC "
+                                         "lanes)"),
                           llvm::cl::init(0.0)};
-  Option<std::string> pruneMethod{
-      *this, "prune-method", llvm::cl::desc("obs, admm or magnitude"),
-      llvm::cl::init("obs")};
+  Option<std::string> pruneMethod{*this, "prune-method",
+                                  llvm::cl::desc("obs, admm or magnitude"),
+                                  llvm::cl::init("obs")};
   Option<double> fcSparsity{*this, "fc-sparsity",
                             llvm::cl::desc("Fraction of fully-connected "
                                            "weights to prune (row-balanced)"),
