@@ -161,7 +161,7 @@ FFT_CHANNELS:
       }
   }
   // Row pass and column pass, fftPointsPerCycle points a cycle each.
-  act.cycles = nc * 2 * fftPassCycles() + kCfg.fftDepth;
+  act.cycles = 2 * fftPassCycles(nc) + kCfg.fftDepth;
   act.engine[kEngFft] += act.cycles;
 }
 

@@ -145,9 +145,11 @@ void fft2d(int64_t re[kN][kN], int64_t im[kN][kN], bool inverse);
 void fft2dForwardHalf(int64_t re[kN][kN], int64_t im[kN][kN],
                       uint32_t nonzeroRows);
 
-/// Cycles of one pass of an N x N tile through an FFT unit.
-constexpr uint64_t fftPassCycles() {
-  return (uint64_t(kN) * kN + kCfg.fftPointsPerCycle - 1) /
+/// Cycles of one pass of `tiles` N x N tiles through an FFT unit, which
+/// streams fftPointsPerCycle points a cycle (several tiles at once when that
+/// exceeds N^2).
+constexpr uint64_t fftPassCycles(uint64_t tiles) {
+  return (tiles * kN * kN + kCfg.fftPointsPerCycle - 1) /
          kCfg.fftPointsPerCycle;
 }
 

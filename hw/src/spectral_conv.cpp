@@ -416,7 +416,7 @@ SCONV_BLOCKS:
         }
       }
     }
-    const uint64_t ifft = live * 2 * fftPassCycles();
+    const uint64_t ifft = 2 * fftPassCycles(live);
     // MAC of block b overlaps the IFFT of block b-1.
     total += b == 0 ? smac : (smac > ifftPrev ? smac : ifftPrev);
     act.engine[kEngSmac] += smac;

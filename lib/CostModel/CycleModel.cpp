@@ -28,8 +28,8 @@ uint64_t CycleModel::ddrCycles(uint64_t beatBytes) const {
   return ceilDiv(beatBytes * cfg.clockMhz, cfg.ddrMbPerS);
 }
 
-uint64_t CycleModel::fftPass() const {
-  return ceilDiv(uint64_t(cfg.fftSize) * cfg.fftSize, cfg.fftPointsPerCycle);
+uint64_t CycleModel::fftPass(uint64_t tiles) const {
+  return ceilDiv(tiles * cfg.fftSize * cfg.fftSize, cfg.fftPointsPerCycle);
 }
 
 namespace {
@@ -100,7 +100,7 @@ InsnCost CycleModel::sconvCost(const Word &insn,
     const uint64_t smac = nnz + st;
     const uint64_t live = std::min<uint64_t>(
         cfg.pout, nco > b * cfg.pout ? nco - b * cfg.pout : 0);
-    const uint64_t ifft = live * 2 * fftPass();
+    const uint64_t ifft = 2 * fftPass(live);
     // The MACs of block b overlap the IFFT of block b-1.
     total += b == 0 ? smac : std::max(smac, ifftPrev);
     ifftPrev = ifft;
@@ -124,7 +124,7 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
   case kSconv:
     return sconvCost(insn, stalls);
   case kFft:
-    c.cycles = getField(insn, fft::kNc) * 2 * fftPass() + cfg.fftDepth;
+    c.cycles = 2 * fftPass(getField(insn, fft::kNc)) + cfg.fftDepth;
     c.engine[kEngFft] = c.cycles;
     return c;
   case kOutq: {

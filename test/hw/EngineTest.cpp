@@ -77,7 +77,7 @@ TEST_F(EngineTest, FftMatchesFixedPointReferenceBitExactly) {
             << "c=" << c << " bin=" << b;
       }
     }
-    EXPECT_EQ(act.cycles, 3 * 2 * fftPassCycles() + kCfg.fftDepth);
+    EXPECT_EQ(act.cycles, 2 * fftPassCycles(3) + kCfg.fftDepth);
   }
 }
 

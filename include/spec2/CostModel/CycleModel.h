@@ -96,7 +96,8 @@ private:
   InsnCost loadCost(const isa::Word &insn) const;
   InsnCost storeCost(const isa::Word &insn) const;
   InsnCost sconvCost(const isa::Word &insn, const SconvStalls *stalls) const;
-  uint64_t fftPass() const;
+  /// Cycles of one pass of `tiles` N x N tiles through an FFT unit.
+  uint64_t fftPass(uint64_t tiles) const;
 
   OverlayConfig cfg;
 };
