@@ -64,11 +64,10 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
   /// order `bins`, the lanes walking their lists as KerLayout.h says.
   static std::pair<int64_t, int64_t>
   stallsPerTile(const cost::CycleModel &model, const std::vector<double> &bins,
-                int64_t cout, int64_t cin, int64_t nnz,
-                const std::vector<double> *rank = nullptr) {
+                const PairCounts &counts, int64_t cout, int64_t cin,
+                int64_t nnz, const std::vector<double> *rank = nullptr) {
     const OverlayConfig &cfg = model.config();
     const int64_t pin = cfg.pin, pout = cfg.pout;
-    const PairCounts counts(bins, cout, cin, nnz);
     const int64_t ncig = groupsPerChunk(counts, cin, pin);
     std::vector<std::vector<LaneStep>> lanes(pin * pout);
     std::vector<uint16_t> step(pin * pout);
@@ -99,10 +98,10 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
   /// assumes) and returns every slot's position in its lane.
   static std::vector<double> rankLanes(const cost::CycleModel &model,
                                        const std::vector<double> &bins,
-                                       int64_t cout, int64_t cin, int64_t nnz) {
+                                       const PairCounts &counts, int64_t cout,
+                                       int64_t cin, int64_t nnz) {
     const OverlayConfig &cfg = model.config();
     const int64_t pin = cfg.pin, pout = cfg.pout;
-    const PairCounts counts(bins, cout, cin, nnz);
     const int64_t ncig = groupsPerChunk(counts, cin, pin);
     GroupScheduler scheduler(cfg);
     std::vector<double> rank(bins.size(), 0);
@@ -147,14 +146,17 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     if (!spectra || !bins)
       return op.emitOpError("kernel spectra are not readable");
     cost::CycleModel model(cfg);
-    const auto [steps, naive] = stallsPerTile(model, *bins, cout, cin, nnz);
+    // Reordering keeps every pair's entries, so the counts hold throughout.
+    const PairCounts counts(*bins, cout, cin, nnz);
+    const auto [steps, naive] =
+        stallsPerTile(model, *bins, counts, cout, cin, nnz);
     std::vector<double> newSpectra = *spectra, newBins = *bins;
     // Pairs with unequal counts share lanes across input channels: their
     // lanes are ordered as wholes, the order kept as a rank per slot.
-    const bool uniform = PairCounts(*bins, cout, cin, nnz).uniform();
+    const bool uniform = counts.uniform();
     std::optional<std::vector<double>> rank;
     if (!this->naive && !uniform)
-      rank = rankLanes(model, *bins, cout, cin, nnz);
+      rank = rankLanes(model, *bins, counts, cout, cin, nnz);
     if (!this->naive && uniform) {
       GroupScheduler scheduler(cfg);
       std::vector<std::vector<int64_t>> laneBins;
@@ -197,14 +199,15 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
           }
         }
     }
-    const int64_t stalls =
-        stallsPerTile(model, newBins, cout, cin, nnz, rank ? &*rank : nullptr)
-            .second;
-    // Lower bound: per block, the busiest bank port of any input lane, each
-    // distinct bin read at least once.
+    const int64_t stalls = stallsPerTile(model, newBins, counts, cout, cin, nnz,
+                                         rank ? &*rank : nullptr)
+                               .second;
+    // Lower bound, for kernels whose pairs all hold nnz entries: per block,
+    // the busiest bank port of any input lane, each distinct bin read at
+    // least once.
     int64_t bound = 0;
     const int64_t nbins = cfg.bins();
-    for (int64_t co0 = 0; co0 < cout; co0 += pout)
+    for (int64_t co0 = 0; uniform && co0 < cout; co0 += pout)
       for (int64_t ci0 = 0; ci0 < cin; ci0 += pin) {
         int64_t worst = nnz;
         for (int64_t ci = ci0; ci < std::min(cin, ci0 + pin); ++ci) {
@@ -213,7 +216,7 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
           for (int64_t co = co0; co < std::min(cout, co0 + pout); ++co)
             for (int64_t j = 0; j < nnz; ++j) {
               const int64_t bin = int64_t((*bins)[(co * cin + ci) * nnz + j]);
-              if (bin >= 0 && bin < nbins && !seen[bin]++)
+              if (bin < nbins && !seen[bin]++)
                 ++load[bin % cfg.specBanks];
             }
           for (int64_t l : load)
@@ -243,7 +246,8 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     op->setAttr("spec2.mac_steps", builder.getI64IntegerAttr(steps));
     op->setAttr("spec2.bank_stalls", builder.getI64IntegerAttr(kept));
     op->setAttr("spec2.bank_stalls_naive", builder.getI64IntegerAttr(naive));
-    op->setAttr("spec2.bank_stalls_bound", builder.getI64IntegerAttr(bound));
+    if (uniform)
+      op->setAttr("spec2.bank_stalls_bound", builder.getI64IntegerAttr(bound));
     numStallsNaive += uint64_t(naive);
     numStalls += uint64_t(kept);
     return success();

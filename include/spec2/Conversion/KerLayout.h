@@ -29,7 +29,6 @@ namespace spec2 {
 /// How many slots of each kernel pair are present.
 class PairCounts {
 public:
-  PairCounts() = default;
   /// `bins`: the layer's [cout][cin][nnz] kernel bins.
   PairCounts(const std::vector<double> &bins, int64_t cout, int64_t cin,
              int64_t nnz)
