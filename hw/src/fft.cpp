@@ -132,14 +132,18 @@ void execFft(const Word &insn, Buffers &buf, Activity &act) {
   const uint64_t nc = getField(insn, fft::kNc);
   const uint32_t tile = uint32_t(getField(insn, fft::kTile));
   const unsigned shift = unsigned(getField(insn, fft::kShift));
+  const uint64_t ntx = tilesAlongX(getField(insn, fft::kNtx));
+  const uint64_t specTile = getField(insn, fft::kSpecTile);
   int64_t re[kN][kN], im[kN][kN];
+  // Tile-major: the channels of tile 0, then of tile 1, ...
 FFT_CHANNELS:
-  for (uint64_t c = 0; c < nc; ++c) {
+  for (uint64_t k = 0; k < ntx * nc; ++k) {
+    const uint64_t tx = k / nc, c = k % nc;
     for (uint32_t y = 0; y < kN; ++y)
       for (uint32_t x = 0; x < kN; ++x) {
         int64_t v = 0;
         if (y < tile && x < tile) {
-          const uint64_t a = inpAddr + c * stride + y * pitch + x;
+          const uint64_t a = inpAddr + tx * tile + c * stride + y * pitch + x;
           if (a < kCfg.inpDepth)
             v = buf.inp[a];
           else
@@ -151,7 +155,8 @@ FFT_CHANNELS:
     fft2dForwardHalf(re, im, tile < kN ? tile : kN);
     for (uint32_t ky = 0; ky < kN; ++ky)
       for (uint32_t kx = 0; kx < kHalf; ++kx) {
-        const uint64_t a = specAddr + c * kBins + ky * kHalf + kx;
+        const uint64_t a =
+            specAddr + tx * specTile + c * kBins + ky * kHalf + kx;
         if (a >= kCfg.specDepth) {
           ++act.faults;
           continue;
@@ -161,7 +166,7 @@ FFT_CHANNELS:
       }
   }
   // Row pass and column pass, fftPointsPerCycle points a cycle each.
-  act.cycles = 2 * fftPassCycles(nc) + kCfg.fftDepth;
+  act.cycles = 2 * fftPassCycles(ntx * nc) + kCfg.fftDepth;
   act.engine[kEngFft] += act.cycles;
 }
 

@@ -273,7 +273,7 @@ StepTimingCache::Entry &StepTimingCache::find(uint64_t base,
 
 void execSconv(const Word &insn, Buffers &buf, Activity &act) {
   const uint64_t kerAddr = getField(insn, sconv::kKerAddr);
-  const uint64_t specAddr = getField(insn, sconv::kSpecAddr);
+  const uint64_t specBase = getField(insn, sconv::kSpecAddr);
   const uint64_t nnz = getField(insn, sconv::kNnz);
   const uint64_t ncig = getField(insn, sconv::kNcig);
   const uint64_t ncob = getField(insn, sconv::kNcob);
@@ -283,17 +283,23 @@ void execSconv(const Word &insn, Buffers &buf, Activity &act) {
   const uint64_t plane = getField(insn, sconv::kOaccPlane);
   const int64_t oaccH = getField(insn, sconv::kOaccH);
   const int64_t oy = getField(insn, sconv::kOy);
-  const int64_t ox = getField(insn, sconv::kOx);
+  const int64_t ox0 = getField(insn, sconv::kOx);
   const unsigned accShift = unsigned(getField(insn, sconv::kAccShift));
   const unsigned ifftShift = unsigned(getField(insn, sconv::kIfftShift));
+  const uint64_t ntx = tilesAlongX(getField(insn, sconv::kNtx));
+  const int64_t txStep = getField(insn, sconv::kTxStep);
   const uint64_t lanes = uint64_t(kPin) * kPout;
   // Each product is below 2^31 in magnitude, so fewer than 2^16 additions
   // per accumulator cannot reach the 48-bit saturation bound.
   const bool exact = nnz < (uint64_t(1) << 16);
 
   uint64_t ifftPrev = 0, total = 0;
+  // The blocks of all tiles, tile-major: one pipeline.
 SCONV_BLOCKS:
-  for (uint64_t b = 0; b < ncob; ++b) {
+  for (uint64_t k = 0; k < ntx * ncob; ++k) {
+    const uint64_t tx = k / ncob, b = k % ncob;
+    const uint64_t specAddr = specBase + tx * ncig * kPin * kBins;
+    const int64_t ox = ox0 + int64_t(tx) * txStep;
     // --- sparse MAC -------------------------------------------------------
     uint64_t smac = 0;
     const uint64_t blockBase = kerAddr + b * nnz * lanes;
@@ -417,8 +423,9 @@ SCONV_BLOCKS:
       }
     }
     const uint64_t ifft = 2 * fftPassCycles(live);
-    // MAC of block b overlaps the IFFT of block b-1.
-    total += b == 0 ? smac : (smac > ifftPrev ? smac : ifftPrev);
+    // The MACs of a block overlap the IFFT of the block before (of this
+    // tile or, for block 0, of the previous tile).
+    total += k == 0 ? smac : (smac > ifftPrev ? smac : ifftPrev);
     act.engine[kEngSmac] += smac;
     act.engine[kEngIfft] += ifft;
     ifftPrev = ifft;

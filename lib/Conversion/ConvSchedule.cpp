@@ -16,6 +16,9 @@ namespace {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t alignTo(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+/// The most tiles one FFT or SCONV can take (their 8-bit ntx fields).
+constexpr int64_t kMaxTilesAlongX = (int64_t(1) << isa::fft::kNtx.width) - 1;
+static_assert(isa::fft::kNtx.width == isa::sconv::kNtx.width);
 
 } // namespace
 
@@ -108,13 +111,15 @@ bool fits(const ConvGeometry &g, const OverlayConfig &cfg,
       if (!g.counts)
         break; // every chunk the same
     }
+  // Double-buffered, INP, KER and BIAS hold two of everything.
+  const int64_t copies = t.doubleBuffered ? 2 : 1;
   return t.ciBlock / g.pin <= int64_t(isa::kMaxSconvGroups) &&
          t.ciBlock * g.bins <= int64_t(cfg.specDepth) &&
-         t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) &&
-         kerEntries <= int64_t(cfg.kerDepth) &&
+         t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) / copies &&
+         kerEntries <= int64_t(cfg.kerDepth) / copies &&
          t.coBlock * fullRows * g.wFull() <= int64_t(cfg.oaccDepth) &&
          t.coBlock * t.rows * g.wo <= int64_t(cfg.outDepth) &&
-         t.coBlock <= int64_t(cfg.biasDepth);
+         t.coBlock <= int64_t(cfg.biasDepth) / copies;
 }
 
 int64_t chunkSteps(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
@@ -132,8 +137,9 @@ int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
   return (t.coBlock / g.pout) * chunkSteps(g, t, coi, cii) * g.pin * g.pout;
 }
 
-void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
-              const ConvAddrs &addrs, const ConvShifts &shifts,
+void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
+              const ConvTiling &t, Dataflow flow, const ConvAddrs &addrs,
+              const ConvShifts &shifts,
               const std::function<void(const InsnGroup &)> &emit) {
   const std::vector<Strip> all = strips(g, t.rows);
   const int64_t coChunks = ceilDiv(g.cout, t.coBlock);
@@ -152,6 +158,13 @@ void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
   std::optional<std::pair<size_t, int64_t>> inpHolds;  // (strip, ci chunk)
   std::optional<std::pair<int64_t, int64_t>> kerHolds; // (co, ci chunk)
   std::optional<int64_t> biasHolds;                    // co chunk
+  // Where the data in use starts: the half of each buffer the last load into
+  // it wrote (always 0 when not double-buffered).
+  int64_t inpAt = 0, kerAt = 0, biasAt = 0;
+  auto nextHalf = [&](int64_t &at, uint32_t depth, bool first) {
+    if (t.doubleBuffered && !first)
+      at = at ? 0 : int64_t(depth / 2);
+  };
 
   auto step = [&](size_t si, int64_t coi, int64_t cii) {
     const Strip &s = all[si];
@@ -161,8 +174,10 @@ void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
     const int64_t inRows = s.inRows(g);
     InsnGroup grp;
     if (inpHolds != std::make_pair(si, cii)) {
+      nextHalf(inpAt, cfg.inpDepth, !inpHolds);
       grp.loads.push_back({"load.inp",
                            {{"dram_addr", addrs.in + ci0 * g.h * g.w * 2},
+                            {"sram_addr", inpAt},
                             {"src_h", g.h},
                             {"src_w", g.w},
                             {"y0", s.ty0 * g.tile},
@@ -174,32 +189,46 @@ void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
       inpHolds = std::make_pair(si, cii);
     }
     if (kerHolds != std::make_pair(coi, cii)) {
+      nextHalf(kerAt, cfg.kerDepth, !kerHolds);
       grp.loads.push_back(
           {"load.ker",
            {{"dram_addr", addrs.seg + chunkAt[coi * ciChunks + cii]},
+            {"sram_addr", kerAt},
             {"count", (t.coBlock / g.pout) * steps[coi * ciChunks + cii] *
                           g.pin * g.pout}}});
       kerHolds = std::make_pair(coi, cii);
     }
     if (biasHolds != coi) {
+      nextHalf(biasAt, cfg.biasDepth, !biasHolds);
       grp.loads.push_back(
           {"load.bias",
            {{"dram_addr", addrs.seg + addrs.biasOffset + co0 * 4},
+            {"sram_addr", biasAt},
             {"count", coN}}});
       biasHolds = coi;
     }
+    // A row of tiles in batches as wide as SPEC holds: one FFT and one SCONV
+    // per batch.
+    const int64_t specTile = t.ciBlock * g.bins;
+    const int64_t batch = std::min<int64_t>(
+        {g.tilesX(), int64_t(cfg.specDepth) / specTile, kMaxTilesAlongX});
     for (int64_t ty = s.ty0; ty <= s.ty1; ++ty)
-      for (int64_t tx = 0; tx < g.tilesX(); ++tx) {
+      for (int64_t tx = 0; tx < g.tilesX(); tx += batch) {
+        // One tile leaves the fields 0 (ntx 0 reads as 1).
+        const int64_t ntx = std::min(batch, g.tilesX() - tx), many = ntx > 1;
         grp.computes.push_back(
             {"fft",
-             {{"inp_addr", (ty - s.ty0) * g.tile * pitch + tx * g.tile},
+             {{"inp_addr", inpAt + (ty - s.ty0) * g.tile * pitch + tx * g.tile},
               {"inp_stride", inRows * pitch},
               {"inp_pitch", pitch},
               {"nc", ciN},
               {"tile", g.tile},
-              {"shift", shifts.fft}}});
+              {"shift", shifts.fft},
+              {"ntx", many * ntx},
+              {"spec_tile", many * specTile}}});
         grp.computes.push_back({"sconv",
-                                {{"nnz", steps[coi * ciChunks + cii]},
+                                {{"ker_addr", kerAt},
+                                 {"nnz", steps[coi * ciChunks + cii]},
                                  {"ncig", t.ciBlock / g.pin},
                                  {"ncob", t.coBlock / g.pout},
                                  {"nco", coN},
@@ -209,12 +238,15 @@ void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
                                  {"oy", ty * g.tile + g.pt - (g.kh - 1) - s.r0},
                                  {"ox", tx * g.tile + g.pl - (g.kw - 1)},
                                  {"acc_shift", shifts.acc},
-                                 {"ifft_shift", shifts.ifft}}});
+                                 {"ifft_shift", shifts.ifft},
+                                 {"ntx", many * ntx},
+                                 {"tx_step", many * g.tile}}});
       }
     if (cii == ciChunks - 1) {
       grp.computes.push_back({"outq",
                               {{"oacc_pitch", wFull},
                                {"oacc_plane", (s.r1 - s.r0) * wFull},
+                               {"bias_addr", biasAt},
                                {"nc", coN},
                                {"oh", s.o1 - s.o0},
                                {"ow", g.wo},
@@ -279,22 +311,39 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
     }
     return model.cost(w);
   };
-  walkConv(g, t, flow, ConvAddrs(), ConvShifts(), [&](const InsnGroup &grp) {
-    for (const InsnDesc &d : grp.loads) {
-      const cost::InsnCost ic = costOf(d);
-      (llvm::StringRef(d.mnemonic) == "load.inp" ? c.inputBytes
-                                                 : c.kernelBytes) +=
-          int64_t(ic.ddrBytes);
-      c.cycles += int64_t(ic.cycles);
-    }
-    for (const InsnDesc &d : grp.computes)
-      c.cycles += int64_t(costOf(d).cycles);
-    for (const InsnDesc &d : grp.stores) {
-      const cost::InsnCost ic = costOf(d);
-      c.outputBytes += int64_t(ic.ddrBytes);
-      c.cycles += int64_t(ic.cycles);
-    }
-  });
+  // When the last loads, computes and stores end. Double-buffered: the
+  // loads of group i wait for the computes of group i-2, its computes for
+  // its loads and for what group i-1 computed and stored.
+  int64_t loadEnd = 0, computeEnd = 0, computeEndBefore = 0, storeEnd = 0;
+  walkConv(g, cfg, t, flow, ConvAddrs(), ConvShifts(),
+           [&](const InsnGroup &grp) {
+             int64_t load = 0, compute = 0, store = 0;
+             for (const InsnDesc &d : grp.loads) {
+               const cost::InsnCost ic = costOf(d);
+               (llvm::StringRef(d.mnemonic) == "load.inp" ? c.inputBytes
+                                                          : c.kernelBytes) +=
+                   int64_t(ic.ddrBytes);
+               load += int64_t(ic.cycles);
+             }
+             for (const InsnDesc &d : grp.computes)
+               compute += int64_t(costOf(d).cycles);
+             for (const InsnDesc &d : grp.stores) {
+               const cost::InsnCost ic = costOf(d);
+               c.outputBytes += int64_t(ic.ddrBytes);
+               store += int64_t(ic.cycles);
+             }
+             if (!t.doubleBuffered) {
+               c.cycles += load + compute + store;
+               return;
+             }
+             loadEnd = std::max(loadEnd, computeEndBefore) + load;
+             computeEndBefore = computeEnd;
+             computeEnd = std::max({computeEnd, loadEnd, storeEnd}) + compute;
+             if (store)
+               storeEnd = std::max(storeEnd, computeEnd) + store;
+           });
+  if (t.doubleBuffered)
+    c.cycles = std::max(computeEnd, storeEnd);
   return c;
 }
 
@@ -327,28 +376,29 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
       sizes.push_back(size);
     return sizes;
   };
-  for (int64_t co : blockSizes(g.cout, g.pout))
-    for (int64_t ci : blockSizes(g.cin, g.pin)) {
-      // Strips: the tallest that fits (fits() shrinks with the rows).
-      if (!fits(g, cfg, {1, co, ci}))
-        continue;
-      int64_t lo = 1, hi = g.ho;
-      while (lo < hi) {
-        const int64_t mid = (lo + hi + 1) / 2;
-        if (fits(g, cfg, {mid, co, ci}))
-          lo = mid;
-        else
-          hi = mid - 1;
+  for (bool twice : {false, true})
+    for (int64_t co : blockSizes(g.cout, g.pout))
+      for (int64_t ci : blockSizes(g.cin, g.pin)) {
+        // Strips: the tallest that fits (fits() shrinks with the rows).
+        if (!fits(g, cfg, {1, co, ci, twice}))
+          continue;
+        int64_t lo = 1, hi = g.ho;
+        while (lo < hi) {
+          const int64_t mid = (lo + hi + 1) / 2;
+          if (fits(g, cfg, {mid, co, ci, twice}))
+            lo = mid;
+          else
+            hi = mid - 1;
+        }
+        // Shorter strips cost more halo but may align better with the tiles:
+        // every height up to 64 rows; above, the tallest, its halves and the
+        // whole-tile heights.
+        const int64_t perTile = std::max<int64_t>(1, g.tile / g.sy);
+        for (int64_t rows = lo; rows >= 1; --rows)
+          if (rows <= 64 || rows == lo || rows % perTile == 0 ||
+              (lo % rows == 0 && llvm::isPowerOf2_64(uint64_t(lo / rows))))
+            consider({rows, co, ci, twice});
       }
-      // Shorter strips cost more halo but may align better with the tiles:
-      // every height up to 64 rows; above, the tallest, its halves and the
-      // whole-tile heights.
-      const int64_t perTile = std::max<int64_t>(1, g.tile / g.sy);
-      for (int64_t rows = lo; rows >= 1; --rows)
-        if (rows <= 64 || rows == lo || rows % perTile == 0 ||
-            (lo % rows == 0 && llvm::isPowerOf2_64(uint64_t(lo / rows))))
-          consider({rows, co, ci});
-    }
   return best;
 }
 

@@ -83,8 +83,11 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     if (auto flow = op->getAttrOfType<StringAttr>("spec2.dataflow"))
       row["dataflow"] = flow.getValue().str();
     if (auto t = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling")) {
-      row["tiling"] = llvm::json::Object{
-          {"rows", t[0]}, {"co_block", t[1]}, {"ci_block", t[2]}};
+      row["tiling"] =
+          llvm::json::Object{{"rows", t[0]},
+                             {"co_block", t[1]},
+                             {"ci_block", t[2]},
+                             {"double_buffered", t.size() > 3 && t[3] != 0}};
       auto conv = cast<spectral::Conv2DOp>(op);
       row["channel_blocks"] = ceilDiv(conv.getOutChannels(), t[1]) *
                               ceilDiv(conv.getInChannels(), t[2]);

@@ -25,7 +25,8 @@ std::vector<std::string> instructionLayers(ModuleOp module) {
 namespace {
 
 struct LayerCost {
-  uint64_t cycles = 0, ddrBytes = 0, macCycles = 0, stalls = 0, sconvs = 0;
+  uint64_t cycles = 0, ddrBytes = 0, macCycles = 0, stalls = 0,
+           sconvTiles = 0; ///< tiles the layer's SCONVs work on
 };
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
@@ -57,7 +58,9 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
     l.ddrBytes += c.ddrBytes;
     l.macCycles += c.macCycles;
     l.stalls += c.bankStalls;
-    l.sconvs += isa::getField(prog.insns[i], isa::kOpcode) == isa::kSconv;
+    if (isa::getField(prog.insns[i], isa::kOpcode) == isa::kSconv)
+      l.sconvTiles +=
+          isa::tilesAlongX(isa::getField(prog.insns[i], isa::sconv::kNtx));
     if (pc.end[i] > done) {
       l.cycles += pc.end[i] - done;
       done = pc.end[i];
@@ -79,12 +82,12 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
       row["mac_cycles"] = int64_t(l.macCycles);
       row["bank_conflict_stalls"] = int64_t(l.stalls);
       // The entries in bin order would have stalled this much: per tile as
-      // the scheduler counted, times the tiles the program runs (one SCONV
-      // per tile and channel block).
+      // the scheduler counted, times the tiles the program runs (each
+      // channel block's SCONVs cover every tile once).
       auto naive = row.getInteger("bank_stalls_per_tile_naive");
       auto blocks = row.getInteger("channel_blocks");
       if (naive && blocks && *blocks > 0) {
-        const int64_t n = *naive * int64_t(l.sconvs) / *blocks;
+        const int64_t n = *naive * int64_t(l.sconvTiles) / *blocks;
         row["bank_conflict_stalls_naive"] = n;
         naiveStalls += n;
       } else {
@@ -92,11 +95,11 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
       }
       const llvm::json::Object *alts = row.getObject("dataflow_alternatives");
       for (Dataflow d : kDataflows) {
-        const llvm::json::Object *a = alts ? alts->getObject(dataflowName(d))
-                                           : nullptr;
-        fixedBytes[dataflowName(d)] +=
-            a && a->getInteger("ddr_bytes") ? *a->getInteger("ddr_bytes")
-                                            : int64_t(l.ddrBytes);
+        const llvm::json::Object *a =
+            alts ? alts->getObject(dataflowName(d)) : nullptr;
+        fixedBytes[dataflowName(d)] += a && a->getInteger("ddr_bytes")
+                                           ? *a->getInteger("ddr_bytes")
+                                           : int64_t(l.ddrBytes);
       }
       if (row.getString("kind") == "spectral_conv") {
         const double macs = double(*row.getInteger("macs_executed"));

@@ -394,18 +394,21 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   Dataflow flow = Dataflow::ActivationReuse;
   auto flowAttr = op->getAttrOfType<StringAttr>("spec2.dataflow");
   auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling");
-  if (flowAttr && tilingAttr && tilingAttr.size() == 3) {
+  if (flowAttr && tilingAttr &&
+      (tilingAttr.size() == 3 || tilingAttr.size() == 4)) {
     auto f = parseDataflow(flowAttr.getValue());
     if (!f)
       return op.emitOpError("unknown spec2.dataflow '")
              << flowAttr.getValue() << "'";
     flow = *f;
-    tiling = {tilingAttr[0], tilingAttr[1], tilingAttr[2]};
+    tiling = {tilingAttr[0], tilingAttr[1], tilingAttr[2],
+              tilingAttr.size() == 4 && tilingAttr[3] != 0};
     if (tiling.rows < 1 || tiling.coBlock < pout || tiling.ciBlock < pin ||
         tiling.coBlock % pout || tiling.ciBlock % pin ||
         !fits(geo, cfg, tiling))
       return op.emitOpError("spec2.tiling [")
              << tiling.rows << ", " << tiling.coBlock << ", " << tiling.ciBlock
+             << (tiling.doubleBuffered ? ", 1" : "")
              << "] does not fit the buffers of '" << target.name << "'";
   } else {
     auto choice = chooseDataflow(geo, cfg, std::nullopt);
@@ -486,7 +489,9 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   shifts.outq = facc - fo;
   shifts.clampLo = clampBound(op.getClampMin(), fo);
   shifts.clampHi = clampBound(op.getClampMax(), fo);
-  walkConv(geo, tiling, flow, addrs, shifts, [&](const InsnGroup &grp) {
+  if (tiling.doubleBuffered)
+    pb->beginOverlap();
+  walkConv(geo, cfg, tiling, flow, addrs, shifts, [&](const InsnGroup &grp) {
     for (const InsnDesc &d : grp.loads) {
       StringRef buffer = StringRef(d.mnemonic).drop_front(strlen("load."));
       pb->load(group, buffer, d.fields);
@@ -497,6 +502,8 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
       pb->store(group, d.fields);
     pb->flush(group);
   });
+  if (tiling.doubleBuffered)
+    pb->endOverlap();
   return success();
 }
 

@@ -94,15 +94,19 @@ InsnCost CycleModel::sconvCost(const Word &insn,
   const uint64_t nnz = getField(insn, sconv::kNnz);
   const uint64_t ncob = getField(insn, sconv::kNcob);
   const uint64_t nco = getField(insn, sconv::kNco);
+  const uint64_t ntx = tilesAlongX(getField(insn, sconv::kNtx));
   uint64_t total = 0, ifftPrev = 0;
-  for (uint64_t b = 0; b < ncob; ++b) {
+  // The blocks of every tile, one pipeline: the stalls of a block are the
+  // same on each tile (the same kernels).
+  for (uint64_t k = 0; k < ntx * ncob; ++k) {
+    const uint64_t b = k % ncob;
     const uint64_t st = stalls && b < stalls->size() ? (*stalls)[b] : 0;
     const uint64_t smac = nnz + st;
     const uint64_t live = std::min<uint64_t>(
         cfg.pout, nco > b * cfg.pout ? nco - b * cfg.pout : 0);
     const uint64_t ifft = 2 * fftPass(live);
-    // The MACs of block b overlap the IFFT of block b-1.
-    total += b == 0 ? smac : std::max(smac, ifftPrev);
+    // The MACs of a block overlap the IFFT of the block before.
+    total += k == 0 ? smac : std::max(smac, ifftPrev);
     ifftPrev = ifft;
     c.engine[kEngSmac] += smac;
     c.engine[kEngIfft] += ifft;
@@ -124,7 +128,9 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
   case kSconv:
     return sconvCost(insn, stalls);
   case kFft:
-    c.cycles = 2 * fftPass(getField(insn, fft::kNc)) + cfg.fftDepth;
+    c.cycles = 2 * fftPass(tilesAlongX(getField(insn, fft::kNtx)) *
+                           getField(insn, fft::kNc)) +
+               cfg.fftDepth;
     c.engine[kEngFft] = c.cycles;
     return c;
   case kOutq: {

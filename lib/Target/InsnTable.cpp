@@ -47,7 +47,9 @@ constexpr NamedField kFftFields[] = {{"inp_addr", fft::kInpAddr},
                                      {"spec_addr", fft::kSpecAddr},
                                      {"nc", fft::kNc},
                                      {"tile", fft::kTile},
-                                     {"shift", fft::kShift}};
+                                     {"shift", fft::kShift},
+                                     {"ntx", fft::kNtx},
+                                     {"spec_tile", fft::kSpecTile}};
 
 constexpr NamedField kSconvFields[] = {{"ker_addr", sconv::kKerAddr},
                                        {"spec_addr", sconv::kSpecAddr},
@@ -62,7 +64,9 @@ constexpr NamedField kSconvFields[] = {{"ker_addr", sconv::kKerAddr},
                                        {"oy", sconv::kOy},
                                        {"ox", sconv::kOx},
                                        {"acc_shift", sconv::kAccShift},
-                                       {"ifft_shift", sconv::kIfftShift}};
+                                       {"ifft_shift", sconv::kIfftShift},
+                                       {"ntx", sconv::kNtx},
+                                       {"tx_step", sconv::kTxStep}};
 
 constexpr NamedField kOutqFields[] = {{"oacc_addr", outq::kOaccAddr},
                                       {"oacc_pitch", outq::kOaccPitch},

@@ -186,14 +186,17 @@ void InsnChecker::checkFft() {
   if (!ok)
     return;
   uint64_t n = u("nc"), in = u("inp_addr"), spec = u("spec_addr");
-  uint64_t tile = u("tile");
+  uint64_t tile = u("tile"), last = isa::tilesAlongX(u("ntx")) - 1;
   sram("INP", "read", in,
-       add(add(add(in, mul(n - 1, u("inp_stride"))),
+       add(add(add(add(in, mul(last, tile)), mul(n - 1, u("inp_stride"))),
                mul(tile - 1, u("inp_pitch"))),
            tile),
-       c.inpDepth, "inp_addr + (nc-1)*inp_stride + (tile-1)*inp_pitch + tile");
-  sram("SPEC", "write", spec, add(spec, mul(n, c.bins())), c.specDepth,
-       "spec_addr + nc*B");
+       c.inpDepth,
+       "inp_addr + (ntx-1)*tile + (nc-1)*inp_stride + (tile-1)*inp_pitch + "
+       "tile");
+  sram("SPEC", "write", spec,
+       add(add(spec, mul(last, u("spec_tile"))), mul(n, c.bins())), c.specDepth,
+       "spec_addr + (ntx-1)*spec_tile + nc*B");
 }
 
 void InsnChecker::checkSconv() {
@@ -213,8 +216,10 @@ void InsnChecker::checkSconv() {
   sram("KER", "read", ker,
        add(ker, mul(mul(mul(u("ncob"), u("nnz")), c.pin), c.pout)), c.kerDepth,
        "ker_addr + ncob*nnz*P_in*P_out");
-  sram("SPEC", "read", spec, add(spec, mul(mul(u("ncig"), c.pin), c.bins())),
-       c.specDepth, "spec_addr + ncig*P_in*B");
+  sram("SPEC", "read", spec,
+       add(spec, mul(mul(mul(isa::tilesAlongX(u("ntx")), u("ncig")), c.pin),
+                     c.bins())),
+       c.specDepth, "spec_addr + ntx*ncig*P_in*B");
   sram("OACC", "write", oacc, add(oacc, mul(u("nco"), u("oacc_plane"))),
        c.oaccDepth, "oacc_addr + nco*oacc_plane");
 }

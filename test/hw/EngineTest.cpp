@@ -232,6 +232,60 @@ TEST_F(EngineTest, SparseMacFullRangeMatchesReference) {
   checkSparseMac(*this, 32767, -32768, 32767);
 }
 
+// Several tiles along x in one FFT and one SCONV compute exactly what one
+// instruction per tile does; the SCONV's blocks of all tiles form one
+// pipeline, so it takes fewer cycles than the tiles one at a time.
+TEST_F(EngineTest, SeveralTilesAlongXEqualOneTileAtATime) {
+  constexpr unsigned pin = kCfg.pin, pout = kCfg.pout, lanes = pin * pout;
+  const unsigned ntx = 3, nc = pin, tile = 6, pitch = 20, ncob = 2, nnz = 5;
+  const unsigned specTile = nc * kBins, plane = 200, oaccPitch = 20, h = 10;
+  for (unsigned i = 0; i < nc * 8 * pitch; ++i)
+    buf->inp[i] = randI16(-3000, 3000);
+  for (unsigned i = 0; i < ncob * nnz * lanes; ++i)
+    buf->ker[i] = {randI16(-2000, 2000), randI16(-2000, 2000),
+                   uint16_t(isa::entryIndex(0, randI16(0, kBins - 1)))};
+  auto fft = [&](uint64_t inp, uint64_t spec, uint64_t n) {
+    return fftInsn(inp, 8 * pitch, pitch, spec, nc, tile, 4)
+        .set(isa::fft::kNtx, n)
+        .set(isa::fft::kSpecTile, specTile);
+  };
+  auto sconv = [&](uint64_t spec, int64_t ox, uint64_t n) {
+    return sconvInsn(0, spec, nnz, 1, ncob, ncob * pout, 0, oaccPitch, plane, h,
+                     -1, ox, 2, 3)
+        .set(isa::sconv::kNtx, n)
+        .set(isa::sconv::kTxStep, tile);
+  };
+  // One tile at a time.
+  Activity one;
+  for (unsigned x = 0; x < ntx; ++x)
+    execFft(fft(x * tile, x * specTile, 1), *buf, one);
+  const std::vector<Cplx16> specOne(buf->spec, buf->spec + ntx * specTile);
+  for (unsigned x = 0; x < ntx; ++x) {
+    Activity a;
+    execSconv(sconv(x * specTile, -1 + int64_t(x * tile), 1), *buf, a);
+    one.cycles += a.cycles;
+    one.macSteps += a.macSteps;
+  }
+  const std::vector<int32_t> oaccOne(buf->oacc,
+                                     buf->oacc + ncob * pout * plane);
+  // All tiles at once.
+  std::fill(buf->spec, buf->spec + ntx * specTile, Cplx16{});
+  std::fill(buf->oacc, buf->oacc + ncob * pout * plane, 0);
+  Activity all;
+  execFft(fft(0, 0, ntx), *buf, all);
+  for (unsigned i = 0; i < ntx * specTile; ++i)
+    ASSERT_TRUE(buf->spec[i].re == specOne[i].re &&
+                buf->spec[i].im == specOne[i].im)
+        << "SPEC " << i;
+  Activity a;
+  execSconv(sconv(0, -1, ntx), *buf, a);
+  for (unsigned i = 0; i < ncob * pout * plane; ++i)
+    ASSERT_EQ(buf->oacc[i], oaccOne[i]) << "OACC " << i;
+  EXPECT_EQ(a.faults + all.faults + one.faults, 0u);
+  EXPECT_EQ(a.macSteps, one.macSteps);
+  EXPECT_LT(a.cycles, one.cycles);
+}
+
 TEST_F(EngineTest, SparseMacCountsBankConflictsAndFaults) {
   constexpr unsigned pin = kCfg.pin, pout = kCfg.pout, lanes = pin * pout;
   // One step: every lane of input group 0 reads a different bin of bank 0

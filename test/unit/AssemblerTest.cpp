@@ -160,14 +160,17 @@ TEST(Assembler, ParsesNumbersCommentsAndAnyOrder) {
 
 TEST(Assembler, ReportsErrorsWithLineAndColumn) {
   std::string h = kHeader;
-  EXPECT_EQ(parseError(h + "lod nc=1\n"),
-            "t.s2asm:3:1: error: unknown mnemonic 'lod' (expected finish, "
-            "load.inp, load.ker, load.bias, load.fcx, store, fft, sconv, "
-            "outq, gemv, vec.maxpool, vec.avgpool, vec.add, vec.req, vec.lut, nop)");
+  EXPECT_EQ(
+      parseError(h + "lod nc=1\n"),
+      "t.s2asm:3:1: error: unknown mnemonic 'lod' (expected finish, "
+      "load.inp, load.ker, load.bias, load.fcx, store, fft, sconv, "
+      "outq, gemv, vec.maxpool, vec.avgpool, vec.add, vec.req, vec.lut, nop)");
   EXPECT_EQ(
       parseError(h + "fft nc=1 tiles=2\n")
           .rfind("t.s2asm:3:10: error: unknown field 'tiles' for fft (fields: "
-                 "inp_addr, inp_stride, inp_pitch, spec_addr, nc, tile, shift)",
+                 "inp_addr, inp_stride, inp_pitch, spec_addr, nc, tile, shift, "
+                 "ntx, "
+                 "spec_tile)",
                  0),
       0u);
   EXPECT_EQ(parseError(h + "store push\n"),

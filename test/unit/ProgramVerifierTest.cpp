@@ -317,7 +317,8 @@ TEST(ProgramVerifier, FftBounds) {
   EXPECT_REFUSED("fft", F({"inp_addr", 16384 - 127}),
                  "instruction 3 (fft): INP read [16257, 16385) exceeds the "
                  "buffer depth 16384 of config 'small' (end = inp_addr + "
-                 "(nc-1)*inp_stride + (tile-1)*inp_pitch + tile)");
+                 "(ntx-1)*tile + (nc-1)*inp_stride + (tile-1)*inp_pitch + "
+                 "tile)");
   EXPECT_ACCEPTED("fft", F({"inp_addr", 16384 - 128}));
   // Only the tile x tile corner of each slot is read, with its own pitch.
   EXPECT_ACCEPTED("fft", F({"inp_addr", 16384 - 64 - 4 * 100 - 5}, {"tile", 5},
@@ -327,11 +328,26 @@ TEST(ProgramVerifier, FftBounds) {
                    {"inp_pitch", 100}),
                  "instruction 3 (fft): INP read [15916, 16385) exceeds the "
                  "buffer depth 16384 of config 'small' (end = inp_addr + "
-                 "(nc-1)*inp_stride + (tile-1)*inp_pitch + tile)");
+                 "(ntx-1)*tile + (nc-1)*inp_stride + (tile-1)*inp_pitch + "
+                 "tile)");
   EXPECT_REFUSED("fft", F({"spec_addr", 2560 - 79}),
                  "instruction 3 (fft): SPEC write [2481, 2561) exceeds the "
                  "buffer depth 2560 of config 'small' (end = spec_addr + "
-                 "nc*B)");
+                 "(ntx-1)*spec_tile + nc*B)");
+  // Several tiles along x: each tile further in INP and SPEC.
+  EXPECT_ACCEPTED("fft", F({"inp_addr", 16384 - 128 - 16}, {"ntx", 3}));
+  EXPECT_REFUSED("fft", F({"inp_addr", 16384 - 128 - 15}, {"ntx", 3}),
+                 "instruction 3 (fft): INP read [16241, 16385) exceeds the "
+                 "buffer depth 16384 of config 'small' (end = inp_addr + "
+                 "(ntx-1)*tile + (nc-1)*inp_stride + (tile-1)*inp_pitch + "
+                 "tile)");
+  EXPECT_ACCEPTED("fft",
+                  F({"spec_addr", 2560 - 240}, {"ntx", 3}, {"spec_tile", 80}));
+  EXPECT_REFUSED("fft",
+                 F({"spec_addr", 2560 - 239}, {"ntx", 3}, {"spec_tile", 80}),
+                 "instruction 3 (fft): SPEC write [2321, 2561) exceeds the "
+                 "buffer depth 2560 of config 'small' (end = spec_addr + "
+                 "(ntx-1)*spec_tile + nc*B)");
   EXPECT_REFUSED("fft", F({"tile", 9}),
                  "instruction 3 (fft): tile=9 must be in [1, 8] (the config's "
                  "fft_size)");
@@ -350,8 +366,13 @@ TEST(ProgramVerifier, SconvBounds) {
   EXPECT_REFUSED("sconv", F({"spec_addr", 2560 - 79}),
                  "instruction 4 (sconv): SPEC read [2481, 2561) exceeds the "
                  "buffer depth 2560 of config 'small' (end = spec_addr + "
-                 "ncig*P_in*B)");
+                 "ntx*ncig*P_in*B)");
   EXPECT_ACCEPTED("sconv", F({"spec_addr", 2560 - 80}));
+  EXPECT_ACCEPTED("sconv", F({"spec_addr", 2560 - 160}, {"ntx", 2}));
+  EXPECT_REFUSED("sconv", F({"spec_addr", 2560 - 159}, {"ntx", 2}),
+                 "instruction 4 (sconv): SPEC read [2401, 2561) exceeds the "
+                 "buffer depth 2560 of config 'small' (end = spec_addr + "
+                 "ntx*ncig*P_in*B)");
   EXPECT_REFUSED("sconv", F({"oacc_addr", 16384 - 255}),
                  "instruction 4 (sconv): OACC write [16129, 16385) exceeds the "
                  "buffer depth 16384 of config 'small' (end = oacc_addr + "
@@ -373,7 +394,7 @@ TEST(ProgramVerifier, SconvBounds) {
       "buffer depth 16384 of config 'small' (end = ker_addr + "
       "ncob*nnz*P_in*P_out)\n"
       "instruction 4 (sconv): SPEC read [0, 20400) exceeds the buffer depth "
-      "2560 of config 'small' (end = spec_addr + ncig*P_in*B)");
+      "2560 of config 'small' (end = spec_addr + ntx*ncig*P_in*B)");
   EXPECT_REFUSED("sconv", F({"ncig", 256}),
                  "instruction 4 (sconv): ncig=256 must be in [1, 255] (groups "
                  "a KER entry index can name)");

@@ -291,7 +291,9 @@ constexpr Field kEnd = kSrcPlane;
 // padding of overlap-and-add). Its 2-D DFT is computed in fixed point and the
 // non-redundant half, bins (ky, kx) with kx <= N/2, is written to
 // SPEC[specAddr + c*B + ky*(N/2+1) + kx] with B = N*(N/2+1), each component
-// rounded by `shift` and saturated to int16.
+// rounded by `shift` and saturated to int16. With ntx > 1, tiles x in
+// [0, ntx) along the row follow: tile x starts x*tile elements further in INP
+// and writes x*specTile bins further in SPEC (ntx 0 reads as 1).
 //===----------------------------------------------------------------------===//
 namespace fft {
 constexpr Field kInpAddr = after(kCommonEnd, kSramAddrBits);
@@ -301,8 +303,13 @@ constexpr Field kSpecAddr = after(kInpPitch, kSramAddrBits);
 constexpr Field kNc = after(kSpecAddr, kDimBits);
 constexpr Field kTile = after(kNc, kWindowBits);   ///< valid tile side L <= N
 constexpr Field kShift = after(kTile, kShiftBits); ///< output right shift
-constexpr Field kEnd = kShift;
+constexpr Field kNtx = after(kShift, 8);           ///< tiles along x (0 = 1)
+constexpr Field kSpecTile = after(kNtx, kSramAddrBits); ///< SPEC per tile
+constexpr Field kEnd = kSpecTile;
 } // namespace fft
+
+/// Tiles an FFT or SCONV with `ntx` in its ntx field works on.
+constexpr uint64_t tilesAlongX(uint64_t ntx) { return ntx ? ntx : 1; }
 
 //===----------------------------------------------------------------------===//
 // SCONV (compute, spectral conv engine). P_in x P_out MAC lanes; output
@@ -328,7 +335,10 @@ constexpr Field kEnd = kShift;
 // config's banks (bin mod banks); output lanes of one input lane that read
 // different (group, bin) addresses of one bank in the same step stall (bank
 // conflicts); equal addresses share a read. An entry whose group is >= ncig
-// or whose bin is >= B reads 0 and is counted as a fault.
+// or whose bin is >= B reads 0 and is counted as a fault. With ntx > 1 the
+// same kernels run on tiles x in [0, ntx) one after another: tile x reads
+// SPEC x*ncig*P_in*B bins further and adds into OACC x*txStep columns further
+// (ox + x*txStep); the blocks of all tiles form one pipeline (ntx 0 = 1).
 //===----------------------------------------------------------------------===//
 namespace sconv {
 constexpr Field kKerAddr = after(kCommonEnd, kSramAddrBits);
@@ -345,7 +355,9 @@ constexpr Field kOy = after(kOaccH, kDimBits, true);
 constexpr Field kOx = after(kOy, kDimBits, true);
 constexpr Field kAccShift = after(kOx, kShiftBits);
 constexpr Field kIfftShift = after(kAccShift, kShiftBits);
-constexpr Field kEnd = kIfftShift;
+constexpr Field kNtx = after(kIfftShift, 8);        ///< tiles along x (0 = 1)
+constexpr Field kTxStep = after(kNtx, kWindowBits); ///< OACC columns per tile
+constexpr Field kEnd = kTxStep;
 } // namespace sconv
 
 //===----------------------------------------------------------------------===//

@@ -18,6 +18,12 @@
 // buffer is skipped, which is where the reuse comes from. The estimate runs
 // the same walk through the cost model.
 //
+// A double-buffered tiling gives INP, KER and BIAS two halves each: every new
+// load into a buffer goes to the half the buffer did not use last, so the
+// loads of one group run while the group before computes (the lowering wires
+// the groups as an overlapped run, ProgramBuilder::beginOverlap). Half the
+// buffers for the strips and blocks, against loads hidden behind computes.
+//
 //===----------------------------------------------------------------------===//
 #ifndef SPEC2_CONVERSION_CONVSCHEDULE_H
 #define SPEC2_CONVERSION_CONVSCHEDULE_H
@@ -59,9 +65,11 @@ struct ConvGeometry {
   static ConvGeometry of(spectral::Conv2DOp op, const OverlayConfig &cfg);
 };
 
-/// Output rows per strip and channel block sizes (multiples of the lanes).
+/// Output rows per strip, channel block sizes (multiples of the lanes) and
+/// whether INP, KER and BIAS are split into halves that alternate.
 struct ConvTiling {
   int64_t rows, coBlock, ciBlock;
+  bool doubleBuffered = false;
 };
 
 /// True if every buffer the tiling needs fits the target's.
@@ -101,13 +109,16 @@ struct ConvShifts {
 };
 
 /// Calls `emit` with every instruction group of the layer, in order.
-void walkConv(const ConvGeometry &g, const ConvTiling &t, Dataflow flow,
-              const ConvAddrs &addrs, const ConvShifts &shifts,
+void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
+              const ConvTiling &t, Dataflow flow, const ConvAddrs &addrs,
+              const ConvShifts &shifts,
               const std::function<void(const InsnGroup &)> &emit);
 
 /// Modeled cost of a layer: DDR payload bytes by what they carry, and cycles
-/// with the groups run one after another (loads, then computes, then
-/// stores, as the lowering's dependency tokens order them).
+/// as the lowering's dependency tokens order the groups: one after another
+/// (loads, then computes, then stores), or, double-buffered, each group's
+/// loads waiting only for the computes two groups back and its computes for
+/// the previous group's computes and stores.
 struct ConvCost {
   int64_t inputBytes = 0, kernelBytes = 0, outputBytes = 0, cycles = 0;
   int64_t ddrBytes() const { return inputBytes + kernelBytes + outputBytes; }
