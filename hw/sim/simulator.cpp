@@ -86,6 +86,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
   size_t head[3] = {0, 0, 0};
   uint64_t clock[3] = {0, 0, 0};
   uint64_t ddrFree = 0;
+  ComputeIssue issue;
   bool finished = false;
   for (;;) {
     int best = -1;
@@ -95,7 +96,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
         continue;
       const Word &w = insns[queue[m][head[m]]];
       Ports p = portsOf(m, tokens);
-      uint64_t start = clock[m];
+      uint64_t start = m == kComputeModule ? issue.ready(w) : clock[m];
       bool ready = true;
       if (getField(w, kPopPrev)) {
         if (!p.popPrev || p.popPrev->empty())
@@ -142,7 +143,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
       p.popNext->pop_front();
 
     Activity act;
-    uint64_t end;
+    uint64_t end, pushed, moduleFree;
     if (m == kLoadModule || m == kStoreModule) {
       if (m == kLoadModule)
         execLoad(w, dram, *buf, act);
@@ -153,6 +154,8 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
       const uint64_t xfer = ready > ddrFree ? ready : ddrFree;
       ctr.ddrWait += xfer - ready;
       end = xfer + act.ddrCycles;
+      pushed = end;
+      moduleFree = clock[m];
       ddrFree = end;
       (m == kLoadModule ? ctr.ddrBytesRead : ctr.ddrBytesWritten) +=
           act.ddrPayload;
@@ -163,10 +166,12 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
       else
         ++act.faults;
       end = bestStart + act.cycles;
+      moduleFree = issue.ready(w);
+      pushed = issue.record(w, bestStart, end);
       if (opcode == kFinish)
         finished = true;
     }
-    ctr.tokenWait[m] += bestStart - clock[m];
+    ctr.tokenWait[m] += bestStart - moduleFree;
     ctr.moduleBusy[m] += end - bestStart;
     clock[m] = end;
     if (end > ctr.totalCycles)
@@ -186,9 +191,9 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
     if (options.trace)
       result.trace.push_back({index, bestStart, end, act.cycles});
     if (getField(w, kPushPrev) && p.pushPrev)
-      p.pushPrev->push_back(end);
+      p.pushPrev->push_back(pushed);
     if (getField(w, kPushNext) && p.pushNext)
-      p.pushNext->push_back(end);
+      p.pushNext->push_back(pushed);
   }
 
   if (result.status == sim::Status::Ok && !finished) {

@@ -114,7 +114,7 @@ bool fits(const ConvGeometry &g, const OverlayConfig &cfg,
   // Double-buffered, INP, KER and BIAS hold two of everything.
   const int64_t copies = t.doubleBuffered ? 2 : 1;
   return t.ciBlock / g.pin <= int64_t(isa::kMaxSconvGroups) &&
-         t.ciBlock * g.bins <= int64_t(cfg.specDepth) &&
+         t.ciBlock * g.bins <= int64_t(cfg.specDepth / 2) &&
          t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) / copies &&
          kerEntries <= int64_t(cfg.kerDepth) / copies &&
          t.coBlock * fullRows * g.wFull() <= int64_t(cfg.oaccDepth) &&
@@ -161,6 +161,7 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
   // Where the data in use starts: the half of each buffer the last load into
   // it wrote (always 0 when not double-buffered).
   int64_t inpAt = 0, kerAt = 0, biasAt = 0;
+  int64_t batches = 0; // FFT/SCONV pairs so far
   auto nextHalf = [&](int64_t &at, uint32_t depth, bool first) {
     if (t.doubleBuffered && !first)
       at = at ? 0 : int64_t(depth / 2);
@@ -207,15 +208,17 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
             {"count", coN}}});
       biasHolds = coi;
     }
-    // A row of tiles in batches as wide as SPEC holds: one FFT and one SCONV
-    // per batch.
+    // A row of tiles in batches as wide as half of SPEC holds: one FFT and
+    // one SCONV per batch. The batches alternate SPEC halves, so each FFT
+    // but the layer's first runs beside the SCONV of the batch before.
     const int64_t specTile = t.ciBlock * g.bins;
     const int64_t batch = std::min<int64_t>(
-        {g.tilesX(), int64_t(cfg.specDepth) / specTile, kMaxTilesAlongX});
+        {g.tilesX(), int64_t(cfg.specDepth / 2) / specTile, kMaxTilesAlongX});
     for (int64_t ty = s.ty0; ty <= s.ty1; ++ty)
       for (int64_t tx = 0; tx < g.tilesX(); tx += batch) {
         // One tile leaves the fields 0 (ntx 0 reads as 1).
         const int64_t ntx = std::min(batch, g.tilesX() - tx), many = ntx > 1;
+        const int64_t specAt = batches % 2 ? int64_t(cfg.specDepth / 2) : 0;
         grp.computes.push_back(
             {"fft",
              {{"inp_addr", inpAt + (ty - s.ty0) * g.tile * pitch + tx * g.tile},
@@ -225,7 +228,9 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
               {"tile", g.tile},
               {"shift", shifts.fft},
               {"ntx", many * ntx},
-              {"spec_tile", many * specTile}}});
+              {"spec_tile", many * specTile},
+              {"spec_addr", specAt},
+              {"async", batches > 0}}});
         grp.computes.push_back({"sconv",
                                 {{"ker_addr", kerAt},
                                  {"nnz", steps[coi * ciChunks + cii]},
@@ -240,7 +245,9 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                                  {"acc_shift", shifts.acc},
                                  {"ifft_shift", shifts.ifft},
                                  {"ntx", many * ntx},
-                                 {"tx_step", many * g.tile}}});
+                                 {"tx_step", many * g.tile},
+                                 {"spec_addr", specAt}}});
+        ++batches;
       }
     if (cii == ciChunks - 1) {
       grp.computes.push_back({"outq",
@@ -293,7 +300,7 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
   llvm::DenseMap<std::pair<const InsnFormat *, const char *>,
                  std::optional<isa::Field>>
       operands;
-  auto costOf = [&](const InsnDesc &d) {
+  auto encode = [&](const InsnDesc &d) {
     const InsnFormat *&fmt = formats[d.mnemonic];
     if (!fmt)
       fmt = findInsnFormat(d.mnemonic);
@@ -309,41 +316,58 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
       if (it->second)
         isa::setField(w, *it->second, v);
     }
-    return model.cost(w);
+    return w;
   };
-  // When the last loads, computes and stores end. Double-buffered: the
-  // loads of group i wait for the computes of group i-2, its computes for
-  // its loads and for what group i-1 computed and stored.
-  int64_t loadEnd = 0, computeEnd = 0, computeEndBefore = 0, storeEnd = 0;
-  walkConv(g, cfg, t, flow, ConvAddrs(), ConvShifts(),
-           [&](const InsnGroup &grp) {
-             int64_t load = 0, compute = 0, store = 0;
-             for (const InsnDesc &d : grp.loads) {
-               const cost::InsnCost ic = costOf(d);
-               (llvm::StringRef(d.mnemonic) == "load.inp" ? c.inputBytes
-                                                          : c.kernelBytes) +=
-                   int64_t(ic.ddrBytes);
-               load += int64_t(ic.cycles);
-             }
-             for (const InsnDesc &d : grp.computes)
-               compute += int64_t(costOf(d).cycles);
-             for (const InsnDesc &d : grp.stores) {
-               const cost::InsnCost ic = costOf(d);
-               c.outputBytes += int64_t(ic.ddrBytes);
-               store += int64_t(ic.cycles);
-             }
-             if (!t.doubleBuffered) {
-               c.cycles += load + compute + store;
-               return;
-             }
-             loadEnd = std::max(loadEnd, computeEndBefore) + load;
-             computeEndBefore = computeEnd;
-             computeEnd = std::max({computeEnd, loadEnd, storeEnd}) + compute;
-             if (store)
-               storeEnd = std::max(storeEnd, computeEnd) + store;
-           });
-  if (t.doubleBuffered)
-    c.cycles = std::max(computeEnd, storeEnd);
+  auto costOf = [&](const InsnDesc &d) { return model.cost(encode(d)); };
+  // The groups on the three modules' timelines, as the lowering's tokens
+  // order them (the shared DDR aside). Loads wait for the computes of the
+  // group before (double-buffered: of the group before that) and, when not
+  // double-buffered, for the store before; a group's computes start with its
+  // loads' token and after the previous group's store; the computes follow
+  // the compute module's issue rule (an async FFT runs beside the SCONV
+  // before it).
+  isa::ComputeIssue issue;
+  uint64_t loadEnd = 0, storeEnd = 0, computeEndBefore = 0;
+  bool stored = false;
+  walkConv(
+      g, cfg, t, flow, ConvAddrs(), ConvShifts(), [&](const InsnGroup &grp) {
+        uint64_t load = 0, store = 0;
+        for (const InsnDesc &d : grp.loads) {
+          const cost::InsnCost ic = costOf(d);
+          (llvm::StringRef(d.mnemonic) == "load.inp" ? c.inputBytes
+                                                     : c.kernelBytes) +=
+              int64_t(ic.ddrBytes);
+          load += ic.cycles;
+        }
+        const uint64_t computeEnd = issue.allDone;
+        if (load)
+          loadEnd = std::max({loadEnd,
+                              t.doubleBuffered ? computeEndBefore : computeEnd,
+                              t.doubleBuffered ? 0 : storeEnd}) +
+                    load;
+        computeEndBefore = computeEnd;
+        if (stored) { // a NOP waits for the store
+          const uint64_t nop = std::max(issue.allDone, storeEnd);
+          issue.issued = std::max(issue.issued, nop);
+          issue.allDone = nop;
+        }
+        for (size_t k = 0; k < grp.computes.size(); ++k) {
+          const isa::Word w = encode(grp.computes[k]);
+          uint64_t start = issue.ready(w);
+          if (k == 0 && load)
+            start = std::max(start, loadEnd);
+          issue.record(w, start, start + model.cost(w).cycles);
+        }
+        for (const InsnDesc &d : grp.stores) {
+          const cost::InsnCost ic = costOf(d);
+          c.outputBytes += int64_t(ic.ddrBytes);
+          store += ic.cycles;
+        }
+        stored = store > 0;
+        if (stored)
+          storeEnd = std::max(storeEnd, issue.allDone) + store;
+      });
+  c.cycles = int64_t(std::max(issue.allDone, storeEnd));
   return c;
 }
 

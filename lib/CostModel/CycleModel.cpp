@@ -246,6 +246,7 @@ CycleModel::estimate(const std::vector<Word> &insns,
   };
   size_t head[3] = {0, 0, 0};
   uint64_t clock[3] = {0, 0, 0}, ddrFree = 0;
+  ComputeIssue issue;
   for (;;) {
     int best = -1;
     uint64_t bestStart = 0;
@@ -253,7 +254,7 @@ CycleModel::estimate(const std::vector<Word> &insns,
       if (head[m] == queue[m].size())
         continue;
       const Word &w = insns[queue[m][head[m]]];
-      uint64_t start = clock[m];
+      uint64_t start = m == kComputeModule ? issue.ready(w) : clock[m];
       bool ready = true;
       for (bool prev : {true, false}) {
         if (!getField(w, prev ? kPopPrev : kPopNext))
@@ -281,13 +282,15 @@ CycleModel::estimate(const std::vector<Word> &insns,
       if (getField(w, prev ? kPopPrev : kPopNext))
         q[popQ(m, prev)].pop_front();
     const InsnCost &c = pc.insns[i];
-    uint64_t end;
+    uint64_t end, pushed;
     if (m == kComputeModule) {
       end = bestStart + c.cycles;
+      pushed = issue.record(w, bestStart, end);
     } else {
       const uint64_t ready = bestStart + cfg.dmaLatency;
       const uint64_t xfer = std::max(ready, ddrFree);
       end = xfer + c.ddrCycles;
+      pushed = end;
       ddrFree = end;
       (m == kLoadModule ? pc.ddrBytesRead : pc.ddrBytesWritten) += c.ddrBytes;
       pc.ddrBeatBytes += c.ddrBeatBytes;
@@ -305,7 +308,7 @@ CycleModel::estimate(const std::vector<Word> &insns,
       if (getField(w, prev ? kPushPrev : kPushNext)) {
         int qi = pushQ(m, prev);
         if (qi >= 0)
-          q[qi].push_back(end);
+          q[qi].push_back(pushed);
       }
   }
   return pc;

@@ -49,7 +49,8 @@ constexpr NamedField kFftFields[] = {{"inp_addr", fft::kInpAddr},
                                      {"tile", fft::kTile},
                                      {"shift", fft::kShift},
                                      {"ntx", fft::kNtx},
-                                     {"spec_tile", fft::kSpecTile}};
+                                     {"spec_tile", fft::kSpecTile},
+                                     {"async", fft::kAsync}};
 
 constexpr NamedField kSconvFields[] = {{"ker_addr", sconv::kKerAddr},
                                        {"spec_addr", sconv::kSpecAddr},

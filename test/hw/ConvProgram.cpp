@@ -11,6 +11,7 @@
 #include "ConvProgram.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <fftw3.h>
 #include <numeric>
@@ -134,14 +135,21 @@ ConvProgram buildConvProgram(const OverlayConfig &cfg, const ConvLayer &l,
                       padW, plane));
   v.push_back(loadLinear(kBufKer, kerAddr, 0, kerEntries));
   v.push_back(loadLinear(kBufBias, biasAddr, 0, l.cout).pushNext());
+  // Tiles alternate SPEC halves, so each FFT but the first is async: it
+  // runs beside the SCONV of the tile before.
+  const uint64_t specHalf = cfg.specDepth / 2;
+  assert(uint64_t(ncig) * pin * bins <= specHalf);
   bool first = true;
+  uint64_t tile = 0;
   for (unsigned ty = 0; ty < tilesY; ++ty)
-    for (unsigned tx = 0; tx < tilesX; ++tx) {
+    for (unsigned tx = 0; tx < tilesX; ++tx, ++tile) {
+      const uint64_t specAt = tile % 2 ? specHalf : 0;
       Insn f(kFft);
       f.set(fft::kInpAddr, ty * tileL * padW + tx * tileL)
           .set(fft::kInpStride, plane)
           .set(fft::kInpPitch, padW)
-          .set(fft::kSpecAddr, 0)
+          .set(fft::kSpecAddr, specAt)
+          .set(fft::kAsync, !first)
           .set(fft::kNc, ncig * pin > l.cin ? l.cin : ncig * pin)
           .set(fft::kTile, tileL)
           .set(fft::kShift, 3);
@@ -151,7 +159,7 @@ ConvProgram buildConvProgram(const OverlayConfig &cfg, const ConvLayer &l,
       v.push_back(f);
       v.push_back(Insn(kSconv)
                       .set(sconv::kKerAddr, 0)
-                      .set(sconv::kSpecAddr, 0)
+                      .set(sconv::kSpecAddr, specAt)
                       .set(sconv::kNnz, ncig * nnz)
                       .set(sconv::kNcig, ncig)
                       .set(sconv::kNcob, ncob)

@@ -169,8 +169,7 @@ TEST(Assembler, ReportsErrorsWithLineAndColumn) {
       parseError(h + "fft nc=1 tiles=2\n")
           .rfind("t.s2asm:3:10: error: unknown field 'tiles' for fft (fields: "
                  "inp_addr, inp_stride, inp_pitch, spec_addr, nc, tile, shift, "
-                 "ntx, "
-                 "spec_tile)",
+                 "ntx, spec_tile, async)",
                  0),
       0u);
   EXPECT_EQ(parseError(h + "store push\n"),

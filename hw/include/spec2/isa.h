@@ -293,7 +293,9 @@ constexpr Field kEnd = kSrcPlane;
 // SPEC[specAddr + c*B + ky*(N/2+1) + kx] with B = N*(N/2+1), each component
 // rounded by `shift` and saturated to int16. With ntx > 1, tiles x in
 // [0, ntx) along the row follow: tile x starts x*tile elements further in INP
-// and writes x*specTile bins further in SPEC (ntx 0 reads as 1).
+// and writes x*specTile bins further in SPEC (ntx 0 reads as 1). An FFT with
+// `async` set does not wait for the compute instructions before it, only for
+// the FFT unit (ComputeIssue below).
 //===----------------------------------------------------------------------===//
 namespace fft {
 constexpr Field kInpAddr = after(kCommonEnd, kSramAddrBits);
@@ -305,11 +307,43 @@ constexpr Field kTile = after(kNc, kWindowBits);   ///< valid tile side L <= N
 constexpr Field kShift = after(kTile, kShiftBits); ///< output right shift
 constexpr Field kNtx = after(kShift, 8);           ///< tiles along x (0 = 1)
 constexpr Field kSpecTile = after(kNtx, kSramAddrBits); ///< SPEC per tile
-constexpr Field kEnd = kSpecTile;
+constexpr Field kAsync = after(kSpecTile, 1); ///< run beside earlier computes
+constexpr Field kEnd = kAsync;
 } // namespace fft
 
 /// Tiles an FFT or SCONV with `ntx` in its ntx field works on.
 constexpr uint64_t tilesAlongX(uint64_t ntx) { return ntx ? ntx : 1; }
+
+/// How the compute module starts its instructions (times in cycles; the
+/// dependency tokens it pops come on top). Instructions start in program
+/// order, each when every earlier compute instruction has finished, except
+/// an FFT with `async` set, which waits only for the FFT unit to be free and
+/// so runs beside the SCONV before it. A compute instruction pushes its
+/// tokens when it and every earlier compute instruction have finished, so a
+/// token still covers everything before it.
+struct ComputeIssue {
+  uint64_t issued = 0;  ///< start of the latest instruction
+  uint64_t allDone = 0; ///< end of every instruction so far
+  uint64_t fftFree = 0; ///< end of the latest FFT
+
+  static bool isAsync(const Word &w) {
+    return getField(w, kOpcode) == kFft && getField(w, fft::kAsync) != 0;
+  }
+  /// Earliest start of `w` by the module's own rule.
+  uint64_t ready(const Word &w) const {
+    const uint64_t after = isAsync(w) ? fftFree : allDone;
+    return after > issued ? after : issued;
+  }
+  /// Records that `w` ran [start, end); returns when its tokens are pushed.
+  uint64_t record(const Word &w, uint64_t start, uint64_t end) {
+    issued = start;
+    if (end > allDone)
+      allDone = end;
+    if (getField(w, kOpcode) == kFft)
+      fftFree = end;
+    return allDone;
+  }
+};
 
 //===----------------------------------------------------------------------===//
 // SCONV (compute, spectral conv engine). P_in x P_out MAC lanes; output
