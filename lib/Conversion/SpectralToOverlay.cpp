@@ -576,8 +576,17 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
       for (size_t t = 0; t < row.size() && denseChunk[ch]; ++t)
         denseChunk[ch] = row[t].first == int64_t(t);
     }
+  // Column-major (input chunk outer, row blocks inner) when FACC, BIAS and
+  // OUT hold every row: each input chunk is loaded once and every row
+  // block's partial sums wait in FACC for the next chunk. Otherwise row
+  // blocks outer, each running through all chunks.
+  const bool columnMajor = m <= int64_t(cfg.faccDepth) &&
+                           m <= int64_t(cfg.biasDepth) &&
+                           m <= int64_t(cfg.outDepth);
   int64_t rowBlock =
-      std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, biasHalf});
+      columnMajor
+          ? m
+          : std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, biasHalf});
   rowBlock =
       std::min<int64_t>(rowBlock, (kerHalf / (maxNnz * lanesFc)) * lanesFc);
   if (rowBlock < 1)
@@ -633,19 +642,28 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
   acts[op.getOutput()] = out;
   const int64_t lo = clampBound(op.getClampMin(), fo),
                 hi = clampBound(op.getClampMax(), fo);
+  const int64_t nBlocks = ceilDiv(m, rowBlock);
+  std::vector<std::pair<int64_t, int64_t>> order; // (row block, chunk)
+  for (int64_t a = 0; a < (columnMajor ? nChunks : nBlocks); ++a)
+    for (int64_t b = 0; b < (columnMajor ? nBlocks : nChunks); ++b)
+      order.push_back(columnMajor ? std::make_pair(b, a)
+                                  : std::make_pair(a, b));
   pb->beginOverlap();
-  int64_t half = 0; // of KER and FCX, alternating group by group
-  for (size_t blk = 0; blk * rowBlock < size_t(m); ++blk) {
-    const int64_t m0 = int64_t(blk) * rowBlock,
-                  rows = std::min(rowBlock, m - m0);
-    const int64_t biasAt = int64_t(blk % 2) * biasHalf;
-    for (int64_t ch = 0; ch < nChunks; ++ch, half ^= 1) {
-      const int64_t c0 = ch * chunk, cN = std::min(chunk, k - c0);
-      const bool first = ch == 0, last = ch == nChunks - 1;
-      const int64_t kerAt0 = half * kerHalf, fcxAt = half * fcxHalf;
+  // KER alternates halves group by group, FCX whenever a new chunk comes.
+  int64_t kerSel = 0, fcxSel = 1;
+  std::optional<int64_t> fcxHolds;
+  for (size_t gi = 0; gi < order.size(); ++gi) {
+    const auto [blk, ch] = order[gi];
+    const int64_t m0 = blk * rowBlock, rows = std::min(rowBlock, m - m0);
+    const int64_t c0 = ch * chunk, cN = std::min(chunk, k - c0);
+    const bool first = ch == 0, last = ch == nChunks - 1;
+    const int64_t kerAt0 = kerSel * kerHalf;
+    kerSel ^= 1;
+    if (fcxHolds != ch) {
+      fcxSel ^= 1;
       pb->load(group, "fcx",
                {{"dram_addr", in->addr},
-                {"sram_addr", fcxAt},
+                {"sram_addr", fcxSel * fcxHalf},
                 {"src_h", 1},
                 {"src_w", k},
                 {"x0", c0},
@@ -654,39 +672,45 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
                 {"nx", cN},
                 {"dst_pitch", cN},
                 {"dst_plane", cN}});
-      pb->load(
-          group, "ker",
-          {{"dram_addr", segAddr + kerAt[blk][ch].first},
-           {"sram_addr", kerAt0},
-           {"count", kerAt[blk][ch].second},
-           {"ker_format", denseChunk[ch] ? isa::kKerFcDense : isa::kKerFc}});
-      if (last)
-        pb->load(group, "bias",
-                 {{"dram_addr", segAddr + biasOffset + m0 * 4},
-                  {"sram_addr", biasAt},
-                  {"count", rows}});
-      pb->compute(group, "gemv",
-                  {{"ker_addr", kerAt0},
-                   {"x_addr", fcxAt},
-                   {"bias_addr", last ? biasAt : 0},
-                   {"nrows", rows},
-                   {"nnz", std::max<int64_t>(1, chunkNnz[ch])},
-                   {"first", first},
-                   {"last", last},
-                   {"shift", last ? shift : 0},
-                   {"clamp_lo", last ? lo : 0},
-                   {"clamp_hi", last ? hi : 0}});
-      if (last)
-        pb->store(group, {{"dram_addr", out.addr + m0 * 2},
-                          {"dst_h", 1},
-                          {"dst_w", rows},
-                          {"nc", 1},
-                          {"ny", 1},
-                          {"nx", rows},
-                          {"src_pitch", rows},
-                          {"src_plane", rows}});
-      pb->flush(group);
+      fcxHolds = ch;
     }
+    const int64_t fcxAt = fcxSel * fcxHalf;
+    pb->load(group, "ker",
+             {{"dram_addr", segAddr + kerAt[blk][ch].first},
+              {"sram_addr", kerAt0},
+              {"count", kerAt[blk][ch].second},
+              {"ker_format", denseChunk[ch] ? isa::kKerFcDense : isa::kKerFc}});
+    // Column-major: every row's bias once, up front; otherwise each row
+    // block's with its last chunk, in alternating halves.
+    const int64_t biasAt = columnMajor ? m0 : int64_t(blk % 2) * biasHalf;
+    if (columnMajor ? gi == 0 : last)
+      pb->load(
+          group, "bias",
+          {{"dram_addr", segAddr + biasOffset + (columnMajor ? 0 : m0) * 4},
+           {"sram_addr", columnMajor ? 0 : biasAt},
+           {"count", columnMajor ? m : rows}});
+    pb->compute(group, "gemv",
+                {{"ker_addr", kerAt0},
+                 {"x_addr", fcxAt},
+                 {"acc_addr", columnMajor ? m0 : 0},
+                 {"bias_addr", last ? biasAt : 0},
+                 {"nrows", rows},
+                 {"nnz", std::max<int64_t>(1, chunkNnz[ch])},
+                 {"first", first},
+                 {"last", last},
+                 {"shift", last ? shift : 0},
+                 {"clamp_lo", last ? lo : 0},
+                 {"clamp_hi", last ? hi : 0}});
+    if (last)
+      pb->store(group, {{"dram_addr", out.addr + m0 * 2},
+                        {"dst_h", 1},
+                        {"dst_w", rows},
+                        {"nc", 1},
+                        {"ny", 1},
+                        {"nx", rows},
+                        {"src_pitch", rows},
+                        {"src_plane", rows}});
+    pb->flush(group);
   }
   pb->endOverlap();
   return success();
