@@ -693,6 +693,7 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
                 {{"ker_addr", kerAt0},
                  {"x_addr", fcxAt},
                  {"acc_addr", columnMajor ? m0 : 0},
+                 {"out_addr", columnMajor && last ? m0 : 0},
                  {"bias_addr", last ? biasAt : 0},
                  {"nrows", rows},
                  {"nnz", std::max<int64_t>(1, chunkNnz[ch])},
@@ -701,15 +702,19 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
                  {"shift", last ? shift : 0},
                  {"clamp_lo", last ? lo : 0},
                  {"clamp_hi", last ? hi : 0}});
-    if (last)
-      pb->store(group, {{"dram_addr", out.addr + m0 * 2},
+    // Column-major: every block's outputs at their own rows of OUT, one
+    // store at the end; otherwise each block's as it completes.
+    const bool storeNow = columnMajor ? gi + 1 == order.size() : last;
+    const int64_t s0 = columnMajor ? 0 : m0, sN = columnMajor ? m : rows;
+    if (storeNow)
+      pb->store(group, {{"dram_addr", out.addr + s0 * 2},
                         {"dst_h", 1},
-                        {"dst_w", rows},
+                        {"dst_w", sN},
                         {"nc", 1},
                         {"ny", 1},
-                        {"nx", rows},
-                        {"src_pitch", rows},
-                        {"src_plane", rows}});
+                        {"nx", sN},
+                        {"src_pitch", sN},
+                        {"src_plane", sN}});
     pb->flush(group);
   }
   pb->endOverlap();
@@ -746,6 +751,11 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
   if (chunk < 1)
     return op.emitOpError("one channel plane does not fit the buffers of '")
            << target.name << "'";
+  // More than one chunk: the chunks overlap, each loading into the half of
+  // INP the one before did not use while that one pools.
+  const bool overlap = chunk < c && int64_t(cfg.inpDepth / 2) >= h * w;
+  if (overlap)
+    chunk = std::min<int64_t>(chunk, int64_t(cfg.inpDepth / 2) / (h * w));
   Activation out;
   out.shape = {1, c, ho, wo};
   out.frac = fo;
@@ -753,10 +763,14 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
   acts[op.getOutput()] = out;
   const int64_t lo = clampBound(op.getClampMin(), fo),
                 hi = clampBound(op.getClampMax(), fo);
-  for (int64_t c0 = 0; c0 < c; c0 += chunk) {
+  if (overlap)
+    pb->beginOverlap();
+  for (int64_t c0 = 0, i = 0; c0 < c; c0 += chunk, ++i) {
     const int64_t cn = std::min(chunk, c - c0);
+    const int64_t inpAt = overlap && i % 2 ? int64_t(cfg.inpDepth / 2) : 0;
     pb->load(group, "inp",
              {{"dram_addr", in->addr + c0 * h * w * 2},
+              {"sram_addr", inpAt},
               {"src_h", h},
               {"src_w", w},
               {"nc", cn},
@@ -765,7 +779,8 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
               {"dst_pitch", w},
               {"dst_plane", h * w}});
     pb->compute(group, "vec",
-                {{"nc", cn},
+                {{"a_addr", inpAt},
+                 {"nc", cn},
                  {"h", h},
                  {"w", w},
                  {"kh", kh},
@@ -790,6 +805,8 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
                       {"src_plane", ho * wo}});
     pb->flush(group);
   }
+  if (overlap)
+    pb->endOverlap();
   return success();
 }
 
