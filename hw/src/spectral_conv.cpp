@@ -451,6 +451,8 @@ void execOutq(const Word &insn, Buffers &buf, Activity &act) {
   const int64_t lo = getField(insn, outq::kClampLo);
   const int64_t hi = getField(insn, outq::kClampHi);
   const bool clear = getField(insn, outq::kClear) != 0;
+  const uint64_t keepFrom = getField(insn, outq::kKeepFrom);
+  const uint64_t keep = getField(insn, outq::kKeep);
 OUTQ_CHANNELS:
   for (uint64_t c = 0; c < nc; ++c) {
     int64_t bias = 0;
@@ -474,11 +476,15 @@ OUTQ_CHANNELS:
     if (clear)
       for (uint64_t i = 0; i < plane; ++i) {
         const uint64_t a = oaccAddr + c * plane + i;
+        // The kept rows move up (the source is never behind the target).
+        const uint64_t from = a + keepFrom * pitch;
+        const bool moved = i < keep * pitch;
         if (a < kCfg.oaccDepth)
-          buf.oacc[a] = 0;
+          buf.oacc[a] = moved && from < kCfg.oaccDepth ? buf.oacc[from] : 0;
       }
   }
-  const uint64_t reads = nc * oh * ow, clears = clear ? nc * plane : 0;
+  const uint64_t reads = nc * oh * ow,
+                 clears = clear ? nc * (plane + keep * pitch) : 0;
   const uint64_t work = reads > clears ? reads : clears;
   act.cycles = (work + kCfg.vecLanes - 1) / kCfg.vecLanes + kCfg.vecDepth;
   act.engine[kEngOutq] += act.cycles;

@@ -26,6 +26,18 @@ llvm::StringRef dataflowName(Dataflow d) {
   return d == Dataflow::KernelReuse ? "kernel_reuse" : "activation_reuse";
 }
 
+std::vector<int64_t> tilingArray(const ConvTiling &t) {
+  return {t.rows, t.coBlock, t.ciBlock, int64_t(t.doubleBuffered),
+          int64_t(t.carry)};
+}
+
+std::optional<ConvTiling> tilingFromArray(llvm::ArrayRef<int64_t> a) {
+  if (a.size() < 3 || a.size() > 5)
+    return std::nullopt;
+  return ConvTiling{a[0], a[1], a[2], a.size() > 3 && a[3] != 0,
+                    a.size() > 4 && a[4] != 0};
+}
+
 std::optional<Dataflow> parseDataflow(llvm::StringRef name) {
   for (Dataflow d : kDataflows)
     if (dataflowName(d) == name)
@@ -66,15 +78,34 @@ namespace {
 
 /// Output rows [o0, o1) of a strip, the full-resolution rows [r0, r1) they
 /// come from, and the input tile rows [ty0, ty1] that reach them.
+/// Output rows [o0, o1) of a strip, the full-resolution rows [r0, r1) they
+/// come from, the input tile rows [ty0, ty1] it transforms (none when ty0 >
+/// ty1), and its OACC plane: rows from r0 on (`planeRows`), of which the
+/// first `keepIn` arrive carried from the strip before and the rows from
+/// `keepFrom` on (`keep` of them) go on to the next.
 struct Strip {
   int64_t o0, o1, r0, r1, ty0, ty1;
+  int64_t planeRows = 0, keepFrom = 0, keep = 0;
   int64_t inRows(const ConvGeometry &g) const {
-    return (ty1 - ty0 + 1) * g.tile;
+    return ty1 >= ty0 ? (ty1 - ty0 + 1) * g.tile : 0;
   }
 };
 
-std::vector<Strip> strips(const ConvGeometry &g, int64_t rows) {
+/// Full-resolution row of the top of input tile row ty's IFFT output.
+int64_t tileTop(const ConvGeometry &g, int64_t ty) {
+  return ty * g.tile + g.pt - (g.kh - 1);
+}
+
+/// The strips of `rows` output rows. Without carry, a strip transforms every
+/// tile row that reaches its rows (the border tile rows of neighbouring
+/// strips are transformed twice) and its plane holds its own rows. With
+/// carry, each tile row is transformed once, by the first strip it reaches;
+/// the rows its overlap-and-add spills below that strip stay in OACC and
+/// move up to start the next strip's plane (OUTQ keep). A strip left with no
+/// tile row of its own joins the one before.
+std::vector<Strip> strips(const ConvGeometry &g, int64_t rows, bool carry) {
   std::vector<Strip> out;
+  const int64_t rLast = (g.ho - 1) * g.sy; // the last full-res row needed
   for (int64_t o0 = 0; o0 < g.ho; o0 += rows) {
     Strip s;
     s.o0 = o0;
@@ -84,26 +115,64 @@ std::vector<Strip> strips(const ConvGeometry &g, int64_t rows) {
     s.ty0 = g.tilesY();
     s.ty1 = -1;
     for (int64_t ty = 0; ty < g.tilesY(); ++ty) {
-      const int64_t top = ty * g.tile + g.pt - (g.kh - 1);
+      const int64_t top = tileTop(g, ty);
       if (top < s.r1 && top + g.n > s.r0) {
         s.ty0 = std::min(s.ty0, ty);
         s.ty1 = std::max(s.ty1, ty);
       }
     }
+    if (carry && !out.empty()) {
+      s.ty0 = out.back().ty1 + 1;
+      if (s.ty0 > s.ty1) { // nothing new to transform: extend the last strip
+        Strip &prev = out.back();
+        prev.o1 = s.o1;
+        prev.r1 = s.r1;
+        continue;
+      }
+    }
     out.push_back(s);
   }
+  if (!carry) {
+    for (Strip &s : out)
+      s.planeRows = s.r1 - s.r0;
+    return out;
+  }
+  // Planes: every row a strip's tiles reach (up to the last needed row), the
+  // rows carried in, and its own rows; one height for all strips.
+  int64_t plane = 0;
+  for (size_t i = 0; i < out.size(); ++i) {
+    Strip &s = out[i];
+    const int64_t reach = std::min(tileTop(g, s.ty1) + g.n, rLast + 1);
+    if (i + 1 < out.size()) {
+      s.keepFrom = out[i + 1].r0 - s.r0;
+      s.keep = std::max<int64_t>(0, reach - out[i + 1].r0);
+    }
+    plane = std::max({plane, s.r1 - s.r0, reach - s.r0});
+  }
+  for (Strip &s : out)
+    s.planeRows = plane;
   return out;
 }
 
 } // namespace
 
-bool fits(const ConvGeometry &g, const OverlayConfig &cfg,
-          const ConvTiling &t) {
-  const int64_t fullRows = (t.rows - 1) * g.sy + 1;
-  // The input rows of the tallest strip's tiles.
-  int64_t inRows = 0;
-  for (const Strip &s : strips(g, t.rows))
+bool fits(const ConvGeometry &g, const OverlayConfig &cfg, const ConvTiling &t,
+          Dataflow flow) {
+  // The input rows of the tallest strip's tiles, the tallest plane.
+  int64_t inRows = 0, planeRows = 0, outRows = 0, keep = 0;
+  for (const Strip &s : strips(g, t.rows, t.carry)) {
     inRows = std::max(inRows, s.inRows(g));
+    planeRows = std::max(planeRows, s.planeRows);
+    outRows = std::max(outRows, s.o1 - s.o0);
+    keep = std::max(keep, s.keep);
+  }
+  // Carried rows wait in OACC for the strip's next turn: with activation
+  // reuse, the other output-channel chunks come in between.
+  const int64_t slots = t.carry && flow == Dataflow::ActivationReuse
+                            ? ceilDiv(g.cout, t.coBlock)
+                            : 1;
+  if (keep >= int64_t(1) << isa::outq::kKeep.width)
+    return false;
   int64_t kerEntries = 0;
   for (int64_t coi = 0; coi * t.coBlock < g.cout; ++coi)
     for (int64_t cii = 0; cii * t.ciBlock < g.cin; ++cii) {
@@ -117,8 +186,8 @@ bool fits(const ConvGeometry &g, const OverlayConfig &cfg,
          t.ciBlock * g.bins <= int64_t(cfg.specDepth / 2) &&
          t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) / copies &&
          kerEntries <= int64_t(cfg.kerDepth) / copies &&
-         t.coBlock * fullRows * g.wFull() <= int64_t(cfg.oaccDepth) &&
-         t.coBlock * t.rows * g.wo <= int64_t(cfg.outDepth) &&
+         slots * t.coBlock * planeRows * g.wFull() <= int64_t(cfg.oaccDepth) &&
+         t.coBlock * outRows * g.wo <= int64_t(cfg.outDepth) &&
          t.coBlock <= int64_t(cfg.biasDepth) / copies;
 }
 
@@ -141,7 +210,7 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
               const ConvTiling &t, Dataflow flow, const ConvAddrs &addrs,
               const ConvShifts &shifts,
               const std::function<void(const InsnGroup &)> &emit) {
-  const std::vector<Strip> all = strips(g, t.rows);
+  const std::vector<Strip> all = strips(g, t.rows, t.carry);
   const int64_t coChunks = ceilDiv(g.cout, t.coBlock);
   const int64_t ciChunks = ceilDiv(g.cin, t.ciBlock);
   // The kernel chunks in (co chunk, ci chunk) order, each as long as its
@@ -173,6 +242,12 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                   coN = std::min(t.coBlock, g.cout - co0);
     const int64_t ci0 = cii * t.ciBlock, ciN = std::min(t.ciBlock, g.cin - ci0);
     const int64_t inRows = s.inRows(g);
+    // Carried rows of each output-channel chunk keep their own planes while
+    // other chunks run in between (activation reuse).
+    const int64_t plane = s.planeRows * wFull;
+    const int64_t oaccAt = t.carry && flow == Dataflow::ActivationReuse
+                               ? coi * t.coBlock * plane
+                               : 0;
     InsnGroup grp;
     if (inpHolds != std::make_pair(si, cii)) {
       nextHalf(inpAt, cfg.inpDepth, !inpHolds);
@@ -237,9 +312,10 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                                  {"ncig", t.ciBlock / g.pin},
                                  {"ncob", t.coBlock / g.pout},
                                  {"nco", coN},
+                                 {"oacc_addr", oaccAt},
                                  {"oacc_pitch", wFull},
-                                 {"oacc_plane", (s.r1 - s.r0) * wFull},
-                                 {"oacc_h", s.r1 - s.r0},
+                                 {"oacc_plane", plane},
+                                 {"oacc_h", s.planeRows},
                                  {"oy", ty * g.tile + g.pt - (g.kh - 1) - s.r0},
                                  {"ox", tx * g.tile + g.pl - (g.kw - 1)},
                                  {"acc_shift", shifts.acc},
@@ -251,8 +327,9 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
       }
     if (cii == ciChunks - 1) {
       grp.computes.push_back({"outq",
-                              {{"oacc_pitch", wFull},
-                               {"oacc_plane", (s.r1 - s.r0) * wFull},
+                              {{"oacc_addr", oaccAt},
+                               {"oacc_pitch", wFull},
+                               {"oacc_plane", plane},
                                {"bias_addr", biasAt},
                                {"nc", coN},
                                {"oh", s.o1 - s.o0},
@@ -262,7 +339,9 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                                {"shift", shifts.outq},
                                {"clamp_lo", shifts.clampLo},
                                {"clamp_hi", shifts.clampHi},
-                               {"clear", 1}}});
+                               {"clear", 1},
+                               {"keep_from", s.keep ? s.keepFrom : 0},
+                               {"keep", s.keep}}});
       grp.stores.push_back({"store",
                             {{"dram_addr", addrs.out + co0 * g.ho * g.wo * 2},
                              {"dst_h", g.ho},
@@ -375,7 +454,7 @@ std::optional<std::pair<ConvTiling, ConvCost>>
 bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
   std::optional<std::pair<ConvTiling, ConvCost>> best;
   auto consider = [&](const ConvTiling &t) {
-    if (!fits(g, cfg, t))
+    if (!fits(g, cfg, t, flow))
       return;
     const ConvCost c = estimateConv(g, cfg, t, flow);
     if (!best ||
@@ -400,29 +479,30 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
       sizes.push_back(size);
     return sizes;
   };
-  for (bool twice : {false, true})
-    for (int64_t co : blockSizes(g.cout, g.pout))
-      for (int64_t ci : blockSizes(g.cin, g.pin)) {
-        // Strips: the tallest that fits (fits() shrinks with the rows).
-        if (!fits(g, cfg, {1, co, ci, twice}))
-          continue;
-        int64_t lo = 1, hi = g.ho;
-        while (lo < hi) {
-          const int64_t mid = (lo + hi + 1) / 2;
-          if (fits(g, cfg, {mid, co, ci, twice}))
-            lo = mid;
-          else
-            hi = mid - 1;
+  for (bool carry : {false, true})
+    for (bool twice : {false, true})
+      for (int64_t co : blockSizes(g.cout, g.pout))
+        for (int64_t ci : blockSizes(g.cin, g.pin)) {
+          // Strips: the tallest that fits (fits() shrinks with the rows).
+          if (!fits(g, cfg, {1, co, ci, twice, carry}, flow))
+            continue;
+          int64_t lo = 1, hi = g.ho;
+          while (lo < hi) {
+            const int64_t mid = (lo + hi + 1) / 2;
+            if (fits(g, cfg, {mid, co, ci, twice, carry}, flow))
+              lo = mid;
+            else
+              hi = mid - 1;
+          }
+          // Shorter strips cost more halo but may align better with the tiles:
+          // every height up to 64 rows; above, the tallest, its halves and the
+          // whole-tile heights.
+          const int64_t perTile = std::max<int64_t>(1, g.tile / g.sy);
+          for (int64_t rows = lo; rows >= 1; --rows)
+            if (rows <= 64 || rows == lo || rows % perTile == 0 ||
+                (lo % rows == 0 && llvm::isPowerOf2_64(uint64_t(lo / rows))))
+              consider({rows, co, ci, twice, carry});
         }
-        // Shorter strips cost more halo but may align better with the tiles:
-        // every height up to 64 rows; above, the tallest, its halves and the
-        // whole-tile heights.
-        const int64_t perTile = std::max<int64_t>(1, g.tile / g.sy);
-        for (int64_t rows = lo; rows >= 1; --rows)
-          if (rows <= 64 || rows == lo || rows % perTile == 0 ||
-              (lo % rows == 0 && llvm::isPowerOf2_64(uint64_t(lo / rows))))
-            consider({rows, co, ci, twice});
-      }
   return best;
 }
 

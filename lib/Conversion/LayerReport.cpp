@@ -87,7 +87,8 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
           llvm::json::Object{{"rows", t[0]},
                              {"co_block", t[1]},
                              {"ci_block", t[2]},
-                             {"double_buffered", t.size() > 3 && t[3] != 0}};
+                             {"double_buffered", t.size() > 3 && t[3] != 0},
+                             {"carry", t.size() > 4 && t[4] != 0}};
       auto conv = cast<spectral::Conv2DOp>(op);
       row["channel_blocks"] = ceilDiv(conv.getOutChannels(), t[1]) *
                               ceilDiv(conv.getInChannels(), t[2]);

@@ -394,21 +394,19 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   Dataflow flow = Dataflow::ActivationReuse;
   auto flowAttr = op->getAttrOfType<StringAttr>("spec2.dataflow");
   auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling");
-  if (flowAttr && tilingAttr &&
-      (tilingAttr.size() == 3 || tilingAttr.size() == 4)) {
+  if (flowAttr && tilingAttr && tilingFromArray(tilingAttr.asArrayRef())) {
     auto f = parseDataflow(flowAttr.getValue());
     if (!f)
       return op.emitOpError("unknown spec2.dataflow '")
              << flowAttr.getValue() << "'";
     flow = *f;
-    tiling = {tilingAttr[0], tilingAttr[1], tilingAttr[2],
-              tilingAttr.size() == 4 && tilingAttr[3] != 0};
+    tiling = *tilingFromArray(tilingAttr.asArrayRef());
     if (tiling.rows < 1 || tiling.coBlock < pout || tiling.ciBlock < pin ||
         tiling.coBlock % pout || tiling.ciBlock % pin ||
-        !fits(geo, cfg, tiling))
+        !fits(geo, cfg, tiling, flow))
       return op.emitOpError("spec2.tiling [")
-             << tiling.rows << ", " << tiling.coBlock << ", " << tiling.ciBlock
-             << (tiling.doubleBuffered ? ", 1" : "")
+             << llvm::make_range(tilingAttr.asArrayRef().begin(),
+                                 tilingAttr.asArrayRef().end())
              << "] does not fit the buffers of '" << target.name << "'";
   } else {
     auto choice = chooseDataflow(geo, cfg, std::nullopt);

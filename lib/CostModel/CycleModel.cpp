@@ -138,7 +138,9 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
     const uint64_t reads =
         nc * getField(insn, outq::kOh) * getField(insn, outq::kOw);
     const uint64_t clears = getField(insn, outq::kClear)
-                                ? nc * getField(insn, outq::kOaccPlane)
+                                ? nc * (getField(insn, outq::kOaccPlane) +
+                                        getField(insn, outq::kKeep) *
+                                            getField(insn, outq::kOaccPitch))
                                 : 0;
     c.cycles = ceilDiv(std::max(reads, clears), cfg.vecLanes) + cfg.vecDepth;
     c.engine[kEngOutq] = c.cycles;

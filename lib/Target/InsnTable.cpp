@@ -84,7 +84,9 @@ constexpr NamedField kOutqFields[] = {{"oacc_addr", outq::kOaccAddr},
                                       {"shift", outq::kShift},
                                       {"clamp_lo", outq::kClampLo},
                                       {"clamp_hi", outq::kClampHi},
-                                      {"clear", outq::kClear}};
+                                      {"clear", outq::kClear},
+                                      {"keep_from", outq::kKeepFrom},
+                                      {"keep", outq::kKeep}};
 
 constexpr NamedField kGemvFields[] = {
     {"ker_addr", gemv::kKerAddr},   {"x_addr", gemv::kXAddr},

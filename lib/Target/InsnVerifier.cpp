@@ -241,6 +241,14 @@ void InsnChecker::checkOutq() {
   if (u("clear"))
     sram("OACC", "clear", oacc, add(oacc, mul(nc, u("oacc_plane"))),
          c.oaccDepth, "oacc_addr + nc*oacc_plane");
+  if (u("keep") && !u("clear"))
+    fail("keep=" + Twine(u("keep")) +
+         " needs clear=1 (rows move as the plane "
+         "is cleared)");
+  if (mul(add(u("keep_from"), u("keep")), u("oacc_pitch")) > u("oacc_plane"))
+    fail("(keep_from + keep)*oacc_pitch = " +
+         Twine(mul(add(u("keep_from"), u("keep")), u("oacc_pitch"))) +
+         " exceeds oacc_plane=" + Twine(u("oacc_plane")));
   uint64_t bias = u("bias_addr"), out = u("out_addr");
   sram("BIAS", "read", bias, add(bias, nc), c.biasDepth, "bias_addr + nc");
   sram("OUT", "write", out, add(out, mul(mul(nc, u("oh")), u("ow"))),

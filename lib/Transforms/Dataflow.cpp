@@ -27,10 +27,8 @@ using namespace mlir;
 namespace spec2 {
 namespace {
 
-/// [rows, co block, ci block, double-buffered (0 or 1)].
 DenseI64ArrayAttr tilingAttr(Builder &b, const ConvTiling &t) {
-  return b.getDenseI64ArrayAttr(
-      {t.rows, t.coBlock, t.ciBlock, int64_t(t.doubleBuffered)});
+  return b.getDenseI64ArrayAttr(tilingArray(t));
 }
 
 /// The tilings recorded on `op`, or computed when absent.
@@ -41,9 +39,8 @@ tilingsOf(spectral::Conv2DOp op, const ConvGeometry &g,
   if (auto d = op->getAttrOfType<DictionaryAttr>("spec2.tilings")) {
     for (Dataflow f : kDataflows)
       if (auto a = d.getAs<DenseI64ArrayAttr>(dataflowName(f)))
-        if (a.size() == 3 || a.size() == 4)
-          out.push_back(
-              {f, ConvTiling{a[0], a[1], a[2], a.size() == 4 && a[3] != 0}});
+        if (auto t = tilingFromArray(a.asArrayRef()))
+          out.push_back({f, *t});
     return out;
   }
   for (Dataflow f : kDataflows)

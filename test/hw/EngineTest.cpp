@@ -334,6 +334,45 @@ TEST_F(EngineTest, SparseMacCountsBankConflictsAndFaults) {
   EXPECT_EQ(act6.macsUseful, 0u);
 }
 
+// OUTQ with keep: after the output, rows [keep_from, keep_from + keep) of
+// each plane move to its top and the rest is cleared (the carried
+// overlap-and-add rows of a strip); the moves cost cycles.
+TEST_F(EngineTest, OutqKeepMovesRowsToThePlaneTop) {
+  using namespace isa::outq;
+  const unsigned nc = 2, pitch = 5, plane = 40, keepFrom = 4, keep = 3;
+  for (unsigned i = 0; i < nc * plane; ++i)
+    buf->oacc[i] = int32_t(i) + 1;
+  auto outq = [&](unsigned k) {
+    return Insn(isa::kOutq)
+        .set(kOaccPitch, pitch)
+        .set(kOaccPlane, plane)
+        .set(kNc, nc)
+        .set(kOh, 4)
+        .set(kOw, pitch)
+        .set(kSy, 1)
+        .set(kSx, 1)
+        .set(kClampLo, -32768)
+        .set(kClampHi, 32767)
+        .set(kClear, 1)
+        .set(kKeepFrom, k ? keepFrom : 0)
+        .set(kKeep, k);
+  };
+  Activity act;
+  execOutq(outq(keep), *buf, act);
+  for (unsigned c = 0; c < nc; ++c)
+    for (unsigned i = 0; i < plane; ++i)
+      ASSERT_EQ(buf->oacc[c * plane + i],
+                i < keep * pitch ? int32_t(c * plane + keepFrom * pitch + i) + 1
+                                 : 0)
+          << "channel " << c << " element " << i;
+  Activity plain;
+  execOutq(outq(0), *buf, plain);
+  EXPECT_EQ(act.cycles - plain.cycles,
+            (nc * (plane + keep * pitch) + kCfg.vecLanes - 1) / kCfg.vecLanes -
+                (nc * plane + kCfg.vecLanes - 1) / kCfg.vecLanes);
+  EXPECT_EQ(act.faults + plain.faults, 0u);
+}
+
 TEST_F(EngineTest, OutqBiasRequantClampStrideClear) {
   using namespace isa::outq;
   const unsigned nc = 3, pitch = 9, plane = 81, oh = 4, ow = 4, y0 = 1, x0 = 0;

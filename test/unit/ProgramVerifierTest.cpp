@@ -433,6 +433,14 @@ TEST(ProgramVerifier, OutqBounds) {
                  "instruction 5 (outq): clamp_lo=1 exceeds clamp_hi=0");
   EXPECT_REFUSED("outq", F({"sx", 0}),
                  "instruction 5 (outq): sx=0 must be at least 1");
+  // Carried rows stay inside the plane and move only while it is cleared.
+  EXPECT_ACCEPTED("outq", F({"keep_from", 6}, {"keep", 2}));
+  EXPECT_REFUSED("outq", F({"keep_from", 7}, {"keep", 2}),
+                 "instruction 5 (outq): (keep_from + keep)*oacc_pitch = 72 "
+                 "exceeds oacc_plane=64");
+  EXPECT_REFUSED("outq", F({"keep", 2}, {"clear", 0}),
+                 "instruction 5 (outq): keep=2 needs clear=1 (rows move as the "
+                 "plane is cleared)");
 }
 
 TEST(ProgramVerifier, GemvBounds) {

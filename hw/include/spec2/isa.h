@@ -419,7 +419,13 @@ constexpr Field kShift = after(kSx, kShiftBits);
 constexpr Field kClampLo = after(kShift, 16, true);
 constexpr Field kClampHi = after(kClampLo, 16, true);
 constexpr Field kClear = after(kClampHi, 1);
-constexpr Field kEnd = kClear;
+/// With clear: rows [keepFrom, keepFrom + keep) of each plane (row pitch
+/// oaccPitch) move to rows [0, keep) before the rest is zeroed, so the
+/// overlap-and-add rows a strip's tiles spilled below it start the next
+/// strip's plane.
+constexpr Field kKeepFrom = after(kClear, kDimBits);
+constexpr Field kKeep = after(kKeepFrom, kWindowBits);
+constexpr Field kEnd = kKeep;
 } // namespace outq
 
 //===----------------------------------------------------------------------===//

@@ -32,6 +32,7 @@
 #include "spec2/Conversion/KerLayout.h"
 #include "spec2/overlay_config.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -65,15 +66,27 @@ struct ConvGeometry {
   static ConvGeometry of(spectral::Conv2DOp op, const OverlayConfig &cfg);
 };
 
-/// Output rows per strip, channel block sizes (multiples of the lanes) and
-/// whether INP, KER and BIAS are split into halves that alternate.
+/// Output rows per strip, channel block sizes (multiples of the lanes),
+/// whether INP, KER and BIAS are split into halves that alternate, and
+/// whether the overlap-and-add rows a strip spills below itself are carried
+/// to the next strip in OACC (each tile row transformed once) rather than
+/// recomputed by it.
 struct ConvTiling {
   int64_t rows, coBlock, ciBlock;
   bool doubleBuffered = false;
+  bool carry = false;
 };
 
-/// True if every buffer the tiling needs fits the target's.
-bool fits(const ConvGeometry &g, const OverlayConfig &cfg, const ConvTiling &t);
+/// The tiling as the spec2.tiling(s) attributes store it: [rows, co block,
+/// ci block, double-buffered, carry], the last two 0 or 1 (missing ones read
+/// as 0). Nothing for another length.
+std::vector<int64_t> tilingArray(const ConvTiling &t);
+std::optional<ConvTiling> tilingFromArray(llvm::ArrayRef<int64_t> a);
+
+/// True if every buffer the tiling needs fits the target's (carried rows
+/// under activation reuse keep a plane per output-channel chunk).
+bool fits(const ConvGeometry &g, const OverlayConfig &cfg, const ConvTiling &t,
+          Dataflow flow);
 
 /// SCONV steps on kernel chunk (coi, cii) of a tiling: its longest lane
 /// (KerLayout.h).

@@ -205,12 +205,13 @@ def TileConvs : Pass<"spec2-tile-convs", "mlir::func::FuncOp"> {
     For every spectral.conv2d and every dataflow (activation reuse, kernel
     reuse; see include/spec2/Conversion/ConvSchedule.h), the tiling (output
     rows per strip, output- and input-channel block sizes, multiples of the
-    MAC lanes, and whether INP, KER and BIAS are double-buffered so a
-    group's loads overlap the previous group's computes) whose every buffer
-    fits the target and whose modeled cycles are fewest: `spec2.tilings =
-    {activation_reuse = array<i64: rows, co_block, ci_block,
-    double_buffered>, kernel_reuse = ...}`. A layer no tiling fits is an
-    error.
+    MAC lanes, whether INP, KER and BIAS are double-buffered so a group's
+    loads overlap the previous group's computes, and whether the rows a
+    strip's overlap-and-add spills below it are carried in OACC to the next
+    strip instead of recomputed) whose every buffer fits the target and whose
+    modeled cycles are fewest: `spec2.tilings = {activation_reuse =
+    array<i64: rows, co_block, ci_block, double_buffered, carry>,
+    kernel_reuse = ...}`. A layer no tiling fits is an error.
   }];
   let options = [
     Option<"target", "target", "std::string", "\"u200\"",

@@ -3,7 +3,8 @@
 // keeps the fastest, recording every alternative's cost. Target small: a
 // 4 -> 64 channel conv on 64 x 64 takes two strips of 32 rows and eight
 // output-channel blocks of 8 (OACC holds 8 channels x 34 rows), single-
-// buffered (the last 0 of the tiling).
+// buffered and recomputing the border tile rows of each strip (the last two
+// 0s of the tiling: double_buffered, carry).
 // RUN: spec2-opt %s --spec2-tile-convs=target=small | FileCheck %s --check-prefix=TILE
 // RUN: spec2-opt %s --spec2-tile-convs=target=small --spec2-select-dataflow=target=small | FileCheck %s --check-prefix=PICK
 // RUN: spec2-opt %s --spec2-select-dataflow="target=small force=kernel_reuse" | FileCheck %s --check-prefix=FORCE
@@ -18,14 +19,14 @@
 // RUN: grep -c 'buffer = "inp"' %t.KR | FileCheck %s --check-prefix=KR-INP
 // RUN: grep -c 'buffer = "ker"' %t.KR | FileCheck %s --check-prefix=KR-KER
 
-// TILE: spec2.tilings = {activation_reuse = array<i64: 32, 8, 4, 0>, kernel_reuse = array<i64: 32, 8, 4, 0>}
+// TILE: spec2.tilings = {activation_reuse = array<i64: 32, 8, 4, 0, 0>, kernel_reuse = array<i64: 32, 8, 4, 0, 0>}
 
 // Activation reuse: input 35840 B once, kernels twice (31232 B); kernel
 // reuse: kernels once (15616 B), input 8 x 35840 B: activation reuse moves
 // fewer bytes and is faster.
 // PICK: spec2.dataflow = "activation_reuse"
 // PICK-SAME: spec2.dataflow_costs = {activation_reuse = {cycles = 161984 : i64, ddr_bytes = 591360 : i64, input_bytes = 35840 : i64, kernel_bytes = 31232 : i64, output_bytes = 524288 : i64}, kernel_reuse = {cycles = 165528 : i64, ddr_bytes = 826624 : i64, input_bytes = 286720 : i64, kernel_bytes = 15616 : i64, output_bytes = 524288 : i64}}
-// PICK-SAME: spec2.tiling = array<i64: 32, 8, 4, 0>
+// PICK-SAME: spec2.tiling = array<i64: 32, 8, 4, 0, 0>
 // FORCE: spec2.dataflow = "kernel_reuse"
 // BAD: unknown dataflow 'weight_stationary' (activation_reuse or kernel_reuse)
 
@@ -62,6 +63,20 @@
 // last block computes.
 // HALVES: ovl.load {buffer = "inp", {{.*}}pop_next, sram_addr = 8192 : i64, {{.*}}y0 = 12 : i64}
 // HALVES: ovl.fft {async = 1 : i64, inp_addr = 8192 : i64
+
+// Carried rows (kernel reuse, 16-row strips, carry): strip 0 transforms tile
+// rows 0-2 (full-res tops -1, 5, 11), whose overlap-and-add reaches row 18;
+// its OUTQ emits rows 0-15 and moves rows 16-18 to the top of each plane.
+// Strip 1 starts at tile row 3 (top 17 = plane row 1), loading input from
+// row 18; the tile row strip 0 ended with is not transformed again.
+// RUN: sed 's/in_frac = 10 : i32,/in_frac = 10 : i32, spec2.dataflow = "kernel_reuse", spec2.tiling = array<i64: 16, 8, 4, 0, 1>,/' %s | spec2-opt --spec2-spectral-to-overlay=target=small | FileCheck %s --check-prefix=CARRY
+// CARRY: ovl.load {buffer = "inp", {{.*}}ny = 18 : i64, src_h = 64 : i64, src_w = 64 : i64}
+// CARRY: ovl.sconv {{{.*}}oacc_h = 23 : i64, oacc_pitch = 64 : i64, oacc_plane = 1472 : i64, ox = -1 : i64, oy = -1 : i64
+// CARRY: ovl.sconv {{{.*}}ntx = 3 : i64, {{.*}}oy = 11 : i64
+// CARRY-NEXT: ovl.outq {{{.*}}clear = 1 : i64, keep = 3 : i64, keep_from = 16 : i64, {{.*}}oh = 16 : i64
+// CARRY: ovl.load {buffer = "inp", {{.*}}ny = 18 : i64, pop_next, push_next, src_h = 64 : i64, src_w = 64 : i64, y0 = 18 : i64}
+// CARRY-NEXT: ovl.fft
+// CARRY-NEXT: ovl.sconv {{{.*}}ox = -1 : i64, oy = 1 : i64
 func.func @main(%x: tensor<1x4x64x64xf32> {spec2.frac = 10 : i32}) -> tensor<1x64x64x64xf32> {
   %y = spectral.conv2d %x {fft_size = 8 : i64, kernel = array<i64: 3, 3>,
          pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
