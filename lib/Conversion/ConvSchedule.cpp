@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <deque>
 
 namespace spec2 {
 namespace {
@@ -187,7 +188,7 @@ bool fits(const ConvGeometry &g, const OverlayConfig &cfg, const ConvTiling &t,
          t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) / copies &&
          kerEntries <= int64_t(cfg.kerDepth) / copies &&
          slots * t.coBlock * planeRows * g.wFull() <= int64_t(cfg.oaccDepth) &&
-         t.coBlock * outRows * g.wo <= int64_t(cfg.outDepth) &&
+         t.coBlock * outRows * g.wo <= int64_t(cfg.outDepth) / copies &&
          t.coBlock <= int64_t(cfg.biasDepth) / copies;
 }
 
@@ -230,7 +231,8 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
   // Where the data in use starts: the half of each buffer the last load into
   // it wrote (always 0 when not double-buffered).
   int64_t inpAt = 0, kerAt = 0, biasAt = 0;
-  int64_t batches = 0; // FFT/SCONV pairs so far
+  int64_t batches = 0;           // FFT/SCONV pairs so far
+  int64_t outAt = 0, stores = 0; // OUT half of the latest store, stores so far
   auto nextHalf = [&](int64_t &at, uint32_t depth, bool first) {
     if (t.doubleBuffered && !first)
       at = at ? 0 : int64_t(depth / 2);
@@ -326,11 +328,14 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
         ++batches;
       }
     if (cii == ciChunks - 1) {
+      // Double-buffered, OUT alternates halves store by store too.
+      outAt = t.doubleBuffered && stores++ % 2 ? int64_t(cfg.outDepth / 2) : 0;
       grp.computes.push_back({"outq",
                               {{"oacc_addr", oaccAt},
                                {"oacc_pitch", wFull},
                                {"oacc_plane", plane},
                                {"bias_addr", biasAt},
+                               {"out_addr", outAt},
                                {"nc", coN},
                                {"oh", s.o1 - s.o0},
                                {"ow", g.wo},
@@ -344,6 +349,7 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                                {"keep", s.keep}}});
       grp.stores.push_back({"store",
                             {{"dram_addr", addrs.out + co0 * g.ho * g.wo * 2},
+                             {"sram_addr", outAt},
                              {"dst_h", g.ho},
                              {"dst_w", g.wo},
                              {"y0", s.o0},
@@ -407,7 +413,11 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
   // before it).
   isa::ComputeIssue issue;
   uint64_t loadEnd = 0, storeEnd = 0, computeEndBefore = 0;
-  bool stored = false;
+  // The stores the compute module has not waited for yet (group, end): it
+  // waits for a store one group later, double-buffered (OUT in halves) two.
+  std::deque<std::pair<size_t, uint64_t>> pendingStores;
+  const size_t storeLag = t.doubleBuffered ? 2 : 1;
+  size_t groupNo = 0;
   walkConv(
       g, cfg, t, flow, ConvAddrs(), ConvShifts(), [&](const InsnGroup &grp) {
         uint64_t load = 0, store = 0;
@@ -425,10 +435,14 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
                               t.doubleBuffered ? 0 : storeEnd}) +
                     load;
         computeEndBefore = computeEnd;
-        if (stored) { // a NOP waits for the store
-          const uint64_t nop = std::max(issue.allDone, storeEnd);
+        while (!pendingStores.empty() &&
+               pendingStores.front().first + storeLag <= groupNo) {
+          // a NOP waits for the store
+          const uint64_t nop =
+              std::max(issue.allDone, pendingStores.front().second);
           issue.issued = std::max(issue.issued, nop);
           issue.allDone = nop;
+          pendingStores.pop_front();
         }
         for (size_t k = 0; k < grp.computes.size(); ++k) {
           const isa::Word w = encode(grp.computes[k]);
@@ -442,9 +456,11 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
           c.outputBytes += int64_t(ic.ddrBytes);
           store += ic.cycles;
         }
-        stored = store > 0;
-        if (stored)
+        if (store > 0) {
           storeEnd = std::max(storeEnd, issue.allDone) + store;
+          pendingStores.push_back({groupNo, storeEnd});
+        }
+        ++groupNo;
       });
   c.cycles = int64_t(std::max(issue.allDone, storeEnd));
   return c;

@@ -24,6 +24,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <deque>
 
 #define DEBUG_TYPE "spec2-spectral-to-overlay"
 
@@ -106,9 +107,12 @@ public:
   /// while the previous group computes; the caller alternates the halves of
   /// the buffers the loads write. Every group of the run has loads and
   /// computes. A store inside the run hands its token back to the compute
-  /// module alone: a NOP waits for it before the next group's computes.
-  void beginOverlap() {
+  /// module alone: a NOP waits for it before the next group's computes, or,
+  /// with `outHalves` (the caller alternates halves of OUT too), before the
+  /// computes of the group after that.
+  void beginOverlap(bool outHalves = false) {
     overlap = true;
+    storeLag = outHalves ? 2 : 1;
     run.clear();
   }
   void endOverlap() {
@@ -119,9 +123,17 @@ public:
     // nothing more to the run, the very last hands on as after flush().
     if (run.size() >= 2)
       run[run.size() - 2].compute->removeAttr("push_prev");
+    // Store tokens still queued: all but the last group's are taken here;
+    // that one is left to the next group or FINISH, as after flush().
+    while (storeGroups.size() > (run.back().stored ? 1u : 0u)) {
+      Operation *nop = insn("nop", {});
+      nop->setAttr("pop_next", b.getUnitAttr());
+      nop->moveBefore(b.getInsertionBlock(), b.getInsertionBlock()->end());
+      storeGroups.pop_front();
+    }
+    storeGroups.clear();
     if (run.back().stored) {
       run.back().compute->removeAttr("push_prev");
-      storeForCompute = false;
       storePending = true;
     } else {
       danglingPush = run.back().compute;
@@ -171,17 +183,18 @@ public:
       }
       flag(g.loads.back(), "push_next");
       append(g.loads);
-      if (storeForCompute) {
+      // The stores whose OUT half this group's computes may overwrite.
+      while (!storeGroups.empty() && storeGroups.front() + storeLag <= i) {
         Operation *nop = insn("nop", {});
         flag(nop, "pop_next");
         append(nop);
-        storeForCompute = false;
+        storeGroups.pop_front();
       }
       flag(g.computes.front(), "pop_prev");
       flag(g.computes.back(), "push_prev");
       if (!g.stores.empty()) {
         wireStores();
-        storeForCompute = true;
+        storeGroups.push_back(i);
       }
       append(g.computes);
       append(g.stores);
@@ -247,7 +260,11 @@ private:
     Operation *compute;
     bool stored;
   };
-  bool overlap = false, storeForCompute = false;
+  bool overlap = false;
+  /// In the run: the groups whose store tokens the compute module has not
+  /// taken yet, and how many groups later it takes them.
+  std::deque<size_t> storeGroups;
+  size_t storeLag = 1;
   std::vector<RunGroup> run;
 };
 
@@ -488,7 +505,7 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   shifts.clampLo = clampBound(op.getClampMin(), fo);
   shifts.clampHi = clampBound(op.getClampMax(), fo);
   if (tiling.doubleBuffered)
-    pb->beginOverlap();
+    pb->beginOverlap(/*outHalves=*/true);
   walkConv(geo, cfg, tiling, flow, addrs, shifts, [&](const InsnGroup &grp) {
     for (const InsnDesc &d : grp.loads) {
       StringRef buffer = StringRef(d.mnemonic).drop_front(strlen("load."));

@@ -37,8 +37,9 @@
 
 // A double-buffered tiling given in the IR (16-row strips): each new load
 // goes to the other half of its buffer (small: INP 16384, KER 16384, BIAS
-// 1024 entries), the loads of group i wait only for the computes of group
-// i-2, the computes for group i-1's store. A row of 11 tiles runs as one FFT
+// 1024 entries), and so does each OUTQ and store (OUT 16384); the loads of
+// group i wait only for the computes of group i-2, the computes for the
+// store of group i-2. A row of 11 tiles runs as one FFT
 // and SCONV of 8 tiles and one of 3, alternating SPEC halves; every FFT but
 // the layer's first is async (runs beside the SCONV before it).
 // RUN: sed 's/in_frac = 10 : i32,/in_frac = 10 : i32, spec2.dataflow = "activation_reuse", spec2.tiling = array<i64: 16, 8, 4, 1>,/' %s | spec2-opt --spec2-spectral-to-overlay=target=small | FileCheck %s --check-prefix=HALVES
@@ -54,11 +55,13 @@
 // HALVES-NEXT: ovl.store {{{.*}}pop_prev, push_prev
 // HALVES-NEXT: ovl.load {buffer = "ker", count = 320 : i64, dram_addr = 34688 : i64, sram_addr = 8192 : i64}
 // HALVES-NEXT: ovl.load {buffer = "bias", {{.*}}push_next, sram_addr = 512 : i64}
-// HALVES-NEXT: ovl.nop {pop_next}
 // HALVES-NEXT: ovl.fft {async = 1 : i64, inp_pitch = 66
 // HALVES-NEXT: ovl.sconv {ker_addr = 8192 : i64
-// HALVES: ovl.outq {bias_addr = 512 : i64
-// HALVES: ovl.load {buffer = "ker", count = 320 : i64, dram_addr = 36608 : i64, pop_next}
+// HALVES: ovl.outq {bias_addr = 512 : i64, {{.*}}out_addr = 8192 : i64
+// HALVES-NEXT: ovl.store {{{.*}}pop_prev, push_prev, sram_addr = 8192 : i64
+// HALVES-NEXT: ovl.load {buffer = "ker", count = 320 : i64, dram_addr = 36608 : i64, pop_next}
+// HALVES-NEXT: ovl.load {buffer = "bias", {{.*}}push_next}
+// HALVES-NEXT: ovl.nop {pop_next}
 // The second strip's input goes to INP's other half while the first strip's
 // last block computes.
 // HALVES: ovl.load {buffer = "inp", {{.*}}pop_next, sram_addr = 8192 : i64, {{.*}}y0 = 12 : i64}
