@@ -11,7 +11,8 @@ endif()
 file(READ "${CONFIG}" json)
 string(JSON name GET "${json}" name)
 set(keys
-  fft_size pin pout spec_banks spec_ports fft_points_per_cycle fc_lanes vec_lanes
+  fft_size pin pout spec_banks spec_ports fft_points_per_cycle
+  ifft_points_per_cycle fc_lanes vec_lanes
   "buffers inp" "buffers ker" "buffers bias" "buffers fcx" "buffers spec"
   "buffers oacc" "buffers facc" "buffers out"
   clock_mhz ddr_mb_per_s dma_latency

@@ -145,12 +145,16 @@ void fft2d(int64_t re[kN][kN], int64_t im[kN][kN], bool inverse);
 void fft2dForwardHalf(int64_t re[kN][kN], int64_t im[kN][kN],
                       uint32_t nonzeroRows);
 
-/// Cycles of one pass of `tiles` N x N tiles through an FFT unit, which
+/// Cycles of one pass of `tiles` N x N tiles through the FFT unit, which
 /// streams fftPointsPerCycle points a cycle (several tiles at once when that
-/// exceeds N^2).
+/// exceeds N^2), or through the IFFT unit (ifftPointsPerCycle).
 constexpr uint64_t fftPassCycles(uint64_t tiles) {
   return (tiles * kN * kN + kCfg.fftPointsPerCycle - 1) /
          kCfg.fftPointsPerCycle;
+}
+constexpr uint64_t ifftPassCycles(uint64_t tiles) {
+  return (tiles * kN * kN + kCfg.ifftPointsPerCycle - 1) /
+         kCfg.ifftPointsPerCycle;
 }
 
 /// DDR cycles for `beatBytes` at the configured bandwidth.

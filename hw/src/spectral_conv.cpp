@@ -422,7 +422,7 @@ SCONV_BLOCKS:
         }
       }
     }
-    const uint64_t ifft = 2 * fftPassCycles(live);
+    const uint64_t ifft = 2 * ifftPassCycles(live);
     // The MACs of a block overlap the IFFT of the block before (of this
     // tile or, for block 0, of the previous tile).
     total += k == 0 ? smac : (smac > ifftPrev ? smac : ifftPrev);

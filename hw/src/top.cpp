@@ -19,6 +19,7 @@ namespace {
 constexpr uint32_t kMacLanes = kCfg.pin * kCfg.pout;
 constexpr uint32_t kSpecPartitions = kCfg.pin * kCfg.specBanks;
 constexpr uint32_t kFftPoints = kCfg.fftPointsPerCycle;
+constexpr uint32_t kIfftPoints = kCfg.ifftPointsPerCycle;
 constexpr uint32_t kVecLanes = kCfg.vecLanes;
 constexpr uint32_t kFcLanes = kCfg.fcLanes;
 } // namespace
@@ -92,7 +93,7 @@ bool spec2_compute(hls::stream<Word> &queue, hls::stream<bool> &l2c,
 #pragma HLS ARRAY_PARTITION variable = buf.accRe complete dim = 2
 #pragma HLS ARRAY_PARTITION variable = buf.accIm complete dim = 1
 #pragma HLS ARRAY_PARTITION variable = buf.accIm complete dim = 2
-#pragma HLS ARRAY_PARTITION variable = buf.oacc cyclic factor = kFftPoints
+#pragma HLS ARRAY_PARTITION variable = buf.oacc cyclic factor = kIfftPoints
 #pragma HLS ARRAY_PARTITION variable = buf.inp cyclic factor = kFftPoints
 #pragma HLS ARRAY_PARTITION variable = buf.out cyclic factor = kVecLanes
 #pragma HLS ARRAY_PARTITION variable = buf.facc cyclic factor = kFcLanes

@@ -32,6 +32,10 @@ uint64_t CycleModel::fftPass(uint64_t tiles) const {
   return ceilDiv(tiles * cfg.fftSize * cfg.fftSize, cfg.fftPointsPerCycle);
 }
 
+uint64_t CycleModel::ifftPass(uint64_t tiles) const {
+  return ceilDiv(tiles * cfg.fftSize * cfg.fftSize, cfg.ifftPointsPerCycle);
+}
+
 namespace {
 /// Payload and whole-beat bytes of a box DMA over an int16 CHW tensor with
 /// planes of h x w at `base`, box origin (y0, x0), clipped to the tensor.
@@ -104,7 +108,7 @@ InsnCost CycleModel::sconvCost(const Word &insn,
     const uint64_t smac = nnz + st;
     const uint64_t live = std::min<uint64_t>(
         cfg.pout, nco > b * cfg.pout ? nco - b * cfg.pout : 0);
-    const uint64_t ifft = 2 * fftPass(live);
+    const uint64_t ifft = 2 * ifftPass(live);
     // The MACs of a block overlap the IFFT of the block before.
     total += k == 0 ? smac : std::max(smac, ifftPrev);
     ifftPrev = ifft;

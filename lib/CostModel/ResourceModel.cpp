@@ -29,15 +29,15 @@ uint64_t uramFor(uint64_t depth, uint64_t width) {
 
 /// A buffer of `depth` words of `width` bits split into `banks` banks (each
 /// bank gives one read per cycle; the writer uses the second port), repeated
-/// `copies` times. Banks of 32 KB or more go to UltraRAM when the device has
-/// it.
+/// `copies` times. Banks at least as deep as an UltraRAM (4K words) go to
+/// UltraRAM when the device has it, even if that leaves URAM width unused:
+/// BRAM is the scarcer memory.
 UnitResources memory(const char *name, const OverlayConfig &c, uint64_t depth,
                      uint64_t width, uint64_t banks, uint64_t copies = 1) {
   UnitResources u;
   u.name = name;
   const uint64_t bankDepth = ceilDiv(depth, banks);
-  const uint64_t bankBytes = ceilDiv(bankDepth * width, 8);
-  if (c.deviceUram > 0 && bankBytes >= 32 * 1024)
+  if (c.deviceUram > 0 && bankDepth >= 4096)
     u.uram = uramFor(bankDepth, width) * banks * copies;
   else
     u.bram18 = bram18For(bankDepth, width) * banks * copies;
@@ -76,20 +76,21 @@ Resources estimateResources(const OverlayConfig &c) {
     r.units.push_back(u);
   }
   {
-    // A streaming 2-D FFT unit: a row pass and a column pass, each taking
-    // fftPointsPerCycle points a cycle, i.e. ppc/N transforms in flight per
-    // stage. Forward data fit 27 bits (1 DSP per real product), inverse data
-    // are 32-bit (2 DSPs per real product).
-    const uint64_t cmulPerCycle =
-        std::max<uint64_t>(1, c.fftPointsPerCycle / c.fftSize) *
-        nontrivialTwiddles(c.fftSize);
+    // Streaming 2-D FFT and IFFT units: a row pass and a column pass, each
+    // taking ppc points a cycle, i.e. ppc/N transforms in flight per stage.
+    // Forward data fit 27 bits (1 DSP per real product), inverse data are
+    // 32-bit (2 DSPs per real product).
+    auto cmulPerCycle = [&](uint32_t ppc) {
+      return std::max<uint64_t>(1, ppc / c.fftSize) *
+             nontrivialTwiddles(c.fftSize);
+    };
     UnitResources f;
     f.name = "fft";
-    f.dsp = 2 * cmulPerCycle * 4 * 1;
+    f.dsp = 2 * cmulPerCycle(c.fftPointsPerCycle) * 4 * 1;
     r.units.push_back(f);
     UnitResources i;
     i.name = "ifft";
-    i.dsp = 2 * cmulPerCycle * 4 * 2;
+    i.dsp = 2 * cmulPerCycle(c.ifftPointsPerCycle) * 4 * 2;
     r.units.push_back(i);
   }
   {
@@ -115,7 +116,8 @@ Resources estimateResources(const OverlayConfig &c) {
   r.units.push_back(
       memory("SPEC", c, c.specDepth, 32, uint64_t(c.pin) * c.specBanks));
   r.units.push_back(
-      memory("OACC", c, c.oaccDepth, 32, std::max<uint64_t>(ppc, c.vecLanes)));
+      memory("OACC", c, c.oaccDepth, 32,
+             std::max<uint64_t>(c.ifftPointsPerCycle, c.vecLanes)));
   r.units.push_back(memory("FACC", c, c.faccDepth, 48, c.fcLanes));
   r.units.push_back(memory("OUT", c, c.outDepth, 16,
                            std::max<uint64_t>(c.vecLanes, c.fcLanes)));

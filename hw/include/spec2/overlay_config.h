@@ -25,9 +25,9 @@ struct OverlayConfig {
   uint32_t pout;    ///< P_out: output-channel MAC lanes
   uint32_t
       specBanks; ///< banks of each input channel's spectrum (bin mod banks)
-  uint32_t specPorts; ///< read ports per spectrum bank per cycle
-  uint32_t
-      fftPointsPerCycle; ///< complex points per cycle of the FFT and IFFT units
+  uint32_t specPorts;          ///< read ports per spectrum bank per cycle
+  uint32_t fftPointsPerCycle;  ///< complex points per cycle of the FFT unit
+  uint32_t ifftPointsPerCycle; ///< complex points per cycle of the IFFT unit
   // Fully-connected engine and vector unit.
   uint32_t fcLanes;  ///< rows processed in parallel
   uint32_t vecLanes; ///< elements per cycle of the vector unit and OUTQ
@@ -74,13 +74,34 @@ struct OverlayConfig {
 /// FNV-1a over the ISA layout version and the little-endian bytes of every
 /// field, in declaration order.
 constexpr uint64_t configHash(const OverlayConfig &c) {
-  const uint32_t fields[] = {
-      c.fftSize,           c.pin,       c.pout,      c.specBanks,  c.specPorts,
-      c.fftPointsPerCycle, c.fcLanes,   c.vecLanes,  c.inpDepth,   c.kerDepth,
-      c.biasDepth,         c.fcxDepth,  c.specDepth, c.oaccDepth,  c.faccDepth,
-      c.outDepth,          c.clockMhz,  c.ddrMbPerS, c.dmaLatency, c.fftDepth,
-      c.smacDepth,         c.ifftDepth, c.fcDepth,   c.vecDepth,   c.deviceDsp,
-      c.deviceBram18,      c.deviceUram};
+  const uint32_t fields[] = {c.fftSize,
+                             c.pin,
+                             c.pout,
+                             c.specBanks,
+                             c.specPorts,
+                             c.fftPointsPerCycle,
+                             c.ifftPointsPerCycle,
+                             c.fcLanes,
+                             c.vecLanes,
+                             c.inpDepth,
+                             c.kerDepth,
+                             c.biasDepth,
+                             c.fcxDepth,
+                             c.specDepth,
+                             c.oaccDepth,
+                             c.faccDepth,
+                             c.outDepth,
+                             c.clockMhz,
+                             c.ddrMbPerS,
+                             c.dmaLatency,
+                             c.fftDepth,
+                             c.smacDepth,
+                             c.ifftDepth,
+                             c.fcDepth,
+                             c.vecDepth,
+                             c.deviceDsp,
+                             c.deviceBram18,
+                             c.deviceUram};
   uint64_t h = 0xcbf29ce484222325ULL;
   // The ISA layout version first: a new layout is a new overlay.
   for (int b = 0; b < 4; ++b) {

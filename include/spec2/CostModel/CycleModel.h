@@ -98,6 +98,8 @@ private:
   InsnCost sconvCost(const isa::Word &insn, const SconvStalls *stalls) const;
   /// Cycles of one pass of `tiles` N x N tiles through an FFT unit.
   uint64_t fftPass(uint64_t tiles) const;
+  /// The same through the IFFT unit (ifftPointsPerCycle).
+  uint64_t ifftPass(uint64_t tiles) const;
 
   OverlayConfig cfg;
 };
