@@ -148,13 +148,14 @@ void fft2dForwardHalf(int64_t re[kN][kN], int64_t im[kN][kN],
 /// Cycles of one pass of `tiles` N x N tiles through the FFT unit, which
 /// streams fftPointsPerCycle points a cycle (several tiles at once when that
 /// exceeds N^2), or through the IFFT unit (ifftPointsPerCycle).
+constexpr uint64_t passCycles(uint64_t tiles, uint64_t pointsPerCycle) {
+  return (tiles * kN * kN + pointsPerCycle - 1) / pointsPerCycle;
+}
 constexpr uint64_t fftPassCycles(uint64_t tiles) {
-  return (tiles * kN * kN + kCfg.fftPointsPerCycle - 1) /
-         kCfg.fftPointsPerCycle;
+  return passCycles(tiles, kCfg.fftPointsPerCycle);
 }
 constexpr uint64_t ifftPassCycles(uint64_t tiles) {
-  return (tiles * kN * kN + kCfg.ifftPointsPerCycle - 1) /
-         kCfg.ifftPointsPerCycle;
+  return passCycles(tiles, kCfg.ifftPointsPerCycle);
 }
 
 /// DDR cycles for `beatBytes` at the configured bandwidth.

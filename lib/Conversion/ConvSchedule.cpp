@@ -78,17 +78,14 @@ ConvGeometry ConvGeometry::of(spectral::Conv2DOp op, const OverlayConfig &cfg) {
 namespace {
 
 /// Output rows [o0, o1) of a strip, the full-resolution rows [r0, r1) they
-/// come from, and the input tile rows [ty0, ty1] that reach them.
-/// Output rows [o0, o1) of a strip, the full-resolution rows [r0, r1) they
-/// come from, the input tile rows [ty0, ty1] it transforms (none when ty0 >
-/// ty1), and its OACC plane: rows from r0 on (`planeRows`), of which the
-/// first `keepIn` arrive carried from the strip before and the rows from
-/// `keepFrom` on (`keep` of them) go on to the next.
+/// come from, the input tile rows [ty0, ty1] it transforms, and its OACC
+/// plane: `planeRows` rows from r0 on, of which `keep` rows from `keepFrom`
+/// on go on to the next strip (carried strips only).
 struct Strip {
   int64_t o0, o1, r0, r1, ty0, ty1;
   int64_t planeRows = 0, keepFrom = 0, keep = 0;
   int64_t inRows(const ConvGeometry &g) const {
-    return ty1 >= ty0 ? (ty1 - ty0 + 1) * g.tile : 0;
+    return (ty1 - ty0 + 1) * g.tile;
   }
 };
 
@@ -231,8 +228,8 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
   // Where the data in use starts: the half of each buffer the last load into
   // it wrote (always 0 when not double-buffered).
   int64_t inpAt = 0, kerAt = 0, biasAt = 0;
+  int64_t outAt = 0, stores = 0; // the same for OUTQ and store
   int64_t batches = 0;           // FFT/SCONV pairs so far
-  int64_t outAt = 0, stores = 0; // OUT half of the latest store, stores so far
   auto nextHalf = [&](int64_t &at, uint32_t depth, bool first) {
     if (t.doubleBuffered && !first)
       at = at ? 0 : int64_t(depth / 2);
@@ -318,7 +315,7 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                                  {"oacc_pitch", wFull},
                                  {"oacc_plane", plane},
                                  {"oacc_h", s.planeRows},
-                                 {"oy", ty * g.tile + g.pt - (g.kh - 1) - s.r0},
+                                 {"oy", tileTop(g, ty) - s.r0},
                                  {"ox", tx * g.tile + g.pl - (g.kw - 1)},
                                  {"acc_shift", shifts.acc},
                                  {"ifft_shift", shifts.ifft},
@@ -329,7 +326,7 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
       }
     if (cii == ciChunks - 1) {
       // Double-buffered, OUT alternates halves store by store too.
-      outAt = t.doubleBuffered && stores++ % 2 ? int64_t(cfg.outDepth / 2) : 0;
+      nextHalf(outAt, cfg.outDepth, stores++ == 0);
       grp.computes.push_back({"outq",
                               {{"oacc_addr", oaccAt},
                                {"oacc_pitch", wFull},

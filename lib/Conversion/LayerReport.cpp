@@ -2,6 +2,7 @@
 #include "spec2/Conversion/LayerReport.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Conversion/ConvSchedule.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/LayerName.h"
 
@@ -51,12 +52,12 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
       macsDense = fcWeights;
       macsExec = fcNonzeros;
       bytes = fcNonzeros * 4 + rows * 4; // {value, column} entries, biases
-    } else if (isa<spectral::Pool2DOp, spectral::AddOp, spectral::ClampOp,
-                   spectral::ActivationOp>(op)) {
-      kind = isa<spectral::Pool2DOp>(op)  ? "pool"
-             : isa<spectral::AddOp>(op)   ? "add"
-             : isa<spectral::ClampOp>(op) ? "clamp"
-                                          : "activation";
+    } else if (llvm::isa<spectral::Pool2DOp, spectral::AddOp, spectral::ClampOp,
+                         spectral::ActivationOp>(op)) {
+      kind = llvm::isa<spectral::Pool2DOp>(op)  ? "pool"
+             : llvm::isa<spectral::AddOp>(op)   ? "add"
+             : llvm::isa<spectral::ClampOp>(op) ? "clamp"
+                                                : "activation";
     } else {
       return;
     }
@@ -82,16 +83,17 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     // What spec2-select-dataflow chose and what the alternatives cost.
     if (auto flow = op->getAttrOfType<StringAttr>("spec2.dataflow"))
       row["dataflow"] = flow.getValue().str();
-    if (auto t = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling")) {
-      row["tiling"] =
-          llvm::json::Object{{"rows", t[0]},
-                             {"co_block", t[1]},
-                             {"ci_block", t[2]},
-                             {"double_buffered", t.size() > 3 && t[3] != 0},
-                             {"carry", t.size() > 4 && t[4] != 0}};
+    auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling");
+    if (auto t = tilingAttr ? tilingFromArray(tilingAttr.asArrayRef())
+                            : std::nullopt) {
+      row["tiling"] = llvm::json::Object{{"rows", t->rows},
+                                         {"co_block", t->coBlock},
+                                         {"ci_block", t->ciBlock},
+                                         {"double_buffered", t->doubleBuffered},
+                                         {"carry", t->carry}};
       auto conv = cast<spectral::Conv2DOp>(op);
-      row["channel_blocks"] = ceilDiv(conv.getOutChannels(), t[1]) *
-                              ceilDiv(conv.getInChannels(), t[2]);
+      row["channel_blocks"] = ceilDiv(conv.getOutChannels(), t->coBlock) *
+                              ceilDiv(conv.getInChannels(), t->ciBlock);
     }
     // spec2-schedule-banks' figures for one input tile of the whole layer.
     for (auto [attr, key] :

@@ -126,9 +126,7 @@ public:
     // Store tokens still queued: all but the last group's are taken here;
     // that one is left to the next group or FINISH, as after flush().
     while (storeGroups.size() > (run.back().stored ? 1u : 0u)) {
-      Operation *nop = insn("nop", {});
-      nop->setAttr("pop_next", b.getUnitAttr());
-      nop->moveBefore(b.getInsertionBlock(), b.getInsertionBlock()->end());
+      appendStoreWait();
       storeGroups.pop_front();
     }
     storeGroups.clear();
@@ -185,9 +183,7 @@ public:
       append(g.loads);
       // The stores whose OUT half this group's computes may overwrite.
       while (!storeGroups.empty() && storeGroups.front() + storeLag <= i) {
-        Operation *nop = insn("nop", {});
-        flag(nop, "pop_next");
-        append(nop);
+        appendStoreWait();
         storeGroups.pop_front();
       }
       flag(g.computes.front(), "pop_prev");
@@ -250,6 +246,14 @@ public:
   }
 
 private:
+  /// Appends a NOP that takes one store token: the compute module waits
+  /// for that store.
+  void appendStoreWait() {
+    Operation *nop = insn("nop", {});
+    nop->setAttr("pop_next", b.getUnitAttr());
+    nop->moveBefore(b.getInsertionBlock(), b.getInsertionBlock()->end());
+  }
+
   OpBuilder &b;
   Location loc;
   bool loadMustWait = false;
