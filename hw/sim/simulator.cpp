@@ -143,7 +143,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
       p.popNext->pop_front();
 
     Activity act;
-    uint64_t end, pushed, moduleFree;
+    uint64_t end, pushed, moduleFree, released;
     if (m == kLoadModule || m == kStoreModule) {
       if (m == kLoadModule)
         execLoad(w, dram, *buf, act);
@@ -155,6 +155,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
       ctr.ddrWait += xfer - ready;
       end = xfer + act.ddrCycles;
       pushed = end;
+      released = end;
       moduleFree = clock[m];
       ddrFree = end;
       (m == kLoadModule ? ctr.ddrBytesRead : ctr.ddrBytesWritten) +=
@@ -167,7 +168,10 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
         ++act.faults;
       end = bestStart + act.cycles;
       moduleFree = issue.ready(w);
-      pushed = issue.record(w, bestStart, end);
+      const uint64_t release =
+          act.release == Activity::kSameAsCycles ? act.cycles : act.release;
+      released = bestStart + release;
+      pushed = issue.record(w, bestStart, end, released);
       if (opcode == kFinish)
         finished = true;
     }
@@ -189,7 +193,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
     if (opcode < kNumOpcodes)
       ++ctr.insns[opcode];
     if (options.trace)
-      result.trace.push_back({index, bestStart, end, act.cycles});
+      result.trace.push_back({index, bestStart, end, act.cycles, released});
     if (getField(w, kPushPrev) && p.pushPrev)
       p.pushPrev->push_back(pushed);
     if (getField(w, kPushNext) && p.pushNext)

@@ -108,7 +108,11 @@ struct Buffers {
 /// What one instruction did: its cycles on its module, DDR traffic, MAC
 /// work and faults. Summed by the driver into the program's counters.
 struct Activity {
-  uint64_t cycles = 0;       ///< cycles the module is busy with it
+  uint64_t cycles = 0; ///< cycles the module is busy with it
+  /// Compute: cycles after which the SCONVs and FFTs that follow may count
+  /// it as finished (isa::ComputeIssue); kSameAsCycles for all of them.
+  static constexpr uint64_t kSameAsCycles = ~uint64_t(0);
+  uint64_t release = kSameAsCycles;
   uint64_t ddrCycles = 0;    ///< of which the DDR is transferring
   uint64_t ddrPayload = 0;   ///< useful bytes moved
   uint64_t ddrBeatBytes = 0; ///< bytes moved in whole DDR beats

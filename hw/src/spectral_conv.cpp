@@ -430,6 +430,9 @@ SCONV_BLOCKS:
     act.engine[kEngIfft] += ifft;
     ifftPrev = ifft;
   }
+  // The next SCONV's MACs may start once the last IFFT is done; only the
+  // pipelines drain after that.
+  act.release = total + ifftPrev;
   total += ifftPrev + kCfg.smacDepth + kCfg.ifftDepth;
   act.cycles = total;
 }
@@ -453,6 +456,9 @@ void execOutq(const Word &insn, Buffers &buf, Activity &act) {
   const bool clear = getField(insn, outq::kClear) != 0;
   const uint64_t keepFrom = getField(insn, outq::kKeepFrom);
   const uint64_t keep = getField(insn, outq::kKeep);
+  const bool swap = getField(insn, outq::kKeepSwap) != 0;
+  const bool detach = getField(insn, outq::kDetach) != 0;
+  const uint64_t half = kCfg.oaccDepth / 2;
 OUTQ_CHANNELS:
   for (uint64_t c = 0; c < nc; ++c) {
     int64_t bias = 0;
@@ -473,7 +479,18 @@ OUTQ_CHANNELS:
         const int64_t v = roundShift(int64_t(buf.oacc[a]) + bias, shift);
         buf.out[o] = int16_t(saturate(sat16(v), lo, hi));
       }
-    if (clear)
+    if (clear && swap) {
+      // The kept rows go to the other half, then the whole plane clears.
+      for (uint64_t i = 0; i < keep * pitch; ++i) {
+        const uint64_t from = oaccAddr + c * plane + keepFrom * pitch + i;
+        const uint64_t to = oaccAddr + c * plane + i;
+        if (from < kCfg.oaccDepth && to < kCfg.oaccDepth)
+          buf.oacc[to >= half ? to - half : to + half] = buf.oacc[from];
+      }
+      for (uint64_t i = 0; i < plane; ++i)
+        if (oaccAddr + c * plane + i < kCfg.oaccDepth)
+          buf.oacc[oaccAddr + c * plane + i] = 0;
+    } else if (clear) {
       for (uint64_t i = 0; i < plane; ++i) {
         const uint64_t a = oaccAddr + c * plane + i;
         // The kept rows move up (the source is never behind the target).
@@ -482,11 +499,22 @@ OUTQ_CHANNELS:
         if (a < kCfg.oaccDepth)
           buf.oacc[a] = moved && from < kCfg.oaccDepth ? buf.oacc[from] : 0;
       }
+    }
   }
-  const uint64_t reads = nc * oh * ow,
-                 clears = clear ? nc * (plane + keep * pitch) : 0;
-  const uint64_t work = reads > clears ? reads : clears;
-  act.cycles = (work + kCfg.vecLanes - 1) / kCfg.vecLanes + kCfg.vecDepth;
+  const uint64_t lanes = kCfg.vecLanes;
+  const uint64_t reads = nc * oh * ow;
+  const uint64_t moves = clear ? nc * keep * pitch : 0;
+  if (detach) {
+    // The kept rows first, then the rest beside the next strip's SCONVs.
+    const uint64_t clears = clear ? nc * plane : 0;
+    const uint64_t rest = reads > clears ? reads : clears;
+    act.release = moves ? (moves + lanes - 1) / lanes + kCfg.vecDepth : 0;
+    act.cycles = act.release + (rest + lanes - 1) / lanes + kCfg.vecDepth;
+  } else {
+    const uint64_t clears = clear ? nc * plane + moves : 0;
+    const uint64_t work = reads > clears ? reads : clears;
+    act.cycles = (work + lanes - 1) / lanes + kCfg.vecDepth;
+  }
   act.engine[kEngOutq] += act.cycles;
 }
 

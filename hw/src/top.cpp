@@ -69,10 +69,11 @@ void spec2_load(uint8_t *dram, uint64_t dramBytes, hls::stream<Word> &queue,
 }
 
 /// Compute: one instruction per call; returns true on FINISH. Instructions
-/// run one after another here, async FFTs included (same results); running
-/// an async FFT beside the SCONV before it, as the cost model and the
-/// C-simulation time it, needs the FFT unit as a kernel of its own (a known
-/// gap, docs/isa.md section 13).
+/// run one after another here, async FFTs, chained SCONVs and detached OUTQs
+/// included (same results); overlapping them, as the cost model and the
+/// C-simulation time them (isa::ComputeIssue), needs the FFT unit and the
+/// output stage as kernels of their own (a known gap, docs/isa.md section
+/// 13).
 bool spec2_compute(hls::stream<Word> &queue, hls::stream<bool> &l2c,
                    hls::stream<bool> &s2c, hls::stream<bool> &c2l,
                    hls::stream<bool> &c2s, Buffers &buf, Activity &act) {

@@ -28,15 +28,20 @@ llvm::StringRef dataflowName(Dataflow d) {
 }
 
 std::vector<int64_t> tilingArray(const ConvTiling &t) {
-  return {t.rows, t.coBlock, t.ciBlock, int64_t(t.doubleBuffered),
-          int64_t(t.carry)};
+  return {t.rows,           t.coBlock,
+          t.ciBlock,        int64_t(t.doubleBuffered),
+          int64_t(t.carry), int64_t(t.oaccHalves)};
 }
 
 std::optional<ConvTiling> tilingFromArray(llvm::ArrayRef<int64_t> a) {
-  if (a.size() < 3 || a.size() > 5)
+  if (a.size() < 3 || a.size() > 6)
     return std::nullopt;
-  return ConvTiling{a[0], a[1], a[2], a.size() > 3 && a[3] != 0,
-                    a.size() > 4 && a[4] != 0};
+  return ConvTiling{a[0],
+                    a[1],
+                    a[2],
+                    a.size() > 3 && a[3] != 0,
+                    a.size() > 4 && a[4] != 0,
+                    a.size() > 5 && a[5] != 0};
 }
 
 std::optional<Dataflow> parseDataflow(llvm::StringRef name) {
@@ -178,13 +183,16 @@ bool fits(const ConvGeometry &g, const OverlayConfig &cfg, const ConvTiling &t,
       if (!g.counts)
         break; // every chunk the same
     }
-  // Double-buffered, INP, KER and BIAS hold two of everything.
+  // Double-buffered, INP, KER and BIAS hold two of everything; OACC in
+  // halves, two of its planes.
   const int64_t copies = t.doubleBuffered ? 2 : 1;
+  const int64_t oaccCopies = t.oaccHalves ? 2 : 1;
   return t.ciBlock / g.pin <= int64_t(isa::kMaxSconvGroups) &&
          t.ciBlock * g.bins <= int64_t(cfg.specDepth / 2) &&
          t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) / copies &&
          kerEntries <= int64_t(cfg.kerDepth) / copies &&
-         slots * t.coBlock * planeRows * g.wFull() <= int64_t(cfg.oaccDepth) &&
+         slots * t.coBlock * planeRows * g.wFull() <=
+             int64_t(cfg.oaccDepth) / oaccCopies &&
          t.coBlock * outRows * g.wo <= int64_t(cfg.outDepth) / copies &&
          t.coBlock <= int64_t(cfg.biasDepth) / copies;
 }
@@ -235,18 +243,33 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
       at = at ? 0 : int64_t(depth / 2);
   };
 
+  // Output groups (strip, co chunk) in the order the loops visit them.
+  const int64_t nStrips = int64_t(all.size());
+  auto visit = [&](int64_t si, int64_t coi) {
+    return flow == Dataflow::ActivationReuse ? si * coChunks + coi
+                                             : coi * nStrips + si;
+  };
+  // Where an output group accumulates: in OACC halves, the half of its
+  // visit's parity; carried rows of each output-channel chunk keep their
+  // own planes while other chunks run in between (activation reuse).
+  // (Carried strips all have planes of one height.)
+  const int64_t slotPlane = all.front().planeRows * wFull;
+  const int64_t half = int64_t(cfg.oaccDepth / 2);
+  auto oaccOf = [&](int64_t si, int64_t coi) {
+    return (t.oaccHalves && visit(si, coi) % 2 ? half : 0) +
+           (t.carry && flow == Dataflow::ActivationReuse
+                ? coi * t.coBlock * slotPlane
+                : 0);
+  };
+
   auto step = [&](size_t si, int64_t coi, int64_t cii) {
     const Strip &s = all[si];
     const int64_t co0 = coi * t.coBlock,
                   coN = std::min(t.coBlock, g.cout - co0);
     const int64_t ci0 = cii * t.ciBlock, ciN = std::min(t.ciBlock, g.cin - ci0);
     const int64_t inRows = s.inRows(g);
-    // Carried rows of each output-channel chunk keep their own planes while
-    // other chunks run in between (activation reuse).
     const int64_t plane = s.planeRows * wFull;
-    const int64_t oaccAt = t.carry && flow == Dataflow::ActivationReuse
-                               ? coi * t.coBlock * plane
-                               : 0;
+    const int64_t oaccAt = oaccOf(int64_t(si), coi);
     InsnGroup grp;
     if (inpHolds != std::make_pair(si, cii)) {
       nextHalf(inpAt, cfg.inpDepth, !inpHolds);
@@ -327,6 +350,11 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
     if (cii == ciChunks - 1) {
       // Double-buffered, OUT alternates halves store by store too.
       nextHalf(outAt, cfg.outDepth, stores++ == 0);
+      // The kept rows go where the strip below accumulates; with OACC in
+      // halves every OUTQ but the layer's last runs beside what follows.
+      const bool swap = s.keep && oaccOf(int64_t(si) + 1, coi) != oaccAt;
+      const bool detach =
+          t.oaccHalves && visit(int64_t(si), coi) + 1 < nStrips * coChunks;
       grp.computes.push_back({"outq",
                               {{"oacc_addr", oaccAt},
                                {"oacc_pitch", wFull},
@@ -343,7 +371,9 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                                {"clamp_hi", shifts.clampHi},
                                {"clear", 1},
                                {"keep_from", s.keep ? s.keepFrom : 0},
-                               {"keep", s.keep}}});
+                               {"keep", s.keep},
+                               {"keep_swap", swap},
+                               {"detach", detach}}});
       grp.stores.push_back({"store",
                             {{"dram_addr", addrs.out + co0 * g.ho * g.wo * 2},
                              {"sram_addr", outAt},
@@ -409,6 +439,8 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
   // the compute module's issue rule (an async FFT runs beside the SCONV
   // before it).
   isa::ComputeIssue issue;
+  isa::Word nopWord{};
+  isa::setField(nopWord, isa::kOpcode, isa::kNop);
   uint64_t loadEnd = 0, storeEnd = 0, computeEndBefore = 0;
   // The stores the compute module has not waited for yet (group, end): it
   // waits for a store one group later, double-buffered (OUT in halves) two.
@@ -436,9 +468,8 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
                pendingStores.front().first + storeLag <= groupNo) {
           // a NOP waits for the store
           const uint64_t nop =
-              std::max(issue.allDone, pendingStores.front().second);
-          issue.issued = std::max(issue.issued, nop);
-          issue.allDone = nop;
+              std::max(issue.ready(nopWord), pendingStores.front().second);
+          issue.record(nopWord, nop, nop + model.cost(nopWord).cycles);
           pendingStores.pop_front();
         }
         for (size_t k = 0; k < grp.computes.size(); ++k) {
@@ -446,7 +477,8 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
           uint64_t start = issue.ready(w);
           if (k == 0 && load)
             start = std::max(start, loadEnd);
-          issue.record(w, start, start + model.cost(w).cycles);
+          const cost::InsnCost ic = model.cost(w);
+          issue.record(w, start, start + ic.cycles, start + ic.release);
         }
         for (const InsnDesc &d : grp.stores) {
           const cost::InsnCost ic = costOf(d);
@@ -492,17 +524,20 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
       sizes.push_back(size);
     return sizes;
   };
+  // OACC halves only pay when the groups overlap (double-buffered).
+  const std::pair<bool, bool> buffering[] = {
+      {false, false}, {true, false}, {true, true}};
   for (bool carry : {false, true})
-    for (bool twice : {false, true})
+    for (auto [twice, halves] : buffering)
       for (int64_t co : blockSizes(g.cout, g.pout))
         for (int64_t ci : blockSizes(g.cin, g.pin)) {
           // Strips: the tallest that fits (fits() shrinks with the rows).
-          if (!fits(g, cfg, {1, co, ci, twice, carry}, flow))
+          if (!fits(g, cfg, {1, co, ci, twice, carry, halves}, flow))
             continue;
           int64_t lo = 1, hi = g.ho;
           while (lo < hi) {
             const int64_t mid = (lo + hi + 1) / 2;
-            if (fits(g, cfg, {mid, co, ci, twice, carry}, flow))
+            if (fits(g, cfg, {mid, co, ci, twice, carry, halves}, flow))
               lo = mid;
             else
               hi = mid - 1;
@@ -514,7 +549,7 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
           for (int64_t rows = lo; rows >= 1; --rows)
             if (rows <= 64 || rows == lo || rows % perTile == 0 ||
                 (lo % rows == 0 && llvm::isPowerOf2_64(uint64_t(lo / rows))))
-              consider({rows, co, ci, twice, carry});
+              consider({rows, co, ci, twice, carry, halves});
         }
   return best;
 }

@@ -90,6 +90,7 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
                                          {"co_block", t->coBlock},
                                          {"ci_block", t->ciBlock},
                                          {"double_buffered", t->doubleBuffered},
+                                         {"oacc_halves", t->oaccHalves},
                                          {"carry", t->carry}};
       auto conv = cast<spectral::Conv2DOp>(op);
       row["channel_blocks"] = ceilDiv(conv.getOutChannels(), t->coBlock) *

@@ -26,7 +26,8 @@ namespace {
 
 struct LayerCost {
   uint64_t cycles = 0, ddrBytes = 0, macCycles = 0, stalls = 0,
-           sconvTiles = 0; ///< tiles the layer's SCONVs work on
+           sconvTiles = 0;           ///< tiles the layer's SCONVs work on
+  uint64_t engine[kNumEngines] = {}; ///< busy cycles per engine
 };
 
 double ratio(double a, double b) { return b > 0 ? a / b : 0.0; }
@@ -58,6 +59,8 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
     l.ddrBytes += c.ddrBytes;
     l.macCycles += c.macCycles;
     l.stalls += c.bankStalls;
+    for (unsigned e = 0; e < kNumEngines; ++e)
+      l.engine[e] += c.engine[e];
     if (isa::getField(prog.insns[i], isa::kOpcode) == isa::kSconv)
       l.sconvTiles +=
           isa::tilesAlongX(isa::getField(prog.insns[i], isa::sconv::kNtx));
@@ -81,6 +84,11 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
       row["ddr_bytes"] = int64_t(l.ddrBytes);
       row["mac_cycles"] = int64_t(l.macCycles);
       row["bank_conflict_stalls"] = int64_t(l.stalls);
+      llvm::json::Object engines;
+      for (unsigned e = 0; e < kNumEngines; ++e)
+        if (l.engine[e])
+          engines[engineName(e)] = int64_t(l.engine[e]);
+      row["engine_busy_cycles"] = std::move(engines);
       // The entries in bin order would have stalled this much: per tile as
       // the scheduler counted, times the tiles the program runs (each
       // channel block's SCONVs cover every tile once).

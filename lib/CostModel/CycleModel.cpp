@@ -118,7 +118,33 @@ InsnCost CycleModel::sconvCost(const Word &insn,
     c.bankStalls += st;
   }
   c.macCycles = c.macSteps + c.bankStalls;
-  c.cycles = total + ifftPrev + cfg.smacDepth + cfg.ifftDepth;
+  // The next SCONV's MACs may start when the last IFFT is done.
+  c.release = total + ifftPrev;
+  c.cycles = c.release + cfg.smacDepth + cfg.ifftDepth;
+  return c;
+}
+
+InsnCost CycleModel::outqCost(const Word &insn) const {
+  InsnCost c;
+  const uint64_t nc = getField(insn, outq::kNc);
+  const uint64_t reads =
+      nc * getField(insn, outq::kOh) * getField(insn, outq::kOw);
+  const bool clear = getField(insn, outq::kClear) != 0;
+  const uint64_t plane = clear ? nc * getField(insn, outq::kOaccPlane) : 0;
+  const uint64_t moves = clear ? nc * getField(insn, outq::kKeep) *
+                                     getField(insn, outq::kOaccPitch)
+                               : 0;
+  if (getField(insn, outq::kDetach)) {
+    // The kept rows first; the rest runs beside what follows.
+    c.release = moves ? ceilDiv(moves, cfg.vecLanes) + cfg.vecDepth : 0;
+    c.cycles = c.release + ceilDiv(std::max(reads, plane), cfg.vecLanes) +
+               cfg.vecDepth;
+  } else {
+    c.cycles =
+        ceilDiv(std::max(reads, plane + moves), cfg.vecLanes) + cfg.vecDepth;
+    c.release = c.cycles;
+  }
+  c.engine[kEngOutq] = c.cycles;
   return c;
 }
 
@@ -135,26 +161,15 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
     c.cycles = 2 * fftPass(tilesAlongX(getField(insn, fft::kNtx)) *
                            getField(insn, fft::kNc)) +
                cfg.fftDepth;
-    c.engine[kEngFft] = c.cycles;
+    c.engine[kEngFft] = c.release = c.cycles;
     return c;
-  case kOutq: {
-    const uint64_t nc = getField(insn, outq::kNc);
-    const uint64_t reads =
-        nc * getField(insn, outq::kOh) * getField(insn, outq::kOw);
-    const uint64_t clears = getField(insn, outq::kClear)
-                                ? nc * (getField(insn, outq::kOaccPlane) +
-                                        getField(insn, outq::kKeep) *
-                                            getField(insn, outq::kOaccPitch))
-                                : 0;
-    c.cycles = ceilDiv(std::max(reads, clears), cfg.vecLanes) + cfg.vecDepth;
-    c.engine[kEngOutq] = c.cycles;
-    return c;
-  }
+  case kOutq:
+    return outqCost(insn);
   case kGemv: {
     const uint64_t groups = ceilDiv(getField(insn, gemv::kNrows), cfg.fcLanes);
     c.cycles = groups * getField(insn, gemv::kNnz) +
                (getField(insn, gemv::kLast) ? groups : 0) + cfg.fcDepth;
-    c.engine[kEngGemv] = c.cycles;
+    c.engine[kEngGemv] = c.release = c.cycles;
     return c;
   }
   case kVec: {
@@ -167,12 +182,12 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
       work = nc * getField(insn, vec::kOh) * getField(insn, vec::kOw) *
              getField(insn, vec::kKh) * getField(insn, vec::kKw);
     c.cycles = ceilDiv(work, cfg.vecLanes) + cfg.vecDepth;
-    c.engine[kEngVec] = c.cycles;
+    c.engine[kEngVec] = c.release = c.cycles;
     return c;
   }
   case kFinish:
   case kNop:
-    c.cycles = 1;
+    c.cycles = c.release = 1;
     return c;
   default:
     return c;
@@ -291,7 +306,7 @@ CycleModel::estimate(const std::vector<Word> &insns,
     uint64_t end, pushed;
     if (m == kComputeModule) {
       end = bestStart + c.cycles;
-      pushed = issue.record(w, bestStart, end);
+      pushed = issue.record(w, bestStart, end, bestStart + c.release);
     } else {
       const uint64_t ready = bestStart + cfg.dmaLatency;
       const uint64_t xfer = std::max(ready, ddrFree);

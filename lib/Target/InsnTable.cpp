@@ -86,7 +86,9 @@ constexpr NamedField kOutqFields[] = {{"oacc_addr", outq::kOaccAddr},
                                       {"clamp_hi", outq::kClampHi},
                                       {"clear", outq::kClear},
                                       {"keep_from", outq::kKeepFrom},
-                                      {"keep", outq::kKeep}};
+                                      {"keep", outq::kKeep},
+                                      {"keep_swap", outq::kKeepSwap},
+                                      {"detach", outq::kDetach}};
 
 constexpr NamedField kGemvFields[] = {
     {"ker_addr", gemv::kKerAddr},   {"x_addr", gemv::kXAddr},

@@ -249,6 +249,18 @@ void InsnChecker::checkOutq() {
     fail("(keep_from + keep)*oacc_pitch = " +
          Twine(mul(add(u("keep_from"), u("keep")), u("oacc_pitch"))) +
          " exceeds oacc_plane=" + Twine(u("oacc_plane")));
+  if (u("keep_swap")) {
+    // The kept rows land at the same place in the other half: the planes
+    // must lie within one half.
+    const uint64_t half = c.oaccDepth / 2;
+    const uint64_t end = add(oacc, mul(nc, u("oacc_plane")));
+    if (!u("clear"))
+      fail("keep_swap=1 needs clear=1 (rows move as the plane is cleared)");
+    else if (oacc < half ? end > half : end > c.oaccDepth)
+      fail("keep_swap=1 needs its planes in one half of OACC, but [" +
+           Twine(oacc) + ", " + Twine(end) +
+           ") (end = oacc_addr + nc*oacc_plane) crosses " + Twine(half));
+  }
   uint64_t bias = u("bias_addr"), out = u("out_addr");
   sram("BIAS", "read", bias, add(bias, nc), c.biasDepth, "bias_addr + nc");
   sram("OUT", "write", out, add(out, mul(mul(nc, u("oh")), u("ow"))),

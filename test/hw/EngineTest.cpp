@@ -373,6 +373,57 @@ TEST_F(EngineTest, OutqKeepMovesRowsToThePlaneTop) {
   EXPECT_EQ(act.faults + plain.faults, 0u);
 }
 
+TEST_F(EngineTest, OutqKeepSwapMovesRowsToTheOtherHalf) {
+  // Planes in the upper half: the kept rows land at the same place in the
+  // lower half, the whole source plane clears, and the detached form takes
+  // as long in all but releases what follows after the kept rows.
+  using namespace isa::outq;
+  const unsigned nc = 2, pitch = 5, plane = 40, keepFrom = 4, keep = 3;
+  const unsigned half = kCfg.oaccDepth / 2, at = half + 100;
+  for (unsigned i = 0; i < kCfg.oaccDepth; ++i)
+    buf->oacc[i] = int32_t(i % 1000) + 1;
+  auto outq = [&](unsigned detach) {
+    return Insn(isa::kOutq)
+        .set(kOaccAddr, at)
+        .set(kOaccPitch, pitch)
+        .set(kOaccPlane, plane)
+        .set(kNc, nc)
+        .set(kOh, 4)
+        .set(kOw, pitch)
+        .set(kSy, 1)
+        .set(kSx, 1)
+        .set(kClampLo, -32768)
+        .set(kClampHi, 32767)
+        .set(kClear, 1)
+        .set(kKeepFrom, keepFrom)
+        .set(kKeep, keep)
+        .set(kKeepSwap, 1)
+        .set(kDetach, detach);
+  };
+  std::vector<int32_t> before(buf->oacc, buf->oacc + kCfg.oaccDepth);
+  Activity act;
+  execOutq(outq(1), *buf, act);
+  for (unsigned c = 0; c < nc; ++c)
+    for (unsigned i = 0; i < plane; ++i) {
+      const unsigned a = at + c * plane + i, mirror = a - half;
+      ASSERT_EQ(buf->oacc[a], 0) << "channel " << c << " element " << i;
+      ASSERT_EQ(buf->oacc[mirror], i < keep * pitch
+                                       ? before[a + keepFrom * pitch]
+                                       : before[mirror])
+          << "channel " << c << " element " << i;
+    }
+  const uint64_t moves =
+      (nc * keep * pitch + kCfg.vecLanes - 1) / kCfg.vecLanes;
+  EXPECT_EQ(act.release, moves + kCfg.vecDepth);
+  EXPECT_EQ(act.cycles, act.release +
+                            (nc * plane + kCfg.vecLanes - 1) / kCfg.vecLanes +
+                            kCfg.vecDepth);
+  Activity attached;
+  execOutq(outq(0), *buf, attached);
+  EXPECT_EQ(attached.release, Activity::kSameAsCycles);
+  EXPECT_EQ(act.faults + attached.faults, 0u);
+}
+
 TEST_F(EngineTest, OutqBiasRequantClampStrideClear) {
   using namespace isa::outq;
   const unsigned nc = 3, pitch = 9, plane = 81, oh = 4, ow = 4, y0 = 1, x0 = 0;

@@ -306,17 +306,25 @@ TEST(ProgramTest, OverlappedModulesBeatSerialExecution) {
                   r.counters.moduleBusy[2];
   EXPECT_LE(r.counters.totalCycles, busy);
   // A module starts its instructions in program order, each after every
-  // earlier one of the module ended; only an async FFT starts as soon as the
-  // previous FFT ended, beside the compute instruction before it.
-  uint64_t lastStart[3] = {0, 0, 0}, allEnded[3] = {0, 0, 0}, fftEnded = 0;
-  unsigned beside = 0;
+  // earlier one of the module ended, except: an async FFT starts as soon as
+  // the previous FFT ended, beside the compute instruction before it; an
+  // SCONV or FFT waits only for the releases before it (an SCONV's MACs
+  // follow the previous SCONV's before its pipelines drain).
+  uint64_t lastStart[3] = {0, 0, 0}, allEnded[3] = {0, 0, 0}, fftEnded = 0,
+           released = 0;
+  unsigned beside = 0, chained = 0;
   for (const sim::InsnTrace &t : r.trace) {
     const isa::Word &w = p.insns[t.index];
     unsigned m = isa::moduleOf(unsigned(isa::getField(w, isa::kOpcode)));
     EXPECT_GE(t.start, lastStart[m]);
+    EXPECT_LE(t.release, t.end);
     if (isa::ComputeIssue::isAsync(w)) {
       EXPECT_GE(t.start, fftEnded);
       beside += t.start < allEnded[m];
+    } else if (isa::ComputeIssue::followsReleases(w)) {
+      EXPECT_GE(t.start, released);
+      chained += isa::getField(w, isa::kOpcode) == isa::kSconv &&
+                 t.start < allEnded[m];
     } else {
       EXPECT_GE(t.start, allEnded[m]);
     }
@@ -324,6 +332,9 @@ TEST(ProgramTest, OverlappedModulesBeatSerialExecution) {
       fftEnded = t.end;
     lastStart[m] = t.start;
     allEnded[m] = std::max(allEnded[m], t.end);
+    if (m == isa::kComputeModule)
+      released = std::max(released, t.release);
   }
+  EXPECT_GT(chained, 0u);
   EXPECT_GT(beside, 0u);
 }

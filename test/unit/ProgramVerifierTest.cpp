@@ -441,6 +441,20 @@ TEST(ProgramVerifier, OutqBounds) {
   EXPECT_REFUSED("outq", F({"keep", 2}, {"clear", 0}),
                  "instruction 5 (outq): keep=2 needs clear=1 (rows move as the "
                  "plane is cleared)");
+  // Rows kept for the other half land at the same place there.
+  EXPECT_ACCEPTED("outq", F({"keep_from", 6}, {"keep", 2}, {"keep_swap", 1},
+                            {"oacc_addr", 8192 - 256}, {"detach", 1}));
+  EXPECT_ACCEPTED("outq", F({"keep_from", 6}, {"keep", 2}, {"keep_swap", 1},
+                            {"oacc_addr", 16384 - 256}));
+  EXPECT_REFUSED("outq",
+                 F({"keep_from", 6}, {"keep", 2}, {"keep_swap", 1},
+                   {"oacc_addr", 8192 - 255}),
+                 "instruction 5 (outq): keep_swap=1 needs its planes in one "
+                 "half of OACC, but [7937, 8193) (end = oacc_addr + "
+                 "nc*oacc_plane) crosses 8192");
+  EXPECT_REFUSED("outq", F({"keep_swap", 1}, {"clear", 0}),
+                 "instruction 5 (outq): keep_swap=1 needs clear=1 (rows move "
+                 "as the plane is cleared)");
 }
 
 TEST(ProgramVerifier, GemvBounds) {

@@ -316,32 +316,56 @@ constexpr uint64_t tilesAlongX(uint64_t ntx) { return ntx ? ntx : 1; }
 
 /// How the compute module starts its instructions (times in cycles; the
 /// dependency tokens it pops come on top). Instructions start in program
-/// order, each when every earlier compute instruction has finished, except
-/// an FFT with `async` set, which waits only for the FFT unit to be free and
-/// so runs beside the SCONV before it. A compute instruction pushes its
-/// tokens when it and every earlier compute instruction have finished, so a
-/// token still covers everything before it.
+/// order, each when every earlier compute instruction has finished, with
+/// three exceptions that let the spectral conv engine's units overlap:
+///  - an FFT with `async` set waits only for the FFT unit to be free, so it
+///    runs beside the SCONV before it;
+///  - an SCONV, FFT or NOP counts an earlier SCONV as finished once its MAC
+///    lanes and IFFT are done (its release), not after the pipelines drain:
+///    the next SCONV's MACs follow on directly;
+///  - an SCONV, FFT or NOP counts an earlier OUTQ with `detach` set as
+///    finished once it has moved its kept rows (its release): it quantises
+///    and clears the rest of its plane beside them.
+/// Every other instruction (OUTQ, GEMV, VEC, FINISH) waits for the full end
+/// of everything before it. A compute instruction pushes its tokens when
+/// it and every earlier compute instruction have finished, so a token still
+/// covers everything before it.
 struct ComputeIssue {
-  uint64_t issued = 0;  ///< start of the latest instruction
-  uint64_t allDone = 0; ///< end of every instruction so far
-  uint64_t fftFree = 0; ///< end of the latest FFT
+  uint64_t issued = 0;   ///< start of the latest instruction
+  uint64_t allDone = 0;  ///< end of every instruction so far
+  uint64_t released = 0; ///< release of every instruction so far
+  uint64_t fftFree = 0;  ///< end of the latest FFT
 
   static bool isAsync(const Word &w) {
     return getField(w, kOpcode) == kFft && getField(w, fft::kAsync) != 0;
   }
+  /// Does `w` wait only for the releases of the instructions before it?
+  static bool followsReleases(const Word &w) {
+    const int64_t op = getField(w, kOpcode);
+    return op == kFft || op == kSconv || op == kNop;
+  }
   /// Earliest start of `w` by the module's own rule.
   uint64_t ready(const Word &w) const {
-    const uint64_t after = isAsync(w) ? fftFree : allDone;
+    const uint64_t after = isAsync(w)           ? fftFree
+                           : followsReleases(w) ? released
+                                                : allDone;
     return after > issued ? after : issued;
   }
-  /// Records that `w` ran [start, end); returns when its tokens are pushed.
-  uint64_t record(const Word &w, uint64_t start, uint64_t end) {
+  /// Records that `w` ran [start, end) and released what follows it at
+  /// `release` (<= end; see above); returns when its tokens are pushed.
+  uint64_t record(const Word &w, uint64_t start, uint64_t end,
+                  uint64_t release) {
     issued = start;
     if (end > allDone)
       allDone = end;
+    if (release > released)
+      released = release;
     if (getField(w, kOpcode) == kFft)
       fftFree = end;
     return allDone;
+  }
+  uint64_t record(const Word &w, uint64_t start, uint64_t end) {
+    return record(w, start, end, end);
   }
 };
 
@@ -400,7 +424,10 @@ constexpr Field kEnd = kTxStep;
 //   v = OACC[oaccAddr + c*oaccPlane + (y0 + y*sy)*oaccPitch + x0 + x*sx]
 //       + BIAS[biasAddr + c]
 //   OUT[outAddr + (c*oh + y)*ow + x] = clamp(sat16(round(v >> shift)), lo, hi)
-// then, if `clear`, OACC[oaccAddr + c*oaccPlane + i] = 0 for i < oaccPlane.
+// then, if `clear`, OACC[oaccAddr + c*oaccPlane + i] = 0 for i < oaccPlane,
+// except for the kept rows (kKeep below). With `detach`, the SCONVs, FFTs
+// and NOPs after it do not wait for it beyond its kept rows (ComputeIssue):
+// the compiler guarantees they touch none of the OACC it reads or clears.
 //===----------------------------------------------------------------------===//
 namespace outq {
 constexpr Field kOaccAddr = after(kCommonEnd, kSramAddrBits);
@@ -425,7 +452,13 @@ constexpr Field kClear = after(kClampHi, 1);
 /// strip's plane.
 constexpr Field kKeepFrom = after(kClear, kDimBits);
 constexpr Field kKeep = after(kKeepFrom, kWindowBits);
-constexpr Field kEnd = kKeep;
+/// With `keep_swap`, the kept rows go to the same rows of the plane at the
+/// same place in the other half of OACC (address +- oacc_depth/2), where
+/// the next strip runs, and the whole source plane is zeroed.
+constexpr Field kKeepSwap = after(kKeep, 1);
+/// Later SCONVs, FFTs and NOPs wait only for the kept rows (ComputeIssue).
+constexpr Field kDetach = after(kKeepSwap, 1);
+constexpr Field kEnd = kDetach;
 } // namespace outq
 
 //===----------------------------------------------------------------------===//

@@ -44,6 +44,9 @@ struct InsnTrace {
   uint32_t index;      ///< position in the program
   uint64_t start, end; ///< cycles
   uint64_t busy;       ///< cycles the instruction itself takes
+  /// Compute: when the SCONVs and FFTs after it may count it as finished
+  /// (isa::ComputeIssue); `end` for the other modules.
+  uint64_t release;
 };
 
 enum class Status { Ok, Deadlock, Fault, BadProgram };

@@ -67,19 +67,22 @@ struct ConvGeometry {
 };
 
 /// Output rows per strip, channel block sizes (multiples of the lanes),
-/// whether INP, KER and BIAS are split into halves that alternate, and
-/// whether the overlap-and-add rows a strip spills below itself are carried
-/// to the next strip in OACC (each tile row transformed once) rather than
-/// recomputed by it.
+/// whether INP, KER and BIAS are split into halves that alternate, whether
+/// the overlap-and-add rows a strip spills below itself are carried to the
+/// next strip in OACC (each tile row transformed once) rather than
+/// recomputed by it, and whether OACC is split into halves that alternate
+/// between output groups, so that each OUTQ (but the layer's last) runs
+/// detached, beside the next group's SCONVs.
 struct ConvTiling {
   int64_t rows, coBlock, ciBlock;
   bool doubleBuffered = false;
   bool carry = false;
+  bool oaccHalves = false;
 };
 
 /// The tiling as the spec2.tiling(s) attributes store it: [rows, co block,
-/// ci block, double-buffered, carry], the last two 0 or 1 (missing ones read
-/// as 0). Nothing for another length.
+/// ci block, double-buffered, carry, OACC halves], the last three 0 or 1
+/// (missing ones read as 0). Nothing for another length.
 std::vector<int64_t> tilingArray(const ConvTiling &t);
 std::optional<ConvTiling> tilingFromArray(llvm::ArrayRef<int64_t> a);
 

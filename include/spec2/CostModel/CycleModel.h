@@ -25,6 +25,9 @@ namespace cost {
 /// Modeled cost of one instruction.
 struct InsnCost {
   uint64_t cycles = 0; ///< cycles its module is busy (DMA: latency + transfer)
+  /// Compute: cycles after its start at which the SCONVs and FFTs that
+  /// follow count it as finished (isa::ComputeIssue); <= cycles.
+  uint64_t release = 0;
   uint64_t ddrCycles = 0; ///< DMA only: cycles the DDR is transferring
   uint64_t ddrBytes = 0;  ///< DMA only: payload bytes
   uint64_t ddrBeatBytes = 0;
@@ -96,6 +99,7 @@ private:
   InsnCost loadCost(const isa::Word &insn) const;
   InsnCost storeCost(const isa::Word &insn) const;
   InsnCost sconvCost(const isa::Word &insn, const SconvStalls *stalls) const;
+  InsnCost outqCost(const isa::Word &insn) const;
   /// Cycles of one pass of `tiles` N x N tiles through an FFT unit.
   uint64_t fftPass(uint64_t tiles) const;
   /// The same through the IFFT unit (ifftPointsPerCycle).
