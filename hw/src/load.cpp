@@ -104,6 +104,7 @@ void execLoad(const Word &insn, Dram dram, Buffers &buf, Activity &act) {
   case kBufKer: {
     const unsigned format = unsigned(getField(insn, load::kKerFormat));
     const bool fc = format == kKerFc, dense = format == kKerFcDense;
+    const bool packed = format == kKerSpectralPacked;
     const uint64_t entry = kerEntryBytes(format);
     if (base + count * entry > dram.size || sram + count > kCfg.kerDepth) {
       ++act.faults;
@@ -111,7 +112,7 @@ void execLoad(const Word &insn, Dram dram, Buffers &buf, Activity &act) {
     }
 #if !defined(__SYNTHESIS__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     // Simulation fast path: DRAM spectral entries have KerEntry's layout.
-    if (!fc && !dense) {
+    if (format == kKerSpectral) {
       static_assert(sizeof(KerEntry) == kSpectralEntryBytes,
                     "KerEntry must be the 6-byte DRAM entry");
       std::memcpy(&buf.ker[sram], dram.bytes + base, count * entry);
@@ -127,8 +128,9 @@ void execLoad(const Word &insn, Dram dram, Buffers &buf, Activity &act) {
       KerEntry e;
       e.re = readI16(dram, a);
       e.im = fc || dense ? int16_t(0) : readI16(dram, a + 2);
-      e.index = dense ? uint16_t(kFcStepColumn)
-                      : uint16_t(readI16(dram, a + (fc ? 2 : 4)));
+      e.index = dense    ? uint16_t(kFcStepColumn)
+                : packed ? unpackIndex(dram.bytes[a + 4])
+                         : uint16_t(readI16(dram, a + (fc ? 2 : 4)));
       buf.ker[sram + i] = e;
     }
     act.ddrPayload += count * entry;

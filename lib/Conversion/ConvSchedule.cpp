@@ -28,20 +28,20 @@ llvm::StringRef dataflowName(Dataflow d) {
 }
 
 std::vector<int64_t> tilingArray(const ConvTiling &t) {
-  return {t.rows,           t.coBlock,
-          t.ciBlock,        int64_t(t.doubleBuffered),
-          int64_t(t.carry), int64_t(t.oaccHalves)};
+  return {t.rows,
+          t.coBlock,
+          t.ciBlock,
+          int64_t(t.doubleBuffered),
+          int64_t(t.carry),
+          int64_t(t.oaccHalves),
+          int64_t(t.wholeInput)};
 }
 
 std::optional<ConvTiling> tilingFromArray(llvm::ArrayRef<int64_t> a) {
-  if (a.size() < 3 || a.size() > 6)
+  if (a.size() < 3 || a.size() > 7)
     return std::nullopt;
-  return ConvTiling{a[0],
-                    a[1],
-                    a[2],
-                    a.size() > 3 && a[3] != 0,
-                    a.size() > 4 && a[4] != 0,
-                    a.size() > 5 && a[5] != 0};
+  auto flag = [&](size_t i) { return a.size() > i && a[i] != 0; };
+  return ConvTiling{a[0], a[1], a[2], flag(3), flag(4), flag(5), flag(6)};
 }
 
 std::optional<Dataflow> parseDataflow(llvm::StringRef name) {
@@ -187,9 +187,10 @@ bool fits(const ConvGeometry &g, const OverlayConfig &cfg, const ConvTiling &t,
   // halves, two of its planes.
   const int64_t copies = t.doubleBuffered ? 2 : 1;
   const int64_t oaccCopies = t.oaccHalves ? 2 : 1;
+  const int64_t inChannels = t.wholeInput ? g.cin : t.ciBlock;
   return t.ciBlock / g.pin <= int64_t(isa::kMaxSconvGroups) &&
          t.ciBlock * g.bins <= int64_t(cfg.specDepth / 2) &&
-         t.ciBlock * inRows * g.pitch() <= int64_t(cfg.inpDepth) / copies &&
+         inChannels * inRows * g.pitch() <= int64_t(cfg.inpDepth) / copies &&
          kerEntries <= int64_t(cfg.kerDepth) / copies &&
          slots * t.coBlock * planeRows * g.wFull() <=
              int64_t(cfg.oaccDepth) / oaccCopies &&
@@ -212,6 +213,13 @@ int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
   return (t.coBlock / g.pout) * chunkSteps(g, t, coi, cii) * g.pin * g.pout;
 }
 
+unsigned kerFormat(const ConvGeometry &g, const ConvTiling &t) {
+  return g.bins <= int64_t(isa::kPackedMaxBins) &&
+                 t.ciBlock / g.pin <= int64_t(isa::kPackedMaxGroups)
+             ? isa::kKerSpectralPacked
+             : isa::kKerSpectral;
+}
+
 void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
               const ConvTiling &t, Dataflow flow, const ConvAddrs &addrs,
               const ConvShifts &shifts,
@@ -221,16 +229,20 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
   const int64_t ciChunks = ceilDiv(g.cin, t.ciBlock);
   // The kernel chunks in (co chunk, ci chunk) order, each as long as its
   // longest lane needs.
+  const unsigned format = kerFormat(g, t);
   std::vector<int64_t> steps(coChunks * ciChunks), chunkAt(coChunks * ciChunks);
   for (int64_t k = 0, at = 0; k < coChunks * ciChunks; ++k) {
     steps[k] = chunkSteps(g, t, k / ciChunks, k % ciChunks);
     chunkAt[k] = at;
     at += (t.coBlock / g.pout) * steps[k] * g.pin * g.pout *
-          int64_t(isa::kSpectralEntryBytes);
+          int64_t(isa::kerEntryBytes(format));
   }
   const int64_t pitch = g.pitch(), wFull = g.wFull();
   // What INP, KER and BIAS hold: a load of the same again is skipped.
-  std::optional<std::pair<size_t, int64_t>> inpHolds;  // (strip, ci chunk)
+  std::optional<std::pair<size_t, int64_t>> inpHolds; // (strip, ci chunk)
+  // Whole input: one load brings all of a strip's channels, and the ci
+  // chunks' FFTs read theirs from it.
+  const bool wholeStrip = t.wholeInput && ciChunks > 1;
   std::optional<std::pair<int64_t, int64_t>> kerHolds; // (co, ci chunk)
   std::optional<int64_t> biasHolds;                    // co chunk
   // Where the data in use starts: the half of each buffer the last load into
@@ -271,21 +283,25 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
     const int64_t plane = s.planeRows * wFull;
     const int64_t oaccAt = oaccOf(int64_t(si), coi);
     InsnGroup grp;
-    if (inpHolds != std::make_pair(si, cii)) {
+    const int64_t inpChunk = wholeStrip ? 0 : cii;
+    if (inpHolds != std::make_pair(si, inpChunk)) {
       nextHalf(inpAt, cfg.inpDepth, !inpHolds);
-      grp.loads.push_back({"load.inp",
-                           {{"dram_addr", addrs.in + ci0 * g.h * g.w * 2},
-                            {"sram_addr", inpAt},
-                            {"src_h", g.h},
-                            {"src_w", g.w},
-                            {"y0", s.ty0 * g.tile},
-                            {"nc", ciN},
-                            {"ny", inRows},
-                            {"nx", pitch},
-                            {"dst_pitch", pitch},
-                            {"dst_plane", inRows * pitch}}});
-      inpHolds = std::make_pair(si, cii);
+      grp.loads.push_back(
+          {"load.inp",
+           {{"dram_addr", addrs.in + (wholeStrip ? 0 : ci0) * g.h * g.w * 2},
+            {"sram_addr", inpAt},
+            {"src_h", g.h},
+            {"src_w", g.w},
+            {"y0", s.ty0 * g.tile},
+            {"nc", wholeStrip ? g.cin : ciN},
+            {"ny", inRows},
+            {"nx", pitch},
+            {"dst_pitch", pitch},
+            {"dst_plane", inRows * pitch}}});
+      inpHolds = std::make_pair(si, inpChunk);
     }
+    // The chunk's channels in INP.
+    const int64_t inpBase = inpAt + (wholeStrip ? ci0 * inRows * pitch : 0);
     if (kerHolds != std::make_pair(coi, cii)) {
       nextHalf(kerAt, cfg.kerDepth, !kerHolds);
       grp.loads.push_back(
@@ -293,7 +309,8 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
            {{"dram_addr", addrs.seg + chunkAt[coi * ciChunks + cii]},
             {"sram_addr", kerAt},
             {"count", (t.coBlock / g.pout) * steps[coi * ciChunks + cii] *
-                          g.pin * g.pout}}});
+                          g.pin * g.pout},
+            {"ker_format", format}}});
       kerHolds = std::make_pair(coi, cii);
     }
     if (biasHolds != coi) {
@@ -308,6 +325,9 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
     // A row of tiles in batches as wide as half of SPEC holds: one FFT and
     // one SCONV per batch. The batches alternate SPEC halves, so each FFT
     // but the layer's first runs beside the SCONV of the batch before.
+    // Double-buffered, this group's first FFT may run beside the last
+    // SCONV of the group before.
+    grp.lead = t.doubleBuffered && batches > 0 ? 1 : 0;
     const int64_t specTile = t.ciBlock * g.bins;
     const int64_t batch = std::min<int64_t>(
         {g.tilesX(), int64_t(cfg.specDepth / 2) / specTile, kMaxTilesAlongX});
@@ -318,7 +338,8 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
         const int64_t specAt = batches % 2 ? int64_t(cfg.specDepth / 2) : 0;
         grp.computes.push_back(
             {"fft",
-             {{"inp_addr", inpAt + (ty - s.ty0) * g.tile * pitch + tx * g.tile},
+             {{"inp_addr",
+               inpBase + (ty - s.ty0) * g.tile * pitch + tx * g.tile},
               {"inp_stride", inRows * pitch},
               {"inp_pitch", pitch},
               {"nc", ciN},
@@ -347,6 +368,7 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                                  {"spec_addr", specAt}}});
         ++batches;
       }
+    grp.tailFrom = grp.computes.size();
     if (cii == ciChunks - 1) {
       // Double-buffered, OUT alternates halves store by store too.
       nextHalf(outAt, cfg.outDepth, stores++ == 0);
@@ -402,6 +424,37 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
   }
 }
 
+namespace {
+/// The DDR's busy intervals as an estimate places transfers on it: each
+/// goes into the first gap at or after its ready time that is long enough
+/// (transfers are placed roughly, not exactly, in the order they start).
+class DdrTimeline {
+public:
+  /// Places a transfer of `cycles` ready at `ready`; returns its end.
+  uint64_t place(uint64_t ready, uint64_t cycles) {
+    auto it = std::lower_bound(busy.begin(), busy.end(), ready,
+                               [](const std::pair<uint64_t, uint64_t> &b,
+                                  uint64_t t) { return b.second <= t; });
+    uint64_t at = ready;
+    for (; it != busy.end() && it->first < at + cycles; ++it)
+      at = std::max(at, it->second);
+    if (cycles)
+      busy.insert(it, {at, at + cycles});
+    return at + cycles;
+  }
+  /// Drops the intervals no transfer ready at `ready` or later can meet.
+  void forget(uint64_t ready) {
+    auto it = std::lower_bound(busy.begin(), busy.end(), ready,
+                               [](const std::pair<uint64_t, uint64_t> &b,
+                                  uint64_t t) { return b.second <= t; });
+    busy.erase(busy.begin(), it);
+  }
+
+private:
+  std::vector<std::pair<uint64_t, uint64_t>> busy; ///< sorted, disjoint
+};
+} // namespace
+
 ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
                       const ConvTiling &t, Dataflow flow) {
   cost::CycleModel model(cfg);
@@ -441,56 +494,121 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
   isa::ComputeIssue issue;
   isa::Word nopWord{};
   isa::setField(nopWord, isa::kOpcode, isa::kNop);
-  uint64_t loadEnd = 0, storeEnd = 0, computeEndBefore = 0;
+  auto run = [&](const isa::Word &w, uint64_t notBefore) {
+    const uint64_t start = std::max(issue.ready(w), notBefore);
+    const cost::InsnCost ic = model.cost(w);
+    issue.record(w, start, start + ic.cycles, start + ic.release);
+  };
+  uint64_t loadEnd = 0, storeEnd = 0;
+  // Loads and stores share the DDR, one transfer at a time.
+  DdrTimeline ddr;
+  // When each group's last compute pushed its token to the loads.
+  std::vector<uint64_t> pushed;
   // The stores the compute module has not waited for yet (group, end): it
-  // waits for a store one group later, double-buffered (OUT in halves) two.
+  // waits for a store one group later, double-buffered (OUT in halves) two,
+  // before the tail of that group (NOPs).
   std::deque<std::pair<size_t, uint64_t>> pendingStores;
-  const size_t storeLag = t.doubleBuffered ? 2 : 1;
-  size_t groupNo = 0;
+  const size_t lag = t.doubleBuffered ? 2 : 1;
+  auto storeWaits = [&](size_t groupNo) {
+    while (!pendingStores.empty() &&
+           pendingStores.front().first + lag <= groupNo) {
+      run(nopWord, pendingStores.front().second);
+      pendingStores.pop_front();
+    }
+  };
+  // Double-buffered, a group's tail waits until the next group's lead has
+  // been issued (ProgramBuilder::beginOverlap).
+  struct Tail {
+    size_t groupNo;
+    std::vector<isa::Word> computes;
+    std::vector<uint64_t> stores; ///< their DDR transfer cycles
+  };
+  std::optional<Tail> deferred;
+  // A group's stores go onto the DDR timeline once their start is known and
+  // every load that starts earlier has been placed (the DDR serves
+  // transfers in the order they start, loads first on a tie).
+  struct Stores {
+    size_t groupNo;
+    uint64_t ready;
+    std::vector<uint64_t> xfers;
+  };
+  std::optional<Stores> unplaced;
+  auto placeStores = [&] {
+    if (!unplaced)
+      return;
+    storeEnd = unplaced->ready;
+    for (uint64_t xfer : unplaced->xfers)
+      storeEnd = ddr.place(storeEnd + cfg.dmaLatency, xfer);
+    pendingStores.push_back({unplaced->groupNo, storeEnd});
+    unplaced.reset();
+  };
+  auto finish = [&](const Tail &tail) {
+    placeStores();
+    if (t.doubleBuffered)
+      storeWaits(tail.groupNo);
+    for (const isa::Word &w : tail.computes)
+      run(w, 0);
+    pushed.push_back(issue.allDone);
+    if (!tail.stores.empty())
+      unplaced =
+          Stores{tail.groupNo, std::max(storeEnd, issue.allDone), tail.stores};
+  };
   walkConv(
       g, cfg, t, flow, ConvAddrs(), ConvShifts(), [&](const InsnGroup &grp) {
-        uint64_t load = 0, store = 0;
-        for (const InsnDesc &d : grp.loads) {
-          const cost::InsnCost ic = costOf(d);
-          (llvm::StringRef(d.mnemonic) == "load.inp" ? c.inputBytes
-                                                     : c.kernelBytes) +=
-              int64_t(ic.ddrBytes);
-          load += ic.cycles;
-        }
-        const uint64_t computeEnd = issue.allDone;
-        if (load)
-          loadEnd = std::max({loadEnd,
-                              t.doubleBuffered ? computeEndBefore : computeEnd,
-                              t.doubleBuffered ? 0 : storeEnd}) +
-                    load;
-        computeEndBefore = computeEnd;
-        while (!pendingStores.empty() &&
-               pendingStores.front().first + storeLag <= groupNo) {
-          // a NOP waits for the store
-          const uint64_t nop =
-              std::max(issue.ready(nopWord), pendingStores.front().second);
-          issue.record(nopWord, nop, nop + model.cost(nopWord).cycles);
-          pendingStores.pop_front();
-        }
-        for (size_t k = 0; k < grp.computes.size(); ++k) {
-          const isa::Word w = encode(grp.computes[k]);
-          uint64_t start = issue.ready(w);
-          if (k == 0 && load)
-            start = std::max(start, loadEnd);
-          const cost::InsnCost ic = model.cost(w);
-          issue.record(w, start, start + ic.cycles, start + ic.release);
-        }
+        const size_t groupNo = pushed.size() + (deferred ? 1 : 0);
+        std::vector<uint64_t> stores;
         for (const InsnDesc &d : grp.stores) {
           const cost::InsnCost ic = costOf(d);
           c.outputBytes += int64_t(ic.ddrBytes);
-          store += ic.cycles;
+          stores.push_back(ic.ddrCycles);
         }
-        if (store > 0) {
-          storeEnd = std::max(storeEnd, issue.allDone) + store;
-          pendingStores.push_back({groupNo, storeEnd});
+        if (!t.doubleBuffered)
+          placeStores();
+        if (!grp.loads.empty()) {
+          uint64_t at =
+              std::max({loadEnd, groupNo >= lag ? pushed[groupNo - lag] : 0,
+                        t.doubleBuffered ? 0 : storeEnd});
+          for (const InsnDesc &d : grp.loads) {
+            if (unplaced && unplaced->ready < at)
+              placeStores();
+            const cost::InsnCost ic = costOf(d);
+            (llvm::StringRef(d.mnemonic) == "load.inp" ? c.inputBytes
+                                                       : c.kernelBytes) +=
+                int64_t(ic.ddrBytes);
+            at = ddr.place(at + cfg.dmaLatency, ic.ddrCycles);
+          }
+          loadEnd = at;
         }
-        ++groupNo;
+        ddr.forget(std::min(loadEnd, storeEnd));
+        if (!t.doubleBuffered)
+          storeWaits(groupNo);
+        const size_t n = grp.computes.size();
+        const size_t lead = deferred ? std::min(grp.lead, n - 1) : 0;
+        const size_t tailFrom = std::max(lead, std::min(grp.tailFrom, n));
+        uint64_t notBefore = grp.loads.empty() ? 0 : loadEnd; // the first
+        for (size_t k = 0; k < lead; ++k, notBefore = 0)
+          run(encode(grp.computes[k]), notBefore);
+        if (deferred)
+          finish(*deferred);
+        deferred.reset();
+        for (size_t k = lead; k < tailFrom; ++k, notBefore = 0)
+          run(encode(grp.computes[k]), notBefore);
+        Tail tail{groupNo, {}, std::move(stores)};
+        for (size_t k = tailFrom; k < n; ++k)
+          tail.computes.push_back(encode(grp.computes[k]));
+        // The next group's lead goes before this group's tail and the NOPs
+        // before it; with neither, it simply follows.
+        const bool waits = (unplaced && unplaced->groupNo + lag <= groupNo) ||
+                           (!pendingStores.empty() &&
+                            pendingStores.front().first + lag <= groupNo);
+        if (t.doubleBuffered && (!tail.computes.empty() || waits))
+          deferred = std::move(tail);
+        else
+          finish(tail);
       });
+  if (deferred)
+    finish(*deferred);
+  placeStores();
   c.cycles = int64_t(std::max(issue.allDone, storeEnd));
   return c;
 }
@@ -524,33 +642,39 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
       sizes.push_back(size);
     return sizes;
   };
-  // OACC halves only pay when the groups overlap (double-buffered).
+  // OACC halves only pay when the groups overlap (double-buffered); whole
+  // inputs only when there are several input-channel blocks.
   const std::pair<bool, bool> buffering[] = {
       {false, false}, {true, false}, {true, true}};
   for (bool carry : {false, true})
     for (auto [twice, halves] : buffering)
       for (int64_t co : blockSizes(g.cout, g.pout))
-        for (int64_t ci : blockSizes(g.cin, g.pin)) {
-          // Strips: the tallest that fits (fits() shrinks with the rows).
-          if (!fits(g, cfg, {1, co, ci, twice, carry, halves}, flow))
-            continue;
-          int64_t lo = 1, hi = g.ho;
-          while (lo < hi) {
-            const int64_t mid = (lo + hi + 1) / 2;
-            if (fits(g, cfg, {mid, co, ci, twice, carry, halves}, flow))
-              lo = mid;
-            else
-              hi = mid - 1;
+        for (int64_t ci : blockSizes(g.cin, g.pin))
+          for (bool whole : {false, true}) {
+            if (whole && ci >= g.cin)
+              continue;
+            ConvTiling t{1, co, ci, twice, carry, halves, whole};
+            // Strips: the tallest that fits (fits() shrinks with the rows).
+            if (!fits(g, cfg, t, flow))
+              continue;
+            int64_t lo = 1, hi = g.ho;
+            while (lo < hi) {
+              t.rows = (lo + hi + 1) / 2;
+              if (fits(g, cfg, t, flow))
+                lo = t.rows;
+              else
+                hi = t.rows - 1;
+            }
+            // Shorter strips cost more halo but may align better with the
+            // tiles: every height up to 64 rows; above, the tallest, its
+            // halves and the whole-tile heights.
+            const int64_t perTile = std::max<int64_t>(1, g.tile / g.sy);
+            for (t.rows = lo; t.rows >= 1; --t.rows)
+              if (t.rows <= 64 || t.rows == lo || t.rows % perTile == 0 ||
+                  (lo % t.rows == 0 &&
+                   llvm::isPowerOf2_64(uint64_t(lo / t.rows))))
+                consider(t);
           }
-          // Shorter strips cost more halo but may align better with the tiles:
-          // every height up to 64 rows; above, the tallest, its halves and the
-          // whole-tile heights.
-          const int64_t perTile = std::max<int64_t>(1, g.tile / g.sy);
-          for (int64_t rows = lo; rows >= 1; --rows)
-            if (rows <= 64 || rows == lo || rows % perTile == 0 ||
-                (lo % rows == 0 && llvm::isPowerOf2_64(uint64_t(lo / rows))))
-              consider({rows, co, ci, twice, carry, halves});
-        }
   return best;
 }
 

@@ -91,6 +91,7 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
                                          {"ci_block", t->ciBlock},
                                          {"double_buffered", t->doubleBuffered},
                                          {"oacc_halves", t->oaccHalves},
+                                         {"whole_input", t->wholeInput},
                                          {"carry", t->carry}};
       auto conv = cast<spectral::Conv2DOp>(op);
       row["channel_blocks"] = ceilDiv(conv.getOutChannels(), t->coBlock) *

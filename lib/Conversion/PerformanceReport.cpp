@@ -143,6 +143,10 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
       {"assumes", "every DSP does one int16 multiply-accumulate per cycle, "
                   "no memory stalls"}};
   total["dsp_available"] = int64_t(cfg.config.deviceDsp);
+  total["bram18_used"] = int64_t(res.bram18);
+  total["bram18_available"] = int64_t(cfg.config.deviceBram18);
+  total["uram_used"] = int64_t(res.uram);
+  total["uram_available"] = int64_t(cfg.config.deviceUram);
   total["clock_mhz"] = int64_t(cfg.config.clockMhz);
   total["ddr_gb_per_s"] = double(cfg.config.ddrMbPerS) / 1000.0;
   total["onchip_bytes_used"] = int64_t(res.onchipBytesUsed());

@@ -59,9 +59,14 @@ int64_t clampBound(const APFloat &v, int frac) {
 }
 
 /// One group of instructions: loads, then the compute instructions that use
-/// what they loaded, then the stores of what the computes produced.
+/// what they loaded, then the stores of what the computes produced. In an
+/// overlapped run, the first `lead` computes may run before the previous
+/// group's tail, and the computes from `tailFrom` on (the tail; all of them
+/// unless told otherwise) are the ones that write OUT.
 struct Group {
   std::vector<Operation *> loads, computes, stores;
+  size_t lead = 0;
+  size_t tailFrom = 0;
 };
 
 /// Emits instruction ops into an ovl.program and wires the dependency tokens
@@ -107,13 +112,15 @@ public:
   /// while the previous group computes; the caller alternates the halves of
   /// the buffers the loads write. Every group of the run has loads and
   /// computes. A store inside the run hands its token back to the compute
-  /// module alone: a NOP waits for it before the next group's computes, or,
-  /// with `outHalves` (the caller alternates halves of OUT too), before the
-  /// computes of the group after that.
+  /// module alone: a NOP waits for it before the tail of the next group, or,
+  /// with `outHalves` (the caller alternates halves of OUT too), of the group
+  /// after that. A group's lead computes go before the previous group's tail
+  /// (and its NOPs), so that they run beside that group's last computes.
   void beginOverlap(bool outHalves = false) {
     overlap = true;
     storeLag = outHalves ? 2 : 1;
     run.clear();
+    tailAt = nullptr;
   }
   void endOverlap() {
     overlap = false;
@@ -181,18 +188,28 @@ public:
       }
       flag(g.loads.back(), "push_next");
       append(g.loads);
-      // The stores whose OUT half this group's computes may overwrite.
-      while (!storeGroups.empty() && storeGroups.front() + storeLag <= i) {
-        appendStoreWait();
-        storeGroups.pop_front();
-      }
       flag(g.computes.front(), "pop_prev");
       flag(g.computes.back(), "push_prev");
+      const size_t n = g.computes.size();
+      const size_t lead = i > 0 && tailAt ? std::min(g.lead, n - 1) : 0;
+      const size_t tailFrom = std::max(lead, std::min(g.tailFrom, n));
+      for (size_t k = 0; k < lead; ++k)
+        g.computes[k]->moveBefore(tailAt);
+      append(ArrayRef<Operation *>(g.computes).slice(lead, tailFrom - lead));
+      // The stores whose OUT half this group's tail may overwrite.
+      tailAt = nullptr;
+      while (!storeGroups.empty() && storeGroups.front() + storeLag <= i) {
+        Operation *nop = appendStoreWait();
+        tailAt = tailAt ? tailAt : nop;
+        storeGroups.pop_front();
+      }
+      if (!tailAt && tailFrom < n)
+        tailAt = g.computes[tailFrom];
+      append(ArrayRef<Operation *>(g.computes).drop_front(tailFrom));
       if (!g.stores.empty()) {
         wireStores();
         storeGroups.push_back(i);
       }
-      append(g.computes);
       append(g.stores);
       run.push_back({g.computes.back(), !g.stores.empty()});
       g = Group();
@@ -248,10 +265,11 @@ public:
 private:
   /// Appends a NOP that takes one store token: the compute module waits
   /// for that store.
-  void appendStoreWait() {
+  Operation *appendStoreWait() {
     Operation *nop = insn("nop", {});
     nop->setAttr("pop_next", b.getUnitAttr());
     nop->moveBefore(b.getInsertionBlock(), b.getInsertionBlock()->end());
+    return nop;
   }
 
   OpBuilder &b;
@@ -265,6 +283,9 @@ private:
     bool stored;
   };
   bool overlap = false;
+  /// In the run: where the last group's tail (or the NOPs before it) starts,
+  /// before which the next group's lead computes go.
+  Operation *tailAt = nullptr;
   /// In the run: the groups whose store tokens the compute module has not
   /// taken yet, and how many groups later it takes them.
   std::deque<size_t> storeGroups;
@@ -439,8 +460,9 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   }
 
   // Weight segment: per (co chunk, ci chunk) the KER entries in lane order
-  // (KerLayout.h), as many steps as the chunk's longest lane, then the int32
-  // biases.
+  // (KerLayout.h), as many steps as the chunk's longest lane, in the
+  // tiling's KER format, then the int32 biases.
+  const bool packed = kerFormat(geo, tiling) == isa::kKerSpectralPacked;
   std::vector<uint8_t> seg;
   auto put16 = [&](int64_t v) {
     seg.push_back(uint8_t(uint16_t(v) & 0xff));
@@ -466,16 +488,15 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
           }
         for (int64_t t = 0; t < steps; ++t)
           for (int64_t l = 0; l < pin * pout; ++l) {
-            if (t >= int64_t(lanes[l].size())) {
-              put16(0);
-              put16(0);
-              put16(isa::kEntryNoRead);
-              continue;
-            }
-            const LaneStep &s = lanes[l][t];
-            put16(q16(spectra[2 * s.slot], fw));
-            put16(q16(spectra[2 * s.slot + 1], fw));
-            put16(s.index);
+            const bool pad = t >= int64_t(lanes[l].size());
+            const LaneStep *s = pad ? nullptr : &lanes[l][t];
+            put16(pad ? 0 : q16(spectra[2 * s->slot], fw));
+            put16(pad ? 0 : q16(spectra[2 * s->slot + 1], fw));
+            const uint16_t index = pad ? isa::kEntryNoRead : s->index;
+            if (packed)
+              seg.push_back(isa::packIndex(index));
+            else
+              put16(index);
           }
       }
     }
@@ -519,6 +540,8 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
       pb->compute(group, d.mnemonic, d.fields);
     for (const InsnDesc &d : grp.stores)
       pb->store(group, d.fields);
+    group.lead = grp.lead;
+    group.tailFrom = grp.tailFrom;
     pb->flush(group);
   });
   if (tiling.doubleBuffered)

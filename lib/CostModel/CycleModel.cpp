@@ -349,13 +349,14 @@ ProgramCost CycleModel::estimateProgram(const std::vector<Word> &insns,
       const uint64_t base = getField(w, load::kDramAddr);
       const uint64_t sram = getField(w, load::kSramAddr);
       const uint64_t count = getField(w, load::kCount);
-      const bool spectral = getField(w, load::kKerFormat) == kKerSpectral;
-      const uint8_t *entries =
-          spectral ? dram(base, count * kSpectralEntryBytes) : nullptr;
-      for (uint64_t e = 0; e < count && sram + e < kerIndex.size(); ++e) {
-        const uint8_t *bin = entries + e * kSpectralEntryBytes + 4;
-        kerIndex[sram + e] = entries ? uint16_t(bin[0] | bin[1] << 8) : none;
-      }
+      const unsigned format = unsigned(getField(w, load::kKerFormat));
+      const unsigned bytes = kerEntryBytes(format);
+      const bool spectral =
+          format == kKerSpectral || format == kKerSpectralPacked;
+      const uint8_t *entries = spectral ? dram(base, count * bytes) : nullptr;
+      for (uint64_t e = 0; e < count && sram + e < kerIndex.size(); ++e)
+        kerIndex[sram + e] =
+            entries ? spectralEntryIndex(format, entries + e * bytes) : none;
     } else if (op == kSconv) {
       const uint64_t ker = getField(w, sconv::kKerAddr);
       const uint64_t entries =

@@ -37,10 +37,14 @@ UnitResources memory(const char *name, const OverlayConfig &c, uint64_t depth,
   UnitResources u;
   u.name = name;
   const uint64_t bankDepth = ceilDiv(depth, banks);
-  if (c.deviceUram > 0 && bankDepth >= 4096)
+  if (c.deviceUram > 0 && bankDepth >= 4096) {
     u.uram = uramFor(bankDepth, width) * banks * copies;
-  else
+  } else {
     u.bram18 = bram18For(bankDepth, width) * banks * copies;
+    // Half a URAM's depth or more: URAM if BRAM runs short (estimate).
+    if (c.deviceUram > 0 && bankDepth >= 2048)
+      u.uramAlternative = uramFor(bankDepth, width) * banks * copies;
+  }
   u.payloadBytes = ceilDiv(depth * width, 8) * copies;
   return u;
 }
@@ -126,6 +130,27 @@ Resources estimateResources(const OverlayConfig &c) {
     r.bram18 += u.bram18;
     r.uram += u.uram;
     r.lutramBytes += u.lutramBytes;
+  }
+  // BRAM runs out first on large configurations: memories whose banks are
+  // at least half a URAM deep move to URAM, the largest BRAM users first,
+  // while BRAM is over and URAM has room.
+  std::vector<UnitResources *> movable;
+  for (UnitResources &u : r.units)
+    if (u.uramAlternative)
+      movable.push_back(&u);
+  std::stable_sort(movable.begin(), movable.end(),
+                   [](const UnitResources *a, const UnitResources *b) {
+                     return a->bram18 > b->bram18;
+                   });
+  for (UnitResources *u : movable) {
+    if (r.bram18 <= c.deviceBram18)
+      break;
+    if (r.uram + u->uramAlternative > c.deviceUram)
+      continue;
+    r.bram18 -= u->bram18;
+    r.uram += u->uramAlternative;
+    u->uram = u->uramAlternative;
+    u->bram18 = 0;
   }
   return r;
 }

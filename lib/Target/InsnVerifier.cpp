@@ -152,7 +152,7 @@ void InsnChecker::checkLoad() {
   uint64_t addr = u("dram_addr"), sa = u("sram_addr"), n = u("count");
   if (buffer == isa::kBufKer) {
     inRange("ker_format", 0, isa::kNumKerFormats - 1,
-            " (spectral, fc or fc_dense)");
+            " (spectral, fc, fc_dense or spectral_packed)");
     const unsigned bytes = isa::kerEntryBytes(unsigned(u("ker_format")));
     dram("read", addr, add(addr, mul(n, bytes)),
          "dram_addr + count*" + std::to_string(bytes));

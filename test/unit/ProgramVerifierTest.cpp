@@ -286,9 +286,17 @@ TEST(ProgramVerifier, LoadBounds) {
                  "load.bias");
   EXPECT_REFUSED("load.ker", F({"count", 0}),
                  "instruction 1 (load.ker): count=0 must be at least 1");
-  EXPECT_REFUSED("load.ker", F({"ker_format", 3}),
-                 "instruction 1 (load.ker): ker_format=3 must be in [0, 2] "
-                 "(spectral, fc or fc_dense)");
+  // Packed spectral entries take 5 bytes each.
+  EXPECT_ACCEPTED("load.ker", F({"ker_format", 3}));
+  EXPECT_REFUSED("load.ker",
+                 F({"ker_format", 3}, {"count", (1 << 24) - 1},
+                   {"sram_addr", 0}),
+                 "instruction 1 (load.ker): DRAM read [0x1000, 0x5000ffb) "
+                 "exceeds the program's DRAM size 0x10000 (end = dram_addr + "
+                 "count*5)\n"
+                 "instruction 1 (load.ker): KER write [0, 16777215) exceeds "
+                 "the buffer depth 16384 of config 'small' (end = sram_addr + "
+                 "count)");
   EXPECT_REFUSED("load.ker", F({"count", (1 << 24) - 1}, {"sram_addr", 0}),
                  "instruction 1 (load.ker): DRAM read [0x1000, 0x6000ffa) "
                  "exceeds the program's DRAM size 0x10000 (end = dram_addr + "

@@ -220,14 +220,46 @@ enum KerFormat : unsigned {
   kKerFc = 1,       ///< 4-byte {value, col} entries; im is set to 0 on chip.
   kKerFcDense = 2,  ///< 2-byte {value} entries; on chip {value, 0,
                     ///< kFcStepColumn}.
-  kNumKerFormats = 3,
+  kKerSpectralPacked = 3, ///< 5-byte {re, im, packed index} entries.
+  kNumKerFormats = 4,
 };
+
+/// A packed spectral entry's index is one byte: the group in the high
+/// bits, the bin in the low kPackedBinBits, kPackedNoRead for padding. It
+/// serves SCONVs of at most kPackedMaxGroups groups over fewer than
+/// kPackedMaxBins bins (N = 8: 40 bins), and costs 5 bytes instead of 6.
+constexpr unsigned kPackedBinBits = 6;
+constexpr unsigned kPackedMaxBins = (1u << kPackedBinBits) - 1;
+constexpr unsigned kPackedMaxGroups = 1u << (8 - kPackedBinBits);
+constexpr unsigned kPackedNoRead = 0xff;
+constexpr unsigned kSpectralPackedEntryBytes = 5;
+/// The on-chip index (entryIndex) of a packed index byte.
+inline constexpr uint16_t unpackIndex(uint8_t packed) {
+  return packed == kPackedNoRead
+             ? uint16_t(kEntryNoRead)
+             : uint16_t(entryIndex(packed >> kPackedBinBits,
+                                   packed & ((1u << kPackedBinBits) - 1)));
+}
+/// The packed byte of an on-chip index that has one (see above).
+inline constexpr uint8_t packIndex(uint16_t index) {
+  return index == kEntryNoRead
+             ? uint8_t(kPackedNoRead)
+             : uint8_t(entryGroup(index) << kPackedBinBits | entryBin(index));
+}
 
 /// Bytes of one KER entry of `format` in DRAM.
 inline constexpr unsigned kerEntryBytes(unsigned format) {
-  return format == kKerFc        ? kFcEntryBytes
-         : format == kKerFcDense ? kFcDenseEntryBytes
-                                 : kSpectralEntryBytes;
+  return format == kKerFc               ? kFcEntryBytes
+         : format == kKerFcDense        ? kFcDenseEntryBytes
+         : format == kKerSpectralPacked ? kSpectralPackedEntryBytes
+                                        : kSpectralEntryBytes;
+}
+
+/// The on-chip index of the DRAM entry at `entry` of spectral `format`.
+inline uint16_t spectralEntryIndex(unsigned format, const uint8_t *entry) {
+  return format == kKerSpectralPacked
+             ? unpackIndex(entry[4])
+             : uint16_t(entry[4] | unsigned(entry[5]) << 8);
 }
 
 //===----------------------------------------------------------------------===//

@@ -72,17 +72,20 @@ struct ConvGeometry {
 /// next strip in OACC (each tile row transformed once) rather than
 /// recomputed by it, and whether OACC is split into halves that alternate
 /// between output groups, so that each OUTQ (but the layer's last) runs
-/// detached, beside the next group's SCONVs.
+/// detached, beside the next group's SCONVs, and whether each strip's input
+/// comes in one load of all its channels (which must fit INP, or a half of
+/// it) rather than one per input-channel block.
 struct ConvTiling {
   int64_t rows, coBlock, ciBlock;
   bool doubleBuffered = false;
   bool carry = false;
   bool oaccHalves = false;
+  bool wholeInput = false;
 };
 
 /// The tiling as the spec2.tiling(s) attributes store it: [rows, co block,
-/// ci block, double-buffered, carry, OACC halves], the last three 0 or 1
-/// (missing ones read as 0). Nothing for another length.
+/// ci block, double-buffered, carry, OACC halves, whole input], the last
+/// four 0 or 1 (missing ones read as 0). Nothing for another length.
 std::vector<int64_t> tilingArray(const ConvTiling &t);
 std::optional<ConvTiling> tilingFromArray(llvm::ArrayRef<int64_t> a);
 
@@ -100,6 +103,11 @@ int64_t chunkSteps(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
 int64_t kerChunkEntries(const ConvGeometry &g, const ConvTiling &t, int64_t coi,
                         int64_t cii);
 
+/// The KER format of the layer's kernel entries under tiling `t`: packed
+/// (isa::kKerSpectralPacked, 5 bytes) when every SCONV addresses few enough
+/// input-channel groups and bins for a one-byte index, else 6 bytes.
+unsigned kerFormat(const ConvGeometry &g, const ConvTiling &t);
+
 /// DRAM addresses the instructions refer to: the input activation, the
 /// output activation, the weight segment (kernel chunks in (co block, ci
 /// block) order, then the int32 biases at `biasOffset`).
@@ -114,8 +122,13 @@ struct InsnDesc {
   std::vector<std::pair<const char *, int64_t>> fields;
 };
 /// Loads, then the computes that use them, then the stores of the results.
+/// Double-buffered, the first `lead` computes (an async FFT) may run before
+/// the previous group's tail, the computes from `tailFrom` on (the OUTQ),
+/// which write OUT (ProgramBuilder::beginOverlap).
 struct InsnGroup {
   std::vector<InsnDesc> loads, computes, stores;
+  size_t lead = 0;
+  size_t tailFrom = 0;
 };
 
 /// The fixed-point parameters of the layer's computes.

@@ -30,6 +30,8 @@ struct UnitResources {
   uint64_t uram = 0;
   uint64_t lutramBytes = 0;  ///< small per-lane memories in distributed RAM
   uint64_t payloadBytes = 0; ///< bytes the unit actually stores
+  /// A memory whose banks could also sit in URAM: the URAMs that would take.
+  uint64_t uramAlternative = 0;
 };
 
 struct Resources {

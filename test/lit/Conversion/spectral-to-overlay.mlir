@@ -16,41 +16,42 @@
 // hands it on to the next layer's first load (which reads what the store
 // wrote); FINISH waits for the last store.
 // CHECK-NOT: func.func
-// CHECK-LABEL: ovl.program attributes {config = "small", config_hash = {{-?[0-9]+}} : i64, dram_bytes = 896 : i64} {
+// CHECK-LABEL: ovl.program attributes {config = "small", config_hash = {{-?[0-9]+}} : i64, dram_bytes = 832 : i64} {
 // CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 1, 6, 6>, dram_addr = 0 : i64, frac = 14 : i32, kind = "input", name = "image"}
-// CHECK-NEXT: ovl.segment {data = dense_resource<[[CONVW:conv.weights]]> : tensor<200xi8>, dram_addr = 128 : i64, name = "conv.weights"}
-// CHECK-NEXT: ovl.segment {data = dense_resource<[[FCW:fc.weights]]> : tensor<156xi8>, dram_addr = 640 : i64, name = "fc.weights"}
-// CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 3>, dram_addr = 832 : i64, frac = 10 : i32, kind = "output", name = "logits"}
-// Layer 1, conv: INP, KER (1 block x 1 group x 4 non-zeros x 8 lanes), BIAS.
+// CHECK-NEXT: ovl.segment {data = dense_resource<[[CONVW:conv.weights]]> : tensor<168xi8>, dram_addr = 128 : i64, name = "conv.weights"}
+// CHECK-NEXT: ovl.segment {data = dense_resource<[[FCW:fc.weights]]> : tensor<156xi8>, dram_addr = 576 : i64, name = "fc.weights"}
+// CHECK-NEXT: ovl.tensor {dims = array<i64: 1, 3>, dram_addr = 768 : i64, frac = 10 : i32, kind = "output", name = "logits"}
+// Layer 1, conv: INP, KER (1 block x 1 group x 4 non-zeros x 8 lanes, packed:
+// ker_format = 3, 5 bytes an entry), BIAS.
 // CHECK-NEXT: ovl.load {buffer = "inp", dst_pitch = 6 : i64, dst_plane = 36 : i64, nc = 1 : i64, nx = 6 : i64, ny = 6 : i64, src_h = 6 : i64, src_w = 6 : i64}
-// CHECK-NEXT: ovl.load {buffer = "ker", count = 32 : i64, dram_addr = 128 : i64}
-// CHECK-NEXT: ovl.load {buffer = "bias", count = 2 : i64, dram_addr = 320 : i64, push_next}
+// CHECK-NEXT: ovl.load {buffer = "ker", count = 32 : i64, dram_addr = 128 : i64, ker_format = 3 : i64}
+// CHECK-NEXT: ovl.load {buffer = "bias", count = 2 : i64, dram_addr = 288 : i64, push_next}
 // CHECK-NEXT: ovl.fft {inp_pitch = 6 : i64, inp_stride = 36 : i64, nc = 1 : i64, pop_prev, shift = 5 : i64, tile = 6 : i64}
 // CHECK-NEXT: ovl.sconv {acc_shift = 2 : i64, ifft_shift = 1 : i64, ncig = 1 : i64, nco = 2 : i64, ncob = 1 : i64, nnz = 4 : i64, oacc_h = 6 : i64, oacc_pitch = 6 : i64, oacc_plane = 36 : i64, ox = -1 : i64, oy = -1 : i64}
 // ReLU: clamp_lo = 0 (omitted), clamp_hi = int16 max.
 // CHECK-NEXT: ovl.outq {clamp_hi = 32767 : i64, clear = 1 : i64, nc = 2 : i64, oacc_pitch = 6 : i64, oacc_plane = 36 : i64, oh = 6 : i64, ow = 6 : i64, push_next, shift = 14 : i64, sx = 1 : i64, sy = 1 : i64}
-// CHECK-NEXT: ovl.store {dram_addr = 384 : i64, dst_h = 6 : i64, dst_w = 6 : i64, nc = 2 : i64, nx = 6 : i64, ny = 6 : i64, pop_prev, push_prev, src_pitch = 6 : i64, src_plane = 36 : i64}
+// CHECK-NEXT: ovl.store {dram_addr = 320 : i64, dst_h = 6 : i64, dst_w = 6 : i64, nc = 2 : i64, nx = 6 : i64, ny = 6 : i64, pop_prev, push_prev, src_pitch = 6 : i64, src_plane = 36 : i64}
 // Layer 2, max pool.
 // CHECK-NEXT: ovl.nop {pop_next, push_prev}
-// CHECK-NEXT: ovl.load {buffer = "inp", dram_addr = 384 : i64, dst_pitch = 6 : i64, dst_plane = 36 : i64, nc = 2 : i64, nx = 6 : i64, ny = 6 : i64, pop_next, push_next, src_h = 6 : i64, src_w = 6 : i64}
+// CHECK-NEXT: ovl.load {buffer = "inp", dram_addr = 320 : i64, dst_pitch = 6 : i64, dst_plane = 36 : i64, nc = 2 : i64, nx = 6 : i64, ny = 6 : i64, pop_next, push_next, src_h = 6 : i64, src_w = 6 : i64}
 // CHECK-NEXT: ovl.vec {clamp_hi = 32767 : i64, clamp_lo = -32768 : i64, h = 6 : i64, kh = 2 : i64, kw = 2 : i64, nc = 2 : i64, oh = 3 : i64, op = "maxpool", ow = 3 : i64, pop_prev, push_next, sx = 2 : i64, sy = 2 : i64, w = 6 : i64}
-// CHECK-NEXT: ovl.store {dram_addr = 576 : i64, dst_h = 3 : i64, dst_w = 3 : i64, nc = 2 : i64, nx = 3 : i64, ny = 3 : i64, pop_prev, push_prev, src_pitch = 3 : i64, src_plane = 9 : i64}
-// Layer 3, FC: reads the pool's output (576) flattened through the reshape.
+// CHECK-NEXT: ovl.store {dram_addr = 512 : i64, dst_h = 3 : i64, dst_w = 3 : i64, nc = 2 : i64, nx = 3 : i64, ny = 3 : i64, pop_prev, push_prev, src_pitch = 3 : i64, src_plane = 9 : i64}
+// Layer 3, FC: reads the pool's output (512) flattened through the reshape.
 // CHECK-NEXT: ovl.nop {pop_next, push_prev}
-// CHECK-NEXT: ovl.load {buffer = "fcx", dram_addr = 576 : i64, dst_pitch = 18 : i64, dst_plane = 18 : i64, nc = 1 : i64, nx = 18 : i64, ny = 1 : i64, pop_next, src_h = 1 : i64, src_w = 18 : i64}
+// CHECK-NEXT: ovl.load {buffer = "fcx", dram_addr = 512 : i64, dst_pitch = 18 : i64, dst_plane = 18 : i64, nc = 1 : i64, nx = 18 : i64, ny = 1 : i64, pop_next, src_h = 1 : i64, src_w = 18 : i64}
 // Dense rows store values only (ker_format = 2, fc_dense): 72 entries of 2 bytes.
-// CHECK-NEXT: ovl.load {buffer = "ker", count = 72 : i64, dram_addr = 640 : i64, ker_format = 2 : i64}
-// CHECK-NEXT: ovl.load {buffer = "bias", count = 3 : i64, dram_addr = 784 : i64, push_next}
+// CHECK-NEXT: ovl.load {buffer = "ker", count = 72 : i64, dram_addr = 576 : i64, ker_format = 2 : i64}
+// CHECK-NEXT: ovl.load {buffer = "bias", count = 3 : i64, dram_addr = 720 : i64, push_next}
 // CHECK-NEXT: ovl.gemv {clamp_hi = 32767 : i64, clamp_lo = -32768 : i64, first = 1 : i64, last = 1 : i64, nnz = 18 : i64, nrows = 3 : i64, pop_prev, push_next, shift = 17 : i64}
-// CHECK-NEXT: ovl.store {dram_addr = 832 : i64, dst_h = 1 : i64, dst_w = 3 : i64, nc = 1 : i64, nx = 3 : i64, ny = 1 : i64, pop_prev, push_prev, src_pitch = 3 : i64, src_plane = 3 : i64}
+// CHECK-NEXT: ovl.store {dram_addr = 768 : i64, dst_h = 1 : i64, dst_w = 3 : i64, nc = 1 : i64, nx = 3 : i64, ny = 1 : i64, pop_prev, push_prev, src_pitch = 3 : i64, src_plane = 3 : i64}
 // CHECK-NEXT: ovl.finish {pop_next}
 // CHECK-NEXT: }
 //
-// Conv weights: spectra at 2^13 (largest |component| 2), {re, im, bin} per
-// lane (pi, po); lane (0, 0) is (co 0, ci 0): 1.0 -> 0x2000, lane (0, 1) is
-// (co 1, ci 0): 2.0 -> 0x4000. Biases at the accumulator format 2^25:
+// Conv weights: spectra at 2^13 (largest |component| 2), {re, im, index
+// byte} per lane (pi, po), 0xFF for padding; lane (0, 0) is (co 0, ci 0):
+// 1.0 -> 0x2000, lane (0, 1) is (co 1, ci 0): 2.0 -> 0x4000. Biases at the accumulator format 2^25:
 // 0.5 -> 0x01000000, -0.25 -> 0xFF800000.
-// CHECK: [[CONVW]]: "0x01000000002000000000004000000000{{[0-9A-F]+}}00000001000080FF"
+// CHECK: [[CONVW]]: "0x010000000020000000004000000000000000FF{{[0-9A-F]+}}00000001000080FF"
 // FC weights {value} at 2^16 (largest weight 0.25 just below 2^14), the rows
 // being dense: 0.25 -> 0x4000, rows 0..2 (and padding lane 3) of column 0
 // first; biases at 2^(11 + 16): 1 -> 0x08000000, -1 -> 0xF8000000, 0.
