@@ -373,6 +373,41 @@ TEST_F(EngineTest, OutqKeepMovesRowsToThePlaneTop) {
   EXPECT_EQ(act.faults + plain.faults, 0u);
 }
 
+TEST_F(EngineTest, PackedKernelEntriesLoadAsTheirSixByteForm) {
+  // The same entries (padding and every group and bin a packed index can
+  // name) in both DRAM formats give the same KER contents; the packed load
+  // moves 5 bytes an entry.
+  const unsigned count = 300;
+  test::DramImage dram(4096);
+  const uint64_t wide = 0, packed = 2048;
+  for (unsigned i = 0; i < count; ++i) {
+    const int16_t re = randI16(-32768, 32767), im = randI16(-32768, 32767);
+    const unsigned group = i % isa::kPackedMaxGroups,
+                   bin = (i / 4) % isa::kPackedMaxBins;
+    const uint16_t index =
+        i % 7 == 0 ? uint16_t(isa::kEntryNoRead) : isa::entryIndex(group, bin);
+    dram.putSpectral(wide + 6 * i, re, im, index);
+    dram.putI16(packed + 5 * i, re);
+    dram.putI16(packed + 5 * i + 2, im);
+    dram.bytes[packed + 5 * i + 4] = isa::packIndex(index);
+  }
+  const Dram d{dram.bytes.data(), dram.bytes.size()};
+  Activity a6, a5;
+  execLoad(test::loadLinear(isa::kBufKer, wide, 0, count), d, *buf, a6);
+  std::vector<KerEntry> want(buf->ker, buf->ker + count);
+  execLoad(
+      test::loadLinear(isa::kBufKer, packed, 0, count, isa::kKerSpectralPacked),
+      d, *buf, a5);
+  for (unsigned i = 0; i < count; ++i) {
+    ASSERT_EQ(buf->ker[i].re, want[i].re) << i;
+    ASSERT_EQ(buf->ker[i].im, want[i].im) << i;
+    ASSERT_EQ(buf->ker[i].index, want[i].index) << i;
+  }
+  EXPECT_EQ(a6.ddrPayload, 6u * count);
+  EXPECT_EQ(a5.ddrPayload, 5u * count);
+  EXPECT_EQ(a5.faults + a6.faults, 0u);
+}
+
 TEST_F(EngineTest, OutqKeepSwapMovesRowsToTheOtherHalf) {
   // Planes in the upper half: the kept rows land at the same place in the
   // lower half, the whole source plane clears, and the detached form takes

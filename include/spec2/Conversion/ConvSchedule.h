@@ -23,6 +23,10 @@
 // loads of one group run while the group before computes (the lowering wires
 // the groups as an overlapped run, ProgramBuilder::beginOverlap). Half the
 // buffers for the strips and blocks, against loads hidden behind computes.
+// OACC can be split too, so that each group's OUTQ runs beside the next
+// group's SCONVs (OUTQ `detach`); the estimate follows the lowering's
+// instruction order and shares the DDR between loads and stores, so that it
+// ranks tilings as the cost model of the finished program would.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPEC2_CONVERSION_CONVSCHEDULE_H
