@@ -223,7 +223,8 @@ unsigned kerFormat(const ConvGeometry &g, const ConvTiling &t) {
 void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
               const ConvTiling &t, Dataflow flow, const ConvAddrs &addrs,
               const ConvShifts &shifts,
-              const std::function<void(const InsnGroup &)> &emit) {
+              const std::function<void(const InsnGroup &)> &emit,
+              WeightHalves *halves) {
   const std::vector<Strip> all = strips(g, t.rows, t.carry);
   const int64_t coChunks = ceilDiv(g.cout, t.coBlock);
   const int64_t ciChunks = ceilDiv(g.cin, t.ciBlock);
@@ -254,6 +255,13 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
     if (t.doubleBuffered && !first)
       at = at ? 0 : int64_t(depth / 2);
   };
+  // After a layer that ended on known halves, the first kernels and biases
+  // go to the others, loaded ahead of the input.
+  const bool prefetch = halves && halves->known && t.doubleBuffered;
+  if (prefetch) {
+    kerAt = halves->kerUpper ? 0 : int64_t(cfg.kerDepth / 2);
+    biasAt = halves->biasUpper ? 0 : int64_t(cfg.biasDepth / 2);
+  }
 
   // Output groups (strip, co chunk) in the order the loops visit them.
   const int64_t nStrips = int64_t(all.size());
@@ -274,6 +282,7 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                 : 0);
   };
 
+  bool first = true; // the layer's first group
   auto step = [&](size_t si, int64_t coi, int64_t cii) {
     const Strip &s = all[si];
     const int64_t co0 = coi * t.coBlock,
@@ -408,6 +417,18 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
                              {"src_pitch", g.wo},
                              {"src_plane", (s.o1 - s.o0) * g.wo}}});
     }
+    if (prefetch && first) {
+      // Weights ahead of the input, which the layer before is still storing.
+      std::stable_partition(grp.loads.begin(), grp.loads.end(),
+                            [](const InsnDesc &d) {
+                              return llvm::StringRef(d.mnemonic) != "load.inp";
+                            });
+      grp.prefetch = size_t(std::count_if(
+          grp.loads.begin(), grp.loads.end(), [](const InsnDesc &d) {
+            return llvm::StringRef(d.mnemonic) != "load.inp";
+          }));
+    }
+    first = false;
     emit(grp);
   };
 
@@ -422,6 +443,8 @@ void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
         for (int64_t cii = 0; cii < ciChunks; ++cii)
           step(si, coi, cii);
   }
+  if (halves)
+    *halves = WeightHalves{t.doubleBuffered, kerAt != 0, biasAt != 0};
 }
 
 namespace {

@@ -67,6 +67,9 @@ struct Group {
   std::vector<Operation *> loads, computes, stores;
   size_t lead = 0;
   size_t tailFrom = 0;
+  /// The first `prefetch` loads read no earlier layer's output: after an
+  /// overlapped run they wait only for its computes (ProgramBuilder).
+  size_t prefetch = 0;
 };
 
 /// Emits instruction ops into an ovl.program and wires the dependency tokens
@@ -77,7 +80,8 @@ struct Group {
 ///  - with stores, the last compute pushes to store; the last store pushes
 ///    back to compute, where a NOP (or the final FINISH) pops it and pushes
 ///    on to load: a layer's loads never overtake the stores of the layer
-///    before, whose output they read.
+///    before, whose output they read. (Weight loads into halves an
+///    overlapped run has finished with may: Group::prefetch.)
 class ProgramBuilder {
 public:
   ProgramBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
@@ -128,8 +132,10 @@ public:
       return;
     // Loads 2.. popped the tokens of computes ..G-3; the last two push
     // nothing more to the run, the very last hands on as after flush().
+    // The token of computes G-2 is kept for a next group whose first loads
+    // only need the buffer halves the run no longer uses (prefetch).
     if (run.size() >= 2)
-      run[run.size() - 2].compute->removeAttr("push_prev");
+      spare = run[run.size() - 2].compute;
     // Store tokens still queued: all but the last group's are taken here;
     // that one is left to the next group or FINISH, as after flush().
     while (storeGroups.size() > (run.back().stored ? 1u : 0u)) {
@@ -172,6 +178,14 @@ public:
       loadMustWait = true;
       storePending = false;
     };
+    // Loads ahead of the stores they do not depend on take the spare token
+    // of the run before; otherwise nobody does.
+    const size_t ahead = spare && g.prefetch < g.loads.size() ? g.prefetch : 0;
+    if (ahead)
+      flag(g.loads.front(), "pop_next");
+    else if (spare)
+      spare->removeAttr("push_prev");
+    spare = nullptr;
     if (overlap) {
       assert(!g.loads.empty() && !g.computes.empty() &&
              "an overlapped group loads and computes");
@@ -180,7 +194,7 @@ public:
         if (storePending)
           storeToLoads();
         if (loadMustWait)
-          flag(g.loads.front(), "pop_next");
+          flag(g.loads[ahead], "pop_next");
         loadMustWait = false;
         danglingPush = nullptr;
       } else if (i >= 2) {
@@ -253,6 +267,9 @@ public:
 
   /// Ends the program: FINISH waits for the last store.
   void finish() {
+    if (spare)
+      spare->removeAttr("push_prev");
+    spare = nullptr;
     Operation *f = insn("finish", {});
     if (storePending)
       f->setAttr("pop_next", b.getUnitAttr());
@@ -286,6 +303,9 @@ private:
   /// In the run: where the last group's tail (or the NOPs before it) starts,
   /// before which the next group's lead computes go.
   Operation *tailAt = nullptr;
+  /// The last run's computes of group G-2, still pushing a token that the
+  /// next group's prefetching loads may take.
+  Operation *spare = nullptr;
   /// In the run: the groups whose store tokens the compute module has not
   /// taken yet, and how many groups later it takes them.
   std::deque<size_t> storeGroups;
@@ -345,6 +365,9 @@ private:
   std::unique_ptr<OpBuilder> segmentBuilder;
   std::unique_ptr<ProgramBuilder> pb;
   Group group;
+  /// The KER and BIAS halves the last lowered layer ended on (known only
+  /// right after a double-buffered conv).
+  WeightHalves weightHalves;
   int64_t dramTop = 0;
   llvm::DenseMap<Value, Activation> acts;
 };
@@ -531,19 +554,23 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   shifts.clampHi = clampBound(op.getClampMax(), fo);
   if (tiling.doubleBuffered)
     pb->beginOverlap(/*outHalves=*/true);
-  walkConv(geo, cfg, tiling, flow, addrs, shifts, [&](const InsnGroup &grp) {
-    for (const InsnDesc &d : grp.loads) {
-      StringRef buffer = StringRef(d.mnemonic).drop_front(strlen("load."));
-      pb->load(group, buffer, d.fields);
-    }
-    for (const InsnDesc &d : grp.computes)
-      pb->compute(group, d.mnemonic, d.fields);
-    for (const InsnDesc &d : grp.stores)
-      pb->store(group, d.fields);
-    group.lead = grp.lead;
-    group.tailFrom = grp.tailFrom;
-    pb->flush(group);
-  });
+  walkConv(
+      geo, cfg, tiling, flow, addrs, shifts,
+      [&](const InsnGroup &grp) {
+        for (const InsnDesc &d : grp.loads) {
+          StringRef buffer = StringRef(d.mnemonic).drop_front(strlen("load."));
+          pb->load(group, buffer, d.fields);
+        }
+        for (const InsnDesc &d : grp.computes)
+          pb->compute(group, d.mnemonic, d.fields);
+        for (const InsnDesc &d : grp.stores)
+          pb->store(group, d.fields);
+        group.lead = grp.lead;
+        group.tailFrom = grp.tailFrom;
+        group.prefetch = grp.prefetch;
+        pb->flush(group);
+      },
+      &weightHalves);
   if (tiling.doubleBuffered)
     pb->endOverlap();
   return success();
@@ -1084,6 +1111,9 @@ LogicalResult Lowering::run(unsigned &numInsns) {
   for (Operation &op : func.getBody().front()) {
     LogicalResult r = success();
     pb->setLocation(op.getLoc());
+    // Only a conv right after a double-buffered one may prefetch weights.
+    if (!llvm::isa<spectral::Conv2DOp>(op))
+      weightHalves = WeightHalves();
     if (auto c = dyn_cast<spectral::Conv2DOp>(op))
       r = lowerConv(c);
     else if (auto f = dyn_cast<spectral::FullyConnectedOp>(op))

@@ -133,6 +133,18 @@ struct InsnGroup {
   std::vector<InsnDesc> loads, computes, stores;
   size_t lead = 0;
   size_t tailFrom = 0;
+  /// The first `prefetch` loads read only weights (KER, BIAS) into halves
+  /// the layer before no longer uses; they need not wait for its stores.
+  size_t prefetch = 0;
+};
+
+/// The KER and BIAS halves a double-buffered layer ended on (`known`), as
+/// walkConv reports them. Given those of the layer just before, a double-
+/// buffered layer's first group loads its kernels and biases first, into
+/// the other halves (InsnGroup::prefetch).
+struct WeightHalves {
+  bool known = false;
+  bool kerUpper = false, biasUpper = false;
 };
 
 /// The fixed-point parameters of the layer's computes.
@@ -141,11 +153,14 @@ struct ConvShifts {
           clampHi = 32767;
 };
 
-/// Calls `emit` with every instruction group of the layer, in order.
+/// Calls `emit` with every instruction group of the layer, in order. With
+/// `halves`: in, those of the layer before (see WeightHalves); out, this
+/// layer's.
 void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
               const ConvTiling &t, Dataflow flow, const ConvAddrs &addrs,
               const ConvShifts &shifts,
-              const std::function<void(const InsnGroup &)> &emit);
+              const std::function<void(const InsnGroup &)> &emit,
+              WeightHalves *halves = nullptr);
 
 /// Modeled cost of a layer: DDR payload bytes by what they carry, and cycles
 /// as the lowering's dependency tokens order the groups: one after another
