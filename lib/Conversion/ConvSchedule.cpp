@@ -7,6 +7,7 @@
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Parallel.h"
 
 #include <algorithm>
 #include <cassert>
@@ -638,15 +639,12 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
 
 std::optional<std::pair<ConvTiling, ConvCost>>
 bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
-  std::optional<std::pair<ConvTiling, ConvCost>> best;
+  // The fitting candidates, then their estimates on all cores; the first
+  // of the cheapest wins, as if they had been estimated in turn.
+  std::vector<ConvTiling> candidates;
   auto consider = [&](const ConvTiling &t) {
-    if (!fits(g, cfg, t, flow))
-      return;
-    const ConvCost c = estimateConv(g, cfg, t, flow);
-    if (!best ||
-        std::make_pair(c.cycles, c.ddrBytes()) <
-            std::make_pair(best->second.cycles, best->second.ddrBytes()))
-      best = std::make_pair(t, c);
+    if (fits(g, cfg, t, flow))
+      candidates.push_back(t);
   };
   // Channel blocks: the channels split evenly into 1 to 8 blocks (of whole
   // lanes), then halved down to one lane group per block.
@@ -698,6 +696,16 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
                    llvm::isPowerOf2_64(uint64_t(lo / t.rows))))
                 consider(t);
           }
+  std::vector<ConvCost> costs(candidates.size());
+  llvm::parallelFor(0, candidates.size(), [&](size_t i) {
+    costs[i] = estimateConv(g, cfg, candidates[i], flow);
+  });
+  std::optional<std::pair<ConvTiling, ConvCost>> best;
+  for (size_t i = 0; i < candidates.size(); ++i)
+    if (!best ||
+        std::make_pair(costs[i].cycles, costs[i].ddrBytes()) <
+            std::make_pair(best->second.cycles, best->second.ddrBytes()))
+      best = std::make_pair(candidates[i], costs[i]);
   return best;
 }
 
