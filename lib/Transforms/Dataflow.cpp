@@ -1,8 +1,8 @@
 //===- Dataflow.cpp - Tiling and dataflow selection of spectral convs -----===//
 //
 // Both passes are thin: the tilings, the loop orders and their cost live in
-// lib/Conversion/ConvSchedule.cpp, which the lowering uses too, so what is
-// chosen here is exactly what runs.
+// lib/Conversion/ConvSchedule.cpp and ConvSearch.cpp, which the lowering
+// uses too, so what is chosen here is exactly what runs.
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
