@@ -334,6 +334,28 @@ TEST_F(EngineTest, SparseMacCountsBankConflictsAndFaults) {
   EXPECT_EQ(act6.macsUseful, 0u);
 }
 
+namespace {
+/// An OUTQ of `nc` planes of 4 rows of `pitch` that clears them, keeping
+/// `keep` rows from `keepFrom`.
+Insn clearingOutq(unsigned nc, unsigned pitch, unsigned plane,
+                  unsigned keepFrom, unsigned keep) {
+  using namespace isa::outq;
+  return Insn(isa::kOutq)
+      .set(kOaccPitch, pitch)
+      .set(kOaccPlane, plane)
+      .set(kNc, nc)
+      .set(kOh, 4)
+      .set(kOw, pitch)
+      .set(kSy, 1)
+      .set(kSx, 1)
+      .set(kClampLo, -32768)
+      .set(kClampHi, 32767)
+      .set(kClear, 1)
+      .set(kKeepFrom, keepFrom)
+      .set(kKeep, keep);
+}
+} // namespace
+
 // OUTQ with keep: after the output, rows [keep_from, keep_from + keep) of
 // each plane move to its top and the rest is cleared (the carried
 // overlap-and-add rows of a strip); the moves cost cycles.
@@ -343,19 +365,7 @@ TEST_F(EngineTest, OutqKeepMovesRowsToThePlaneTop) {
   for (unsigned i = 0; i < nc * plane; ++i)
     buf->oacc[i] = int32_t(i) + 1;
   auto outq = [&](unsigned k) {
-    return Insn(isa::kOutq)
-        .set(kOaccPitch, pitch)
-        .set(kOaccPlane, plane)
-        .set(kNc, nc)
-        .set(kOh, 4)
-        .set(kOw, pitch)
-        .set(kSy, 1)
-        .set(kSx, 1)
-        .set(kClampLo, -32768)
-        .set(kClampHi, 32767)
-        .set(kClear, 1)
-        .set(kKeepFrom, k ? keepFrom : 0)
-        .set(kKeep, k);
+    return clearingOutq(nc, pitch, plane, k ? keepFrom : 0, k);
   };
   Activity act;
   execOutq(outq(keep), *buf, act);
@@ -418,20 +428,8 @@ TEST_F(EngineTest, OutqKeepSwapMovesRowsToTheOtherHalf) {
   for (unsigned i = 0; i < kCfg.oaccDepth; ++i)
     buf->oacc[i] = int32_t(i % 1000) + 1;
   auto outq = [&](unsigned detach) {
-    return Insn(isa::kOutq)
+    return clearingOutq(nc, pitch, plane, keepFrom, keep)
         .set(kOaccAddr, at)
-        .set(kOaccPitch, pitch)
-        .set(kOaccPlane, plane)
-        .set(kNc, nc)
-        .set(kOh, 4)
-        .set(kOw, pitch)
-        .set(kSy, 1)
-        .set(kSx, 1)
-        .set(kClampLo, -32768)
-        .set(kClampHi, 32767)
-        .set(kClear, 1)
-        .set(kKeepFrom, keepFrom)
-        .set(kKeep, keep)
         .set(kKeepSwap, 1)
         .set(kDetach, detach);
   };
