@@ -396,9 +396,6 @@ struct ComputeIssue {
       fftFree = end;
     return allDone;
   }
-  uint64_t record(const Word &w, uint64_t start, uint64_t end) {
-    return record(w, start, end, end);
-  }
 };
 
 //===----------------------------------------------------------------------===//
