@@ -24,53 +24,34 @@ void OverlayDialect::initialize() {
 namespace spec2 {
 namespace ovl {
 
-bool isInstruction(Operation *op) {
-  return llvm::isa<FinishOp, NopOp, LoadOp, StoreOp, FftOp, SconvOp, OutqOp,
-                   GemvOp, VecOp>(op);
+#include "Overlay/OverlayInsnBuilders.cpp.inc"
+
+bool fitsField(IntegerAttr value, unsigned width, bool isSigned) {
+  return value && isa::fits(isa::Field{0, width, isSigned},
+                            value.getValue().getSExtValue());
+}
+
+bool isSelector(Attribute value, StringRef values) {
+  auto s = dyn_cast_or_null<StringAttr>(value);
+  if (!s)
+    return false;
+  SmallVector<StringRef> names;
+  values.split(names, ", ");
+  return llvm::is_contained(names, s.getValue());
 }
 
 FailureOr<isa::Word> encodeInsn(Operation *op) {
-  std::string mnemonic = op->getName().stripDialect().str();
-  if (auto sel = op->getAttrOfType<StringAttr>(llvm::isa<LoadOp>(op) ? "buffer"
-                                                                     : "op");
-      sel && llvm::isa<LoadOp, VecOp>(op))
-    mnemonic += "." + sel.getValue().str();
-  const InsnFormat *format = findInsnFormat(mnemonic);
-  if (!format)
-    return op->emitOpError("has no instruction form '") << mnemonic << "'";
-  isa::Word w{};
-  isa::setField(w, isa::kOpcode, format->opcode);
-  if (format->hasSelector)
-    isa::setField(w, format->selector.field, format->selectorValue);
-  for (NamedAttribute a : op->getAttrs()) {
-    StringRef name = a.getName().getValue();
-    // Only the op's own selector is not a field; elsewhere it is unknown.
-    if ((name == "buffer" && llvm::isa<LoadOp>(op)) ||
-        (name == "op" && llvm::isa<VecOp>(op)))
-      continue;
-    if (llvm::isa<UnitAttr>(a.getValue())) {
-      bool found = false;
-      for (const NamedField &f : dependencyFlags())
-        if (f.name == name) {
-          isa::setField(w, f.field, 1);
-          found = true;
-        }
-      if (!found)
-        return op->emitOpError("unknown flag '") << name << "'";
-      continue;
-    }
-    auto field = findOperand(*format, name);
-    auto value = dyn_cast<IntegerAttr>(a.getValue());
-    if (!field || !value)
-      return op->emitOpError("'") << name << "' is not a field of " << mnemonic;
-    int64_t v = value.getValue().getSExtValue();
-    if (!isa::fits(*field, v))
-      return op->emitOpError("field '")
-             << name << "' = " << v << " does not fit its " << field->width
-             << (field->isSigned ? "-bit signed" : "-bit unsigned") << " field";
-    isa::setField(w, *field, v);
-  }
-  return w;
+  // Fields and flags are the op's own (inherent) attributes; anything else
+  // would be silently dropped by the encoding.
+  for (NamedAttribute a : op->getDiscardableAttrs())
+    return op->emitOpError("'")
+           << a.getName().getValue() << "' is not a field of "
+           << op->getName().stripDialect();
+  return encodeInsnOp(op);
+}
+
+Operation *buildInsn(OpBuilder &b, Location loc, const isa::Word &word) {
+  return buildInsnOp(b, loc, word);
 }
 
 } // namespace ovl

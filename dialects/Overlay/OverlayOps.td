@@ -6,8 +6,9 @@
 // attributes. Buffer addresses and DRAM offsets are explicit; nothing is left
 // to allocate. Fields that are zero may be omitted.
 //
-// The instruction ops are generated from the assembler's field table
-// (lib/Target/InsnTable.cpp), which the verifier uses too.
+// The instruction ops are generated (OverlayInsnGen.cpp) from the
+// assembler's field table (lib/Target/InsnTable.cpp), which expands the ISA
+// header's field lists; the encoder and the verifier come from it too.
 //
 //===----------------------------------------------------------------------===//
 #ifndef SPEC2_OVERLAY_OPS
@@ -65,6 +66,23 @@ def Overlay_TensorOp : Overlay_Op<"tensor", [HasParent<"ProgramOp">]> {
   let hasVerifier = 1;
 }
 
+/// An instruction field: an integer attribute that must fit the field's
+/// width and signedness (omitted: 0).
+class Overlay_FieldAttr<int width, bit isSigned, string doc>
+    : DefaultValuedAttr<ConfinedAttr<I64Attr, [AttrConstraint<
+          CPred<"::spec2::ovl::fitsField(::llvm::cast<::mlir::IntegerAttr>($_self), "
+                # width # ", " # !if(isSigned, "true", "false") # ")">,
+          "whose value fits the " # width # "-bit " # !if(isSigned, "signed", "unsigned")
+                # " field (" # doc # ")">]>, "0">;
+
+/// The field that selects an instruction's variant, by name.
+class Overlay_SelectorAttr<string what, string values>
+    : ConfinedAttr<StrAttr, [AttrConstraint<
+          CPred<"::spec2::ovl::isSelector($_self, \"" # values # "\")">,
+          "is a " # what # " (" # values # ")">]>;
+
+/// An instruction: its fields (generated from the ISA field table) and its
+/// four dependency-token flags.
 class Overlay_InsnOp<string mnemonic, string summaryText, dag fields>
     : Overlay_Op<mnemonic, [HasParent<"ProgramOp">]> {
   let summary = summaryText;
@@ -74,125 +92,8 @@ class Overlay_InsnOp<string mnemonic, string summaryText, dag fields>
   let hasVerifier = 1;
 }
 
-def Overlay_FinishOp : Overlay_InsnOp<"finish", "End of program (compute module)", (ins)>;
-
-def Overlay_NopOp : Overlay_InsnOp<"nop",
-    "Only dependency tokens (compute module): passes a store's token on to load", (ins)>;
-
-def Overlay_LoadOp : Overlay_InsnOp<"load",
-    "DMA from DRAM into INP, KER, BIAS or FCX (load module)",
-    (ins StrAttr:$buffer,
-         DefaultValuedAttr<I64Attr, "0">:$dram_addr,
-         DefaultValuedAttr<I64Attr, "0">:$sram_addr,
-         DefaultValuedAttr<I64Attr, "0">:$src_h,
-         DefaultValuedAttr<I64Attr, "0">:$src_w,
-         DefaultValuedAttr<I64Attr, "0">:$y0,
-         DefaultValuedAttr<I64Attr, "0">:$x0,
-         DefaultValuedAttr<I64Attr, "0">:$nc,
-         DefaultValuedAttr<I64Attr, "0">:$ny,
-         DefaultValuedAttr<I64Attr, "0">:$nx,
-         DefaultValuedAttr<I64Attr, "0">:$dst_pitch,
-         DefaultValuedAttr<I64Attr, "0">:$dst_plane,
-         DefaultValuedAttr<I64Attr, "0">:$count,
-         DefaultValuedAttr<I64Attr, "0">:$ker_format)>;
-
-def Overlay_StoreOp : Overlay_InsnOp<"store",
-    "DMA from OUT into a DRAM tensor, clipped to it (store module)",
-    (ins DefaultValuedAttr<I64Attr, "0">:$dram_addr,
-         DefaultValuedAttr<I64Attr, "0">:$sram_addr,
-         DefaultValuedAttr<I64Attr, "0">:$dst_h,
-         DefaultValuedAttr<I64Attr, "0">:$dst_w,
-         DefaultValuedAttr<I64Attr, "0">:$y0,
-         DefaultValuedAttr<I64Attr, "0">:$x0,
-         DefaultValuedAttr<I64Attr, "0">:$nc,
-         DefaultValuedAttr<I64Attr, "0">:$ny,
-         DefaultValuedAttr<I64Attr, "0">:$nx,
-         DefaultValuedAttr<I64Attr, "0">:$src_pitch,
-         DefaultValuedAttr<I64Attr, "0">:$src_plane)>;
-
-def Overlay_FftOp : Overlay_InsnOp<"fft",
-    "2-D real FFT of input tiles from INP into SPEC (spectral conv engine)",
-    (ins DefaultValuedAttr<I64Attr, "0">:$inp_addr,
-         DefaultValuedAttr<I64Attr, "0">:$inp_stride,
-         DefaultValuedAttr<I64Attr, "0">:$inp_pitch,
-         DefaultValuedAttr<I64Attr, "0">:$spec_addr,
-         DefaultValuedAttr<I64Attr, "0">:$nc,
-         DefaultValuedAttr<I64Attr, "0">:$tile,
-         DefaultValuedAttr<I64Attr, "0">:$shift)>;
-
-def Overlay_SconvOp : Overlay_InsnOp<"sconv",
-    "Sparse spectral MAC, IFFT and overlap-add into OACC (spectral conv engine)",
-    (ins DefaultValuedAttr<I64Attr, "0">:$ker_addr,
-         DefaultValuedAttr<I64Attr, "0">:$spec_addr,
-         DefaultValuedAttr<I64Attr, "0">:$nnz,
-         DefaultValuedAttr<I64Attr, "0">:$ncig,
-         DefaultValuedAttr<I64Attr, "0">:$ncob,
-         DefaultValuedAttr<I64Attr, "0">:$nco,
-         DefaultValuedAttr<I64Attr, "0">:$oacc_addr,
-         DefaultValuedAttr<I64Attr, "0">:$oacc_pitch,
-         DefaultValuedAttr<I64Attr, "0">:$oacc_plane,
-         DefaultValuedAttr<I64Attr, "0">:$oacc_h,
-         DefaultValuedAttr<I64Attr, "0">:$oy,
-         DefaultValuedAttr<I64Attr, "0">:$ox,
-         DefaultValuedAttr<I64Attr, "0">:$acc_shift,
-         DefaultValuedAttr<I64Attr, "0">:$ifft_shift)>;
-
-def Overlay_OutqOp : Overlay_InsnOp<"outq",
-    "Bias, requantisation and activation from OACC into OUT (conv output stage)",
-    (ins DefaultValuedAttr<I64Attr, "0">:$oacc_addr,
-         DefaultValuedAttr<I64Attr, "0">:$oacc_pitch,
-         DefaultValuedAttr<I64Attr, "0">:$oacc_plane,
-         DefaultValuedAttr<I64Attr, "0">:$out_addr,
-         DefaultValuedAttr<I64Attr, "0">:$bias_addr,
-         DefaultValuedAttr<I64Attr, "0">:$nc,
-         DefaultValuedAttr<I64Attr, "0">:$oh,
-         DefaultValuedAttr<I64Attr, "0">:$ow,
-         DefaultValuedAttr<I64Attr, "0">:$y0,
-         DefaultValuedAttr<I64Attr, "0">:$x0,
-         DefaultValuedAttr<I64Attr, "0">:$sy,
-         DefaultValuedAttr<I64Attr, "0">:$sx,
-         DefaultValuedAttr<I64Attr, "0">:$shift,
-         DefaultValuedAttr<I64Attr, "0">:$clamp_lo,
-         DefaultValuedAttr<I64Attr, "0">:$clamp_hi,
-         DefaultValuedAttr<I64Attr, "0">:$clear)>;
-
-def Overlay_GemvOp : Overlay_InsnOp<"gemv",
-    "Row-balanced sparse matrix-vector product (fully-connected engine)",
-    (ins DefaultValuedAttr<I64Attr, "0">:$ker_addr,
-         DefaultValuedAttr<I64Attr, "0">:$x_addr,
-         DefaultValuedAttr<I64Attr, "0">:$nrows,
-         DefaultValuedAttr<I64Attr, "0">:$nnz,
-         DefaultValuedAttr<I64Attr, "0">:$acc_addr,
-         DefaultValuedAttr<I64Attr, "0">:$first,
-         DefaultValuedAttr<I64Attr, "0">:$last,
-         DefaultValuedAttr<I64Attr, "0">:$out_addr,
-         DefaultValuedAttr<I64Attr, "0">:$bias_addr,
-         DefaultValuedAttr<I64Attr, "0">:$shift,
-         DefaultValuedAttr<I64Attr, "0">:$clamp_lo,
-         DefaultValuedAttr<I64Attr, "0">:$clamp_hi)>;
-
-def Overlay_VecOp : Overlay_InsnOp<"vec",
-    "Pooling, element-wise add or requantisation from INP into OUT (vector unit)",
-    (ins StrAttr:$op,
-         DefaultValuedAttr<I64Attr, "0">:$a_addr,
-         DefaultValuedAttr<I64Attr, "0">:$b_addr,
-         DefaultValuedAttr<I64Attr, "0">:$out_addr,
-         DefaultValuedAttr<I64Attr, "0">:$nc,
-         DefaultValuedAttr<I64Attr, "0">:$h,
-         DefaultValuedAttr<I64Attr, "0">:$w,
-         DefaultValuedAttr<I64Attr, "0">:$kh,
-         DefaultValuedAttr<I64Attr, "0">:$kw,
-         DefaultValuedAttr<I64Attr, "0">:$sy,
-         DefaultValuedAttr<I64Attr, "0">:$sx,
-         DefaultValuedAttr<I64Attr, "0">:$pt,
-         DefaultValuedAttr<I64Attr, "0">:$pl,
-         DefaultValuedAttr<I64Attr, "0">:$oh,
-         DefaultValuedAttr<I64Attr, "0">:$ow,
-         DefaultValuedAttr<I64Attr, "0">:$shift_a,
-         DefaultValuedAttr<I64Attr, "0">:$shift_b,
-         DefaultValuedAttr<I64Attr, "0">:$shift_out,
-         DefaultValuedAttr<I64Attr, "0">:$clamp_lo,
-         DefaultValuedAttr<I64Attr, "0">:$clamp_hi,
-         DefaultValuedAttr<I64Attr, "0">:$include_pad)>;
+// The instruction ops, one per opcode (hw/include/spec2/isa.h), generated by
+// spec2-ovl-gen from the assembler's field table.
+include "Overlay/OverlayInsnOps.td"
 
 #endif // SPEC2_OVERLAY_OPS

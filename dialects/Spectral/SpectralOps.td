@@ -59,7 +59,7 @@ def Spectral_Conv2DOp : Spectral_Op<"conv2d"> {
     different numbers of weights: `nnz` is then the largest count and a
     pair's unused slots hold bin -1 (absent; their values are ignored). The
     overlay's lanes are balanced per output channel and input lane, not per
-    pair (see include/spec2/Conversion/KerLayout.h). Other bins are legal
+    pair (see include/spec2/Scheduling/KerLayout.h). Other bins are legal
     and mean what the hardware makes of them. `bias` has one value per output channel; `clamp_min`/`clamp_max`
     is the fused activation (ReLU: [0, +inf]).
 

@@ -8,10 +8,11 @@
 // spectral ops between transposes that canonicalisation then cancels.
 //
 //===----------------------------------------------------------------------===//
-#include "spec2/Transforms/Passes.h"
+#include "spec2/Conversion/Passes.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/Constants.h"
+#include "spec2/Target/TargetAttr.h"
 
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
 #include "mlir/IR/PatternMatch.h"
@@ -28,7 +29,7 @@
 
 namespace spec2 {
 #define GEN_PASS_DEF_GRAPHTOSPECTRAL
-#include "spec2/Transforms/Passes.h.inc"
+#include "spec2/Conversion/Passes.h.inc"
 } // namespace spec2
 
 using namespace mlir;
@@ -431,7 +432,7 @@ struct AddToSpectral : OpRewritePattern<tosa::AddOp> {
 
 /// Ops that may appear inside an element-wise function of one activation.
 bool isElementwise(Operation *op) {
-  return isa<tosa::MulOp, tosa::AddOp, tosa::SubOp, tosa::MaximumOp,
+  return llvm::isa<tosa::MulOp, tosa::AddOp, tosa::SubOp, tosa::MaximumOp,
              tosa::MinimumOp, tosa::ClampOp, tosa::TanhOp, tosa::SigmoidOp,
              tosa::ExpOp, tosa::ReciprocalOp, tosa::AbsOp, tosa::GreaterEqualOp,
              tosa::SelectOp>(op);
@@ -468,13 +469,13 @@ struct ScalarFunction {
       // the input instead.
       ScalarFunction saved = *this;
       bool ok = true;
-      unsigned n = isa<tosa::MulOp>(def) ? 2 : def->getNumOperands();
+      unsigned n = llvm::isa<tosa::MulOp>(def) ? 2 : def->getNumOperands();
       for (unsigned i = 0; i < n && ok; ++i)
         ok = collect(def->getOperand(i), shape);
       if (ok) {
         ops.insert(def);
         nonlinear |=
-            !isa<tosa::MulOp, tosa::AddOp, tosa::SubOp, tosa::ClampOp>(def);
+            !llvm::isa<tosa::MulOp, tosa::AddOp, tosa::SubOp, tosa::ClampOp>(def);
         return true;
       }
       *this = std::move(saved);
@@ -499,34 +500,34 @@ struct ScalarFunction {
     };
     for (Operation *op : ops) {
       double r = 0;
-      if (isa<tosa::MulOp>(op))
+      if (llvm::isa<tosa::MulOp>(op))
         r = get(op->getOperand(0)) * get(op->getOperand(1));
-      else if (isa<tosa::AddOp>(op))
+      else if (llvm::isa<tosa::AddOp>(op))
         r = get(op->getOperand(0)) + get(op->getOperand(1));
-      else if (isa<tosa::SubOp>(op))
+      else if (llvm::isa<tosa::SubOp>(op))
         r = get(op->getOperand(0)) - get(op->getOperand(1));
-      else if (isa<tosa::MaximumOp>(op))
+      else if (llvm::isa<tosa::MaximumOp>(op))
         r = std::max(get(op->getOperand(0)), get(op->getOperand(1)));
-      else if (isa<tosa::MinimumOp>(op))
+      else if (llvm::isa<tosa::MinimumOp>(op))
         r = std::min(get(op->getOperand(0)), get(op->getOperand(1)));
       else if (auto c = dyn_cast<tosa::ClampOp>(op))
         r = std::min(
             std::max(get(op->getOperand(0)),
                      cast<FloatAttr>(c.getMinValAttr()).getValueAsDouble()),
             cast<FloatAttr>(c.getMaxValAttr()).getValueAsDouble());
-      else if (isa<tosa::TanhOp>(op))
+      else if (llvm::isa<tosa::TanhOp>(op))
         r = std::tanh(get(op->getOperand(0)));
-      else if (isa<tosa::SigmoidOp>(op))
+      else if (llvm::isa<tosa::SigmoidOp>(op))
         r = 1 / (1 + std::exp(-get(op->getOperand(0))));
-      else if (isa<tosa::ExpOp>(op))
+      else if (llvm::isa<tosa::ExpOp>(op))
         r = std::exp(get(op->getOperand(0)));
-      else if (isa<tosa::ReciprocalOp>(op))
+      else if (llvm::isa<tosa::ReciprocalOp>(op))
         r = 1 / get(op->getOperand(0));
-      else if (isa<tosa::AbsOp>(op))
+      else if (llvm::isa<tosa::AbsOp>(op))
         r = std::fabs(get(op->getOperand(0)));
-      else if (isa<tosa::GreaterEqualOp>(op))
+      else if (llvm::isa<tosa::GreaterEqualOp>(op))
         r = get(op->getOperand(0)) >= get(op->getOperand(1)) ? 1 : 0;
-      else if (isa<tosa::SelectOp>(op))
+      else if (llvm::isa<tosa::SelectOp>(op))
         r = get(op->getOperand(0)) != 0 ? get(op->getOperand(1))
                                         : get(op->getOperand(2));
       val[op->getResult(0)] = r;
@@ -543,7 +544,7 @@ constexpr int64_t kActivationSamples = 2049;
 void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
   SmallVector<Operation *> candidates;
   func.walk([&](Operation *op) {
-    if (isElementwise(op) && !isa<tosa::GreaterEqualOp>(op))
+    if (isElementwise(op) && !llvm::isa<tosa::GreaterEqualOp>(op))
       candidates.push_back(op);
   });
   for (Operation *root : llvm::reverse(candidates)) {
@@ -592,7 +593,15 @@ void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
 struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
   using GraphToSpectralBase::GraphToSpectralBase;
   void runOnOperation() override {
-    if (fftSize < 4 || fftSize > 64 || (fftSize & (fftSize - 1))) {
+    // The target's FFT size, unless one is given (to try other sizes).
+    int64_t n = fftSize;
+    if (n == 0) {
+      auto cfg = targetOf(getOperation());
+      if (!cfg)
+        return signalPassFailure();
+      n = cfg->config.fftSize;
+    }
+    if (n < 4 || n > 64 || (n & (n - 1))) {
       getOperation().emitError("fft-size must be a power of two in [4, 64]");
       return signalPassFailure();
     }
@@ -603,7 +612,7 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     lowerScalarFunctions(getOperation(), functions);
     numActivations = functions;
     RewritePatternSet patterns(ctx);
-    patterns.add<ConvToSpectral>(ctx, int64_t(fftSize));
+    patterns.add<ConvToSpectral>(ctx, n);
     patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
     patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");
     patterns.add<PaddedAvgPoolToSpectral>(ctx, /*benefit=*/2);

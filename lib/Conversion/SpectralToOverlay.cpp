@@ -8,37 +8,39 @@
 // every buffer of the target configuration holds what it must.
 //
 //===----------------------------------------------------------------------===//
-#include "spec2/Transforms/Passes.h"
+#include "spec2/Conversion/Passes.h"
 
 #include "Overlay/OverlayDialect.h"
 #include "Spectral/SpectralDialect.h"
-#include "spec2/Conversion/ConvSchedule.h"
-#include "spec2/Conversion/KerLayout.h"
+#include "spec2/Scheduling/ConvSchedule.h"
+#include "spec2/Scheduling/KerLayout.h"
+#include "spec2/Scheduling/ProgramBuilder.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/FixedPoint.h"
-#include "spec2/Target/TargetOption.h"
+#include "spec2/Target/InsnTable.h"
+#include "spec2/Target/TargetAttr.h"
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/MathExtras.h"
 
-#include <cassert>
 #include <cmath>
-#include <deque>
 
 #define DEBUG_TYPE "spec2-spectral-to-overlay"
 
 namespace spec2 {
 #define GEN_PASS_DEF_SPECTRALTOOVERLAY
-#include "spec2/Transforms/Passes.h.inc"
+#include "spec2/Conversion/Passes.h.inc"
 } // namespace spec2
 
 using namespace mlir;
 
 namespace spec2 {
+namespace load = isa::load;
+namespace store = isa::store;
+namespace gemv = isa::gemv;
+namespace vec = isa::vec;
 namespace {
-
-using Fields = std::vector<std::pair<const char *, int64_t>>;
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t alignTo(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
@@ -57,261 +59,6 @@ int64_t clampBound(const APFloat &v, int frac) {
     return v.isNegative() ? -32768 : 32767;
   return q16(v.convertToDouble(), frac);
 }
-
-/// One group of instructions: loads, then the compute instructions that use
-/// what they loaded, then the stores of what the computes produced. In an
-/// overlapped run, the first `lead` computes may run before the previous
-/// group's tail, and the computes from `tailFrom` on (the tail; all of them
-/// unless told otherwise) are the ones that write OUT.
-struct Group {
-  std::vector<Operation *> loads, computes, stores;
-  size_t lead = 0;
-  size_t tailFrom = 0;
-  /// The first `prefetch` loads read no earlier layer's output: after an
-  /// overlapped run they wait only for its computes (ProgramBuilder).
-  size_t prefetch = 0;
-};
-
-/// Emits instruction ops into an ovl.program and wires the dependency tokens
-/// between groups:
-///  - the last load of a group pushes to compute; its first compute pops it;
-///  - without stores, the last compute pushes back to load (the buffers may
-///    be refilled), and the next group's first load pops that;
-///  - with stores, the last compute pushes to store; the last store pushes
-///    back to compute, where a NOP (or the final FINISH) pops it and pushes
-///    on to load: a layer's loads never overtake the stores of the layer
-///    before, whose output they read. (Weight loads into halves an
-///    overlapped run has finished with may: Group::prefetch.)
-class ProgramBuilder {
-public:
-  ProgramBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
-  /// Instructions made from now on carry `l`: the layer they implement
-  /// (reports attribute the program's cost to layers by it).
-  void setLocation(Location l) { loc = l; }
-
-  Operation *insn(StringRef name, const Fields &fields,
-                  StringRef selectorName = "", StringRef selector = "") {
-    OperationState st(loc, ("ovl." + name).str());
-    if (!selectorName.empty())
-      st.addAttribute(selectorName, b.getStringAttr(selector));
-    for (auto &[k, v] : fields)
-      if (v != 0)
-        st.addAttribute(k, b.getI64IntegerAttr(v));
-    return b.create(st);
-  }
-  void load(Group &g, StringRef buffer, const Fields &f) {
-    g.loads.push_back(insn("load", f, "buffer", buffer));
-  }
-  void compute(Group &g, StringRef name, const Fields &f,
-               StringRef vecOp = "") {
-    g.computes.push_back(vecOp.empty() ? insn(name, f)
-                                       : insn(name, f, "op", vecOp));
-  }
-  void store(Group &g, const Fields &f) {
-    g.stores.push_back(insn("store", f));
-  }
-
-  /// Between beginOverlap() and endOverlap(), the loads of a group wait only
-  /// for the computes of the group before the previous one, so they run
-  /// while the previous group computes; the caller alternates the halves of
-  /// the buffers the loads write. Every group of the run has loads and
-  /// computes. A store inside the run hands its token back to the compute
-  /// module alone: a NOP waits for it before the tail of the next group, or,
-  /// with `outHalves` (the caller alternates halves of OUT too), of the group
-  /// after that. A group's lead computes go before the previous group's tail
-  /// (and its NOPs), so that they run beside that group's last computes.
-  void beginOverlap(bool outHalves = false) {
-    overlap = true;
-    storeLag = outHalves ? 2 : 1;
-    run.clear();
-    tailAt = nullptr;
-  }
-  void endOverlap() {
-    overlap = false;
-    if (run.empty())
-      return;
-    // Loads 2.. popped the tokens of computes ..G-3; the last two push
-    // nothing more to the run, the very last hands on as after flush().
-    // The token of computes G-2 is kept for a next group whose first loads
-    // only need the buffer halves the run no longer uses (prefetch).
-    if (run.size() >= 2)
-      spare = run[run.size() - 2].compute;
-    // Store tokens still queued: all but the last group's are taken here;
-    // that one is left to the next group or FINISH, as after flush().
-    while (storeGroups.size() > (run.back().stored ? 1u : 0u)) {
-      appendStoreWait();
-      storeGroups.pop_front();
-    }
-    storeGroups.clear();
-    if (run.back().stored) {
-      run.back().compute->removeAttr("push_prev");
-      storePending = true;
-    } else {
-      danglingPush = run.back().compute;
-      loadMustWait = true;
-    }
-    run.clear();
-  }
-
-  void flush(Group &g) {
-    auto flag = [&](Operation *op, StringRef name) {
-      op->setAttr(name, b.getUnitAttr());
-    };
-    Block *block = b.getInsertionBlock();
-    auto append = [&](ArrayRef<Operation *> ops) {
-      for (Operation *op : ops)
-        op->moveBefore(block, block->end());
-    };
-    // The last compute hands its result to the stores, which hand back.
-    auto wireStores = [&] {
-      flag(g.computes.back(), "push_next");
-      flag(g.stores.front(), "pop_prev");
-      flag(g.stores.back(), "push_prev");
-    };
-    // The loads may read what the last store wrote: a NOP takes the store's
-    // token and hands one on to the loads.
-    auto storeToLoads = [&] {
-      Operation *nop = insn("nop", {});
-      flag(nop, "pop_next");
-      flag(nop, "push_prev");
-      append(nop);
-      loadMustWait = true;
-      storePending = false;
-    };
-    // Loads ahead of the stores they do not depend on take the spare token
-    // of the run before; otherwise nobody does.
-    const size_t ahead = spare && g.prefetch < g.loads.size() ? g.prefetch : 0;
-    if (ahead)
-      flag(g.loads.front(), "pop_next");
-    else if (spare)
-      spare->removeAttr("push_prev");
-    spare = nullptr;
-    if (overlap) {
-      assert(!g.loads.empty() && !g.computes.empty() &&
-             "an overlapped group loads and computes");
-      const size_t i = run.size();
-      if (i == 0) {
-        if (storePending)
-          storeToLoads();
-        if (loadMustWait)
-          flag(g.loads[ahead], "pop_next");
-        loadMustWait = false;
-        danglingPush = nullptr;
-      } else if (i >= 2) {
-        flag(g.loads.front(), "pop_next");
-      }
-      flag(g.loads.back(), "push_next");
-      append(g.loads);
-      flag(g.computes.front(), "pop_prev");
-      flag(g.computes.back(), "push_prev");
-      const size_t n = g.computes.size();
-      const size_t lead = i > 0 && tailAt ? std::min(g.lead, n - 1) : 0;
-      const size_t tailFrom = std::max(lead, std::min(g.tailFrom, n));
-      for (size_t k = 0; k < lead; ++k)
-        g.computes[k]->moveBefore(tailAt);
-      append(ArrayRef<Operation *>(g.computes).slice(lead, tailFrom - lead));
-      // The stores whose OUT half this group's tail may overwrite.
-      tailAt = nullptr;
-      while (!storeGroups.empty() && storeGroups.front() + storeLag <= i) {
-        Operation *nop = appendStoreWait();
-        tailAt = tailAt ? tailAt : nop;
-        storeGroups.pop_front();
-      }
-      if (!tailAt && tailFrom < n)
-        tailAt = g.computes[tailFrom];
-      append(ArrayRef<Operation *>(g.computes).drop_front(tailFrom));
-      if (!g.stores.empty()) {
-        wireStores();
-        storeGroups.push_back(i);
-      }
-      append(g.stores);
-      run.push_back({g.computes.back(), !g.stores.empty()});
-      g = Group();
-      return;
-    }
-    if (storePending) {
-      if (!g.loads.empty())
-        storeToLoads();
-      else if (!g.computes.empty())
-        flag(g.computes.front(), "pop_next");
-      storePending = false;
-    }
-    if (!g.loads.empty()) {
-      if (loadMustWait)
-        flag(g.loads.front(), "pop_next");
-      loadMustWait = false;
-      flag(g.loads.back(), "push_next");
-      if (!g.computes.empty())
-        flag(g.computes.front(), "pop_prev");
-    }
-    // Computes that did not need a load leave the earlier token to the
-    // next load: one token per load group.
-    if (g.loads.empty() && danglingPush && !g.computes.empty())
-      danglingPush->removeAttr("push_prev");
-    danglingPush = nullptr;
-    if (g.stores.empty()) {
-      if (!g.computes.empty()) {
-        flag(g.computes.back(), "push_prev");
-        danglingPush = g.computes.back();
-        loadMustWait = true;
-      }
-    } else {
-      wireStores();
-      storePending = true;
-    }
-    append(g.loads);
-    append(g.computes);
-    append(g.stores);
-    g = Group();
-  }
-
-  /// Ends the program: FINISH waits for the last store.
-  void finish() {
-    if (spare)
-      spare->removeAttr("push_prev");
-    spare = nullptr;
-    Operation *f = insn("finish", {});
-    if (storePending)
-      f->setAttr("pop_next", b.getUnitAttr());
-    // A token pushed to the load module that nobody pops would outlive the
-    // program in the hardware FIFO.
-    if (danglingPush)
-      danglingPush->removeAttr("push_prev");
-  }
-
-private:
-  /// Appends a NOP that takes one store token: the compute module waits
-  /// for that store.
-  Operation *appendStoreWait() {
-    Operation *nop = insn("nop", {});
-    nop->setAttr("pop_next", b.getUnitAttr());
-    nop->moveBefore(b.getInsertionBlock(), b.getInsertionBlock()->end());
-    return nop;
-  }
-
-  OpBuilder &b;
-  Location loc;
-  bool loadMustWait = false;
-  bool storePending = false;
-  Operation *danglingPush = nullptr;
-  /// The overlapped run: each group's last compute and whether it stored.
-  struct RunGroup {
-    Operation *compute;
-    bool stored;
-  };
-  bool overlap = false;
-  /// In the run: where the last group's tail (or the NOPs before it) starts,
-  /// before which the next group's lead computes go.
-  Operation *tailAt = nullptr;
-  /// The last run's computes of group G-2, still pushing a token that the
-  /// next group's prefetching loads may take.
-  Operation *spare = nullptr;
-  /// In the run: the groups whose store tokens the compute module has not
-  /// taken yet, and how many groups later it takes them.
-  std::deque<size_t> storeGroups;
-  size_t storeLag = 1;
-  std::vector<RunGroup> run;
-};
 
 /// Where an activation lives in DRAM and in what format.
 struct Activation {
@@ -336,14 +83,21 @@ private:
   }
   int64_t addSegment(StringRef name, std::vector<uint8_t> bytes) {
     int64_t addr = allocate(int64_t(bytes.size()));
-    OperationState st(func.getLoc(), "ovl.segment");
-    st.addAttribute("name", b.getStringAttr(name));
-    st.addAttribute("dram_addr", b.getI64IntegerAttr(addr));
-    st.addAttribute("data",
-                    makeByteElements(b.getContext(), std::move(bytes), name));
-    segmentBuilder->create(st);
+    ovl::SegmentOp::create(
+        b, func.getLoc(), name, addr,
+        makeByteElements(b.getContext(), std::move(bytes), name));
     return addr;
   }
+  /// Instructions made from now on implement `op`.
+  void beginLayer(Operation *op) {
+    pb.setLayer(uint32_t(layerLocs.size()));
+    layerLocs.push_back(op->getLoc());
+  }
+  void addTensor(StringRef kind, StringRef name, const Activation &a) {
+    ovl::TensorOp::create(b, func.getLoc(), kind, name, a.addr, a.shape,
+                          a.frac);
+  }
+  LogicalResult emitInstructions();
   FailureOr<Activation> activationOf(Value v, Operation *user);
 
   LogicalResult lowerConv(spectral::Conv2DOp op);
@@ -362,9 +116,11 @@ private:
   const NamedOverlayConfig &target;
   const OverlayConfig &cfg;
   OpBuilder b;
-  std::unique_ptr<OpBuilder> segmentBuilder;
-  std::unique_ptr<ProgramBuilder> pb;
-  Group group;
+  ProgramBuilder pb;
+  InsnGroup group;
+  /// The location of each layer's instructions (ProgramInsn::layer).
+  std::vector<Location> layerLocs;
+  ovl::ProgramOp program;
   /// The KER and BIAS halves the last lowered layer ended on (known only
   /// right after a double-buffered conv).
   WeightHalves weightHalves;
@@ -553,26 +309,13 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   shifts.clampLo = clampBound(op.getClampMin(), fo);
   shifts.clampHi = clampBound(op.getClampMax(), fo);
   if (tiling.doubleBuffered)
-    pb->beginOverlap(/*outHalves=*/true);
+    pb.beginOverlap(/*outHalves=*/true);
   walkConv(
       geo, cfg, tiling, flow, addrs, shifts,
-      [&](const InsnGroup &grp) {
-        for (const InsnDesc &d : grp.loads) {
-          StringRef buffer = StringRef(d.mnemonic).drop_front(strlen("load."));
-          pb->load(group, buffer, d.fields);
-        }
-        for (const InsnDesc &d : grp.computes)
-          pb->compute(group, d.mnemonic, d.fields);
-        for (const InsnDesc &d : grp.stores)
-          pb->store(group, d.fields);
-        group.lead = grp.lead;
-        group.tailFrom = grp.tailFrom;
-        group.prefetch = grp.prefetch;
-        pb->flush(group);
-      },
+      [&](InsnGroup &grp) { pb.flush(grp); },
       &weightHalves);
   if (tiling.doubleBuffered)
-    pb->endOverlap();
+    pb.endOverlap();
   return success();
 }
 
@@ -717,7 +460,7 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
     for (int64_t b = 0; b < (columnMajor ? nBlocks : nChunks); ++b)
       order.push_back(columnMajor ? std::make_pair(b, a)
                                   : std::make_pair(a, b));
-  pb->beginOverlap();
+  pb.beginOverlap();
   // KER alternates halves group by group, FCX whenever a new chunk comes.
   int64_t kerSel = 0, fcxSel = 1;
   std::optional<int64_t> fcxHolds;
@@ -730,63 +473,68 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
     kerSel ^= 1;
     if (fcxHolds != ch) {
       fcxSel ^= 1;
-      pb->load(group, "fcx",
-               {{"dram_addr", in->addr},
-                {"sram_addr", fcxSel * fcxHalf},
-                {"src_h", 1},
-                {"src_w", k},
-                {"x0", c0},
-                {"nc", 1},
-                {"ny", 1},
-                {"nx", cN},
-                {"dst_pitch", cN},
-                {"dst_plane", cN}});
+      group.loads.push_back(Insn::load(isa::kBufFcx)
+                                .set(load::kDramAddr, in->addr)
+                                .set(load::kSramAddr, fcxSel * fcxHalf)
+                                .set(load::kSrcH, 1)
+                                .set(load::kSrcW, k)
+                                .set(load::kX0, c0)
+                                .set(load::kNc, 1)
+                                .set(load::kNy, 1)
+                                .set(load::kNx, cN)
+                                .set(load::kDstPitch, cN)
+                                .set(load::kDstPlane, cN));
       fcxHolds = ch;
     }
     const int64_t fcxAt = fcxSel * fcxHalf;
-    pb->load(group, "ker",
-             {{"dram_addr", segAddr + kerAt[blk][ch].first},
-              {"sram_addr", kerAt0},
-              {"count", kerAt[blk][ch].second},
-              {"ker_format", denseChunk[ch] ? isa::kKerFcDense : isa::kKerFc}});
+    group.loads.push_back(
+        Insn::load(isa::kBufKer)
+            .set(load::kDramAddr, segAddr + kerAt[blk][ch].first)
+            .set(load::kSramAddr, kerAt0)
+            .set(load::kCount, kerAt[blk][ch].second)
+            .set(load::kKerFormat,
+                 denseChunk[ch] ? isa::kKerFcDense : isa::kKerFc));
     // Column-major: every row's bias once, up front; otherwise each row
     // block's with its last chunk, in alternating halves.
     const int64_t biasAt = columnMajor ? m0 : int64_t(blk % 2) * biasHalf;
     if (columnMajor ? gi == 0 : last)
-      pb->load(
-          group, "bias",
-          {{"dram_addr", segAddr + biasOffset + (columnMajor ? 0 : m0) * 4},
-           {"sram_addr", columnMajor ? 0 : biasAt},
-           {"count", columnMajor ? m : rows}});
-    pb->compute(group, "gemv",
-                {{"ker_addr", kerAt0},
-                 {"x_addr", fcxAt},
-                 {"acc_addr", columnMajor ? m0 : 0},
-                 {"out_addr", columnMajor && last ? m0 : 0},
-                 {"bias_addr", last ? biasAt : 0},
-                 {"nrows", rows},
-                 {"nnz", std::max<int64_t>(1, chunkNnz[ch])},
-                 {"first", first},
-                 {"last", last},
-                 {"shift", last ? shift : 0},
-                 {"clamp_lo", last ? lo : 0},
-                 {"clamp_hi", last ? hi : 0}});
+      group.loads.push_back(
+          Insn::load(isa::kBufBias)
+              .set(load::kDramAddr,
+                   segAddr + biasOffset + (columnMajor ? 0 : m0) * 4)
+              .set(load::kSramAddr, columnMajor ? 0 : biasAt)
+              .set(load::kCount, columnMajor ? m : rows));
+    group.computes.push_back(
+        Insn(isa::kGemv)
+            .set(gemv::kKerAddr, kerAt0)
+            .set(gemv::kXAddr, fcxAt)
+            .set(gemv::kAccAddr, columnMajor ? m0 : 0)
+            .set(gemv::kOutAddr, columnMajor && last ? m0 : 0)
+            .set(gemv::kBiasAddr, last ? biasAt : 0)
+            .set(gemv::kNrows, rows)
+            .set(gemv::kNnz, std::max<int64_t>(1, chunkNnz[ch]))
+            .set(gemv::kFirst, first)
+            .set(gemv::kLast, last)
+            .set(gemv::kShift, last ? shift : 0)
+            .set(gemv::kClampLo, last ? lo : 0)
+            .set(gemv::kClampHi, last ? hi : 0));
     // Column-major: every block's outputs at their own rows of OUT, one
     // store at the end; otherwise each block's as it completes.
     const bool storeNow = columnMajor ? gi + 1 == order.size() : last;
     const int64_t s0 = columnMajor ? 0 : m0, sN = columnMajor ? m : rows;
     if (storeNow)
-      pb->store(group, {{"dram_addr", out.addr + s0 * 2},
-                        {"dst_h", 1},
-                        {"dst_w", sN},
-                        {"nc", 1},
-                        {"ny", 1},
-                        {"nx", sN},
-                        {"src_pitch", sN},
-                        {"src_plane", sN}});
-    pb->flush(group);
+      group.stores.push_back(Insn(isa::kStore)
+                                 .set(store::kDramAddr, out.addr + s0 * 2)
+                                 .set(store::kDstH, 1)
+                                 .set(store::kDstW, sN)
+                                 .set(store::kNc, 1)
+                                 .set(store::kNy, 1)
+                                 .set(store::kNx, sN)
+                                 .set(store::kSrcPitch, sN)
+                                 .set(store::kSrcPlane, sN));
+    pb.flush(group);
   }
-  pb->endOverlap();
+  pb.endOverlap();
   return success();
 }
 
@@ -833,49 +581,51 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
   const int64_t lo = clampBound(op.getClampMin(), fo),
                 hi = clampBound(op.getClampMax(), fo);
   if (overlap)
-    pb->beginOverlap();
+    pb.beginOverlap();
   for (int64_t c0 = 0, i = 0; c0 < c; c0 += chunk, ++i) {
     const int64_t cn = std::min(chunk, c - c0);
     const int64_t inpAt = overlap && i % 2 ? int64_t(cfg.inpDepth / 2) : 0;
-    pb->load(group, "inp",
-             {{"dram_addr", in->addr + c0 * h * w * 2},
-              {"sram_addr", inpAt},
-              {"src_h", h},
-              {"src_w", w},
-              {"nc", cn},
-              {"ny", h},
-              {"nx", w},
-              {"dst_pitch", w},
-              {"dst_plane", h * w}});
-    pb->compute(group, "vec",
-                {{"a_addr", inpAt},
-                 {"nc", cn},
-                 {"h", h},
-                 {"w", w},
-                 {"kh", kh},
-                 {"kw", kw},
-                 {"sy", sy},
-                 {"sx", sx},
-                 {"pt", pt},
-                 {"pl", pl},
-                 {"oh", ho},
-                 {"ow", wo},
-                 {"clamp_lo", lo},
-                 {"clamp_hi", hi},
-                 {"include_pad", op.getCountIncludePad() ? 1 : 0}},
-                op.getKind() == "max" ? "maxpool" : "avgpool");
-    pb->store(group, {{"dram_addr", out.addr + c0 * ho * wo * 2},
-                      {"dst_h", ho},
-                      {"dst_w", wo},
-                      {"nc", cn},
-                      {"ny", ho},
-                      {"nx", wo},
-                      {"src_pitch", wo},
-                      {"src_plane", ho * wo}});
-    pb->flush(group);
+    group.loads.push_back(Insn::load(isa::kBufInp)
+                              .set(load::kDramAddr, in->addr + c0 * h * w * 2)
+                              .set(load::kSramAddr, inpAt)
+                              .set(load::kSrcH, h)
+                              .set(load::kSrcW, w)
+                              .set(load::kNc, cn)
+                              .set(load::kNy, h)
+                              .set(load::kNx, w)
+                              .set(load::kDstPitch, w)
+                              .set(load::kDstPlane, h * w));
+    group.computes.push_back(
+        Insn::vec(op.getKind() == "max" ? isa::kVecMaxPool : isa::kVecAvgPool)
+            .set(vec::kAAddr, inpAt)
+            .set(vec::kNc, cn)
+            .set(vec::kH, h)
+            .set(vec::kW, w)
+            .set(vec::kKh, kh)
+            .set(vec::kKw, kw)
+            .set(vec::kSy, sy)
+            .set(vec::kSx, sx)
+            .set(vec::kPt, pt)
+            .set(vec::kPl, pl)
+            .set(vec::kOh, ho)
+            .set(vec::kOw, wo)
+            .set(vec::kClampLo, lo)
+            .set(vec::kClampHi, hi)
+            .set(vec::kIncludePad, op.getCountIncludePad() ? 1 : 0));
+    group.stores.push_back(
+        Insn(isa::kStore)
+            .set(store::kDramAddr, out.addr + c0 * ho * wo * 2)
+            .set(store::kDstH, ho)
+            .set(store::kDstW, wo)
+            .set(store::kNc, cn)
+            .set(store::kNy, ho)
+            .set(store::kNx, wo)
+            .set(store::kSrcPitch, wo)
+            .set(store::kSrcPlane, ho * wo));
+    pb.flush(group);
   }
   if (overlap)
-    pb->endOverlap();
+    pb.endOverlap();
   return success();
 }
 
@@ -933,44 +683,50 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
   const int64_t lo = clampBound(loF, fracOut), hi = clampBound(hiF, fracOut);
   for (int64_t r0 = 0; r0 < rows; r0 += chunkRows) {
     const int64_t rn = std::min(chunkRows, rows - r0), en = rn * width;
-    auto box = [&](int64_t addr, int64_t sram) -> Fields {
-      return {{"dram_addr", addr}, {"sram_addr", sram}, {"src_h", rows},
-              {"src_w", width},    {"y0", r0},          {"nc", 1},
-              {"ny", rn},          {"nx", width},       {"dst_pitch", width},
-              {"dst_plane", en}};
+    auto box = [&](int64_t addr, int64_t sram) {
+      return Insn::load(isa::kBufInp)
+          .set(load::kDramAddr, addr)
+          .set(load::kSramAddr, sram)
+          .set(load::kSrcH, rows)
+          .set(load::kSrcW, width)
+          .set(load::kY0, r0)
+          .set(load::kNc, 1)
+          .set(load::kNy, rn)
+          .set(load::kNx, width)
+          .set(load::kDstPitch, width)
+          .set(load::kDstPlane, en);
     };
-    pb->load(group, "inp", box(ina->addr, 0));
+    group.loads.push_back(box(ina->addr, 0));
     if (bv)
-      pb->load(group, "inp", box(inb->addr, en));
+      group.loads.push_back(box(inb->addr, en));
     if (table)
-      pb->load(
-          group, "bias",
-          {{"dram_addr", tableAddr}, {"count", int64_t(isa::kLutEntries)}});
-    pb->compute(group, "vec",
-                {{"b_addr", bv ? en : 0},
-                 {"nc", 1},
-                 {"h", rn},
-                 {"w", width},
-                 {"oh", rn},
-                 {"ow", width},
-                 {"shift_a", shiftA},
-                 {"shift_b", shiftB},
-                 {"shift_out", shiftOut},
-                 {"clamp_lo", lo},
-                 {"clamp_hi", hi}},
-                table ? "lut"
-                : bv  ? "add"
-                      : "req");
-    pb->store(group, {{"dram_addr", out.addr},
-                      {"dst_h", rows},
-                      {"dst_w", width},
-                      {"y0", r0},
-                      {"nc", 1},
-                      {"ny", rn},
-                      {"nx", width},
-                      {"src_pitch", width},
-                      {"src_plane", en}});
-    pb->flush(group);
+      group.loads.push_back(Insn::load(isa::kBufBias)
+                                .set(load::kDramAddr, tableAddr)
+                                .set(load::kCount, int64_t(isa::kLutEntries)));
+    group.computes.push_back(
+        Insn::vec(table ? isa::kVecLut : bv ? isa::kVecAdd : isa::kVecReq)
+            .set(vec::kBAddr, bv ? en : 0)
+            .set(vec::kNc, 1)
+            .set(vec::kH, rn)
+            .set(vec::kW, width)
+            .set(vec::kOh, rn)
+            .set(vec::kOw, width)
+            .set(vec::kShiftA, shiftA)
+            .set(vec::kShiftB, shiftB)
+            .set(vec::kShiftOut, shiftOut)
+            .set(vec::kClampLo, lo)
+            .set(vec::kClampHi, hi));
+    group.stores.push_back(Insn(isa::kStore)
+                               .set(store::kDramAddr, out.addr)
+                               .set(store::kDstH, rows)
+                               .set(store::kDstW, width)
+                               .set(store::kY0, r0)
+                               .set(store::kNc, 1)
+                               .set(store::kNy, rn)
+                               .set(store::kNx, width)
+                               .set(store::kSrcPitch, width)
+                               .set(store::kSrcPlane, en));
+    pb.flush(group);
   }
   return success();
 }
@@ -1055,38 +811,31 @@ LogicalResult Lowering::checkLowerable() {
          << "' has no engine on the overlay: " << whyNoEngine(culprit, cfg);
 }
 
+LogicalResult Lowering::emitInstructions() {
+  for (const ProgramInsn &p : pb.program()) {
+    const Location loc = layerLocs[p.layer];
+    if (auto error = p.insn.error())
+      return emitError(loc) << *error;
+    if (!ovl::buildInsn(b, loc, p.insn.word()))
+      return emitError(loc) << "no instruction op for "
+                            << describeInsn(p.insn.word());
+  }
+  return success();
+}
+
 LogicalResult Lowering::run(unsigned &numInsns) {
   // Every layer must be quantised and lowerable before anything is built.
   if (failed(checkLowerable()))
     return failure();
 
   b.setInsertionPointToEnd(module.getBody());
-  OperationState st(func.getLoc(), "ovl.program");
-  st.addAttribute("config", b.getStringAttr(target.name));
-  st.addAttribute("config_hash", b.getI64IntegerAttr(int64_t(target.hash)));
-  st.addAttribute("dram_bytes", b.getI64IntegerAttr(0));
-  st.addRegion();
-  Operation *program = b.create(st);
+  program = ovl::ProgramOp::create(b, func.getLoc(), target.name,
+                                   int64_t(target.hash), 0);
   Block *body = new Block();
-  program->getRegion(0).push_back(body);
-  // Segments and tensors are declared ahead of the instructions: a marker
-  // op keeps their insertion point there (removed at the end).
+  program.getBody().push_back(body);
+  // Tensors and segments come first, in the order they are made; the
+  // instructions follow once every layer is lowered.
   b.setInsertionPointToEnd(body);
-  OperationState markerState(func.getLoc(), "ovl.finish");
-  Operation *marker = b.create(markerState);
-  segmentBuilder = std::make_unique<OpBuilder>(b.getContext());
-  segmentBuilder->setInsertionPoint(marker);
-  pb = std::make_unique<ProgramBuilder>(b, func.getLoc());
-
-  auto tensorOp = [&](StringRef kind, StringRef name, const Activation &a) {
-    OperationState t(func.getLoc(), "ovl.tensor");
-    t.addAttribute("kind", b.getStringAttr(kind));
-    t.addAttribute("name", b.getStringAttr(name));
-    t.addAttribute("dram_addr", b.getI64IntegerAttr(a.addr));
-    t.addAttribute("dims", b.getDenseI64ArrayAttr(a.shape));
-    t.addAttribute("frac", b.getI32IntegerAttr(a.frac));
-    segmentBuilder->create(t);
-  };
   for (BlockArgument arg : func.getArguments()) {
     auto type = cast<RankedTensorType>(arg.getType());
     auto frac =
@@ -1105,12 +854,12 @@ LogicalResult Lowering::run(unsigned &numInsns) {
     if (auto n =
             func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name"))
       name = n.getValue().str();
-    tensorOp("input", name, a);
+    addTensor("input", name, a);
   }
 
   for (Operation &op : func.getBody().front()) {
     LogicalResult r = success();
-    pb->setLocation(op.getLoc());
+    beginLayer(&op);
     // Only a conv right after a double-buffered one may prefetch weights.
     if (!llvm::isa<spectral::Conv2DOp>(op))
       weightHalves = WeightHalves();
@@ -1140,16 +889,14 @@ LogicalResult Lowering::run(unsigned &numInsns) {
       name = n.getValue().str();
     if (a->frac < -128 || a->frac > 127)
       return ret.emitError("output format out of range");
-    tensorOp("output", name, *a);
+    addTensor("output", name, *a);
   }
-  pb->setLocation(func.getLoc());
-  pb->finish();
-  marker->erase();
-  program->setAttr("dram_bytes",
-                   b.getI64IntegerAttr(std::max<int64_t>(dramTop, 64)));
-  numInsns = 0;
-  for (Operation &op : *body)
-    numInsns += ovl::isInstruction(&op);
+  beginLayer(func);
+  pb.finish();
+  if (failed(emitInstructions()))
+    return failure();
+  program.setDramBytes(std::max<int64_t>(dramTop, 64));
+  numInsns = unsigned(pb.program().size());
   return success();
 }
 
@@ -1163,7 +910,7 @@ struct SpectralToOverlayPass
       module.emitError("spec2-spectral-to-overlay needs a function @main");
       return signalPassFailure();
     }
-    auto cfg = resolveTargetOption(module, target);
+    auto cfg = targetOf(module);
     if (!cfg)
       return signalPassFailure();
     Lowering lowering(module, main, *cfg);

@@ -2,6 +2,8 @@
 
 #include "spec2/Target/InsnTable.h"
 
+#include "spec2/Target/Insn.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 namespace spec2 {
@@ -9,118 +11,42 @@ namespace {
 
 using namespace isa;
 
-constexpr NamedField kFlags[] = {{"pop_prev", kPopPrev},
-                                 {"pop_next", kPopNext},
-                                 {"push_prev", kPushPrev},
-                                 {"push_next", kPushNext}};
+constexpr NamedField kFlags[] = {
+    {"pop_prev", kPopPrev, "wait for a token from the module before"},
+    {"pop_next", kPopNext, "wait for a token from the module after"},
+    {"push_prev", kPushPrev, "give a token to the module before"},
+    {"push_next", kPushNext, "give a token to the module after"}};
 
-constexpr NamedField kLoadBuffer{"buffer", load::kBuffer};
-constexpr NamedField kLoadFields[] = {{"dram_addr", load::kDramAddr},
-                                      {"sram_addr", load::kSramAddr},
-                                      {"src_h", load::kSrcH},
-                                      {"src_w", load::kSrcW},
-                                      {"y0", load::kY0},
-                                      {"x0", load::kX0},
-                                      {"nc", load::kNc},
-                                      {"ny", load::kNy},
-                                      {"nx", load::kNx},
-                                      {"dst_pitch", load::kDstPitch},
-                                      {"dst_plane", load::kDstPlane},
-                                      {"count", load::kCount},
-                                      {"ker_format", load::kKerFormat}};
+// The operand lists are the ISA header's field lists (SPEC2_ISA_*_FIELDS).
+#define SPEC2_NAMED(NS, Name, name, width, isSigned, doc) {#name, NS::k##Name, doc},
+#define SPEC2_LOAD(...) SPEC2_NAMED(load, __VA_ARGS__)
+#define SPEC2_STORE(...) SPEC2_NAMED(store, __VA_ARGS__)
+#define SPEC2_FFT(...) SPEC2_NAMED(fft, __VA_ARGS__)
+#define SPEC2_SCONV(...) SPEC2_NAMED(sconv, __VA_ARGS__)
+#define SPEC2_OUTQ(...) SPEC2_NAMED(outq, __VA_ARGS__)
+#define SPEC2_GEMV(...) SPEC2_NAMED(gemv, __VA_ARGS__)
+#define SPEC2_VEC(...) SPEC2_NAMED(vec, __VA_ARGS__)
 
-constexpr NamedField kStoreFields[] = {{"dram_addr", store::kDramAddr},
-                                       {"sram_addr", store::kSramAddr},
-                                       {"dst_h", store::kDstH},
-                                       {"dst_w", store::kDstW},
-                                       {"y0", store::kY0},
-                                       {"x0", store::kX0},
-                                       {"nc", store::kNc},
-                                       {"ny", store::kNy},
-                                       {"nx", store::kNx},
-                                       {"src_pitch", store::kSrcPitch},
-                                       {"src_plane", store::kSrcPlane}};
+constexpr NamedField kLoadBuffer{"buffer", load::kBuffer, "LoadBuffer"};
+constexpr NamedField kLoadFields[] = {SPEC2_ISA_LOAD_FIELDS(SPEC2_LOAD)};
+constexpr NamedField kStoreFields[] = {SPEC2_ISA_STORE_FIELDS(SPEC2_STORE)};
+constexpr NamedField kFftFields[] = {SPEC2_ISA_FFT_FIELDS(SPEC2_FFT)};
+constexpr NamedField kSconvFields[] = {SPEC2_ISA_SCONV_FIELDS(SPEC2_SCONV)};
+constexpr NamedField kOutqFields[] = {SPEC2_ISA_OUTQ_FIELDS(SPEC2_OUTQ)};
+constexpr NamedField kGemvFields[] = {SPEC2_ISA_GEMV_FIELDS(SPEC2_GEMV)};
+constexpr NamedField kVecOp{"op", vec::kOp, "VecOp"};
+constexpr NamedField kVecFields[] = {SPEC2_ISA_VEC_FIELDS(SPEC2_VEC)};
 
-constexpr NamedField kFftFields[] = {{"inp_addr", fft::kInpAddr},
-                                     {"inp_stride", fft::kInpStride},
-                                     {"inp_pitch", fft::kInpPitch},
-                                     {"spec_addr", fft::kSpecAddr},
-                                     {"nc", fft::kNc},
-                                     {"tile", fft::kTile},
-                                     {"shift", fft::kShift},
-                                     {"ntx", fft::kNtx},
-                                     {"spec_tile", fft::kSpecTile},
-                                     {"async", fft::kAsync}};
+#undef SPEC2_NAMED
+#undef SPEC2_LOAD
+#undef SPEC2_STORE
+#undef SPEC2_FFT
+#undef SPEC2_SCONV
+#undef SPEC2_OUTQ
+#undef SPEC2_GEMV
+#undef SPEC2_VEC
 
-constexpr NamedField kSconvFields[] = {{"ker_addr", sconv::kKerAddr},
-                                       {"spec_addr", sconv::kSpecAddr},
-                                       {"nnz", sconv::kNnz},
-                                       {"ncig", sconv::kNcig},
-                                       {"ncob", sconv::kNcob},
-                                       {"nco", sconv::kNco},
-                                       {"oacc_addr", sconv::kOaccAddr},
-                                       {"oacc_pitch", sconv::kOaccPitch},
-                                       {"oacc_plane", sconv::kOaccPlane},
-                                       {"oacc_h", sconv::kOaccH},
-                                       {"oy", sconv::kOy},
-                                       {"ox", sconv::kOx},
-                                       {"acc_shift", sconv::kAccShift},
-                                       {"ifft_shift", sconv::kIfftShift},
-                                       {"ntx", sconv::kNtx},
-                                       {"tx_step", sconv::kTxStep}};
-
-constexpr NamedField kOutqFields[] = {{"oacc_addr", outq::kOaccAddr},
-                                      {"oacc_pitch", outq::kOaccPitch},
-                                      {"oacc_plane", outq::kOaccPlane},
-                                      {"out_addr", outq::kOutAddr},
-                                      {"bias_addr", outq::kBiasAddr},
-                                      {"nc", outq::kNc},
-                                      {"oh", outq::kOh},
-                                      {"ow", outq::kOw},
-                                      {"y0", outq::kY0},
-                                      {"x0", outq::kX0},
-                                      {"sy", outq::kSy},
-                                      {"sx", outq::kSx},
-                                      {"shift", outq::kShift},
-                                      {"clamp_lo", outq::kClampLo},
-                                      {"clamp_hi", outq::kClampHi},
-                                      {"clear", outq::kClear},
-                                      {"keep_from", outq::kKeepFrom},
-                                      {"keep", outq::kKeep},
-                                      {"keep_swap", outq::kKeepSwap},
-                                      {"detach", outq::kDetach}};
-
-constexpr NamedField kGemvFields[] = {
-    {"ker_addr", gemv::kKerAddr},   {"x_addr", gemv::kXAddr},
-    {"nrows", gemv::kNrows},        {"nnz", gemv::kNnz},
-    {"acc_addr", gemv::kAccAddr},   {"first", gemv::kFirst},
-    {"last", gemv::kLast},          {"out_addr", gemv::kOutAddr},
-    {"bias_addr", gemv::kBiasAddr}, {"shift", gemv::kShift},
-    {"clamp_lo", gemv::kClampLo},   {"clamp_hi", gemv::kClampHi}};
-
-constexpr NamedField kVecOp{"op", vec::kOp};
-constexpr NamedField kVecFields[] = {{"a_addr", vec::kAAddr},
-                                     {"b_addr", vec::kBAddr},
-                                     {"out_addr", vec::kOutAddr},
-                                     {"nc", vec::kNc},
-                                     {"h", vec::kH},
-                                     {"w", vec::kW},
-                                     {"kh", vec::kKh},
-                                     {"kw", vec::kKw},
-                                     {"sy", vec::kSy},
-                                     {"sx", vec::kSx},
-                                     {"pt", vec::kPt},
-                                     {"pl", vec::kPl},
-                                     {"oh", vec::kOh},
-                                     {"ow", vec::kOw},
-                                     {"shift_a", vec::kShiftA},
-                                     {"shift_b", vec::kShiftB},
-                                     {"shift_out", vec::kShiftOut},
-                                     {"clamp_lo", vec::kClampLo},
-                                     {"clamp_hi", vec::kClampHi},
-                                     {"include_pad", vec::kIncludePad}};
-
-constexpr NamedField kNoSelector{"", {0, 0, false}};
+constexpr NamedField kNoSelector{"", {0, 0, false}, ""};
 
 const InsnFormat kFormats[] = {
     {"finish", kFinish, false, kNoSelector, 0, {}},
@@ -146,6 +72,37 @@ const InsnFormat kFormats[] = {
 llvm::ArrayRef<InsnFormat> insnFormats() { return kFormats; }
 
 llvm::ArrayRef<NamedField> dependencyFlags() { return kFlags; }
+
+llvm::StringRef opcodeSummary(unsigned opcode) {
+  switch (opcode) {
+  case kFinish:
+    return "End of program (compute module)";
+  case kLoad:
+    return "DMA from DRAM into INP, KER, BIAS or FCX (load module)";
+  case kStore:
+    return "DMA from OUT into a DRAM tensor, clipped to it (store module)";
+  case kFft:
+    return "2-D real FFT of input tiles from INP into SPEC (spectral conv "
+           "engine)";
+  case kSconv:
+    return "Sparse spectral MAC, IFFT and overlap-add into OACC (spectral "
+           "conv engine)";
+  case kOutq:
+    return "Bias, requantisation and activation from OACC into OUT (conv "
+           "output stage)";
+  case kGemv:
+    return "Row-balanced sparse matrix-vector product (fully-connected "
+           "engine)";
+  case kVec:
+    return "Pooling, element-wise add, requantisation or a table function "
+           "from INP into OUT (vector unit)";
+  case kNop:
+    return "Only dependency tokens (compute module): passes a store's token "
+           "on to load";
+  default:
+    return "";
+  }
+}
 
 const InsnFormat *findInsnFormat(llvm::StringRef mnemonic) {
   for (const InsnFormat &f : kFormats)
@@ -198,6 +155,20 @@ bool hasUnusedBitsSet(const Word &word) {
       return true;
   }
   return false;
+}
+
+std::optional<std::string> Insn::error() const {
+  if (!misfit)
+    return std::nullopt;
+  std::string name = "?";
+  if (const InsnFormat *f = decodeInsnFormat(w))
+    for (const NamedField &nf : f->operands)
+      if (nf.field.lo == misfit->field.lo)
+        name = nf.name.str();
+  return "field '" + name + "' of " + describeInsn(w) + " = " +
+         std::to_string(misfit->value) + " does not fit its " +
+         std::to_string(misfit->field.width) +
+         (misfit->field.isSigned ? "-bit signed" : "-bit unsigned") + " field";
 }
 
 } // namespace spec2

@@ -10,6 +10,7 @@
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/Dataset.h"
 #include "spec2/Support/Progress.h"
+#include "spec2/Target/TargetAttr.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 
@@ -147,11 +148,19 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     // produces their input.
     llvm::DenseMap<Operation *, SmallVector<tosa::Conv2DOp>> covFor;
     SmallVector<tosa::Conv2DOp> convs;
-    if (tileCovariance > 0)
+    // The tiles are the target's FFT tiles.
+    int64_t fftSize = 0;
+    if (tileCovariance) {
+      auto cfg = targetOf(module);
+      if (!cfg)
+        return signalPassFailure();
+      fftSize = cfg->config.fftSize;
+    }
+    if (tileCovariance)
       main.walk([&](tosa::Conv2DOp conv) {
         auto in = cast<RankedTensorType>(conv.getInput().getType());
         auto wt = cast<RankedTensorType>(conv.getWeight().getType());
-        const int64_t n = tileCovariance, cin = in.getDimSize(3);
+        const int64_t n = fftSize, cin = in.getDimSize(3);
         const int64_t k = std::max(wt.getDimSize(1), wt.getDimSize(2));
         const int64_t bins = n * (n / 2 + 1);
         Operation *def = conv.getInput().getDefiningOp();
@@ -191,7 +200,7 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
         auto in = cast<RankedTensorType>(conv.getInput().getType());
         auto wt = cast<RankedTensorType>(conv.getWeight().getType());
         TileCovariance &t = m[conv];
-        t.n = tileCovariance;
+        t.n = fftSize;
         t.tile = t.n - std::max(wt.getDimSize(1), wt.getDimSize(2)) + 1;
         t.cin = in.getDimSize(3);
         t.bins = t.n * (t.n / 2 + 1);

@@ -11,13 +11,13 @@
 #include "LayerStatistics.h"
 
 #include "Spectral/SpectralDialect.h"
-#include "spec2/Conversion/KerLayout.h"
+#include "spec2/Scheduling/KerLayout.h"
 #include "spec2/Reference/SpectralExecutor.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/Dataset.h"
 #include "spec2/Support/LayerName.h"
 #include "spec2/Support/Progress.h"
-#include "spec2/Target/TargetOption.h"
+#include "spec2/Target/TargetAttr.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -154,7 +154,7 @@ bool choleskySolve(std::vector<T> &a, int64_t n, std::vector<T> &rhs) {
 /// (the same number of bins in every pair) or, for the overlay's lanes, one
 /// group per input lane (channels ci = r mod lanes): the lanes of an output
 /// channel then stay balanced however the weights spread over the channels
-/// that share a lane (include/spec2/Conversion/KerLayout.h).
+/// that share a lane (include/spec2/Scheduling/KerLayout.h).
 struct Quota {
   int64_t lanes = 0;          ///< 0: one group per input channel
   std::vector<int64_t> limit; ///< weights kept per group
@@ -389,8 +389,8 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       }
 
     // The overlay's input lanes, for lane-balanced quotas.
-    if (!target.empty()) {
-      auto cfg = resolveTargetOption(func, target);
+    if (func->getParentOfType<ModuleOp>()->hasAttr(kTargetAttrName)) {
+      auto cfg = targetOf(func);
       if (!cfg)
         return signalPassFailure();
       lanes = cfg->config.pin;

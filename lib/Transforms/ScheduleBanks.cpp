@@ -1,7 +1,7 @@
 //===- ScheduleBanks.cpp - Bank-conflict-free order of kernel entries -----===//
 //
 // See the pass description in Passes.td. Each input lane of each block is
-// ordered by GroupScheduler (Transforms/BankSchedule.h); this file applies
+// ordered by GroupScheduler (Scheduling/BankColoring.h); this file applies
 // the orders to a layer's kernels and counts the stalls with the cost
 // model's step rule.
 //
@@ -9,11 +9,11 @@
 #include "spec2/Transforms/Passes.h"
 
 #include "Spectral/SpectralDialect.h"
-#include "spec2/Conversion/KerLayout.h"
+#include "spec2/Scheduling/KerLayout.h"
 #include "spec2/CostModel/CycleModel.h"
 #include "spec2/Support/Constants.h"
-#include "spec2/Target/TargetOption.h"
-#include "spec2/Transforms/BankSchedule.h"
+#include "spec2/Target/TargetAttr.h"
+#include "spec2/Scheduling/BankColoring.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -37,7 +37,7 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
   using ScheduleBanksBase::ScheduleBanksBase;
 
   void runOnOperation() override {
-    auto cfg = resolveTargetOption(getOperation(), target);
+    auto cfg = targetOf(getOperation());
     if (!cfg)
       return signalPassFailure();
     WalkResult r = getOperation().walk([&](spectral::Conv2DOp op) {

@@ -17,7 +17,7 @@
 #include "spec2/Reference/Executor.h"
 #include "spec2/Support/Diagnostics.h"
 #include "spec2/Support/TensorIO.h"
-#include "spec2/Transforms/Pipelines.h"
+#include "spec2/Pipelines/Pipelines.h"
 
 #include "mlir/IR/MLIRContext.h"
 

@@ -43,14 +43,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "NodeTestFiles.h"
-#include "spec2/Conversion/OverlayExport.h"
+#include "spec2/Export/OverlayExport.h"
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Reference/Executor.h"
 #include "spec2/Runtime/LoadedProgram.h"
 #include "spec2/Support/TensorIO.h"
 #include "spec2/Target/OverlayConfigFile.h"
-#include "spec2/Transforms/Pipelines.h"
+#include "spec2/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -230,7 +230,6 @@ Result compileAndRun(mlir::ModuleOp module, ErrorCollector &errors,
   const bool ownCalibration = calibMode == "test-input";
   copts.calib = "random";
   copts.calibCount = ownCalibration ? 1 : calibCount;
-  copts.fftSize = target.config.config.fftSize;
   copts.target = target.spec;
   mlir::PassManager spectralPm(module.getContext());
   spec2::populateSpectralPipeline(spectralPm, copts);

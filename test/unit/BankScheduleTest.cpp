@@ -1,7 +1,7 @@
 // GroupScheduler (the core of spec2-schedule-banks) on random lane groups:
 // orders are permutations; a group that has a conflict-free order gets one
 // (Konig); an overloaded group is never made worse than bin order.
-#include "spec2/Transforms/BankSchedule.h"
+#include "spec2/Scheduling/BankColoring.h"
 
 #include <gtest/gtest.h>
 

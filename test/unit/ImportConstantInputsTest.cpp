@@ -11,7 +11,7 @@
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Reference/Executor.h"
-#include "spec2/Transforms/Pipelines.h"
+#include "spec2/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"

@@ -10,7 +10,7 @@
 
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Reference/Executor.h"
-#include "spec2/Transforms/Pipelines.h"
+#include "spec2/Pipelines/Pipelines.h"
 
 #include "mlir/IR/MLIRContext.h"
 

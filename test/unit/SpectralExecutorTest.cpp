@@ -12,7 +12,7 @@
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Reference/Executor.h"
-#include "spec2/Transforms/Pipelines.h"
+#include "spec2/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"

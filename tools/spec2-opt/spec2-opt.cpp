@@ -1,7 +1,7 @@
 //===- spec2-opt.cpp - mlir-opt for spec2c's dialects and passes ----------===//
 
 #include "spec2/Import/OnnxImporter.h"
-#include "spec2/Transforms/Pipelines.h"
+#include "spec2/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"

@@ -10,10 +10,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "spec2/Conversion/ConvSchedule.h"
-#include "spec2/Conversion/LayerReport.h"
-#include "spec2/Conversion/OverlayExport.h"
-#include "spec2/Conversion/PerformanceReport.h"
+#include "spec2/Scheduling/ConvSchedule.h"
+#include "spec2/Report/LayerReport.h"
+#include "spec2/Export/OverlayExport.h"
+#include "spec2/Report/PerformanceReport.h"
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Support/Diagnostics.h"
@@ -21,7 +21,7 @@
 #include "spec2/Target/OverlayConfigFile.h"
 #include "spec2/Target/ProgramFormat.h"
 #include "spec2/Target/ProgramVerifier.h"
-#include "spec2/Transforms/Pipelines.h"
+#include "spec2/Pipelines/Pipelines.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -68,7 +68,8 @@ cl::opt<std::string> targetSpec(
     "target",
     cl::desc("Overlay configuration: a name in hw/configs (u200, small) or a "
              ".json file"),
-    cl::value_desc("cfg"), cl::init("u200"), cl::cat(category));
+    cl::value_desc("cfg"), cl::init(spec2::kDefaultTarget.str()),
+    cl::cat(category));
 cl::opt<std::string> calib(
     "calib",
     cl::desc("Calibration data: fashion-mnist[:DIR] (training images) or a "
@@ -231,7 +232,6 @@ int main(int argc, char **argv) {
     spec2::CompileOptions copts;
     copts.calib = calib.empty() ? std::string("random") : calib.getValue();
     copts.calibCount = calibCount;
-    copts.fftSize = target->config.fftSize;
     copts.target = targetSpec;
     copts.sparsity = sparsity;
     copts.pruneMethod = pruneMethod;

@@ -1,6 +1,6 @@
 //===- InsnTable.h - Mnemonics and named fields of the ISA ------*- C++ -*-===//
 //
-// One table, built from the isa.h field namespaces, that the assembler, the
+// One table, expanded from the isa.h field lists (SPEC2_ISA_*_FIELDS), that the assembler, the
 // disassembler, the verifier's messages and the tests share: for every
 // mnemonic its opcode, the field that selects its variant (load.<buffer>,
 // vec.<op>) and its operand fields by snake_case name.
@@ -23,6 +23,8 @@ namespace spec2 {
 struct NamedField {
   llvm::StringLiteral name;
   isa::Field field;
+  /// What it counts, from the ISA header's field list.
+  const char *doc = "";
 };
 
 /// One mnemonic: an opcode, or an opcode with a fixed selector value.
@@ -45,6 +47,10 @@ llvm::ArrayRef<InsnFormat> insnFormats();
 /// The four dependency-token bits, named pop_prev, pop_next, push_prev and
 /// push_next.
 llvm::ArrayRef<NamedField> dependencyFlags();
+
+/// One line on what instructions of `opcode` do (the ovl op's summary);
+/// empty for reserved opcodes.
+llvm::StringRef opcodeSummary(unsigned opcode);
 
 /// The format of `mnemonic`, or null.
 const InsnFormat *findInsnFormat(llvm::StringRef mnemonic);

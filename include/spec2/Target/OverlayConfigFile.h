@@ -8,6 +8,7 @@
 #ifndef SPEC2_TARGET_OVERLAYCONFIGFILE_H
 #define SPEC2_TARGET_OVERLAYCONFIGFILE_H
 
+#include "spec2/Target/DefaultTarget.h"
 #include "spec2/overlay_config.h"
 
 #include "llvm/ADT/ArrayRef.h"

@@ -8,6 +8,22 @@
 
 include "mlir/Pass/PassBase.td"
 
+def SetTarget : Pass<"spec2-set-target", "mlir::ModuleOp"> {
+  let summary = "Resolve the overlay configuration once and attach it to the module";
+  let description = [{
+    Reads the configuration `target` names (a name in hw/configs such as
+    `u200`, or a .json path) and attaches it to the module as
+    `spec2.target` (include/spec2/Target/TargetAttr.h): its name, hash and
+    every field. Every pass that needs the overlay's parameters reads them
+    from there. A module that already has a different target is an error:
+    a program is compiled for one overlay.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", "std::string(::spec2::kDefaultTarget)",
+           "Overlay configuration: a name in hw/configs or a .json path">,
+  ];
+}
+
 def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
   let summary = "Record activation ranges by running the float reference";
   let description = [{
@@ -23,9 +39,9 @@ def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
            "Calibration inputs: fashion-mnist[:DIR] or random">,
     Option<"count", "count", "unsigned", "256", "Number of calibration inputs">,
     Option<"seed", "seed", "unsigned", "1", "Seed of the random fallback">,
-    Option<"tileCovariance", "tile-covariance", "int64_t", "0",
-           "If > 0, the FFT size: also record, on every tosa.conv2d, the "
-           "covariance of its input tiles' spectra (spec2.tile_covariance, "
+    Option<"tileCovariance", "tile-covariance", "bool", "false",
+           "Also record, on every tosa.conv2d, the covariance of its input "
+           "tiles' spectra at the target's FFT size (spec2.tile_covariance, "
            "[bins, cin, cin, 2]) for pruning">,
     Option<"fcCovariance", "fc-covariance", "bool", "false",
            "Also record, on every matrix-vector tosa.matmul, the covariance "
@@ -33,31 +49,6 @@ def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
            "pruning">,
   ];
   let statistics = [Statistic<"numInputs", "inputs", "Calibration inputs run">];
-}
-
-def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
-  let summary = "Lower TOSA layers to spectral-domain layers";
-  let description = [{
-    Rewrites NHWC `tosa.conv2d` into NCHW `spectral.conv2d` whose kernels are
-    the half spectra of the flipped kernels at `fft-size`, computed once here
-    with FFTW3 (Hermitian symmetry: only N*(N/2+1) bins per kernel are kept);
-    pooling into `spectral.pool2d`; `tosa.matmul` of a flattened activation
-    with constant weights into `spectral.fully_connected`; `tosa.clamp` into
-    `spectral.clamp` and the sum of two activations into `spectral.add`; any
-    other element-wise function of one activation built from TOSA ops (tanh,
-    sigmoid, leaky ReLU's select, ELU's exp, hard-swish, ...) into a sampled
-    `spectral.activation`.
-    Layout transposes are inserted around each rewritten op; canonicalisation
-    cancels them.
-  }];
-  let options = [
-    Option<"fftSize", "fft-size", "int64_t", "8", "FFT tile size N of the target">,
-  ];
-  let dependentDialects = ["spec2::spectral::SpectralDialect", "mlir::tosa::TosaDialect"];
-  let statistics = [
-    Statistic<"numConvs", "convs", "Convolutions made spectral">,
-    Statistic<"numActivations", "activations", "Element-wise functions sampled">,
-  ];
 }
 
 def FoldBatchNorm : Pass<"spec2-fold-batchnorm", "mlir::func::FuncOp"> {
@@ -84,7 +75,7 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     bins in every (output, input) channel pair, or, with `target` and
     `obs`, the same number per output channel and input lane (the input
     channels ci = r mod P_in share lane r and walk one list of entries, see
-    include/spec2/Conversion/KerLayout.h), so that an output channel may
+    include/spec2/Scheduling/KerLayout.h), so that an output channel may
     keep more bins of one input channel and fewer of another; pairs then
     store their weights in `nnz` slots with bin -1 for the unused ones. The
     budget is global over the conv layers. Weights on the mirror bins
@@ -138,9 +129,6 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
            "calibration covariances">,
     Option<"calibCount", "calib-count", "unsigned", "256",
            "Calibration inputs for the sequential fit">,
-    Option<"target", "target", "std::string", "\"\"",
-           "Overlay configuration whose input lanes balance the kept weights "
-           "(obs only); empty: the same number of bins in every pair">,
     Option<"refitRidge", "refit-ridge", "double", "1.0",
            "Ridge toward the original weights when a fully-connected layer "
            "is refitted on the pruned network's inputs, relative to the "
@@ -187,8 +175,6 @@ def ScheduleBanks : Pass<"spec2-schedule-banks", "mlir::func::FuncOp"> {
     the cost model's step rule.
   }];
   let options = [
-    Option<"target", "target", "std::string", "\"u200\"",
-           "Overlay configuration: a name in hw/configs or a .json path">,
     Option<"naive", "naive", "bool", "false",
            "Only record the stalls; keep the entries in their order">,
   ];
@@ -203,7 +189,7 @@ def TileConvs : Pass<"spec2-tile-convs", "mlir::func::FuncOp"> {
   let summary = "Choose per conv the strips and channel blocks that fit the target's buffers";
   let description = [{
     For every spectral.conv2d and every dataflow (activation reuse, kernel
-    reuse; see include/spec2/Conversion/ConvSchedule.h), the tiling (output
+    reuse; see include/spec2/Scheduling/ConvSchedule.h), the tiling (output
     rows per strip, output- and input-channel block sizes, multiples of the
     MAC lanes, whether INP, KER and BIAS are double-buffered so a group's
     loads overlap the previous group's computes, and whether the rows a
@@ -214,8 +200,6 @@ def TileConvs : Pass<"spec2-tile-convs", "mlir::func::FuncOp"> {
     kernel_reuse = ...}`. A layer no tiling fits is an error.
   }];
   let options = [
-    Option<"target", "target", "std::string", "\"u200\"",
-           "Overlay configuration: a name in hw/configs or a .json path">,
   ];
 }
 
@@ -231,28 +215,9 @@ def SelectDataflow : Pass<"spec2-select-dataflow", "mlir::func::FuncOp"> {
     dataflow of every layer (for comparisons).
   }];
   let options = [
-    Option<"target", "target", "std::string", "\"u200\"",
-           "Overlay configuration: a name in hw/configs or a .json path">,
     Option<"force", "force", "std::string", "\"\"",
            "activation_reuse or kernel_reuse for every layer; empty: choose">,
   ];
-}
-
-def SpectralToOverlay : Pass<"spec2-spectral-to-overlay", "mlir::ModuleOp"> {
-  let summary = "Lower spectral layers to an overlay program";
-  let description = [{
-    Turns `func.func @main` into an `ovl.program` for the target
-    configuration: DRAM layout of activations and weights, per-layer tiling
-    into the on-chip buffers, the fixed-point shifts of every engine, the
-    quantised kernel spectra and FC rows, and the dependency tokens between
-    the load, compute and store modules.
-  }];
-  let options = [
-    Option<"target", "target", "std::string", "\"small\"",
-           "Overlay configuration: a name in hw/configs or a .json path">,
-  ];
-  let dependentDialects = ["spec2::ovl::OverlayDialect"];
-  let statistics = [Statistic<"numInsns", "instructions", "Instructions emitted">];
 }
 
 #endif // SPEC2_TRANSFORMS_PASSES

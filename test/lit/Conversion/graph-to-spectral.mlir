@@ -1,6 +1,6 @@
 // spec2-graph-to-spectral: NHWC TOSA layers between layout transposes become
 // NCHW spectral layers and the transposes cancel.
-// RUN: spec2-opt %s --spec2-graph-to-spectral | FileCheck %s
+// RUN: spec2-opt %s --spec2-set-target=target=small --spec2-graph-to-spectral | FileCheck %s
 // RUN: spec2-opt %s --spec2-graph-to-spectral=fft-size=4 | FileCheck %s --check-prefix=FFT4
 // RUN: not spec2-opt %s --spec2-graph-to-spectral=fft-size=6 2>&1 | FileCheck %s --check-prefix=BADN
 

@@ -2,8 +2,8 @@
 // ovl.program for the target: tensors and weight segments in DRAM, one
 // group of loads, computes and stores per layer block, and dependency
 // tokens between the load, compute and store modules.
-// RUN: spec2-opt %s -split-input-file -verify-diagnostics --spec2-spectral-to-overlay=target=small | FileCheck %s
-// RUN: not spec2-opt %s -split-input-file --spec2-spectral-to-overlay=target=tiny 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: spec2-opt %s -split-input-file -verify-diagnostics --spec2-set-target=target=small --spec2-spectral-to-overlay | FileCheck %s
+// RUN: not spec2-opt %s -split-input-file --spec2-set-target=target=tiny --spec2-spectral-to-overlay 2>&1 | FileCheck %s --check-prefix=TARGET
 
 // TARGET: error: unknown target 'tiny' (built-in targets: small, u200; or pass a path to a .json file)
 

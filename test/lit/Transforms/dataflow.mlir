@@ -6,17 +6,17 @@
 // OUTQ runs beside the next group's SCONVs), recomputing the border tile
 // rows of each strip (the last four fields of the tiling: double_buffered,
 // carry, oacc_halves, whole_input).
-// RUN: spec2-opt %s --spec2-tile-convs=target=small | FileCheck %s --check-prefix=TILE
-// RUN: spec2-opt %s --spec2-tile-convs=target=small --spec2-select-dataflow=target=small | FileCheck %s --check-prefix=PICK
-// RUN: spec2-opt %s --spec2-select-dataflow="target=small force=kernel_reuse" | FileCheck %s --check-prefix=FORCE
-// RUN: not spec2-opt %s --spec2-select-dataflow="target=small force=weight_stationary" 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: spec2-opt %s --spec2-set-target=target=small --spec2-tile-convs | FileCheck %s --check-prefix=TILE
+// RUN: spec2-opt %s --spec2-set-target=target=small --spec2-tile-convs --spec2-select-dataflow | FileCheck %s --check-prefix=PICK
+// RUN: spec2-opt %s --spec2-set-target=target=small --spec2-select-dataflow=force=kernel_reuse | FileCheck %s --check-prefix=FORCE
+// RUN: not spec2-opt %s --spec2-set-target=target=small --spec2-select-dataflow=force=weight_stationary 2>&1 | FileCheck %s --check-prefix=BAD
 // The lowering runs the chosen loop order: activation reuse loads each strip
 // of input once and the kernels per strip (5 + 40 loads); kernel reuse loads
 // each kernel block once and the input per block (40 + 8).
-// RUN: spec2-opt %s --pass-pipeline="builtin.module(func.func(spec2-select-dataflow{target=small force=activation_reuse}),spec2-spectral-to-overlay{target=small})" -o %t.AR
+// RUN: spec2-opt %s --pass-pipeline="builtin.module(spec2-set-target{target=small},func.func(spec2-select-dataflow{force=activation_reuse}),spec2-spectral-to-overlay)" -o %t.AR
 // RUN: grep -c 'buffer = "inp"' %t.AR | FileCheck %s --check-prefix=AR-INP
 // RUN: grep -c 'buffer = "ker"' %t.AR | FileCheck %s --check-prefix=AR-KER
-// RUN: spec2-opt %s --pass-pipeline="builtin.module(func.func(spec2-select-dataflow{target=small force=kernel_reuse}),spec2-spectral-to-overlay{target=small})" -o %t.KR
+// RUN: spec2-opt %s --pass-pipeline="builtin.module(spec2-set-target{target=small},func.func(spec2-select-dataflow{force=kernel_reuse}),spec2-spectral-to-overlay)" -o %t.KR
 // RUN: grep -c 'buffer = "inp"' %t.KR | FileCheck %s --check-prefix=KR-INP
 // RUN: grep -c 'buffer = "ker"' %t.KR | FileCheck %s --check-prefix=KR-KER
 
@@ -44,7 +44,7 @@
 // one of 3, alternating SPEC halves; every FFT but the layer's first is
 // async (runs beside the SCONV before it), and a group's first FFT goes
 // before the previous group's OUTQ, beside its last SCONV.
-// RUN: sed 's/in_frac = 10 : i32,/in_frac = 10 : i32, spec2.dataflow = "activation_reuse", spec2.tiling = array<i64: 16, 8, 4, 1>,/' %s | spec2-opt --spec2-spectral-to-overlay=target=small | FileCheck %s --check-prefix=HALVES
+// RUN: sed 's/in_frac = 10 : i32,/in_frac = 10 : i32, spec2.dataflow = "activation_reuse", spec2.tiling = array<i64: 16, 8, 4, 1>,/' %s | spec2-opt --spec2-set-target=target=small --spec2-spectral-to-overlay | FileCheck %s --check-prefix=HALVES
 // HALVES: ovl.load {buffer = "inp", dst_pitch = 66 : i64, dst_plane = 1188 : i64, nc = 4 : i64, nx = 66 : i64, ny = 18 : i64, src_h = 64 : i64, src_w = 64 : i64}
 // HALVES-NEXT: ovl.load {buffer = "ker", count = 320 : i64, dram_addr = 32768 : i64, ker_format = 3 : i64}
 // HALVES-NEXT: ovl.load {buffer = "bias", count = 8 : i64, dram_addr = 45568 : i64, push_next}
@@ -80,7 +80,7 @@
 // its OUTQ emits rows 0-15 and moves rows 16-18 to the top of each plane.
 // Strip 1 starts at tile row 3 (top 17 = plane row 1), loading input from
 // row 18; the tile row strip 0 ended with is not transformed again.
-// RUN: sed 's/in_frac = 10 : i32,/in_frac = 10 : i32, spec2.dataflow = "kernel_reuse", spec2.tiling = array<i64: 16, 8, 4, 0, 1>,/' %s | spec2-opt --spec2-spectral-to-overlay=target=small | FileCheck %s --check-prefix=CARRY
+// RUN: sed 's/in_frac = 10 : i32,/in_frac = 10 : i32, spec2.dataflow = "kernel_reuse", spec2.tiling = array<i64: 16, 8, 4, 0, 1>,/' %s | spec2-opt --spec2-set-target=target=small --spec2-spectral-to-overlay | FileCheck %s --check-prefix=CARRY
 // CARRY: ovl.load {buffer = "inp", {{.*}}ny = 18 : i64, src_h = 64 : i64, src_w = 64 : i64}
 // CARRY: ovl.sconv {{{.*}}oacc_h = 23 : i64, oacc_pitch = 64 : i64, oacc_plane = 1472 : i64, ox = -1 : i64, oy = -1 : i64
 // CARRY: ovl.sconv {{{.*}}ntx = 3 : i64, {{.*}}oy = 11 : i64
@@ -94,7 +94,7 @@
 // (keep_swap), where the next strip accumulates, and runs detached beside
 // it. The strips of the next block start again in the first half; the
 // layer's last OUTQ is not detached (what follows may use its half).
-// RUN: sed 's/in_frac = 10 : i32,/in_frac = 10 : i32, spec2.dataflow = "kernel_reuse", spec2.tiling = array<i64: 8, 8, 4, 1, 1, 1>,/' %s | spec2-opt --spec2-spectral-to-overlay=target=small | FileCheck %s --check-prefix=SWAP
+// RUN: sed 's/in_frac = 10 : i32,/in_frac = 10 : i32, spec2.dataflow = "kernel_reuse", spec2.tiling = array<i64: 8, 8, 4, 1, 1, 1>,/' %s | spec2-opt --spec2-set-target=target=small --spec2-spectral-to-overlay | FileCheck %s --check-prefix=SWAP
 // SWAP: ovl.sconv {{{.*}}oacc_h = 15 : i64, oacc_pitch = 64 : i64, oacc_plane = 960 : i64, ox = -1 : i64, oy = -1 : i64
 // SWAP: ovl.outq {{{.*}}clear = 1 : i64, detach = 1 : i64, keep = 5 : i64, keep_from = 8 : i64, keep_swap = 1 : i64, {{.*}}oh = 8 : i64
 // SWAP: ovl.sconv {{{.*}}oacc_addr = 8192 : i64, {{.*}}oy = 3 : i64

@@ -5,12 +5,12 @@
 // RUN: spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=small})' --mlir-print-op-on-diagnostic=false 2>%t.err | FileCheck %s --check-prefix=SPECTRAL
 // RUN: FileCheck %s --check-prefix=WARN < %t.err
 // RUN: spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=small}, spec2-to-overlay{target=small})' 2>/dev/null | FileCheck %s --check-prefix=OVL
-// The FFT size reaches the kernels: N = 4 spectra do not fit the small target.
-// RUN: not spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 fft-size=4}, spec2-to-overlay{target=small})' --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=FFT4
+// A module is compiled for one target: the overlay pipeline cannot retarget it.
+// RUN: not spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=u200}, spec2-to-overlay{target=small})' --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=RETARGET
 
 // WARN: warning: no calibration data: activation ranges come from 4 random inputs uniform in [0, 1]
 
-// FFT4: error: 'spectral.conv2d' op was made for fft_size 4; the target 'small' has 8
+// RETARGET: error: the module is compiled for the overlay 'u200'; it cannot also target 'small'
 
 // Inputs in [0, 1) give the argument 2^-14 whatever the random draw.
 // SPECTRAL-LABEL: func.func @main

@@ -6,9 +6,9 @@
 // channel: pairs (0, 0) and (0, 1) keep all 10 independent bins, (0, 2) and
 // (0, 3) none (their slots absent, bin -1). Without a target every pair
 // keeps 5.
-// RUN: spec2-opt %s '--spec2-prune-spectral=sparsity=0.5 target=small' | FileCheck %s
+// RUN: spec2-opt %s --spec2-set-target=target=small '--spec2-prune-spectral=sparsity=0.5' | FileCheck %s
 // RUN: spec2-opt %s '--spec2-prune-spectral=sparsity=0.5' | FileCheck %s --check-prefix=PAIR
-// RUN: not spec2-opt %s '--spec2-prune-spectral=sparsity=0.5 target=nowhere' 2>&1 | FileCheck %s --check-prefix=BADTARGET
+// RUN: not spec2-opt %s --spec2-set-target=target=nowhere '--spec2-prune-spectral=sparsity=0.5' 2>&1 | FileCheck %s --check-prefix=BADTARGET
 
 // CHECK-LABEL: func.func @lanes
 // CHECK: bins = dense<{{\[\[\[}}0, 1, 2, 3, 4, 5, 6, 7, 8, 10], [0, 1, 2, 3, 4, 5, 6, 7, 8, 10], [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1], [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1]]]> : tensor<1x4x10xi32>

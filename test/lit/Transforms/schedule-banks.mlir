@@ -3,9 +3,9 @@
 // different banks. Target small: 2 x 4 lanes, 4 banks (bank = bin mod 4), one
 // port each. Each conv below has one input channel and four output lanes
 // with two entries each.
-// RUN: spec2-opt %s --spec2-schedule-banks=target=small | FileCheck %s
-// RUN: spec2-opt %s --spec2-schedule-banks="target=small naive=1" | FileCheck %s --check-prefix=NAIVE
-// RUN: not spec2-opt %s --spec2-schedule-banks=target=nosuch 2>&1 | FileCheck %s --check-prefix=TARGET
+// RUN: spec2-opt %s --spec2-set-target=target=small --spec2-schedule-banks | FileCheck %s
+// RUN: spec2-opt %s --spec2-set-target=target=small --spec2-schedule-banks=naive=1 | FileCheck %s --check-prefix=NAIVE
+// RUN: not spec2-opt %s --spec2-set-target=target=nosuch --spec2-schedule-banks 2>&1 | FileCheck %s --check-prefix=TARGET
 
 // In bin order, step 0 reads bins 0, 4 (bank 0) and 2, 6 (bank 2): one stall,
 // step 1 likewise. Every bank holds two entries = nnz, so a conflict-free

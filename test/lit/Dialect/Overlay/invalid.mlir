@@ -8,7 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.load' op field 'dram_addr' = 4294967296 does not fit its 32-bit unsigned field}}
+  // expected-error @+1 {{'ovl.load' op attribute 'dram_addr' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 32-bit unsigned field}}
   ovl.load {buffer = "inp", dram_addr = 4294967296 : i64}
   ovl.finish
 }
@@ -16,7 +16,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.load' op field 'nc' = -1 does not fit its 16-bit unsigned field}}
+  // expected-error @+1 {{'ovl.load' op attribute 'nc' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 16-bit unsigned field}}
   ovl.load {buffer = "inp", nc = -1 : i64}
   ovl.finish
 }
@@ -24,7 +24,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.load' op field 'y0' = 32768 does not fit its 16-bit signed field}}
+  // expected-error @+1 {{'ovl.load' op attribute 'y0' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 16-bit signed field}}
   ovl.load {buffer = "inp", y0 = 32768 : i64}
   ovl.finish
 }
@@ -32,7 +32,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.load' op field 'count' = 16777216 does not fit its 24-bit unsigned field}}
+  // expected-error @+1 {{'ovl.load' op attribute 'count' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 24-bit unsigned field}}
   ovl.load {buffer = "ker", count = 16777216 : i64}
   ovl.finish
 }
@@ -40,7 +40,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.load' op field 'ker_format' = 4 does not fit its 2-bit unsigned field}}
+  // expected-error @+1 {{'ovl.load' op attribute 'ker_format' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 2-bit unsigned field}}
   ovl.load {buffer = "ker", ker_format = 4 : i64}
   ovl.finish
 }
@@ -48,7 +48,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.store' op field 'x0' = -32769 does not fit its 16-bit signed field}}
+  // expected-error @+1 {{'ovl.store' op attribute 'x0' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 16-bit signed field}}
   ovl.store {x0 = -32769 : i64}
   ovl.finish
 }
@@ -56,7 +56,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.store' op field 'src_plane' = 1048576 does not fit its 20-bit unsigned field}}
+  // expected-error @+1 {{'ovl.store' op attribute 'src_plane' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 20-bit unsigned field}}
   ovl.store {src_plane = 1048576 : i64}
   ovl.finish
 }
@@ -64,7 +64,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.fft' op field 'tile' = 32 does not fit its 5-bit unsigned field}}
+  // expected-error @+1 {{'ovl.fft' op attribute 'tile' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 5-bit unsigned field}}
   ovl.fft {tile = 32 : i64}
   ovl.finish
 }
@@ -72,7 +72,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.fft' op field 'shift' = 64 does not fit its 6-bit unsigned field}}
+  // expected-error @+1 {{'ovl.fft' op attribute 'shift' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 6-bit unsigned field}}
   ovl.fft {shift = 64 : i64}
   ovl.finish
 }
@@ -80,7 +80,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.sconv' op field 'oy' = -32769 does not fit its 16-bit signed field}}
+  // expected-error @+1 {{'ovl.sconv' op attribute 'oy' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 16-bit signed field}}
   ovl.sconv {oy = -32769 : i64}
   ovl.finish
 }
@@ -88,7 +88,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.sconv' op field 'ker_addr' = 1048576 does not fit its 20-bit unsigned field}}
+  // expected-error @+1 {{'ovl.sconv' op attribute 'ker_addr' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 20-bit unsigned field}}
   ovl.sconv {ker_addr = 1048576 : i64}
   ovl.finish
 }
@@ -97,7 +97,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 
 // OUTQ's origin is unsigned, unlike LOAD's and STORE's.
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.outq' op field 'y0' = -1 does not fit its 16-bit unsigned field}}
+  // expected-error @+1 {{'ovl.outq' op attribute 'y0' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 16-bit unsigned field}}
   ovl.outq {y0 = -1 : i64}
   ovl.finish
 }
@@ -105,7 +105,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.outq' op field 'sy' = 16 does not fit its 4-bit unsigned field}}
+  // expected-error @+1 {{'ovl.outq' op attribute 'sy' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 4-bit unsigned field}}
   ovl.outq {sy = 16 : i64}
   ovl.finish
 }
@@ -113,7 +113,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.outq' op field 'clamp_hi' = 32768 does not fit its 16-bit signed field}}
+  // expected-error @+1 {{'ovl.outq' op attribute 'clamp_hi' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 16-bit signed field}}
   ovl.outq {clamp_hi = 32768 : i64}
   ovl.finish
 }
@@ -121,7 +121,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.gemv' op field 'first' = 2 does not fit its 1-bit unsigned field}}
+  // expected-error @+1 {{'ovl.gemv' op attribute 'first' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 1-bit unsigned field}}
   ovl.gemv {first = 2 : i64}
   ovl.finish
 }
@@ -129,7 +129,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.gemv' op field 'clamp_lo' = -32769 does not fit its 16-bit signed field}}
+  // expected-error @+1 {{'ovl.gemv' op attribute 'clamp_lo' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 16-bit signed field}}
   ovl.gemv {clamp_lo = -32769 : i64}
   ovl.finish
 }
@@ -137,7 +137,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.vec' op field 'kh' = 32 does not fit its 5-bit unsigned field}}
+  // expected-error @+1 {{'ovl.vec' op attribute 'kh' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 5-bit unsigned field}}
   ovl.vec {op = "maxpool", kh = 32 : i64}
   ovl.finish
 }
@@ -145,7 +145,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.vec' op field 'shift_a' = 32 does not fit its 5-bit unsigned field}}
+  // expected-error @+1 {{'ovl.vec' op attribute 'shift_a' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 5-bit unsigned field}}
   ovl.vec {op = "add", shift_a = 32 : i64}
   ovl.finish
 }
@@ -166,7 +166,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 
 // A field of another instruction is not a field of this one.
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.vec' op 'count' is not a field of vec.req}}
+  // expected-error @+1 {{'ovl.vec' op 'count' is not a field of vec}}
   ovl.vec {op = "req", count = 1 : i64}
   ovl.finish
 }
@@ -189,7 +189,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.nop' op unknown flag 'pop_both'}}
+  // expected-error @+1 {{'ovl.nop' op 'pop_both' is not a field of nop}}
   ovl.nop {pop_both}
   ovl.finish
 }
@@ -206,7 +206,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.vec' op 'buffer' is not a field of vec.add}}
+  // expected-error @+1 {{'ovl.vec' op 'buffer' is not a field of vec}}
   ovl.vec {op = "add", buffer = "inp"}
   ovl.finish
 }
@@ -214,7 +214,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.load' op 'op' is not a field of load.ker}}
+  // expected-error @+1 {{'ovl.load' op 'op' is not a field of load}}
   ovl.load {buffer = "ker", op = 3 : i64}
   ovl.finish
 }
@@ -226,7 +226,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.load' op has no instruction form 'load.out'}}
+  // expected-error @+1 {{'ovl.load' op attribute 'buffer' failed to satisfy constraint: string attribute is a LoadBuffer (inp, ker, bias, fcx)}}
   ovl.load {buffer = "out", count = 1 : i64}
   ovl.finish
 }
@@ -234,7 +234,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.vec' op has no instruction form 'vec.mul'}}
+  // expected-error @+1 {{'ovl.vec' op attribute 'op' failed to satisfy constraint: string attribute is a VecOp (maxpool, avgpool, add, req, lut)}}
   ovl.vec {op = "mul"}
   ovl.finish
 }
@@ -242,7 +242,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.vec' op has no instruction form 'vec.'}}
+  // expected-error @+1 {{'ovl.vec' op attribute 'op' failed to satisfy constraint: string attribute is a VecOp (maxpool, avgpool, add, req, lut)}}
   ovl.vec {op = ""}
   ovl.finish
 }

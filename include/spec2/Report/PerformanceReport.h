@@ -6,8 +6,8 @@
 // overlay's resources.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2_CONVERSION_PERFORMANCEREPORT_H
-#define SPEC2_CONVERSION_PERFORMANCEREPORT_H
+#ifndef SPEC2_REPORT_PERFORMANCEREPORT_H
+#define SPEC2_REPORT_PERFORMANCEREPORT_H
 
 #include "spec2/Target/OverlayConfigFile.h"
 #include "spec2/Target/Program.h"

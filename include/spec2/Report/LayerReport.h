@@ -6,8 +6,8 @@
 // overlay lowering).
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2_CONVERSION_LAYERREPORT_H
-#define SPEC2_CONVERSION_LAYERREPORT_H
+#ifndef SPEC2_REPORT_LAYERREPORT_H
+#define SPEC2_REPORT_LAYERREPORT_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/Support/JSON.h"

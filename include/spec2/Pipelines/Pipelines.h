@@ -3,13 +3,14 @@
 // spec2c and spec2-opt share one definition of every pipeline.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2_TRANSFORMS_PIPELINES_H
-#define SPEC2_TRANSFORMS_PIPELINES_H
+#ifndef SPEC2_PIPELINES_PIPELINES_H
+#define SPEC2_PIPELINES_PIPELINES_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
+#include "spec2/Target/DefaultTarget.h"
 
 namespace spec2 {
 
@@ -27,11 +28,9 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
   Option<unsigned> calibCount{*this, "calib-count",
                               llvm::cl::desc("Calibration inputs to run"),
                               llvm::cl::init(256)};
-  Option<int64_t> fftSize{*this, "fft-size", llvm::cl::desc("FFT tile size"),
-                          llvm::cl::init(8)};
   Option<std::string> target{
       *this, "target", llvm::cl::desc("Overlay configuration name or .json"),
-      llvm::cl::init("u200")};
+      llvm::cl::init(kDefaultTarget.str())};
   Option<double> sparsity{*this, "sparsity",
                           llvm::cl::desc("Fraction of spectral conv weights "
                                          "to prune (balanced for the MAC "
@@ -73,4 +72,4 @@ void registerSpec2Dialects(mlir::DialectRegistry &registry);
 
 } // namespace spec2
 
-#endif // SPEC2_TRANSFORMS_PIPELINES_H
+#endif // SPEC2_PIPELINES_PIPELINES_H

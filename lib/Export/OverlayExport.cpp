@@ -1,5 +1,5 @@
 //===- OverlayExport.cpp - ovl.program -> Program -------------------------===//
-#include "spec2/Conversion/OverlayExport.h"
+#include "spec2/Export/OverlayExport.h"
 
 #include "Overlay/OverlayDialect.h"
 #include "spec2/Support/Constants.h"

@@ -1,8 +1,8 @@
 //===- LayerReport.cpp - Per-layer figures of a spectral module -----------===//
-#include "spec2/Conversion/LayerReport.h"
+#include "spec2/Report/LayerReport.h"
 
 #include "Spectral/SpectralDialect.h"
-#include "spec2/Conversion/ConvSchedule.h"
+#include "spec2/Scheduling/ConvSchedule.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/LayerName.h"
 

@@ -1,4 +1,4 @@
-//===- BankSchedule.cpp - Conflict-free order of one lane group -----------===//
+//===- BankColoring.cpp - Conflict-free order of one lane group -----------===//
 //
 // The schedule of one input lane of one block is an edge colouring: output
 // lanes on one side, bank ports on the other (each bank split into
@@ -12,7 +12,7 @@
 // flipped (it cannot reach the lane in a bipartite graph).
 //
 //===----------------------------------------------------------------------===//
-#include "spec2/Transforms/BankSchedule.h"
+#include "spec2/Scheduling/BankColoring.h"
 
 #include <algorithm>
 #include <numeric>

@@ -15,8 +15,8 @@
 // lays out KER and the bank scheduler that predicts the conflicts.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2_CONVERSION_KERLAYOUT_H
-#define SPEC2_CONVERSION_KERLAYOUT_H
+#ifndef SPEC2_SCHEDULING_KERLAYOUT_H
+#define SPEC2_SCHEDULING_KERLAYOUT_H
 
 #include "spec2/isa.h"
 
@@ -109,4 +109,4 @@ inline void laneSteps(const std::vector<double> &bins, int64_t cout,
 
 } // namespace spec2
 
-#endif // SPEC2_CONVERSION_KERLAYOUT_H
+#endif // SPEC2_SCHEDULING_KERLAYOUT_H

@@ -1,4 +1,4 @@
-//===- BankSchedule.h - Conflict-free order of one lane group --*- C++ -*-===//
+//===- BankColoring.h - Conflict-free order of one lane group --*- C++ -*-===//
 //
 // The core of spec2-schedule-banks (lib/Transforms/ScheduleBanks.cpp): the
 // order in which the output lanes sharing one input lane read their kernel
@@ -7,8 +7,8 @@
 // greedy steps and pairwise swaps otherwise.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2_TRANSFORMS_BANKSCHEDULE_H
-#define SPEC2_TRANSFORMS_BANKSCHEDULE_H
+#ifndef SPEC2_SCHEDULING_BANKCOLORING_H
+#define SPEC2_SCHEDULING_BANKCOLORING_H
 
 #include "spec2/isa.h"
 #include "spec2/overlay_config.h"

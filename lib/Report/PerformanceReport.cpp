@@ -1,8 +1,8 @@
 //===- PerformanceReport.cpp - Modeled cost per layer ---------------------===//
-#include "spec2/Conversion/PerformanceReport.h"
+#include "spec2/Report/PerformanceReport.h"
 
 #include "Overlay/OverlayDialect.h"
-#include "spec2/Conversion/ConvSchedule.h"
+#include "spec2/Scheduling/ConvSchedule.h"
 #include "spec2/CostModel/CycleModel.h"
 #include "spec2/CostModel/ResourceModel.h"
 #include "spec2/Support/LayerName.h"

@@ -4,8 +4,8 @@
 // in-memory Program that ProgramFormat writes as .s2b and Assembler prints.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2_CONVERSION_OVERLAYEXPORT_H
-#define SPEC2_CONVERSION_OVERLAYEXPORT_H
+#ifndef SPEC2_EXPORT_OVERLAYEXPORT_H
+#define SPEC2_EXPORT_OVERLAYEXPORT_H
 
 #include "spec2/Target/Program.h"
 

@@ -29,12 +29,15 @@
 // ranks tilings as the cost model of the finished program would.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2_CONVERSION_CONVSCHEDULE_H
-#define SPEC2_CONVERSION_CONVSCHEDULE_H
+#ifndef SPEC2_SCHEDULING_CONVSCHEDULE_H
+#define SPEC2_SCHEDULING_CONVSCHEDULE_H
 
 #include "Spectral/SpectralDialect.h"
-#include "spec2/Conversion/KerLayout.h"
+#include "spec2/Scheduling/KerLayout.h"
+#include "spec2/Scheduling/ProgramBuilder.h"
 #include "spec2/overlay_config.h"
+
+#include "mlir/IR/Builders.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -92,6 +95,8 @@ struct ConvTiling {
 /// four 0 or 1 (missing ones read as 0). Nothing for another length.
 std::vector<int64_t> tilingArray(const ConvTiling &t);
 std::optional<ConvTiling> tilingFromArray(llvm::ArrayRef<int64_t> a);
+/// tilingArray(t) as an attribute.
+mlir::DenseI64ArrayAttr tilingAttr(mlir::Builder &b, const ConvTiling &t);
 
 /// True if every buffer the tiling needs fits the target's (carried rows
 /// under activation reuse keep a plane per output-channel chunk).
@@ -119,25 +124,6 @@ struct ConvAddrs {
   int64_t in = 0, out = 0, seg = 0, biasOffset = 0;
 };
 
-/// One instruction: mnemonic as in the assembler ("load.inp", "sconv") and
-/// its fields by name.
-struct InsnDesc {
-  const char *mnemonic;
-  std::vector<std::pair<const char *, int64_t>> fields;
-};
-/// Loads, then the computes that use them, then the stores of the results.
-/// Double-buffered, the first `lead` computes (an async FFT) may run before
-/// the previous group's tail, the computes from `tailFrom` on (the OUTQ),
-/// which write OUT (ProgramBuilder::beginOverlap).
-struct InsnGroup {
-  std::vector<InsnDesc> loads, computes, stores;
-  size_t lead = 0;
-  size_t tailFrom = 0;
-  /// The first `prefetch` loads read only weights (KER, BIAS) into halves
-  /// the layer before no longer uses; they need not wait for its stores.
-  size_t prefetch = 0;
-};
-
 /// The KER and BIAS halves a double-buffered layer ended on (`known`), as
 /// walkConv reports them. Given those of the layer just before, a double-
 /// buffered layer's first group loads its kernels and biases first, into
@@ -159,7 +145,7 @@ struct ConvShifts {
 void walkConv(const ConvGeometry &g, const OverlayConfig &cfg,
               const ConvTiling &t, Dataflow flow, const ConvAddrs &addrs,
               const ConvShifts &shifts,
-              const std::function<void(const InsnGroup &)> &emit,
+              const std::function<void(InsnGroup &)> &emit,
               WeightHalves *halves = nullptr);
 
 /// Modeled cost of a layer: DDR payload bytes by what they carry, and cycles

@@ -1,23 +1,19 @@
-//===- Dataflow.cpp - Tiling and dataflow selection of spectral convs -----===//
+//===- SelectDataflow.cpp - Per conv, the dataflow with the fewest cycles -===//
 //
-// Both passes are thin: the tilings, the loop orders and their cost live in
-// lib/Conversion/ConvSchedule.cpp and ConvSearch.cpp, which the lowering
-// uses too, so what is chosen here is exactly what runs.
+// A thin pass over lib/Scheduling's estimate (ConvSearch.cpp), the same the
+// tiling search ranks tilings with.
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
 
 #include "Spectral/SpectralDialect.h"
-#include "spec2/Conversion/ConvSchedule.h"
-#include "spec2/Support/LayerName.h"
-#include "spec2/Support/Progress.h"
-#include "spec2/Target/TargetOption.h"
+#include "spec2/Scheduling/ConvSchedule.h"
+#include "spec2/Target/TargetAttr.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 
 namespace spec2 {
-#define GEN_PASS_DEF_TILECONVS
 #define GEN_PASS_DEF_SELECTDATAFLOW
 #include "spec2/Transforms/Passes.h.inc"
 } // namespace spec2
@@ -26,10 +22,6 @@ using namespace mlir;
 
 namespace spec2 {
 namespace {
-
-DenseI64ArrayAttr tilingAttr(Builder &b, const ConvTiling &t) {
-  return b.getDenseI64ArrayAttr(tilingArray(t));
-}
 
 /// The tilings recorded on `op`, or computed when absent.
 std::vector<std::pair<Dataflow, ConvTiling>>
@@ -49,43 +41,10 @@ tilingsOf(spectral::Conv2DOp op, const ConvGeometry &g,
   return out;
 }
 
-struct TileConvsPass : impl::TileConvsBase<TileConvsPass> {
-  using TileConvsBase::TileConvsBase;
-  void runOnOperation() override {
-    auto cfg = resolveTargetOption(getOperation(), target);
-    if (!cfg)
-      return signalPassFailure();
-    size_t convs = 0;
-    getOperation().walk([&](spectral::Conv2DOp) { ++convs; });
-    Progress progress("spec2-tile-convs: layer", convs);
-    WalkResult r = getOperation().walk([&](spectral::Conv2DOp op) {
-      progress.step(layerName(op));
-      if (op.getFftSize() != int64_t(cfg->config.fftSize))
-        return WalkResult::advance(); // the lowering reports the mismatch
-      const ConvGeometry g = ConvGeometry::of(op, cfg->config);
-      Builder b(op.getContext());
-      SmallVector<NamedAttribute> tilings;
-      for (Dataflow f : kDataflows)
-        if (auto best = bestTiling(g, cfg->config, f))
-          tilings.push_back(
-              b.getNamedAttr(dataflowName(f), tilingAttr(b, best->first)));
-      if (tilings.empty()) {
-        op.emitOpError("does not fit the buffers of '")
-            << cfg->name << "' even one row and one channel block at a time";
-        return WalkResult::interrupt();
-      }
-      op->setAttr("spec2.tilings", b.getDictionaryAttr(tilings));
-      return WalkResult::advance();
-    });
-    if (r.wasInterrupted())
-      signalPassFailure();
-  }
-};
-
 struct SelectDataflowPass : impl::SelectDataflowBase<SelectDataflowPass> {
   using SelectDataflowBase::SelectDataflowBase;
   void runOnOperation() override {
-    auto cfg = resolveTargetOption(getOperation(), target);
+    auto cfg = targetOf(getOperation());
     if (!cfg)
       return signalPassFailure();
     std::optional<Dataflow> forced;

@@ -1,9 +1,10 @@
 //===- Pipelines.cpp - Registered pass pipelines --------------------------===//
 
-#include "spec2/Transforms/Pipelines.h"
+#include "spec2/Pipelines/Pipelines.h"
 
 #include "Overlay/OverlayDialect.h"
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Conversion/Passes.h"
 #include "spec2/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -28,20 +29,21 @@ LogicalResult runGraphCleanup(ModuleOp module) {
 }
 
 void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
+  SetTargetOptions target;
+  target.target = o.target;
+  pm.addPass(createSetTarget(target));
   CalibrateOptions calib;
   calib.source = o.calib;
   calib.count = o.calibCount;
   // ADMM fits pruned kernels to the calibration tiles' spectra, and pruned
   // fully-connected rows to the calibration inputs.
   if (o.prunes() && o.pruneMethod != "magnitude") {
-    calib.tileCovariance = o.fftSize;
+    calib.tileCovariance = true;
     calib.fcCovariance = o.fcSparsity > 0 || !o.layerSparsity.empty();
   }
   pm.addPass(createCalibrate(calib));
   OpPassManager &fpm = pm.nest<func::FuncOp>();
-  GraphToSpectralOptions g2s;
-  g2s.fftSize = o.fftSize;
-  fpm.addPass(createGraphToSpectral(g2s));
+  fpm.addPass(createGraphToSpectral());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createFoldBatchNorm());
   fpm.addPass(createFuseActivations());
@@ -52,7 +54,6 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     prune.method = o.pruneMethod;
     prune.fcSparsity = o.fcSparsity;
     prune.layerSparsity = o.layerSparsity;
-    prune.target = o.target;
     // Fit each layer on what the pruned layers before it produce.
     if (o.pruneMethod != "magnitude") {
       prune.calib = o.calib;
@@ -61,26 +62,23 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     fpm.addPass(createPruneSpectral(prune));
   }
   fpm.addPass(createQuantize());
-  ScheduleBanksOptions banks;
-  banks.target = o.target;
-  fpm.addPass(createScheduleBanks(banks));
-  TileConvsOptions tiles;
-  tiles.target = o.target;
-  fpm.addPass(createTileConvs(tiles));
+  fpm.addPass(createScheduleBanks());
+  fpm.addPass(createTileConvs());
   SelectDataflowOptions flows;
-  flows.target = o.target;
   flows.force = o.dataflow == "auto" ? std::string() : o.dataflow.getValue();
   fpm.addPass(createSelectDataflow(flows));
 }
 
 void populateOverlayPipeline(OpPassManager &pm, const CompileOptions &o) {
-  SpectralToOverlayOptions s2o;
-  s2o.target = o.target;
-  pm.addPass(createSpectralToOverlay(s2o));
+  SetTargetOptions target;
+  target.target = o.target;
+  pm.addPass(createSetTarget(target));
+  pm.addPass(createSpectralToOverlay());
 }
 
 void registerPipelines() {
   registerSpec2Passes();
+  registerSpec2ConversionPasses();
   PassPipelineRegistration<>(
       "spec2-graph-cleanup",
       "Canonicalize and CSE the imported graph (cancels layout transposes)",

@@ -1,0 +1,26 @@
+//===- Passes.h - spec2c conversion passes ---------------------------------*- C++ -*-===//
+#ifndef SPEC2_CONVERSION_PASSES_H
+#define SPEC2_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace spec2 {
+namespace spectral {
+class SpectralDialect;
+}
+namespace ovl {
+class OverlayDialect;
+}
+
+#define GEN_PASS_DECL
+#include "spec2/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "spec2/Conversion/Passes.h.inc"
+
+} // namespace spec2
+
+#endif // SPEC2_CONVERSION_PASSES_H

@@ -1,0 +1,64 @@
+//===- Insn.h - An instruction word under construction ----------*- C++ -*-===//
+//
+// The one form instructions take between the compiler's lowering, its
+// schedule search and the cost model: an isa::Word whose fields are set by
+// their isa.h Field (the field table's names), each value checked to fit.
+// The ovl op of a word is made by ovl::buildInsn, its typed builder.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_TARGET_INSN_H
+#define SPEC2_TARGET_INSN_H
+
+#include "spec2/isa.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace spec2 {
+
+/// An instruction word being filled in. A value that does not fit its field
+/// is not stored; the first such is remembered for the error message.
+class Insn {
+public:
+  explicit Insn(isa::Opcode opcode) { isa::setField(w, isa::kOpcode, opcode); }
+  /// A LOAD into `buffer`.
+  static Insn load(isa::LoadBuffer buffer) {
+    return Insn(isa::kLoad).set(isa::load::kBuffer, buffer);
+  }
+  /// A VEC computing `op`.
+  static Insn vec(isa::VecOp op) {
+    return Insn(isa::kVec).set(isa::vec::kOp, op);
+  }
+
+  /// Sets field `f` to `value` if it fits.
+  Insn &set(isa::Field f, int64_t value) {
+    if (isa::fits(f, value))
+      isa::setField(w, f, value);
+    else if (!misfit)
+      misfit = Misfit{f, value};
+    return *this;
+  }
+  /// Sets a dependency-token flag (isa::kPopPrev, ...) or a one-bit field.
+  Insn &flag(isa::Field f, bool on = true) { return set(f, on ? 1 : 0); }
+
+  const isa::Word &word() const { return w; }
+  unsigned opcode() const { return unsigned(isa::getBits(w, isa::kOpcode)); }
+  int64_t get(isa::Field f) const { return isa::getField(w, f); }
+  bool ok() const { return !misfit; }
+  /// "field 'oacc_h' of sconv = 70000 does not fit its 16-bit unsigned
+  /// field", or nothing.
+  std::optional<std::string> error() const;
+
+private:
+  struct Misfit {
+    isa::Field field;
+    int64_t value;
+  };
+  isa::Word w{};
+  std::optional<Misfit> misfit;
+};
+
+} // namespace spec2
+
+#endif // SPEC2_TARGET_INSN_H
