@@ -137,6 +137,26 @@ TEST(OverlayConfigFile, ChecksEveryFieldsRange) {
   }
 }
 
+TEST(OverlayConfigFile, ReadmeTableMatchesTheFieldList) {
+  // hw/README.md documents the keys; its table must say what the list says.
+  auto readme = llvm::MemoryBuffer::getFile(SPEC2_SOURCE_DIR "/hw/README.md");
+  ASSERT_TRUE(bool(readme));
+  llvm::StringRef text = (*readme)->getBuffer();
+  size_t from = text.find("<!-- config-keys: begin"),
+         to = text.find("<!-- config-keys: end -->");
+  ASSERT_NE(from, llvm::StringRef::npos);
+  ASSERT_NE(to, llvm::StringRef::npos);
+  llvm::StringRef table = text.slice(from, to);
+  table = table.drop_until([](char c) { return c == '\n'; }).drop_front();
+  std::string want = "| key | valid values | meaning |\n|---|---|---|\n";
+  for (const OverlayConfigKey &k : overlayConfigKeys()) {
+    std::string valid = describeValidValues(k);
+    want += "| `" + k.key.str() + "` | " + (valid.empty() ? "any" : valid) +
+            " | " + k.doc.str() + " |\n";
+  }
+  EXPECT_EQ(table.str(), want);
+}
+
 TEST(OverlayConfigFile, RefusesInvalidFiles) {
   EXPECT_EQ(parseError(edited("\"pin\": 2", "\"pin\": 0")),
             "small.json: 'pin' must be at least 1, got 0");
