@@ -592,8 +592,9 @@ void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
 struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
   using GraphToSpectralBase::GraphToSpectralBase;
   void runOnOperation() override {
-    if (fftSize < 4 || fftSize > 64 || (fftSize & (fftSize - 1))) {
-      getOperation().emitError("fft-size must be a power of two in [4, 64]");
+    if (!spectral::isValidIrFftSize(fftSize)) {
+      getOperation().emitError("fft-size must be a power of two in [")
+          << spectral::kMinIrFftSize << ", " << spectral::kMaxIrFftSize << "]";
       return signalPassFailure();
     }
     MLIRContext *ctx = &getContext();
