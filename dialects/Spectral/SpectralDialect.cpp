@@ -114,8 +114,9 @@ LogicalResult Conv2DOp::verify() {
   if (failed(verifyWindow(*this, in, out, getKernel(), getStride(), getPad())))
     return failure();
   int64_t n = getFftSize();
-  if (n < 4 || n > 64 || (n & (n - 1)))
-    return emitOpError("fft_size must be a power of two in [4, 64], got ") << n;
+  if (!isValidIrFftSize(n))
+    return emitOpError("fft_size must be a power of two in [")
+           << kMinIrFftSize << ", " << kMaxIrFftSize << "], got " << n;
   if (getKernel()[0] > n || getKernel()[1] > n)
     return emitOpError("kernel ") << getKernel()[0] << "x" << getKernel()[1]
                                   << " does not fit fft_size " << n;

@@ -16,6 +16,18 @@
 
 namespace spec2 {
 namespace spectral {
+/// The FFT sizes the spectral IR accepts: powers of two in [kMinIrFftSize,
+/// kMaxIrFftSize]. This is the layer IR's own limit, not an overlay's: the
+/// hardware's range (spec2::kMinFftSize..kMaxFftSize in
+/// hw/include/spec2/overlay_config.h) is checked where the target is known,
+/// when a config is read and when a conv is lowered for a target, which must
+/// have the conv's fft_size.
+constexpr int64_t kMinIrFftSize = 4;
+constexpr int64_t kMaxIrFftSize = 64;
+inline bool isValidIrFftSize(int64_t n) {
+  return n >= kMinIrFftSize && n <= kMaxIrFftSize && (n & (n - 1)) == 0;
+}
+
 /// Bins of the half spectrum of an N x N real tile, `ky * (N/2+1) + kx` with
 /// kx <= N/2: the layout of kernel bins and of the MAC lanes' accumulators.
 inline int64_t halfSpectrumBins(int64_t n) { return n * (n / 2 + 1); }

@@ -601,8 +601,11 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
         return signalPassFailure();
       n = cfg->config.fftSize;
     }
-    if (n < 4 || n > 64 || (n & (n - 1))) {
-      getOperation().emitError("fft-size must be a power of two in [4, 64]");
+    if (!spectral::isValidIrFftSize(n)) {
+      getOperation().emitError("fft-size must be a power of two in [")
+          << spectral::kMinIrFftSize << ", " << spectral::kMaxIrFftSize << "]";
+      return signalPassFailure();
+    }
       return signalPassFailure();
     }
     MLIRContext *ctx = &getContext();

@@ -19,6 +19,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
+#include <optional>
 
 using namespace mlir;
 
@@ -208,8 +209,8 @@ FailureOr<ReferenceExecutor> ReferenceExecutor::create(ModuleOp module) {
              << arg.getArgNumber() << " must be a static f32 tensor";
     plan->argSlots.push_back(slotOf(arg));
     plan->argShapes.push_back(shapeOf(arg));
-    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                  "onnx.name");
+    auto name =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name");
     plan->argNames.push_back(name ? name.str()
                                   : "arg" + std::to_string(arg.getArgNumber()));
   }
@@ -296,6 +297,23 @@ public:
   Buf eval();
 
 private:
+  // One function per op family: each returns the result of an op of its
+  // family and std::nullopt for any other op.
+  /// Convolutions, pooling and matrix products, by spec2/Reference/Kernels.h.
+  std::optional<Buf> evalWindowed();
+  /// Element-wise ops of two operands (broadcast) and select.
+  std::optional<Buf> evalBinary();
+  /// Element-wise ops of one operand.
+  std::optional<Buf> evalUnary();
+  /// Reductions along one axis.
+  std::optional<Buf> evalReduce();
+  /// Reshape, transpose, slice, pad and concat: elements moved, not changed.
+  std::optional<Buf> evalDataMovement();
+  Buf evalTranspose(tosa::TransposeOp t);
+  Buf evalSlice();
+  Buf evalPad();
+  Buf evalConcat(tosa::ConcatOp c);
+
   const std::vector<int64_t> &shapeOperand(unsigned i, int slot) const {
     return plan.shapeConsts.find(slot)->second;
   }
@@ -309,10 +327,9 @@ private:
     Buf r = Buf::alloc(shapeOf(op->getResult(0)));
     const float *a = in[0]->data, *b = in[1]->data;
     float *o = r.mut();
-    forEachBroadcast(r.shape, in[0]->shape, in[1]->shape,
-                     [&](int64_t i, int64_t ia, int64_t ib) {
-                       o[i] = fn(a[ia], b[ib]);
-                     });
+    forEachBroadcast(
+        r.shape, in[0]->shape, in[1]->shape,
+        [&](int64_t i, int64_t ia, int64_t ib) { o[i] = fn(a[ia], b[ib]); });
     return r;
   }
   Buf reduce(int axis, float init, float (*fn)(float, float)) {
@@ -344,10 +361,20 @@ private:
 };
 
 Buf StepEvaluator::eval() {
-  auto outShape = [&] { return shapeOf(op->getResult(0)); };
-  return llvm::TypeSwitch<Operation *, Buf>(op)
+  // Each family evaluates the ops it knows and declines the others.
+  for (std::optional<Buf> (StepEvaluator::*family)() :
+       {&StepEvaluator::evalWindowed, &StepEvaluator::evalBinary,
+        &StepEvaluator::evalUnary, &StepEvaluator::evalReduce,
+        &StepEvaluator::evalDataMovement})
+    if (std::optional<Buf> r = (this->*family)())
+      return std::move(*r);
+  llvm_unreachable("op support is checked when the plan is built");
+}
+
+std::optional<Buf> StepEvaluator::evalWindowed() {
+  return llvm::TypeSwitch<Operation *, std::optional<Buf>>(op)
       .Case([&](tosa::Conv2DOp c) {
-        std::vector<int64_t> os = outShape();
+        std::vector<int64_t> os = shapeOf(op->getResult(0));
         Buf r = Buf::alloc(os);
         ref::conv2d(in[0]->data, in[0]->shape, in[1]->data, in[2]->data,
                     in[2]->size(), os[3],
@@ -357,18 +384,17 @@ Buf StepEvaluator::eval() {
         return r;
       })
       .Case([&](tosa::DepthwiseConv2DOp c) {
-        std::vector<int64_t> os = outShape();
+        std::vector<int64_t> os = shapeOf(op->getResult(0));
         Buf r = Buf::alloc(os);
-        ref::depthwiseConv2d(
-            in[0]->data, in[0]->shape, in[1]->data, in[1]->shape[3],
-            in[2]->data, in[2]->size(),
-            window({in[1]->shape[0], in[1]->shape[1]}, c.getPad(),
-                   c.getStride(), c.getDilation()),
-            r.mut(), os[1], os[2]);
+        ref::depthwiseConv2d(in[0]->data, in[0]->shape, in[1]->data,
+                             in[1]->shape[3], in[2]->data, in[2]->size(),
+                             window({in[1]->shape[0], in[1]->shape[1]},
+                                    c.getPad(), c.getStride(), c.getDilation()),
+                             r.mut(), os[1], os[2]);
         return r;
       })
       .Case([&](tosa::AvgPool2dOp p) {
-        std::vector<int64_t> os = outShape();
+        std::vector<int64_t> os = shapeOf(op->getResult(0));
         Buf r = Buf::alloc(os);
         ref::pool2d(false, in[0]->data, in[0]->shape,
                     window(p.getKernel(), p.getPad(), p.getStride(), {}),
@@ -376,7 +402,7 @@ Buf StepEvaluator::eval() {
         return r;
       })
       .Case([&](tosa::MaxPool2dOp p) {
-        std::vector<int64_t> os = outShape();
+        std::vector<int64_t> os = shapeOf(op->getResult(0));
         Buf r = Buf::alloc(os);
         ref::pool2d(true, in[0]->data, in[0]->shape,
                     window(p.getKernel(), p.getPad(), p.getStride(), {}),
@@ -384,12 +410,17 @@ Buf StepEvaluator::eval() {
         return r;
       })
       .Case([&](tosa::MatMulOp) {
-        std::vector<int64_t> os = outShape();
+        std::vector<int64_t> os = shapeOf(op->getResult(0));
         Buf r = Buf::alloc(os);
         ref::batchMatmul(in[0]->data, in[1]->data, r.mut(), os[0], os[1],
                          in[0]->shape[2], os[2]);
         return r;
       })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+std::optional<Buf> StepEvaluator::evalBinary() {
+  return llvm::TypeSwitch<Operation *, std::optional<Buf>>(op)
       .Case([&](tosa::AddOp) {
         return binary([](float a, float b) { return a + b; });
       })
@@ -413,7 +444,7 @@ Buf StepEvaluator::eval() {
         return binary([](float a, float b) { return a >= b ? 1.0f : 0.0f; });
       })
       .Case([&](tosa::SelectOp) {
-        Buf r = Buf::alloc(outShape());
+        Buf r = Buf::alloc(shapeOf(op->getResult(0)));
         // Broadcast the condition and both values to the result shape.
         std::vector<float> t(r.size()), f(r.size());
         forEachBroadcast(r.shape, in[0]->shape, in[1]->shape,
@@ -427,19 +458,32 @@ Buf StepEvaluator::eval() {
                          });
         return r;
       })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+std::optional<Buf> StepEvaluator::evalUnary() {
+  return llvm::TypeSwitch<Operation *, std::optional<Buf>>(op)
       .Case([&](tosa::ReciprocalOp) {
         return unary([](float x) { return 1.0f / x; });
       })
-      .Case([&](tosa::ExpOp) { return unary([](float x) { return std::exp(x); }); })
-      .Case([&](tosa::LogOp) { return unary([](float x) { return std::log(x); }); })
-      .Case([&](tosa::AbsOp) { return unary([](float x) { return std::fabs(x); }); })
+      .Case([&](tosa::ExpOp) {
+        return unary([](float x) { return std::exp(x); });
+      })
+      .Case([&](tosa::LogOp) {
+        return unary([](float x) { return std::log(x); });
+      })
+      .Case([&](tosa::AbsOp) {
+        return unary([](float x) { return std::fabs(x); });
+      })
       .Case([&](tosa::RsqrtOp) {
         return unary([](float x) { return 1.0f / std::sqrt(x); });
       })
       .Case([&](tosa::SigmoidOp) {
         return unary([](float x) { return 1.0f / (1.0f + std::exp(-x)); });
       })
-      .Case([&](tosa::TanhOp) { return unary([](float x) { return std::tanh(x); }); })
+      .Case([&](tosa::TanhOp) {
+        return unary([](float x) { return std::tanh(x); });
+      })
       .Case([&](tosa::ClampOp c) {
         float lo = cast<FloatAttr>(c.getMinValAttr()).getValueAsDouble();
         float hi = cast<FloatAttr>(c.getMaxValAttr()).getValueAsDouble();
@@ -447,6 +491,11 @@ Buf StepEvaluator::eval() {
           return std::isnan(x) ? x : std::min(std::max(x, lo), hi);
         });
       })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+std::optional<Buf> StepEvaluator::evalReduce() {
+  return llvm::TypeSwitch<Operation *, std::optional<Buf>>(op)
       .Case([&](tosa::ReduceMaxOp r) {
         return reduce(r.getAxis(), -INFINITY,
                       [](float a, float b) { return std::max(a, b); });
@@ -463,90 +512,100 @@ Buf StepEvaluator::eval() {
         return reduce(r.getAxis(), 1.0f,
                       [](float a, float b) { return a * b; });
       })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+std::optional<Buf> StepEvaluator::evalDataMovement() {
+  return llvm::TypeSwitch<Operation *, std::optional<Buf>>(op)
       .Case([&](tosa::ReshapeOp) {
-        Buf r = Buf::alloc(outShape());
+        Buf r = Buf::alloc(shapeOf(op->getResult(0)));
         std::copy(in[0]->data, in[0]->data + r.size(), r.mut());
         return r;
       })
-      .Case([&](tosa::TransposeOp t) {
-        Buf r = Buf::alloc(outShape());
-        ArrayRef<int32_t> perms = t.getPerms();
-        std::vector<int64_t> is = stridesOf(in[0]->shape);
-        std::vector<int64_t> src(perms.size());
-        for (size_t d = 0; d < perms.size(); ++d)
-          src[d] = is[perms[d]];
-        std::vector<int64_t> idx(perms.size(), 0);
-        int64_t off = 0, total = r.size();
-        for (int64_t i = 0; i < total; ++i) {
-          r.mut()[i] = in[0]->data[off];
-          for (size_t d = perms.size(); d-- > 0;) {
-            ++idx[d];
-            off += src[d];
-            if (idx[d] < r.shape[d])
-              break;
-            off -= src[d] * r.shape[d];
-            idx[d] = 0;
-          }
-        }
-        return r;
-      })
-      .Case([&](tosa::SliceOp) {
-        Buf r = Buf::alloc(outShape());
-        const std::vector<int64_t> &start =
-            shapeOperand(1, operandSlots[1]);
-        std::vector<int64_t> is = stridesOf(in[0]->shape);
-        size_t rank = r.shape.size();
-        std::vector<int64_t> idx(rank, 0);
-        for (int64_t i = 0, total = r.size(); i < total; ++i) {
-          int64_t off = 0;
-          for (size_t d = 0; d < rank; ++d)
-            off += (start[d] + idx[d]) * is[d];
-          r.mut()[i] = in[0]->data[off];
-          for (size_t d = rank; d-- > 0;) {
-            if (++idx[d] < r.shape[d])
-              break;
-            idx[d] = 0;
-          }
-        }
-        return r;
-      })
-      .Case([&](tosa::PadOp) {
-        Buf r = Buf::alloc(outShape());
-        const std::vector<int64_t> &pads = shapeOperand(1, operandSlots[1]);
-        float value = in[2]->data[0];
-        std::fill(r.mut(), r.mut() + r.size(), value);
-        std::vector<int64_t> os = stridesOf(r.shape);
-        size_t rank = r.shape.size();
-        std::vector<int64_t> idx(rank, 0);
-        for (int64_t i = 0, total = in[0]->size(); i < total; ++i) {
-          int64_t off = 0;
-          for (size_t d = 0; d < rank; ++d)
-            off += (idx[d] + pads[2 * d]) * os[d];
-          r.mut()[off] = in[0]->data[i];
-          for (size_t d = rank; d-- > 0;) {
-            if (++idx[d] < in[0]->shape[d])
-              break;
-            idx[d] = 0;
-          }
-        }
-        return r;
-      })
-      .Case([&](tosa::ConcatOp c) {
-        Buf r = Buf::alloc(outShape());
-        int64_t axis = c.getAxis(), outer = 1;
-        for (int64_t d = 0; d < axis; ++d)
-          outer *= r.shape[d];
-        float *o = r.mut();
-        for (int64_t i = 0; i < outer; ++i)
-          for (const Buf *b : in) {
-            int64_t chunk = b->size() / outer;
-            o = std::copy(b->data + i * chunk, b->data + (i + 1) * chunk, o);
-          }
-        return r;
-      })
-      .Default([](Operation *) -> Buf {
-        llvm_unreachable("op support is checked when the plan is built");
-      });
+      .Case([&](tosa::TransposeOp t) { return evalTranspose(t); })
+      .Case([&](tosa::SliceOp) { return evalSlice(); })
+      .Case([&](tosa::PadOp) { return evalPad(); })
+      .Case([&](tosa::ConcatOp c) { return evalConcat(c); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+Buf StepEvaluator::evalTranspose(tosa::TransposeOp t) {
+  Buf r = Buf::alloc(shapeOf(op->getResult(0)));
+  ArrayRef<int32_t> perms = t.getPerms();
+  std::vector<int64_t> is = stridesOf(in[0]->shape);
+  std::vector<int64_t> src(perms.size());
+  for (size_t d = 0; d < perms.size(); ++d)
+    src[d] = is[perms[d]];
+  std::vector<int64_t> idx(perms.size(), 0);
+  int64_t off = 0, total = r.size();
+  for (int64_t i = 0; i < total; ++i) {
+    r.mut()[i] = in[0]->data[off];
+    for (size_t d = perms.size(); d-- > 0;) {
+      ++idx[d];
+      off += src[d];
+      if (idx[d] < r.shape[d])
+        break;
+      off -= src[d] * r.shape[d];
+      idx[d] = 0;
+    }
+  }
+  return r;
+}
+
+Buf StepEvaluator::evalSlice() {
+  Buf r = Buf::alloc(shapeOf(op->getResult(0)));
+  const std::vector<int64_t> &start = shapeOperand(1, operandSlots[1]);
+  std::vector<int64_t> is = stridesOf(in[0]->shape);
+  size_t rank = r.shape.size();
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t i = 0, total = r.size(); i < total; ++i) {
+    int64_t off = 0;
+    for (size_t d = 0; d < rank; ++d)
+      off += (start[d] + idx[d]) * is[d];
+    r.mut()[i] = in[0]->data[off];
+    for (size_t d = rank; d-- > 0;) {
+      if (++idx[d] < r.shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return r;
+}
+
+Buf StepEvaluator::evalPad() {
+  Buf r = Buf::alloc(shapeOf(op->getResult(0)));
+  const std::vector<int64_t> &pads = shapeOperand(1, operandSlots[1]);
+  float value = in[2]->data[0];
+  std::fill(r.mut(), r.mut() + r.size(), value);
+  std::vector<int64_t> os = stridesOf(r.shape);
+  size_t rank = r.shape.size();
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t i = 0, total = in[0]->size(); i < total; ++i) {
+    int64_t off = 0;
+    for (size_t d = 0; d < rank; ++d)
+      off += (idx[d] + pads[2 * d]) * os[d];
+    r.mut()[off] = in[0]->data[i];
+    for (size_t d = rank; d-- > 0;) {
+      if (++idx[d] < in[0]->shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return r;
+}
+
+Buf StepEvaluator::evalConcat(tosa::ConcatOp c) {
+  Buf r = Buf::alloc(shapeOf(op->getResult(0)));
+  int64_t axis = c.getAxis(), outer = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= r.shape[d];
+  float *o = r.mut();
+  for (int64_t i = 0; i < outer; ++i)
+    for (const Buf *b : in) {
+      int64_t chunk = b->size() / outer;
+      o = std::copy(b->data + i * chunk, b->data + (i + 1) * chunk, o);
+    }
+  return r;
 }
 
 } // namespace
@@ -559,10 +618,9 @@ ReferenceExecutor::run(llvm::ArrayRef<Tensor> inputs) const {
 llvm::Expected<std::vector<Tensor>>
 ReferenceExecutor::run(llvm::ArrayRef<Tensor> inputs, Observer observe) const {
   if (inputs.size() != plan->argSlots.size())
-    return llvm::createStringError(
-        llvm::inconvertibleErrorCode(),
-        "the model takes %zu input(s), %zu given", plan->argSlots.size(),
-        inputs.size());
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the model takes %zu input(s), %zu given",
+                                   plan->argSlots.size(), inputs.size());
   std::vector<Buf> slots(plan->numSlots);
   std::vector<const Buf *> view(plan->numSlots, nullptr);
   for (int s = 0; s < plan->numSlots; ++s)
@@ -571,16 +629,16 @@ ReferenceExecutor::run(llvm::ArrayRef<Tensor> inputs, Observer observe) const {
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Tensor &t = inputs[i];
     if (t.dtype != DType::F32)
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "input '" + plan->argNames[i] + "' must be float32, got " +
-              dtypeName(t.dtype).str());
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "input '" + plan->argNames[i] +
+                                         "' must be float32, got " +
+                                         dtypeName(t.dtype).str());
     if (t.shape != plan->argShapes[i])
-      return llvm::createStringError(
-          llvm::inconvertibleErrorCode(),
-          "input '" + plan->argNames[i] + "' has shape " +
-              formatShape(t.shape) + ", the model expects " +
-              formatShape(plan->argShapes[i]));
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "input '" + plan->argNames[i] +
+                                         "' has shape " + formatShape(t.shape) +
+                                         ", the model expects " +
+                                         formatShape(plan->argShapes[i]));
     Buf &b = slots[plan->argSlots[i]];
     b.shape = t.shape;
     b.data = t.f32.data();
@@ -605,8 +663,8 @@ ReferenceExecutor::run(llvm::ArrayRef<Tensor> inputs, Observer observe) const {
   std::vector<Tensor> outputs;
   for (int s : plan->resultSlots) {
     const Buf *b = view[s];
-    outputs.push_back(
-        Tensor::floats(b->shape, std::vector<float>(b->data, b->data + b->size())));
+    outputs.push_back(Tensor::floats(
+        b->shape, std::vector<float>(b->data, b->data + b->size())));
   }
   return outputs;
 }

@@ -31,34 +31,10 @@ Error fail(StringRef fileName, const llvm::Twine &msg) {
 }
 
 const OverlayConfigKey kKeys[] = {
-    {"fft_size", &OverlayConfig::fftSize},
-    {"pin", &OverlayConfig::pin},
-    {"pout", &OverlayConfig::pout},
-    {"spec_banks", &OverlayConfig::specBanks},
-    {"spec_ports", &OverlayConfig::specPorts},
-    {"fft_points_per_cycle", &OverlayConfig::fftPointsPerCycle},
-    {"ifft_points_per_cycle", &OverlayConfig::ifftPointsPerCycle},
-    {"fc_lanes", &OverlayConfig::fcLanes},
-    {"vec_lanes", &OverlayConfig::vecLanes},
-    {"buffers.inp", &OverlayConfig::inpDepth},
-    {"buffers.ker", &OverlayConfig::kerDepth},
-    {"buffers.bias", &OverlayConfig::biasDepth},
-    {"buffers.fcx", &OverlayConfig::fcxDepth},
-    {"buffers.spec", &OverlayConfig::specDepth},
-    {"buffers.oacc", &OverlayConfig::oaccDepth},
-    {"buffers.facc", &OverlayConfig::faccDepth},
-    {"buffers.out", &OverlayConfig::outDepth},
-    {"clock_mhz", &OverlayConfig::clockMhz},
-    {"ddr_mb_per_s", &OverlayConfig::ddrMbPerS},
-    {"dma_latency", &OverlayConfig::dmaLatency},
-    {"pipeline_depth.fft", &OverlayConfig::fftDepth},
-    {"pipeline_depth.smac", &OverlayConfig::smacDepth},
-    {"pipeline_depth.ifft", &OverlayConfig::ifftDepth},
-    {"pipeline_depth.fc", &OverlayConfig::fcDepth},
-    {"pipeline_depth.vec", &OverlayConfig::vecDepth},
-    {"device.dsp", &OverlayConfig::deviceDsp},
-    {"device.bram18", &OverlayConfig::deviceBram18},
-    {"device.uram", &OverlayConfig::deviceUram},
+#define SPEC2_CONFIG_KEY(member, key, min, max, rule, doc)                     \
+  {key, &OverlayConfig::member, min, max, ConfigRule::rule, doc},
+    SPEC2_OVERLAY_CONFIG_FIELDS(SPEC2_CONFIG_KEY)
+#undef SPEC2_CONFIG_KEY
 };
 
 /// Keys that carry documentation only.
@@ -98,49 +74,53 @@ Error checkUnknownKeys(const llvm::json::Object &root, StringRef fileName) {
   return Error::success();
 }
 
-/// The semantic rules every configuration must satisfy.
+/// Does `v` lie in k's range and follow its rule?
+bool isValidValue(const OverlayConfigKey &k, uint32_t v) {
+  if (v < k.min || v > k.max)
+    return false;
+  switch (k.rule) {
+  case ConfigRule::Any:
+    return true;
+  case ConfigRule::PowerOfTwo:
+    return (v & (v - 1)) == 0;
+  }
+  llvm_unreachable("unknown ConfigRule");
+}
+
+/// The semantic rules every configuration must satisfy: each field's range
+/// from the field list, then the rules between fields.
 Error validate(const OverlayConfig &c, StringRef fileName) {
-  auto range = [&](StringRef key, uint32_t v, uint64_t lo, uint64_t hi,
-                   StringRef why) -> Error {
-    if (v >= lo && v <= hi)
-      return Error::success();
-    return fail(fileName, "'" + key + "' must be in [" + llvm::Twine(lo) +
-                              ", " + llvm::Twine(hi) + "]" + why + ", got " +
-                              llvm::Twine(v));
-  };
-  if (c.fftSize < 4 || c.fftSize > 16 || (c.fftSize & (c.fftSize - 1)))
-    return fail(fileName, "'fft_size' must be a power of two in [4, 16], got " +
-                              llvm::Twine(c.fftSize));
-  const std::pair<StringRef, uint32_t> atLeastOne[] = {
-      {"pin", c.pin},
-      {"pout", c.pout},
-      {"spec_banks", c.specBanks},
-      {"spec_ports", c.specPorts},
-      {"fft_points_per_cycle", c.fftPointsPerCycle},
-      {"ifft_points_per_cycle", c.ifftPointsPerCycle},
-      {"fc_lanes", c.fcLanes},
-      {"vec_lanes", c.vecLanes},
-      {"clock_mhz", c.clockMhz},
-      {"ddr_mb_per_s", c.ddrMbPerS}};
-  for (auto [key, v] : atLeastOne)
-    if (v < 1)
-      return fail(fileName, "'" + key + "' must be at least 1, got 0");
-  if (Error e = range("spec_banks", c.specBanks, 1, c.bins(),
-                      " (the bins of one spectrum, N*(N/2+1))"))
-    return e;
-  constexpr uint64_t kMaxDepth = uint64_t(1) << isa::kSramAddrBits;
   for (const OverlayConfigKey &k : kKeys)
-    if (k.key.starts_with("buffers."))
-      if (Error e = range(k.key, c.*k.member, 1, kMaxDepth,
-                          " (addresses are " +
-                              std::to_string(isa::kSramAddrBits) + " bits)"))
-        return e;
+    if (!isValidValue(k, c.*k.member))
+      return fail(fileName, "'" + k.key + "' must be " +
+                                describeValidValues(k) + ", got " +
+                                llvm::Twine(c.*k.member));
+  // fft_size is valid here, so bins() is.
+  if (c.specBanks > c.bins())
+    return fail(fileName, "'spec_banks' must be in [1, " +
+                              llvm::Twine(c.bins()) +
+                              "] (the bins of one spectrum, N*(N/2+1)), got " +
+                              llvm::Twine(c.specBanks));
   return Error::success();
 }
 
 } // namespace
 
 llvm::ArrayRef<OverlayConfigKey> overlayConfigKeys() { return kKeys; }
+
+std::string describeValidValues(const OverlayConfigKey &k) {
+  std::string text;
+  if (k.max != kNoMax)
+    text = "in [" + std::to_string(k.min) + ", " + std::to_string(k.max) + "]";
+  else if (k.min > 0)
+    text = "at least " + std::to_string(k.min);
+  if (k.rule == ConfigRule::PowerOfTwo)
+    text = "a power of two" + (text.empty() ? "" : " " + text);
+  // Why the buffers' bound is what it is (gen-config.cmake says the same).
+  if (k.max == kMaxBufferDepth)
+    text += " (addresses are " + std::to_string(isa::kSramAddrBits) + " bits)";
+  return text;
+}
 
 Expected<NamedOverlayConfig> parseOverlayConfig(StringRef json,
                                                 StringRef fileName) {

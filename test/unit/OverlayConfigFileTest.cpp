@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -74,6 +75,86 @@ TEST(OverlayConfigFile, KeyTableCoversEveryMemberOnce) {
               ptrdiff_t(4 * i))
         << k.key.str();
   }
+}
+
+TEST(OverlayConfigFile, HashFunctionIsUnchanged) {
+  // Programs record configHash: the bytes it hashes and their order must not
+  // change. Fields 1, 2, ..., 28 in list order, and the ISA version 3, give
+  // the value the hand-written function gave before the field list existed.
+  static_assert(isa::kIsaVersion == 3, "a new ISA version is a new hash");
+  OverlayConfig c{};
+  uint32_t next = 1;
+  for (const OverlayConfigKey &k : overlayConfigKeys())
+    c.*k.member = next++;
+  EXPECT_EQ(configHash(c), 0x5962dd885c20ee7aULL);
+}
+
+/// small.json with the numeric key `dotted` set to `value`.
+std::string withValue(llvm::StringRef dotted, int64_t value) {
+  llvm::Expected<llvm::json::Value> root =
+      llvm::json::parse(builtinJson("small"));
+  EXPECT_TRUE(bool(root));
+  if (!root) {
+    llvm::consumeError(root.takeError());
+    return "";
+  }
+  auto [head, tail] = dotted.split('.');
+  llvm::json::Object *obj = root->getAsObject();
+  if (!tail.empty())
+    obj = obj->getObject(head);
+  (*obj)[tail.empty() ? head : tail] = value;
+  std::string text;
+  llvm::raw_string_ostream(text) << *root;
+  return text;
+}
+
+TEST(OverlayConfigFile, ChecksEveryFieldsRange) {
+  // The reader's range checks come from the field list: just outside each
+  // bound is refused with the key, the value and the range; the bound itself
+  // passes (for fft_size, whose bounds are powers of two, as well).
+  for (const OverlayConfigKey &k : overlayConfigKeys()) {
+    const std::string key = k.key.str(), valid = describeValidValues(k);
+    if (k.min > 0) {
+      EXPECT_EQ(parseError(withValue(k.key, k.min)), "") << key;
+      EXPECT_EQ(parseError(withValue(k.key, int64_t(k.min) - 1)),
+                "small.json: '" + key + "' must be " + valid + ", got " +
+                    std::to_string(k.min - 1));
+    }
+    if (k.max != kNoMax) {
+      EXPECT_EQ(parseError(withValue(k.key, k.max)), "") << key;
+      EXPECT_EQ(parseError(withValue(k.key, int64_t(k.max) + 1)),
+                "small.json: '" + key + "' must be " + valid + ", got " +
+                    std::to_string(uint64_t(k.max) + 1));
+    }
+    if (k.min == 0) {
+      EXPECT_EQ(parseError(withValue(k.key, 0)), "") << key;
+    }
+    if (k.rule == ConfigRule::PowerOfTwo) {
+      EXPECT_EQ(parseError(withValue(k.key, int64_t(k.min) + 1)),
+                "small.json: '" + key + "' must be " + valid + ", got " +
+                    std::to_string(k.min + 1));
+    }
+  }
+}
+
+TEST(OverlayConfigFile, ReadmeTableMatchesTheFieldList) {
+  // hw/README.md documents the keys; its table must say what the list says.
+  auto readme = llvm::MemoryBuffer::getFile(SPEC2_SOURCE_DIR "/hw/README.md");
+  ASSERT_TRUE(bool(readme));
+  llvm::StringRef text = (*readme)->getBuffer();
+  size_t from = text.find("<!-- config-keys: begin"),
+         to = text.find("<!-- config-keys: end -->");
+  ASSERT_NE(from, llvm::StringRef::npos);
+  ASSERT_NE(to, llvm::StringRef::npos);
+  llvm::StringRef table = text.slice(from, to);
+  table = table.drop_until([](char c) { return c == '\n'; }).drop_front();
+  std::string want = "| key | valid values | meaning |\n|---|---|---|\n";
+  for (const OverlayConfigKey &k : overlayConfigKeys()) {
+    std::string valid = describeValidValues(k);
+    want += "| `" + k.key.str() + "` | " + (valid.empty() ? "any" : valid) +
+            " | " + k.doc.str() + " |\n";
+  }
+  EXPECT_EQ(table.str(), want);
 }
 
 TEST(OverlayConfigFile, RefusesInvalidFiles) {

@@ -26,15 +26,24 @@ struct NamedOverlayConfig {
   uint64_t hash;
 };
 
-/// One numeric key of the JSON file ("buffers.ker") and the struct member it
-/// fills. In struct order, which is also gen-config.cmake's order.
+/// One numeric key of the JSON file ("buffers.ker"): the struct member it
+/// fills and the values it may take. One per line of
+/// SPEC2_OVERLAY_CONFIG_FIELDS, in its order (struct order).
 struct OverlayConfigKey {
   llvm::StringLiteral key;
   uint32_t OverlayConfig::*member;
+  uint32_t min, max;
+  ConfigRule rule;
+  llvm::StringLiteral doc;
 };
 
 /// Every numeric key of a configuration file.
 llvm::ArrayRef<OverlayConfigKey> overlayConfigKeys();
+
+/// The values `k` may take, worded to follow "must be": "a power of two in
+/// [4, 16]", "at least 1", "in [1, 1048576] (addresses are 20 bits)", or ""
+/// when every 32-bit value is valid.
+std::string describeValidValues(const OverlayConfigKey &k);
 
 /// Parses and validates a configuration held in memory; `fileName` prefixes
 /// every error ("u200.json: 'buffers.ker' must be ...").
