@@ -606,8 +606,6 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
           << spectral::kMinIrFftSize << ", " << spectral::kMaxIrFftSize << "]";
       return signalPassFailure();
     }
-      return signalPassFailure();
-    }
     MLIRContext *ctx = &getContext();
     // Activation functions first: their subgraphs contain adds and clamps
     // the patterns below would otherwise take apart.
