@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Conversion/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/Constants.h"
@@ -37,7 +38,7 @@ using namespace mlir;
 namespace spec2 {
 namespace {
 
-constexpr const char *kAbsMax = "spec2.absmax";
+constexpr llvm::StringLiteral kAbsMax = attr::kAbsmax;
 
 /// Copies the calibrated range of `from` onto `to`.
 void copyRange(Operation *from, Operation *to) {
@@ -160,8 +161,8 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
         makeF32Elements(ctx, {cout}, std::move(biasF), name + ".bias"),
         infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
     copyRange(op, y);
-    if (Attribute cov = op->getAttr("spec2.tile_covariance"))
-      y->setAttr("spec2.tile_covariance", cov);
+    if (Attribute cov = op->getAttr(attr::kTileCovariance))
+      y->setAttr(attr::kTileCovariance, cov);
     rw.replaceOp(op, transpose(rw, loc, y, kToNhwc));
     return success();
   }
@@ -377,8 +378,8 @@ struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
         makeF32Elements(ctx, {m}, std::vector<float>(m, 0.f), name + ".bias"),
         infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
     copyRange(op, y);
-    if (Attribute cov = op->getAttr("spec2.input_covariance"))
-      y->setAttr("spec2.input_covariance", cov);
+    if (Attribute cov = op->getAttr(attr::kInputCovariance))
+      y->setAttr(attr::kInputCovariance, cov);
     Value shape = tosa::getTosaConstShape(rw, loc, {1, 1, m});
     rw.replaceOpWithNewOp<tosa::ReshapeOp>(op, op.getResult().getType(), y,
                                            shape);

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Conversion/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Overlay/OverlayDialect.h"
 #include "Spectral/SpectralDialect.h"
@@ -186,9 +187,9 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   const int sFft = int(std::max<int64_t>(0, ceilLog2(double(tile * tile)) - 1));
   const int fa = fi - sFft + fw; // accumulator frac
   double pre = 0;
-  if (auto a = op->getAttrOfType<FloatAttr>("spec2.absmax_pre"))
+  if (auto a = op->getAttrOfType<FloatAttr>(attr::kAbsmaxPre))
     pre = a.getValueAsDouble();
-  else if (auto a = op->getAttrOfType<FloatAttr>("spec2.absmax"))
+  else if (auto a = op->getAttrOfType<FloatAttr>(attr::kAbsmax))
     pre = a.getValueAsDouble();
   double bmax = 0;
   for (double v : bias)
@@ -213,8 +214,8 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   const ConvGeometry geo = ConvGeometry::of(op, cfg);
   ConvTiling tiling;
   Dataflow flow = Dataflow::ActivationReuse;
-  auto flowAttr = op->getAttrOfType<StringAttr>("spec2.dataflow");
-  auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling");
+  auto flowAttr = op->getAttrOfType<StringAttr>(attr::kDataflow);
+  auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>(attr::kTiling);
   if (flowAttr && tilingAttr && tilingFromArray(tilingAttr.asArrayRef())) {
     auto f = parseDataflow(flowAttr.getValue());
     if (!f)
@@ -249,7 +250,7 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   };
   std::vector<std::vector<LaneStep>> lanes(pin * pout);
   std::optional<std::vector<double>> rank;
-  if (auto r = op->getAttrOfType<ElementsAttr>("spec2.lane_order")) {
+  if (auto r = op->getAttrOfType<ElementsAttr>(attr::kLaneOrder)) {
     rank = readNumbers(r);
     if (!rank || rank->size() != binsV.size())
       return op.emitOpError("spec2.lane_order must rank every kernel slot");
@@ -839,7 +840,7 @@ LogicalResult Lowering::run(unsigned &numInsns) {
   for (BlockArgument arg : func.getArguments()) {
     auto type = cast<RankedTensorType>(arg.getType());
     auto frac =
-        func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), "spec2.frac");
+        func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(), attr::kFrac);
     if (!frac)
       return func.emitError("argument ")
              << arg.getArgNumber()

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "spec2/Support/TensorIO.h"
 
@@ -437,10 +438,10 @@ OwningOpRef<ModuleOp> GraphImporter::run() {
 
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   builder.setInsertionPointToEnd(module->getBody());
-  module->getOperation()->setAttr("spec2.onnx_opset",
+  module->getOperation()->setAttr(attr::kOnnxOpset,
                                   builder.getI64IntegerAttr(opsetVersion));
   if (!graph.name().empty())
-    module->getOperation()->setAttr("spec2.onnx_graph",
+    module->getOperation()->setAttr(attr::kOnnxGraph,
                                     builder.getStringAttr(graph.name()));
 
   if (failed(importInitializers()))
@@ -497,7 +498,8 @@ std::vector<std::string> supportedOnnxOps() {
 }
 
 void registerImportDialects(DialectRegistry &registry) {
-  registry.insert<func::FuncDialect, tosa::TosaDialect, tensor::TensorDialect>();
+  registry.insert<func::FuncDialect, tosa::TosaDialect, tensor::TensorDialect,
+                  spec2::Spec2Dialect>();
 }
 
 OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context,

@@ -3,6 +3,7 @@
 #include "spec2/Pipelines/Pipelines.h"
 
 #include "Overlay/OverlayDialect.h"
+#include "Spec2/Spec2Dialect.h"
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Conversion/Passes.h"
 #include "spec2/Transforms/Passes.h"
@@ -94,7 +95,7 @@ void registerPipelines() {
 }
 
 void registerSpec2Dialects(DialectRegistry &registry) {
-  registry.insert<spectral::SpectralDialect, ovl::OverlayDialect,
+  registry.insert<Spec2Dialect, spectral::SpectralDialect, ovl::OverlayDialect,
                   tosa::TosaDialect, func::FuncDialect>();
 }
 

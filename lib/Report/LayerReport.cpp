@@ -1,5 +1,6 @@
 //===- LayerReport.cpp - Per-layer figures of a spectral module -----------===//
 #include "spec2/Report/LayerReport.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/ConvSchedule.h"
@@ -81,9 +82,9 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
       row["spatial_macs"] = spatialMacs;
     }
     // What spec2-select-dataflow chose and what the alternatives cost.
-    if (auto flow = op->getAttrOfType<StringAttr>("spec2.dataflow"))
+    if (auto flow = op->getAttrOfType<StringAttr>(attr::kDataflow))
       row["dataflow"] = flow.getValue().str();
-    auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>("spec2.tiling");
+    auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>(attr::kTiling);
     if (auto t = tilingAttr ? tilingFromArray(tilingAttr.asArrayRef())
                             : std::nullopt) {
       row["tiling"] = llvm::json::Object{{"rows", t->rows},
@@ -99,12 +100,12 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     }
     // spec2-schedule-banks' figures for one input tile of the whole layer.
     for (auto [attr, key] :
-         {std::pair{"spec2.bank_stalls", "bank_stalls_per_tile"},
-          std::pair{"spec2.bank_stalls_naive", "bank_stalls_per_tile_naive"}})
+         {std::pair{attr::kBankStalls, "bank_stalls_per_tile"},
+          std::pair{attr::kBankStallsNaive, "bank_stalls_per_tile_naive"}})
       if (auto a = op->getAttrOfType<IntegerAttr>(attr))
         row[key] = a.getInt();
     if (auto costs =
-            op->getAttrOfType<DictionaryAttr>("spec2.dataflow_costs")) {
+            op->getAttrOfType<DictionaryAttr>(attr::kDataflowCosts)) {
       llvm::json::Object alternatives;
       for (NamedAttribute flow : costs) {
         llvm::json::Object c;

@@ -25,10 +25,6 @@ static_assert(isa::fft::kNtx.width == isa::sconv::kNtx.width);
 
 } // namespace
 
-llvm::StringRef dataflowName(Dataflow d) {
-  return d == Dataflow::KernelReuse ? "kernel_reuse" : "activation_reuse";
-}
-
 std::vector<int64_t> tilingArray(const ConvTiling &t) {
   return {t.rows,
           t.coBlock,
@@ -48,13 +44,6 @@ std::optional<ConvTiling> tilingFromArray(llvm::ArrayRef<int64_t> a) {
 
 mlir::DenseI64ArrayAttr tilingAttr(mlir::Builder &b, const ConvTiling &t) {
   return b.getDenseI64ArrayAttr(tilingArray(t));
-}
-
-std::optional<Dataflow> parseDataflow(llvm::StringRef name) {
-  for (Dataflow d : kDataflows)
-    if (dataflowName(d) == name)
-      return d;
-  return std::nullopt;
 }
 
 ConvGeometry ConvGeometry::of(spectral::Conv2DOp op, const OverlayConfig &cfg) {

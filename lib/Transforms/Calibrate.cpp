@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "spec2/Reference/Executor.h"
 #include "spec2/Support/Constants.h"
@@ -262,7 +263,7 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
         merged[op] = std::max(merged[op], m);
     Builder b(module.getContext());
     for (auto [op, m] : merged)
-      op->setAttr("spec2.absmax", b.getF32FloatAttr(m));
+      op->setAttr(attr::kAbsmax, b.getF32FloatAttr(m));
     for (tosa::Conv2DOp conv : convs) {
       TileCovariance total = covPerWorker[0][conv];
       for (size_t w = 1; w < workers; ++w)
@@ -274,7 +275,7 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
         flat.push_back(float(v.real()));
         flat.push_back(float(v.imag()));
       }
-      conv->setAttr("spec2.tile_covariance",
+      conv->setAttr(attr::kTileCovariance,
                     makeF32Elements(module.getContext(),
                                     {total.bins, total.cin, total.cin, 2},
                                     std::move(flat), "tile_covariance"));
@@ -289,7 +290,7 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
       for (int64_t i = 0; i < k; ++i)
         for (int64_t j = i; j < k; ++j)
           flat[i * k + j] = flat[j * k + i] = float(total.c[i * k + j]);
-      mm->setAttr("spec2.input_covariance",
+      mm->setAttr(attr::kInputCovariance,
                   makeF32Elements(module.getContext(), {k, k}, std::move(flat),
                                   "input_covariance"));
     }
@@ -297,7 +298,7 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
       float m = 0;
       for (const auto &in : inputs)
         m = std::max(m, absMax(in[a].f32));
-      main.setArgAttr(a, "spec2.absmax", b.getF32FloatAttr(m));
+      main.setArgAttr(a, attr::kAbsmax, b.getF32FloatAttr(m));
     }
     numInputs = n;
   }

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/Constants.h"
@@ -86,8 +87,8 @@ LogicalResult foldAffine(Operation *affine, Operation *layer, Value constant,
           weights,
           scaleRows(cast<ElementsAttr>(layer->getAttr(weights)), weights));
     }
-    if (Attribute r = affine->getAttr("spec2.absmax"))
-      layer->setAttr("spec2.absmax", r);
+    if (Attribute r = affine->getAttr(attr::kAbsmax))
+      layer->setAttr(attr::kAbsmax, r);
   });
   rw.replaceOp(affine, layer->getResult(0));
   return success();

@@ -1,5 +1,6 @@
 //===- FuseActivations.cpp - Clamps into the layers that produce them -----===//
 #include "spec2/Transforms/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
 
@@ -38,11 +39,11 @@ struct FuseClamp : OpRewritePattern<spectral::ClampOp> {
       def->setAttr("clamp_min", rw.getFloatAttr(rw.getF32Type(), newLo));
       def->setAttr("clamp_max", rw.getFloatAttr(rw.getF32Type(), newHi));
       // The accumulators hold values before the clamp: keep their range.
-      if (!def->hasAttr("spec2.absmax_pre"))
-        if (Attribute pre = def->getAttr("spec2.absmax"))
-          def->setAttr("spec2.absmax_pre", pre);
-      if (Attribute r = op->getAttr("spec2.absmax"))
-        def->setAttr("spec2.absmax", r);
+      if (!def->hasAttr(attr::kAbsmaxPre))
+        if (Attribute pre = def->getAttr(attr::kAbsmax))
+          def->setAttr(attr::kAbsmaxPre, pre);
+      if (Attribute r = op->getAttr(attr::kAbsmax))
+        def->setAttr(attr::kAbsmax, r);
     });
     rw.replaceOp(op, def->getResult(0));
     return success();

@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
 
+#include "Spec2/Spec2Dialect.h"
+
 #include "LayerStatistics.h"
 
 #include "Spectral/SpectralDialect.h"

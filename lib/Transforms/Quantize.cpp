@@ -1,5 +1,6 @@
 //===- Quantize.cpp - int16 fixed-point formats from calibrated ranges ----===//
 #include "spec2/Transforms/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/FixedPoint.h"
@@ -25,14 +26,14 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
     func::FuncOp func = getOperation();
     Builder b(&getContext());
     for (unsigned a = 0; a < func.getNumArguments(); ++a) {
-      auto r = func.getArgAttrOfType<FloatAttr>(a, "spec2.absmax");
+      auto r = func.getArgAttrOfType<FloatAttr>(a, attr::kAbsmax);
       if (!r) {
         func.emitError("argument ") << a
                                     << " has no calibrated range; run "
                                        "spec2-calibrate first";
         return signalPassFailure();
       }
-      func.setArgAttr(a, "spec2.frac",
+      func.setArgAttr(a, attr::kFrac,
                       b.getI32IntegerAttr(fracFor(r.getValueAsDouble())));
     }
     auto fracOf = [&](Value v) -> std::optional<int32_t> {
@@ -40,7 +41,7 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
         v = r.getInput1();
       if (auto arg = dyn_cast<BlockArgument>(v))
         if (auto f = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(),
-                                                        "spec2.frac"))
+                                                        attr::kFrac))
           return int32_t(f.getInt());
       if (Operation *def = v.getDefiningOp())
         if (auto f = def->getAttrOfType<IntegerAttr>("out_frac"))
@@ -50,7 +51,7 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
     WalkResult result = func.walk([&](Operation *op) {
       if (!isa<spectral::SpectralDialect>(op->getDialect()))
         return WalkResult::advance();
-      auto r = op->getAttrOfType<FloatAttr>("spec2.absmax");
+      auto r = op->getAttrOfType<FloatAttr>(attr::kAbsmax);
       if (!r) {
         op->emitError("no calibrated range; run spec2-calibrate first");
         return WalkResult::interrupt();

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/KerLayout.h"
@@ -228,7 +229,7 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     // Never worse than the order it came in.
     if (rank && stalls < naive)
       op->setAttr(
-          "spec2.lane_order",
+          attr::kLaneOrder,
           makeI32Elements(op.getContext(), {cout, cin, nnz},
                           std::vector<int32_t>(rank->begin(), rank->end()),
                           "lane_order"));
@@ -243,11 +244,11 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     }
     Builder builder(op.getContext());
     const int64_t kept = this->naive ? naive : std::min(naive, stalls);
-    op->setAttr("spec2.mac_steps", builder.getI64IntegerAttr(steps));
-    op->setAttr("spec2.bank_stalls", builder.getI64IntegerAttr(kept));
-    op->setAttr("spec2.bank_stalls_naive", builder.getI64IntegerAttr(naive));
+    op->setAttr(attr::kMacSteps, builder.getI64IntegerAttr(steps));
+    op->setAttr(attr::kBankStalls, builder.getI64IntegerAttr(kept));
+    op->setAttr(attr::kBankStallsNaive, builder.getI64IntegerAttr(naive));
     if (uniform)
-      op->setAttr("spec2.bank_stalls_bound", builder.getI64IntegerAttr(bound));
+      op->setAttr(attr::kBankStallsBound, builder.getI64IntegerAttr(bound));
     numStallsNaive += uint64_t(naive);
     numStalls += uint64_t(kept);
     return success();

@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/ConvSchedule.h"
@@ -28,7 +29,7 @@ std::vector<std::pair<Dataflow, ConvTiling>>
 tilingsOf(spectral::Conv2DOp op, const ConvGeometry &g,
           const OverlayConfig &cfg) {
   std::vector<std::pair<Dataflow, ConvTiling>> out;
-  if (auto d = op->getAttrOfType<DictionaryAttr>("spec2.tilings")) {
+  if (auto d = op->getAttrOfType<DictionaryAttr>(attr::kTilings)) {
     for (Dataflow f : kDataflows)
       if (auto a = d.getAs<DenseI64ArrayAttr>(dataflowName(f)))
         if (auto t = tilingFromArray(a.asArrayRef()))
@@ -91,9 +92,9 @@ struct SelectDataflowPass : impl::SelectDataflowBase<SelectDataflowPass> {
             << "' fits the buffers of '" << cfg->name << "'";
         return WalkResult::interrupt();
       }
-      op->setAttr("spec2.dataflow", b.getStringAttr(dataflowName(best->first)));
-      op->setAttr("spec2.tiling", tilingAttr(b, best->second));
-      op->setAttr("spec2.dataflow_costs", b.getDictionaryAttr(costs));
+      op->setAttr(attr::kDataflow, b.getStringAttr(dataflowName(best->first)));
+      op->setAttr(attr::kTiling, tilingAttr(b, best->second));
+      op->setAttr(attr::kDataflowCosts, b.getDictionaryAttr(costs));
       return WalkResult::advance();
     });
     if (r.wasInterrupted())

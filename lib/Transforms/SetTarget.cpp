@@ -1,6 +1,8 @@
 //===- SetTarget.cpp - Resolve the overlay configuration once -------------===//
 #include "spec2/Transforms/Passes.h"
 
+#include "Spec2/Spec2Dialect.h"
+
 #include "spec2/Target/TargetAttr.h"
 
 namespace spec2 {

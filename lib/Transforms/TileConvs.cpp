@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
+#include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/ConvSchedule.h"
@@ -51,7 +52,7 @@ struct TileConvsPass : impl::TileConvsBase<TileConvsPass> {
             << cfg->name << "' even one row and one channel block at a time";
         return WalkResult::interrupt();
       }
-      op->setAttr("spec2.tilings", b.getDictionaryAttr(tilings));
+      op->setAttr(attr::kTilings, b.getDictionaryAttr(tilings));
       return WalkResult::advance();
     });
     if (r.wasInterrupted())

@@ -8,6 +8,7 @@
 #include "mlir/Pass/Pass.h"
 
 namespace spec2 {
+class Spec2Dialect;
 namespace spectral {
 class SpectralDialect;
 }

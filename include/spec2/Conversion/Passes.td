@@ -28,7 +28,7 @@ def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
     Option<"fftSize", "fft-size", "int64_t", "0",
            "FFT tile size N; 0: the module's target's (spec2.target)">,
   ];
-  let dependentDialects = ["spec2::spectral::SpectralDialect", "mlir::tosa::TosaDialect"];
+  let dependentDialects = ["spec2::Spec2Dialect", "spec2::spectral::SpectralDialect", "mlir::tosa::TosaDialect"];
   let statistics = [
     Statistic<"numConvs", "convs", "Convolutions made spectral">,
     Statistic<"numActivations", "activations", "Element-wise functions sampled">,
@@ -45,7 +45,7 @@ def SpectralToOverlay : Pass<"spec2-spectral-to-overlay", "mlir::ModuleOp"> {
     quantised kernel spectra and FC rows, and the dependency tokens between
     the load, compute and store modules.
   }];
-  let dependentDialects = ["spec2::ovl::OverlayDialect"];
+  let dependentDialects = ["spec2::Spec2Dialect", "spec2::ovl::OverlayDialect"];
   let statistics = [Statistic<"numInsns", "instructions", "Instructions emitted">];
 }
 

@@ -32,6 +32,7 @@
 #ifndef SPEC2_SCHEDULING_CONVSCHEDULE_H
 #define SPEC2_SCHEDULING_CONVSCHEDULE_H
 
+#include "Spec2/Spec2Dialect.h"
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/KerLayout.h"
 #include "spec2/Scheduling/ProgramBuilder.h"
@@ -52,12 +53,8 @@
 
 namespace spec2 {
 
-enum class Dataflow { ActivationReuse, KernelReuse };
-constexpr Dataflow kDataflows[] = {Dataflow::ActivationReuse,
-                                   Dataflow::KernelReuse};
-/// "activation_reuse", "kernel_reuse".
-llvm::StringRef dataflowName(Dataflow d);
-std::optional<Dataflow> parseDataflow(llvm::StringRef name);
+// Dataflow, kDataflows, dataflowName and parseDataflow come with the
+// spec2.dataflow attribute (dialects/Spec2/Spec2Dialect.h).
 
 /// A conv layer's shape on the target.
 struct ConvGeometry {

@@ -9,6 +9,7 @@
 #include "spec2/Target/DefaultTarget.h"
 
 namespace spec2 {
+class Spec2Dialect;
 namespace spectral {
 class SpectralDialect;
 }

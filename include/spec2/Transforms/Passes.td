@@ -22,6 +22,7 @@ def SetTarget : Pass<"spec2-set-target", "mlir::ModuleOp"> {
     Option<"target", "target", "std::string", "std::string(::spec2::kDefaultTarget)",
            "Overlay configuration: a name in hw/configs or a .json path">,
   ];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
@@ -49,6 +50,7 @@ def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
            "pruning">,
   ];
   let statistics = [Statistic<"numInputs", "inputs", "Calibration inputs run">];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 def FoldBatchNorm : Pass<"spec2-fold-batchnorm", "mlir::func::FuncOp"> {
@@ -60,11 +62,13 @@ def FoldBatchNorm : Pass<"spec2-fold-batchnorm", "mlir::func::FuncOp"> {
     spectrum) or `spectral.fully_connected`; so does a constant bias add.
   }];
   let statistics = [Statistic<"numFolded", "folded", "Affine ops folded">];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 def FuseActivations : Pass<"spec2-fuse-activations", "mlir::func::FuncOp"> {
   let summary = "Fuse clamps (ReLU, ReLU6, Clip) into the layer that produces their input";
   let statistics = [Statistic<"numFused", "fused", "Clamps fused">];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
@@ -141,6 +145,7 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     Statistic<"numFcTotal", "fc-total",
               "Fully-connected weights before pruning">,
   ];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 def Quantize : Pass<"spec2-quantize", "mlir::func::FuncOp"> {
@@ -151,6 +156,7 @@ def Quantize : Pass<"spec2-quantize", "mlir::func::FuncOp"> {
     uses 14 of the 15 magnitude bits, one bit of headroom for unseen inputs;
     values beyond saturate. The function's arguments get `spec2.frac`.
   }];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 def ScheduleBanks : Pass<"spec2-schedule-banks", "mlir::func::FuncOp"> {
@@ -183,6 +189,7 @@ def ScheduleBanks : Pass<"spec2-schedule-banks", "mlir::func::FuncOp"> {
               "Bank-conflict stalls per tile, entries in bin order">,
     Statistic<"numStalls", "stalls", "Bank-conflict stalls per tile, scheduled">,
   ];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 def TileConvs : Pass<"spec2-tile-convs", "mlir::func::FuncOp"> {
@@ -201,6 +208,7 @@ def TileConvs : Pass<"spec2-tile-convs", "mlir::func::FuncOp"> {
   }];
   let options = [
   ];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 def SelectDataflow : Pass<"spec2-select-dataflow", "mlir::func::FuncOp"> {
@@ -218,6 +226,7 @@ def SelectDataflow : Pass<"spec2-select-dataflow", "mlir::func::FuncOp"> {
     Option<"force", "force", "std::string", "\"\"",
            "activation_reuse or kernel_reuse for every layer; empty: choose">,
   ];
+  let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
 #endif // SPEC2_TRANSFORMS_PASSES

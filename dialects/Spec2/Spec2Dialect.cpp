@@ -1,0 +1,115 @@
+//===- Spec2Dialect.cpp - The spec2.* attributes and their verifier -------===//
+#include "Spec2/Spec2Dialect.h"
+
+#include "spec2/Target/TargetAttr.h"
+
+#include "mlir/IR/DialectImplementation.h"
+
+using namespace mlir;
+
+#include "Spec2/Spec2Dialect.cpp.inc"
+
+namespace spec2 {
+
+void Spec2Dialect::initialize() {
+  // TargetAttr.h (below the dialects) names the attribute declared here.
+  assert(kTargetAttrName == attr::kTarget && "one name for spec2.target");
+}
+
+llvm::StringRef dataflowName(Dataflow d) {
+  return d == Dataflow::KernelReuse ? "kernel_reuse" : "activation_reuse";
+}
+
+std::optional<Dataflow> parseDataflow(llvm::StringRef name) {
+  for (Dataflow d : kDataflows)
+    if (dataflowName(d) == name)
+      return d;
+  return std::nullopt;
+}
+
+namespace {
+
+/// A tiling array: rows, co block, ci block (positive), then up to four 0/1
+/// flags (ConvTiling).
+bool isTiling(Attribute a) {
+  auto t = llvm::dyn_cast<DenseI64ArrayAttr>(a);
+  if (!t || t.size() < 3 || t.size() > 7)
+    return false;
+  for (int64_t i = 0; i < t.size(); ++i)
+    if (i < 3 ? t[i] < 1 : (t[i] != 0 && t[i] != 1))
+      return false;
+  return true;
+}
+
+/// Why `a` is not a valid value of the declared attribute `name`, or "".
+std::string checkValue(StringRef name, Attribute a) {
+  auto is = [&](bool ok, StringRef what) {
+    return ok ? std::string() : ("must be " + what).str();
+  };
+  if (name == attr::kAbsmax || name == attr::kAbsmaxPre)
+    return is(llvm::isa<FloatAttr>(a), "a float");
+  if (name == attr::kTileCovariance || name == attr::kInputCovariance ||
+      name == attr::kLaneOrder)
+    return is(llvm::isa<ElementsAttr>(a), "an elements attribute");
+  if (name == attr::kFrac || name == attr::kMacSteps ||
+      name == attr::kBankStalls || name == attr::kBankStallsNaive ||
+      name == attr::kBankStallsBound || name == attr::kOnnxOpset)
+    return is(llvm::isa<IntegerAttr>(a), "an integer");
+  if (name == attr::kOnnxGraph)
+    return is(llvm::isa<StringAttr>(a), "a string");
+  if (name == attr::kTiling)
+    return is(isTiling(a), "array<i64: rows, co_block, ci_block[, 0/1 "
+                           "flags...]> with at most 7 entries");
+  if (name == attr::kDataflow) {
+    auto s = llvm::dyn_cast<StringAttr>(a);
+    return is(s && parseDataflow(s.getValue()),
+              "\"activation_reuse\" or \"kernel_reuse\"");
+  }
+  if (name == attr::kTilings) {
+    auto d = llvm::dyn_cast<DictionaryAttr>(a);
+    bool ok = bool(d);
+    for (NamedAttribute n : d ? d.getValue() : ArrayRef<NamedAttribute>())
+      ok &= parseDataflow(n.getName().getValue()) && isTiling(n.getValue());
+    return is(ok, "a dictionary from dataflow names to tilings");
+  }
+  if (name == attr::kDataflowCosts) {
+    auto d = llvm::dyn_cast<DictionaryAttr>(a);
+    bool ok = bool(d);
+    for (NamedAttribute n : d ? d.getValue() : ArrayRef<NamedAttribute>())
+      ok &= parseDataflow(n.getName().getValue()) &&
+            llvm::isa<DictionaryAttr>(n.getValue());
+    return is(ok, "a dictionary from dataflow names to cost dictionaries");
+  }
+  if (name == attr::kTarget) {
+    auto cfg = readTargetAttr(a);
+    return cfg ? std::string() : llvm::toString(cfg.takeError());
+  }
+  return "is not an attribute of spec2 (see dialects/Spec2/Spec2Dialect.td)";
+}
+
+LogicalResult verify(Operation *op, NamedAttribute a, StringRef where) {
+  const std::string why = checkValue(a.getName().getValue(), a.getValue());
+  if (why.empty())
+    return success();
+  return op->emitError() << "'" << a.getName().getValue() << "'" << where
+                         << ": " << why;
+}
+
+} // namespace
+
+LogicalResult Spec2Dialect::verifyOperationAttribute(Operation *op,
+                                                     NamedAttribute a) {
+  return verify(op, a, "");
+}
+
+LogicalResult Spec2Dialect::verifyRegionArgAttribute(Operation *op,
+                                                     unsigned region,
+                                                     unsigned arg,
+                                                     NamedAttribute a) {
+  if (a.getName() != attr::kAbsmax && a.getName() != attr::kFrac)
+    return op->emitError() << "'" << a.getName().getValue()
+                           << "' is not an argument attribute of spec2";
+  return verify(op, a, " of argument " + std::to_string(arg));
+}
+
+} // namespace spec2
