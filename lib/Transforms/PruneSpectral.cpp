@@ -9,6 +9,7 @@
 #include "spec2/Transforms/Passes.h"
 
 #include "LayerStatistics.h"
+#include "Prune/LinearAlgebra.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Conversion/KerLayout.h"
@@ -47,106 +48,11 @@ using namespace mlir;
 namespace spec2 {
 namespace {
 
-using Cd = std::complex<double>;
-
-/// a * b without std::complex's NaN-checked library call.
-inline Cd mul(Cd a, Cd b) {
-  return Cd(a.real() * b.real() - a.imag() * b.imag(),
-            a.real() * b.imag() + a.imag() * b.real());
-}
-
-/// Inverse of an n x n complex matrix (row-major) by Gauss-Jordan with
-/// partial pivoting; false if singular.
-bool invert(std::vector<Cd> a, int64_t n, std::vector<Cd> &inv) {
-  inv.assign(n * n, 0);
-  for (int64_t i = 0; i < n; ++i)
-    inv[i * n + i] = 1;
-  for (int64_t col = 0; col < n; ++col) {
-    int64_t piv = col;
-    for (int64_t r = col + 1; r < n; ++r)
-      if (std::norm(a[r * n + col]) > std::norm(a[piv * n + col]))
-        piv = r;
-    if (std::abs(a[piv * n + col]) < 1e-300)
-      return false;
-    if (piv != col)
-      for (int64_t c = 0; c < n; ++c) {
-        std::swap(a[piv * n + c], a[col * n + c]);
-        std::swap(inv[piv * n + c], inv[col * n + c]);
-      }
-    const Cd d = Cd(1) / a[col * n + col];
-    for (int64_t c = 0; c < n; ++c) {
-      a[col * n + c] = mul(a[col * n + c], d);
-      inv[col * n + c] = mul(inv[col * n + c], d);
-    }
-    for (int64_t r = 0; r < n; ++r) {
-      if (r == col || a[r * n + col] == Cd(0))
-        continue;
-      const Cd f = a[r * n + col];
-      for (int64_t c = 0; c < n; ++c) {
-        a[r * n + c] -= mul(f, a[col * n + c]);
-        inv[r * n + c] -= mul(f, inv[col * n + c]);
-      }
-    }
-  }
-  return true;
-}
-
-/// Conjugate and squared magnitude of a real or complex scalar.
-inline double conjOf(double x) { return x; }
-inline Cd conjOf(Cd x) { return std::conj(x); }
-inline double normOf(double x) { return x * x; }
-inline double normOf(Cd x) { return std::norm(x); }
-inline double mul(double a, double b) { return a * b; }
-
-/// Factors symmetric (T = double) or Hermitian (T = Cd) positive definite a
-/// (n x n, row-major) in place into its Cholesky factor L (lower triangle);
-/// false if a is not positive definite.
-template <typename T> bool choleskyFactor(std::vector<T> &a, int64_t n) {
-  for (int64_t j = 0; j < n; ++j) {
-    double d = std::real(a[j * n + j]);
-    for (int64_t k = 0; k < j; ++k)
-      d -= normOf(a[j * n + k]);
-    if (!(d > 0))
-      return false;
-    d = std::sqrt(d);
-    a[j * n + j] = d;
-    for (int64_t i = j + 1; i < n; ++i) {
-      T v = a[i * n + j];
-      for (int64_t k = 0; k < j; ++k)
-        v -= mul(a[i * n + k], conjOf(a[j * n + k]));
-      a[i * n + j] = v / d;
-    }
-  }
-  return true;
-}
-
-/// Solves L L^H v = rhs in place with the factor from choleskyFactor.
-template <typename T>
-void choleskySubstitute(const std::vector<T> &l, int64_t n,
-                        std::vector<T> &rhs) {
-  for (int64_t i = 0; i < n; ++i) { // L y = rhs
-    T v = rhs[i];
-    for (int64_t k = 0; k < i; ++k)
-      v -= mul(l[i * n + k], rhs[k]);
-    rhs[i] = v / std::real(l[i * n + i]);
-  }
-  for (int64_t i = n - 1; i >= 0; --i) { // L^H v = y
-    T v = rhs[i];
-    for (int64_t k = i + 1; k < n; ++k)
-      v -= mul(conjOf(l[k * n + i]), rhs[k]);
-    rhs[i] = v / std::real(l[i * n + i]);
-  }
-}
-
-/// Solves a v = rhs in place (a is overwritten by its factor); false if a
-/// is not positive definite.
-template <typename T>
-bool choleskySolve(std::vector<T> &a, int64_t n, std::vector<T> &rhs) {
-  if (!choleskyFactor(a, n))
-    return false;
-  choleskySubstitute(a, n, rhs);
-  return true;
-}
+using prune::Cd;
+using prune::Cholesky;
+using prune::choleskySolve;
+using prune::invert;
+using prune::mul;
 
 /// How many weights an output channel keeps and how they may spread over its
 /// input channels: the channels are split into groups, each with a limit
@@ -707,18 +613,18 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     std::vector<int32_t> newColumns(m * keep);
     std::vector<int64_t> order(nnz);
     // A dense refit shares one factor across the rows.
-    std::vector<double> denseFactor;
+    Cholesky<double> denseFactor;
+    bool denseOk = false;
     double denseRidge = 0;
     if (cov && keep == k) {
       double trace = 0;
       for (int64_t i = 0; i < k; ++i)
         trace += (*cov)[i * (k + 1)];
       denseRidge = ridgeFor(trace / double(k));
-      denseFactor = *cov;
+      std::vector<double> a = *cov;
       for (int64_t i = 0; i < k; ++i)
-        denseFactor[i * (k + 1)] += denseRidge;
-      if (!choleskyFactor(denseFactor, k))
-        denseFactor.clear();
+        a[i * (k + 1)] += denseRidge;
+      denseOk = denseFactor.factor(a, k);
     }
     for (int64_t row = 0; row < m; ++row) {
       const double *w = &(*values)[row * nnz];
@@ -748,10 +654,10 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
           rhs[i] = s;
         }
         if (keep == k) {
-          if (!denseFactor.empty()) {
+          if (denseOk) {
             for (int64_t i = 0; i < keep; ++i)
               rhs[i] += denseRidge * w[order[i]];
-            choleskySubstitute(denseFactor, k, rhs);
+            denseFactor.solveInPlace(rhs);
             kept = rhs;
           }
         } else {
@@ -765,7 +671,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
               a[i * keep + j] =
                   c[order[i] * k + order[j]] + (i == j ? ridge : 0.0);
           }
-          if (choleskySolve(a, keep, rhs))
+          if (choleskySolve<double>(a, keep, rhs))
             kept = rhs;
         }
       }
@@ -953,16 +859,10 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     const double ridge = 1e-6 * trace / double(dim) + 1e-30;
     for (int64_t a = 0; a < dim; ++a)
       h[a * (dim + 1)] += ridge;
-    std::vector<double> factor = h, hinv(dim * dim);
-    if (!choleskyFactor(factor, dim))
+    Cholesky<double> factor;
+    if (!factor.factor(h, dim))
       return failure();
-    llvm::parallelFor(0, dim, [&](size_t a) {
-      std::vector<double> e(dim, 0.0);
-      e[a] = 1;
-      choleskySubstitute(factor, dim, e);
-      for (int64_t b = 0; b < dim; ++b)
-        hinv[b * dim + a] = e[b];
-    });
+    const std::vector<double> hinv = factor.inverse();
     mask.assign(cout * cin * bins, 0);
     fit.assign(cout * cin * bins, 0);
     llvm::parallelFor(0, cout, [&](size_t co) {
@@ -1225,20 +1125,21 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         double trace = 0;
         for (int64_t i = 0; i < m; ++i)
           trace += C(b, S[i], S[i]).real();
+        // w_S C_SS = r (a row vector) is C_SS^T w_S^T = r^T, and C_SS^T is
+        // conj(C_SS), Hermitian positive definite as C_SS is.
         for (int64_t i = 0; i < m; ++i)
           for (int64_t j = 0; j < m; ++j)
-            a[i * m + j] =
-                C(b, S[i], S[j]) + (i == j ? 1e-9 * trace / m + 1e-30 : 0.0);
-        // w_S C_SS = r (a row vector) is C_SS w_S^H = r^H: C is Hermitian.
+            a[i * m + j] = std::conj(C(b, S[i], S[j])) +
+                           (i == j ? 1e-9 * trace / m + 1e-30 : 0.0);
         for (int64_t i = 0; i < m; ++i)
-          v[i] = std::conj(w0C[at(co, S[i], b)]);
-        if (!choleskySolve(a, m, v)) {
+          v[i] = w0C[at(co, S[i], b)];
+        if (!choleskySolve<Cd>(a, m, v)) {
           for (int64_t i : S)
             fit[at(co, i, b)] = z[at(co, i, b)];
           continue;
         }
         for (int64_t j = 0; j < m; ++j)
-          fit[at(co, S[j], b)] = std::conj(v[j]);
+          fit[at(co, S[j], b)] = v[j];
       }
     });
     return success();
