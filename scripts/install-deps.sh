@@ -7,7 +7,7 @@ PACKAGES=(
   cmake ninja-build g++ ccache pkg-config
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
   libonnx-dev libprotobuf-dev protobuf-compiler
-  libfftw3-dev libgtest-dev zlib1g-dev python3
+  libfftw3-dev libeigen3-dev libgtest-dev zlib1g-dev python3
   libxrt-dev
   libonnx-testdata dataset-fashion-mnist
 )

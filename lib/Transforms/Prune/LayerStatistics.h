@@ -6,8 +6,8 @@
 // W to minimise E|W x_p - W0 x_o|^2 gives W C_pp = W0 C_op.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2_LIB_TRANSFORMS_LAYERSTATISTICS_H
-#define SPEC2_LIB_TRANSFORMS_LAYERSTATISTICS_H
+#ifndef SPEC2_LIB_TRANSFORMS_PRUNE_LAYERSTATISTICS_H
+#define SPEC2_LIB_TRANSFORMS_PRUNE_LAYERSTATISTICS_H
 
 #include "spec2/Reference/SpectralExecutor.h"
 
@@ -52,4 +52,4 @@ PatchStatistics gatherPatchStatistics(
 
 } // namespace spec2
 
-#endif // SPEC2_LIB_TRANSFORMS_LAYERSTATISTICS_H
+#endif // SPEC2_LIB_TRANSFORMS_PRUNE_LAYERSTATISTICS_H

@@ -1,0 +1,133 @@
+//===- SequentialFit.cpp - Pruning layers in order on the pruned network --===//
+//
+// Per layer: the statistics of its input on the pruned network so far and
+// the original one (LayerStatistics.h), the spatial patch moments for the
+// joint fit of a narrow conv layer, or nothing where the statistics would
+// not fit in memory.
+//
+//===----------------------------------------------------------------------===//
+#include "SequentialFit.h"
+
+#include "Budget.h"
+
+#include "spec2/Reference/SpectralExecutor.h"
+#include "spec2/Support/Dataset.h"
+#include "spec2/Support/LayerName.h"
+
+#include "llvm/ADT/ScopeExit.h"
+
+#include <cstdio>
+#include <random>
+
+using namespace mlir;
+
+namespace spec2::prune {
+namespace {
+
+/// The seed of the random calibration inputs: spec2-calibrate's default
+/// (its `seed` option), so that the sequential fit runs on the very inputs
+/// the calibration ran on unless that option is changed (this pass has no
+/// seed option of its own). Both draw each input's values in order from one
+/// std::mt19937, uniform in [0, 1).
+constexpr unsigned kCalibrateDefaultSeed = 1;
+
+/// `count` random inputs of `shape`, as spec2-calibrate draws them.
+Inputs randomInputs(ArrayRef<int64_t> shape, unsigned count) {
+  std::mt19937 rng(kCalibrateDefaultSeed);
+  std::uniform_real_distribution<float> u(0, 1);
+  Inputs random(count, std::vector<float>(ShapedType::getNumElements(shape)));
+  for (std::vector<float> &v : random)
+    for (float &x : v)
+      x = u(rng);
+  return random;
+}
+
+} // namespace
+
+FailureOr<std::optional<Inputs>> sequentialInputs(func::FuncOp func,
+                                                  const Settings &s,
+                                                  StringRef calib,
+                                                  unsigned calibCount) {
+  if (calib.empty() || s.method == Method::Magnitude)
+    return std::optional<Inputs>();
+  if (Operation *op = SpectralExecutor::firstUnsupported(func)) {
+    func.emitRemark("pruning fits each layer on its own (the float "
+                    "executor of the sequential fit does not run '")
+        << op->getName() << "')";
+    return std::optional<Inputs>();
+  }
+  // The fit reruns the network up to each layer on every input, twice:
+  // beyond a budget (VGG-size networks) it would take hours.
+  const double cost = sequentialFitCost(func, calibCount);
+  if (cost > kSequentialBudget) {
+    char text[64];
+    std::snprintf(text, sizeof(text), "%.1e (limit %.0e)", cost,
+                  kSequentialBudget);
+    func.emitRemark("pruning fits each layer on its own: the sequential "
+                    "fit would run about ")
+        << text << " multiply-adds on " << calibCount << " calibration inputs";
+    return std::optional<Inputs>();
+  }
+  auto shape = cast<ShapedType>(func.getArgument(0).getType()).getShape();
+  if (calib == "random")
+    return std::optional<Inputs>(randomInputs(shape, calibCount));
+  // The same images spec2-calibrate read: the first calibCount of the
+  // training set (or of the directory), read again.
+  auto ds = loadDataset(calib, /*train=*/true, calibCount);
+  if (!ds)
+    return func.emitError("calibration data: ")
+           << llvm::toString(ds.takeError());
+  if (ArrayRef<int64_t>(ds->imageShape) != shape)
+    return func.emitError("calibration images do not fit the model input");
+  return std::optional<Inputs>(std::move(ds->images));
+}
+
+LogicalResult
+pruneSequentially(func::FuncOp func, const Settings &s,
+                  ArrayRef<Operation *> layers, const Inputs &inputs,
+                  const llvm::DenseMap<Operation *, int64_t> &keepOf,
+                  Progress &progress, PruneLayerFn pruneLayer) {
+  auto original = cast<func::FuncOp>(func->clone());
+  llvm::scope_exit eraseOriginal([&] { original->erase(); });
+  SmallVector<Operation *> originalLayers;
+  original.walk([&](Operation *op) {
+    if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+      originalLayers.push_back(op);
+  });
+  FailureOr<SpectralExecutor> originalExec = SpectralExecutor::create(original);
+  if (failed(originalExec))
+    return failure();
+  for (size_t i = 0; i < layers.size(); ++i) {
+    Operation *op = layers[i];
+    progress.step(layerName(op));
+    auto conv = dyn_cast<spectral::Conv2DOp>(op);
+    const bool joint =
+        conv && s.method == Method::Obs && jointFits(conv) &&
+        keepOf.lookup(conv) <
+            conv.getInChannels() * spectral::independentBins(conv.getFftSize());
+    if (!joint && !statisticsFit(op)) {
+      if (failed(pruneLayer(op, nullptr, nullptr)))
+        return failure();
+      continue;
+    }
+    FailureOr<SpectralExecutor> current = SpectralExecutor::create(func);
+    if (failed(current))
+      return failure();
+    if (!joint) {
+      LayerStatistics stats = gatherLayerStatistics(
+          *originalExec, originalLayers[i], *current, op, inputs);
+      if (failed(pruneLayer(op, &stats, nullptr)))
+        return failure();
+      continue;
+    }
+    const size_t count = jointInputCount(conv, inputs.size());
+    PatchStatistics patch =
+        gatherPatchStatistics(*originalExec, originalLayers[i], *current, op,
+                              ArrayRef(inputs).take_front(count));
+    if (failed(pruneLayer(op, nullptr, &patch)))
+      return failure();
+  }
+  return success();
+}
+
+} // namespace spec2::prune
