@@ -68,6 +68,135 @@ struct Activation {
   int frac = 0;
 };
 
+/// How a fully-connected layer is cut for the FC engine: input chunks (what
+/// half of FCX holds, short enough that a group of lanes' rows of a dense
+/// chunk fit half of KER), each row's entries per chunk, and row blocks.
+struct FcPlan {
+  int64_t lanesFc, kerHalf, fcxHalf, biasHalf, chunk, nChunks, rowBlock;
+  std::vector<int64_t> chunkNnz;
+  std::vector<std::vector<std::vector<std::pair<int64_t, double>>>> rowsOf;
+  std::vector<bool> denseChunk;
+  bool columnMajor;
+};
+
+FcPlan planFc(const OverlayConfig &cfg, int64_t k, int64_t m, int64_t nnzRow,
+              const std::vector<double> &cols,
+              const std::vector<double> &values) {
+  const int64_t lanesFc = cfg.fcLanes;
+  // The groups (row block, input chunk) overlap: a group's loads fill one
+  // half of KER, FCX and BIAS while the previous group computes on the
+  // other. Input chunks: what half of FCX holds, and short enough that a
+  // group of lanes' rows of a dense chunk fit half of KER.
+  const int64_t kerHalf = int64_t(cfg.kerDepth) / 2,
+                fcxHalf = int64_t(cfg.fcxDepth) / 2,
+                biasHalf = int64_t(cfg.biasDepth) / 2;
+  const int64_t chunk =
+      std::min<int64_t>({k, fcxHalf, std::max<int64_t>(1, kerHalf / lanesFc)});
+  const int64_t nChunks = ceilDiv(k, chunk);
+  // Per chunk, the entries of each row within it, padded to the chunk's
+  // largest count (row balance).
+  std::vector<int64_t> chunkNnz(nChunks, 0);
+  std::vector<std::vector<std::vector<std::pair<int64_t, double>>>> rowsOf(
+      nChunks, std::vector<std::vector<std::pair<int64_t, double>>>(m));
+  for (int64_t r = 0; r < m; ++r)
+    for (int64_t t = 0; t < nnzRow; ++t) {
+      const int64_t c = int64_t(cols[r * nnzRow + t]);
+      rowsOf[c / chunk][r].push_back({c % chunk, values[r * nnzRow + t]});
+    }
+  for (int64_t ch = 0; ch < nChunks; ++ch)
+    for (int64_t r = 0; r < m; ++r)
+      chunkNnz[ch] = std::max<int64_t>(chunkNnz[ch], rowsOf[ch][r].size());
+  int64_t maxNnz = 1;
+  for (int64_t v : chunkNnz)
+    maxNnz = std::max(maxNnz, v);
+  // A chunk whose every row holds all its columns in order stores values
+  // only (ker_format fc_dense): GEMV reads column t at step t.
+  std::vector<bool> denseChunk(nChunks, true);
+  for (int64_t ch = 0; ch < nChunks; ++ch)
+    for (int64_t r = 0; r < m && denseChunk[ch]; ++r) {
+      const auto &row = rowsOf[ch][r];
+      denseChunk[ch] = int64_t(row.size()) == std::min(chunk, k - ch * chunk);
+      for (size_t t = 0; t < row.size() && denseChunk[ch]; ++t)
+        denseChunk[ch] = row[t].first == int64_t(t);
+    }
+  // Column-major (input chunk outer, row blocks inner) when FACC, BIAS and
+  // OUT hold every row: each input chunk is loaded once and every row
+  // block's partial sums wait in FACC for the next chunk. Otherwise row
+  // blocks outer, each running through all chunks.
+  const bool columnMajor = m <= int64_t(cfg.faccDepth) &&
+                           m <= int64_t(cfg.biasDepth) &&
+                           m <= int64_t(cfg.outDepth);
+  int64_t rowBlock =
+      columnMajor
+          ? m
+          : std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, biasHalf});
+  rowBlock =
+      std::min<int64_t>(rowBlock, (kerHalf / (maxNnz * lanesFc)) * lanesFc);
+
+  // Moved, not copied: a VGG16 layer has 100M entries.
+  return FcPlan{lanesFc,
+                kerHalf,
+                fcxHalf,
+                biasHalf,
+                chunk,
+                nChunks,
+                rowBlock,
+                std::move(chunkNnz),
+                std::move(rowsOf),
+                std::move(denseChunk),
+                columnMajor};
+}
+
+/// The layer's weight segment: per (row block, chunk) its KER entries (their
+/// offset and count in `kerAt`), then the int32 biases at `biasOffset`.
+std::vector<uint8_t>
+fcSegment(const FcPlan &p, int64_t m, int fw, int fi,
+          const std::vector<double> &bias,
+          std::vector<std::vector<std::pair<int64_t, int64_t>>> &kerAt,
+          int64_t &biasOffset) {
+  const int64_t lanesFc = p.lanesFc, nChunks = p.nChunks,
+                rowBlock = p.rowBlock;
+  const auto &rowsOf = p.rowsOf;
+  const auto &chunkNnz = p.chunkNnz;
+  const auto &denseChunk = p.denseChunk;
+  std::vector<uint8_t> seg;
+  auto put16 = [&](int64_t v) {
+    seg.push_back(uint8_t(uint16_t(v) & 0xff));
+    seg.push_back(uint8_t(uint16_t(v) >> 8));
+  };
+  for (int64_t m0 = 0; m0 < m; m0 += rowBlock) {
+    const int64_t rows = std::min(rowBlock, m - m0),
+                  groups = ceilDiv(rows, lanesFc);
+    kerAt.emplace_back();
+    for (int64_t ch = 0; ch < nChunks; ++ch) {
+      const int64_t nz = std::max<int64_t>(1, chunkNnz[ch]);
+      kerAt.back().push_back({int64_t(seg.size()), groups * nz * lanesFc});
+      for (int64_t g = 0; g < groups; ++g)
+        for (int64_t t = 0; t < nz; ++t)
+          for (int64_t l = 0; l < lanesFc; ++l) {
+            const int64_t r = m0 + g * lanesFc + l;
+            int64_t v = 0, c = 0;
+            if (r < m0 + rows && t < int64_t(rowsOf[ch][r].size())) {
+              c = rowsOf[ch][r][t].first;
+              v = q16(rowsOf[ch][r][t].second, fw);
+            }
+            put16(v);
+            if (!denseChunk[ch])
+              put16(c);
+          }
+    }
+  }
+  while (seg.size() % 4)
+    seg.push_back(0);
+  biasOffset = int64_t(seg.size());
+  for (int64_t r = 0; r < m; ++r) {
+    uint32_t v = uint32_t(q32(bias[r], fi + fw));
+    for (int q = 0; q < 4; ++q)
+      seg.push_back(uint8_t(v >> (8 * q)));
+  }
+  return seg;
+}
+
 class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp func, const NamedOverlayConfig &target)
@@ -102,6 +231,8 @@ private:
   FailureOr<Activation> activationOf(Value v, Operation *user);
 
   LogicalResult lowerConv(spectral::Conv2DOp op);
+  FailureOr<std::pair<Dataflow, ConvTiling>>
+  scheduleOf(spectral::Conv2DOp op, const ConvGeometry &geo);
   LogicalResult lowerFc(spectral::FullyConnectedOp op);
   LogicalResult lowerPool(spectral::Pool2DOp op);
   LogicalResult lowerAdd(spectral::AddOp op);
@@ -153,6 +284,41 @@ FailureOr<Activation> Lowering::activationOf(Value v, Operation *user) {
 //===----------------------------------------------------------------------===//
 // Convolution
 //===----------------------------------------------------------------------===//
+
+/// The conv's tiling and dataflow: as spec2-select-dataflow recorded them,
+/// or chosen here the same way.
+FailureOr<std::pair<Dataflow, ConvTiling>>
+Lowering::scheduleOf(spectral::Conv2DOp op, const ConvGeometry &geo) {
+  const int64_t pin = cfg.pin, pout = cfg.pout;
+  ConvTiling tiling;
+  Dataflow flow = Dataflow::ActivationReuse;
+  auto flowAttr = op->getAttrOfType<StringAttr>(attr::kDataflow);
+  auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>(attr::kTiling);
+  if (flowAttr && tilingAttr && tilingFromArray(tilingAttr.asArrayRef())) {
+    auto f = parseDataflow(flowAttr.getValue());
+    if (!f)
+      return op.emitOpError("unknown spec2.dataflow '")
+             << flowAttr.getValue() << "'";
+    flow = *f;
+    tiling = *tilingFromArray(tilingAttr.asArrayRef());
+    if (tiling.rows < 1 || tiling.coBlock < pout || tiling.ciBlock < pin ||
+        tiling.coBlock % pout || tiling.ciBlock % pin ||
+        !fits(geo, cfg, tiling, flow))
+      return op.emitOpError("spec2.tiling [")
+             << llvm::make_range(tilingAttr.asArrayRef().begin(),
+                                 tilingAttr.asArrayRef().end())
+             << "] does not fit the buffers of '" << target.name << "'";
+  } else {
+    auto choice = chooseDataflow(geo, cfg, std::nullopt);
+    if (!choice)
+      return op.emitOpError("does not fit the buffers of '")
+             << target.name << "' even one row and one channel block at a time";
+    flow = choice->chosen.flow;
+    tiling = choice->chosen.tiling;
+  }
+
+  return std::make_pair(flow, tiling);
+}
 
 LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   auto in = activationOf(op.getInput(), op);
@@ -209,35 +375,12 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   if (accShift > 63 || ifftShift > 63 || facc - fo > 63)
     return op.emitOpError("fixed-point shifts out of range");
 
-  // Tiling and dataflow: as spec2-select-dataflow recorded them, or chosen
-  // here the same way.
   const ConvGeometry geo = ConvGeometry::of(op, cfg);
-  ConvTiling tiling;
-  Dataflow flow = Dataflow::ActivationReuse;
-  auto flowAttr = op->getAttrOfType<StringAttr>(attr::kDataflow);
-  auto tilingAttr = op->getAttrOfType<DenseI64ArrayAttr>(attr::kTiling);
-  if (flowAttr && tilingAttr && tilingFromArray(tilingAttr.asArrayRef())) {
-    auto f = parseDataflow(flowAttr.getValue());
-    if (!f)
-      return op.emitOpError("unknown spec2.dataflow '")
-             << flowAttr.getValue() << "'";
-    flow = *f;
-    tiling = *tilingFromArray(tilingAttr.asArrayRef());
-    if (tiling.rows < 1 || tiling.coBlock < pout || tiling.ciBlock < pin ||
-        tiling.coBlock % pout || tiling.ciBlock % pin ||
-        !fits(geo, cfg, tiling, flow))
-      return op.emitOpError("spec2.tiling [")
-             << llvm::make_range(tilingAttr.asArrayRef().begin(),
-                                 tilingAttr.asArrayRef().end())
-             << "] does not fit the buffers of '" << target.name << "'";
-  } else {
-    auto choice = chooseDataflow(geo, cfg, std::nullopt);
-    if (!choice)
-      return op.emitOpError("does not fit the buffers of '")
-             << target.name << "' even one row and one channel block at a time";
-    flow = choice->chosen.flow;
-    tiling = choice->chosen.tiling;
-  }
+  auto schedule = scheduleOf(op, geo);
+  if (failed(schedule))
+    return failure();
+  const Dataflow flow = schedule->first;
+  const ConvTiling tiling = schedule->second;
 
   // Weight segment: per (co chunk, ci chunk) the KER entries in lane order
   // (KerLayout.h), as many steps as the chunk's longest lane, in the
@@ -352,102 +495,25 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
   if (shift < 0)
     return op.emitOpError("cannot reach the output format 2^-") << fo;
 
-  const int64_t lanesFc = cfg.fcLanes;
-  // The groups (row block, input chunk) overlap: a group's loads fill one
-  // half of KER, FCX and BIAS while the previous group computes on the
-  // other. Input chunks: what half of FCX holds, and short enough that a
-  // group of lanes' rows of a dense chunk fit half of KER.
-  const int64_t kerHalf = int64_t(cfg.kerDepth) / 2,
-                fcxHalf = int64_t(cfg.fcxDepth) / 2,
-                biasHalf = int64_t(cfg.biasDepth) / 2;
-  const int64_t chunk =
-      std::min<int64_t>({k, fcxHalf, std::max<int64_t>(1, kerHalf / lanesFc)});
-  const int64_t nChunks = ceilDiv(k, chunk);
-  // Per chunk, the entries of each row within it, padded to the chunk's
-  // largest count (row balance).
-  std::vector<int64_t> chunkNnz(nChunks, 0);
-  std::vector<std::vector<std::vector<std::pair<int64_t, double>>>> rowsOf(
-      nChunks, std::vector<std::vector<std::pair<int64_t, double>>>(m));
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t t = 0; t < nnzRow; ++t) {
-      const int64_t c = int64_t(cols[r * nnzRow + t]);
-      rowsOf[c / chunk][r].push_back({c % chunk, values[r * nnzRow + t]});
-    }
-  for (int64_t ch = 0; ch < nChunks; ++ch)
-    for (int64_t r = 0; r < m; ++r)
-      chunkNnz[ch] = std::max<int64_t>(chunkNnz[ch], rowsOf[ch][r].size());
-  int64_t maxNnz = 1;
-  for (int64_t v : chunkNnz)
-    maxNnz = std::max(maxNnz, v);
-  // A chunk whose every row holds all its columns in order stores values
-  // only (ker_format fc_dense): GEMV reads column t at step t.
-  std::vector<bool> denseChunk(nChunks, true);
-  for (int64_t ch = 0; ch < nChunks; ++ch)
-    for (int64_t r = 0; r < m && denseChunk[ch]; ++r) {
-      const auto &row = rowsOf[ch][r];
-      denseChunk[ch] = int64_t(row.size()) == std::min(chunk, k - ch * chunk);
-      for (size_t t = 0; t < row.size() && denseChunk[ch]; ++t)
-        denseChunk[ch] = row[t].first == int64_t(t);
-    }
-  // Column-major (input chunk outer, row blocks inner) when FACC, BIAS and
-  // OUT hold every row: each input chunk is loaded once and every row
-  // block's partial sums wait in FACC for the next chunk. Otherwise row
-  // blocks outer, each running through all chunks.
-  const bool columnMajor = m <= int64_t(cfg.faccDepth) &&
-                           m <= int64_t(cfg.biasDepth) &&
-                           m <= int64_t(cfg.outDepth);
-  int64_t rowBlock =
-      columnMajor
-          ? m
-          : std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, biasHalf});
-  rowBlock =
-      std::min<int64_t>(rowBlock, (kerHalf / (maxNnz * lanesFc)) * lanesFc);
-  if (rowBlock < 1)
+  const FcPlan plan = planFc(cfg, k, m, nnzRow, cols, values);
+  if (plan.rowBlock < 1)
     return op.emitOpError("a row block does not fit KER of '")
            << target.name << "'";
-
-  std::vector<uint8_t> seg;
-  auto put16 = [&](int64_t v) {
-    seg.push_back(uint8_t(uint16_t(v) & 0xff));
-    seg.push_back(uint8_t(uint16_t(v) >> 8));
-  };
-  // KER entries per (row block, chunk).
   std::vector<std::vector<std::pair<int64_t, int64_t>>> kerAt; // offset, count
-  for (int64_t m0 = 0; m0 < m; m0 += rowBlock) {
-    const int64_t rows = std::min(rowBlock, m - m0),
-                  groups = ceilDiv(rows, lanesFc);
-    kerAt.emplace_back();
-    for (int64_t ch = 0; ch < nChunks; ++ch) {
-      const int64_t nz = std::max<int64_t>(1, chunkNnz[ch]);
-      kerAt.back().push_back({int64_t(seg.size()), groups * nz * lanesFc});
-      for (int64_t g = 0; g < groups; ++g)
-        for (int64_t t = 0; t < nz; ++t)
-          for (int64_t l = 0; l < lanesFc; ++l) {
-            const int64_t r = m0 + g * lanesFc + l;
-            int64_t v = 0, c = 0;
-            if (r < m0 + rows && t < int64_t(rowsOf[ch][r].size())) {
-              c = rowsOf[ch][r][t].first;
-              v = q16(rowsOf[ch][r][t].second, fw);
-            }
-            put16(v);
-            if (!denseChunk[ch])
-              put16(c);
-          }
-    }
-  }
-  while (seg.size() % 4)
-    seg.push_back(0);
-  const int64_t biasOffset = int64_t(seg.size());
-  for (int64_t r = 0; r < m; ++r) {
-    uint32_t v = uint32_t(q32(bias[r], fi + fw));
-    for (int q = 0; q < 4; ++q)
-      seg.push_back(uint8_t(v >> (8 * q)));
-  }
+  int64_t biasOffset = 0;
+  std::vector<uint8_t> seg = fcSegment(plan, m, fw, fi, bias, kerAt, biasOffset);
   std::string name = "fc";
   if (auto l = dyn_cast<NameLoc>(op.getLoc()))
     name = l.getName().str();
   const int64_t segAddr = addSegment(name + ".weights", std::move(seg));
 
+  const int64_t kerHalf = plan.kerHalf,
+                fcxHalf = plan.fcxHalf, biasHalf = plan.biasHalf,
+                chunk = plan.chunk, nChunks = plan.nChunks,
+                rowBlock = plan.rowBlock;
+  const bool columnMajor = plan.columnMajor;
+  const auto &chunkNnz = plan.chunkNnz;
+  const auto &denseChunk = plan.denseChunk;
   Activation out;
   out.shape = {1, m};
   out.frac = fo;

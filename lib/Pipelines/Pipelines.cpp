@@ -17,6 +17,34 @@ using namespace mlir;
 
 namespace spec2 {
 
+StringRef pruneMethodName(PruneMethod m) {
+  return m == PruneMethod::Admm        ? "admm"
+         : m == PruneMethod::Magnitude ? "magnitude"
+                                       : "obs";
+}
+
+StringRef dataflowPolicyName(DataflowPolicy d) {
+  return d == DataflowPolicy::ActivationReuse ? "activation_reuse"
+         : d == DataflowPolicy::KernelReuse   ? "kernel_reuse"
+                                              : "auto";
+}
+
+std::optional<PruneMethod> parsePruneMethod(StringRef name) {
+  for (PruneMethod m :
+       {PruneMethod::Obs, PruneMethod::Admm, PruneMethod::Magnitude})
+    if (pruneMethodName(m) == name)
+      return m;
+  return std::nullopt;
+}
+
+std::optional<DataflowPolicy> parseDataflowPolicy(StringRef name) {
+  for (DataflowPolicy d : {DataflowPolicy::Auto, DataflowPolicy::ActivationReuse,
+                           DataflowPolicy::KernelReuse})
+    if (dataflowPolicyName(d) == name)
+      return d;
+  return std::nullopt;
+}
+
 void populateGraphCleanupPipeline(OpPassManager &pm) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createCanonicalizerPass());
@@ -38,7 +66,7 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   calib.count = o.calibCount;
   // ADMM fits pruned kernels to the calibration tiles' spectra, and pruned
   // fully-connected rows to the calibration inputs.
-  if (o.prunes() && o.pruneMethod != "magnitude") {
+  if (o.prunes() && o.pruneMethod != PruneMethod::Magnitude) {
     calib.tileCovariance = true;
     calib.fcCovariance = o.fcSparsity > 0 || !o.layerSparsity.empty();
   }
@@ -52,11 +80,11 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   if (o.prunes()) {
     PruneSpectralOptions prune;
     prune.sparsity = o.sparsity;
-    prune.method = o.pruneMethod;
+    prune.method = pruneMethodName(o.pruneMethod).str();
     prune.fcSparsity = o.fcSparsity;
     prune.layerSparsity = o.layerSparsity;
     // Fit each layer on what the pruned layers before it produce.
-    if (o.pruneMethod != "magnitude") {
+    if (o.pruneMethod != PruneMethod::Magnitude) {
       prune.calib = o.calib;
       prune.calibCount = o.calibCount;
     }
@@ -66,7 +94,9 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   fpm.addPass(createScheduleBanks());
   fpm.addPass(createTileConvs());
   SelectDataflowOptions flows;
-  flows.force = o.dataflow == "auto" ? std::string() : o.dataflow.getValue();
+  flows.force = o.dataflow == DataflowPolicy::Auto
+                    ? std::string()
+                    : dataflowPolicyName(o.dataflow).str();
   fpm.addPass(createSelectDataflow(flows));
 }
 

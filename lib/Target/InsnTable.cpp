@@ -163,12 +163,12 @@ std::optional<std::string> Insn::error() const {
   std::string name = "?";
   if (const InsnFormat *f = decodeInsnFormat(w))
     for (const NamedField &nf : f->operands)
-      if (nf.field.lo == misfit->field.lo)
+      if (nf.field.lo == misfitField.lo)
         name = nf.name.str();
   return "field '" + name + "' of " + describeInsn(w) + " = " +
-         std::to_string(misfit->value) + " does not fit its " +
-         std::to_string(misfit->field.width) +
-         (misfit->field.isSigned ? "-bit signed" : "-bit unsigned") + " field";
+         std::to_string(misfitValue) + " does not fit its " +
+         std::to_string(misfitField.width) +
+         (misfitField.isSigned ? "-bit signed" : "-bit unsigned") + " field";
 }
 
 } // namespace spec2

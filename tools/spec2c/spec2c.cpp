@@ -10,7 +10,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "spec2/Scheduling/ConvSchedule.h"
 #include "spec2/Report/LayerReport.h"
 #include "spec2/Export/OverlayExport.h"
 #include "spec2/Report/PerformanceReport.h"
@@ -28,6 +27,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/Format.h"
@@ -86,6 +86,8 @@ cl::opt<double> sparsity(
              "MAC lanes: per output channel and input lane (obs) or per "
              "channel pair (admm, magnitude); see --prune-method"),
     cl::init(0.0), cl::cat(category));
+// Choices are strings checked by checkOptions() before any work, so that a
+// wrong one is reported as every spec2c error is ("spec2c: error: ...").
 cl::opt<std::string> pruneMethod(
     "prune-method",
     cl::desc("With --sparsity / --fc-sparsity: obs (greedy optimal brain "
@@ -149,6 +151,203 @@ mlir::LogicalResult writeReport(llvm::json::Object report) {
   return mlir::success();
 }
 
+/// The checks of the options that cl::opt cannot make; false after an error.
+bool checkOptions() {
+  if (symbolicDim <= 0) {
+    spec2::reportError(kTool, "--symbolic-dim must be positive");
+    return false;
+  }
+  if (emit == Emit::Bin && outputFile.empty()) {
+    spec2::reportError(kTool, "no output file; use -o OUT.s2b");
+    return false;
+  }
+  if (!spec2::parseDataflowPolicy(dataflow)) {
+    spec2::reportError(kTool, "--dataflow must be auto, activation_reuse or "
+                              "kernel_reuse, got '" +
+                                  dataflow + "'");
+    return false;
+  }
+  if (!spec2::parsePruneMethod(pruneMethod)) {
+    spec2::reportError(kTool, "--prune-method must be obs, admm or "
+                              "magnitude, got '" +
+                                  pruneMethod + "'");
+    return false;
+  }
+  for (auto [flag, value] :
+       {std::pair<const char *, double>{"sparsity", sparsity},
+        {"fc-sparsity", fcSparsity}})
+    if (!(value >= 0.0 && value < 1.0)) {
+      spec2::reportError(kTool, std::string("--") + flag +
+                                    " must be in [0, 1), got " +
+                                    std::to_string(value));
+      return false;
+    }
+  return true;
+}
+
+/// With -v, how long each phase took.
+class PhaseTimer {
+public:
+  void operator()(StringRef what) {
+    auto now = std::chrono::steady_clock::now();
+    if (verbose)
+      errs() << kTool << ": " << what << " in "
+             << format("%.3f",
+                       std::chrono::duration<double>(now - phase).count())
+             << " s\n";
+    phase = now;
+  }
+
+private:
+  std::chrono::steady_clock::time_point phase =
+      std::chrono::steady_clock::now();
+};
+
+/// The ONNX model as graph IR, cleaned up unless --no-cleanup.
+mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
+                                              PhaseTimer &report) {
+  spec2::ImportOptions options;
+  options.symbolicDimValue = symbolicDim;
+  auto model = spec2::loadOnnxModel(inputFile);
+  if (!model) {
+    spec2::reportError(kTool, llvm::toString(model.takeError()));
+    return nullptr;
+  }
+  report("parsed the ONNX protobuf");
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      spec2::importOnnxModel(context, **model, inputFile, options);
+  if (!module)
+    return nullptr;
+  size_t numOps = 0;
+  module->walk([&](mlir::Operation *) { ++numOps; });
+  report("imported " + std::to_string((*model)->graph().node_size()) +
+         " ONNX nodes as " + std::to_string(numOps) + " MLIR ops");
+  model->reset(); // the module holds its own copy of every weight
+  if (noCleanup)
+    return module;
+  if (failed(spec2::runGraphCleanup(*module)))
+    return nullptr;
+  report("cleaned up the graph");
+  return module;
+}
+
+/// The pipeline options from the command line.
+void setCompileOptions(spec2::CompileOptions &copts) {
+  copts.calib = calib.empty() ? std::string("random") : calib.getValue();
+  copts.calibCount = calibCount;
+  copts.target = targetSpec;
+  copts.sparsity = sparsity;
+  copts.pruneMethod = *spec2::parsePruneMethod(pruneMethod);
+  copts.fcSparsity = fcSparsity;
+  copts.layerSparsity = layerSparsity;
+  copts.dataflow = *spec2::parseDataflowPolicy(dataflow);
+}
+
+/// Writes `write`'s output to -o (stdout without it); nothing is left
+/// behind on failure, and `after` (the report) runs before the file is
+/// kept.
+mlir::LogicalResult
+writeOutput(llvm::function_ref<void(llvm::raw_ostream &)> write,
+            llvm::function_ref<mlir::LogicalResult()> after = nullptr) {
+  std::string errorMessage;
+  auto output = mlir::openOutputFile(
+      outputFile.empty() ? std::string("-") : outputFile.getValue(),
+      &errorMessage);
+  if (!output) {
+    spec2::reportError(kTool, errorMessage);
+    return mlir::failure();
+  }
+  write(output->os());
+  output->os().flush();
+  if (output->os().has_error()) {
+    spec2::reportError(kTool, "cannot write '" + outputFile + "'");
+    return mlir::failure();
+  }
+  if (after && failed(after()))
+    return mlir::failure();
+  output->keep();
+  return mlir::success();
+}
+
+/// The module's IR, to -o or stdout.
+mlir::LogicalResult printIR(mlir::ModuleOp module, PhaseTimer &report) {
+  if (failed(writeOutput([&](llvm::raw_ostream &os) { module.print(os); })))
+    return mlir::failure();
+  report("printed the IR");
+  return mlir::success();
+}
+
+/// The overlay program of the compiled module, checked by the loader's
+/// verifier, written as assembler text or binary, and the report.
+mlir::LogicalResult emitProgram(mlir::ModuleOp module,
+                                const spec2::NamedOverlayConfig &target,
+                                std::optional<llvm::json::Object> layerReport,
+                                PhaseTimer &report) {
+  auto program = spec2::exportProgram(module);
+  if (failed(program))
+    return mlir::failure();
+  // The loader's checks, run on our own output: a failure here is a
+  // compiler bug, never the user's.
+  if (Error e = spec2::verifyProgram(*program, target)) {
+    spec2::reportError(kTool, "internal error: the generated program "
+                              "fails verification: " +
+                                  toString(std::move(e)));
+    return mlir::failure();
+  }
+  auto write = [&](llvm::raw_ostream &os) {
+    if (emit == Emit::Asm) {
+      spec2::printProgram(*program, os, asmData);
+      return;
+    }
+    std::vector<uint8_t> bytes = spec2::writeProgram(*program);
+    os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  };
+  auto writeReportFile = [&]() -> mlir::LogicalResult {
+    if (!layerReport)
+      return mlir::success();
+    spec2::addPerformance(*layerReport, *program,
+                          spec2::instructionLayers(module), target);
+    return writeReport(std::move(*layerReport));
+  };
+  if (failed(writeOutput(write, writeReportFile)))
+    return mlir::failure();
+  report("wrote " + std::to_string(program->insns.size()) + " instructions");
+  return mlir::success();
+}
+
+/// Graph IR -> spectral IR -> overlay program, as far as --emit asks; the
+/// program (or the IR of the last level) is written.
+mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
+  if (failed(spec2::verifyWeightsAreConstant(module)))
+    return mlir::failure();
+  auto target = spec2::resolveTarget(targetSpec);
+  if (!target) {
+    spec2::reportError(kTool, toString(target.takeError()));
+    return mlir::failure();
+  }
+  spec2::CompileOptions copts;
+  setCompileOptions(copts);
+  mlir::PassManager spectralPm(module.getContext());
+  spec2::populateSpectralPipeline(spectralPm, copts);
+  if (failed(spectralPm.run(module)))
+    return mlir::failure();
+  report("calibrated, lowered to spectral layers and quantised");
+  std::optional<llvm::json::Object> layerReport;
+  if (!reportFile.empty())
+    if (auto main = module.lookupSymbol<mlir::func::FuncOp>("main"))
+      layerReport = spec2::buildLayerReport(main);
+  if (emit != Emit::Spectral) {
+    mlir::PassManager overlayPm(module.getContext());
+    spec2::populateOverlayPipeline(overlayPm, copts);
+    if (failed(overlayPm.run(module)))
+      return mlir::failure();
+    report("generated the overlay program for '" + target->name + "'");
+  }
+  if (emit == Emit::Asm || emit == Emit::Bin)
+    return emitProgram(module, *target, std::move(layerReport), report);
+  return printIR(module, report);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -159,160 +358,17 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(
       argc, argv,
       "spec2c: compile ONNX CNNs for the SPEC2 spectral-sparse overlay\n");
-
-  if (symbolicDim <= 0) {
-    spec2::reportError(kTool, "--symbolic-dim must be positive");
+  if (!checkOptions())
     return 1;
-  }
-  if (emit == Emit::Bin && outputFile.empty()) {
-    spec2::reportError(kTool, "no output file; use -o OUT.s2b");
-    return 1;
-  }
-  if (dataflow != "auto" && !spec2::parseDataflow(dataflow)) {
-    spec2::reportError(kTool, "--dataflow must be auto, activation_reuse or "
-                              "kernel_reuse, got '" +
-                                  dataflow + "'");
-    return 1;
-  }
-  for (auto [flag, value] :
-       {std::pair<const char *, double>{"sparsity", sparsity},
-        {"fc-sparsity", fcSparsity}})
-    if (!(value >= 0.0 && value < 1.0)) {
-      spec2::reportError(kTool, std::string("--") + flag +
-                                    " must be in [0, 1), got " +
-                                    std::to_string(value));
-      return 1;
-    }
 
   mlir::MLIRContext context;
   context.disableMultithreading(); // the import is sequential anyway
   spec2::ToolDiagnostics diagnostics(context, kTool);
-  spec2::ImportOptions options;
-  options.symbolicDimValue = symbolicDim;
-
-  auto phase = std::chrono::steady_clock::now();
-  auto report = [&](StringRef what) {
-    auto now = std::chrono::steady_clock::now();
-    if (verbose)
-      errs() << kTool << ": " << what << " in "
-             << format("%.3f",
-                       std::chrono::duration<double>(now - phase).count())
-             << " s\n";
-    phase = now;
-  };
-  auto model = spec2::loadOnnxModel(inputFile);
-  if (!model) {
-    spec2::reportError(kTool, llvm::toString(model.takeError()));
-    return 1;
-  }
-  report("parsed the ONNX protobuf");
-  mlir::OwningOpRef<mlir::ModuleOp> module =
-      spec2::importOnnxModel(context, **model, inputFile, options);
+  PhaseTimer report;
+  mlir::OwningOpRef<mlir::ModuleOp> module = importModel(context, report);
   if (!module)
     return 1;
-  size_t numOps = 0;
-  module->walk([&](mlir::Operation *) { ++numOps; });
-  report("imported " + std::to_string((*model)->graph().node_size()) +
-         " ONNX nodes as " + std::to_string(numOps) + " MLIR ops");
-  model->reset(); // the module holds its own copy of every weight
-
-  if (!noCleanup && failed(spec2::runGraphCleanup(*module)))
-    return 1;
-  if (!noCleanup)
-    report("cleaned up the graph");
-
-  if (emit != Emit::Graph) {
-    if (failed(spec2::verifyWeightsAreConstant(*module)))
-      return 1;
-    auto target = spec2::resolveTarget(targetSpec);
-    if (!target) {
-      spec2::reportError(kTool, toString(target.takeError()));
-      return 1;
-    }
-    spec2::CompileOptions copts;
-    copts.calib = calib.empty() ? std::string("random") : calib.getValue();
-    copts.calibCount = calibCount;
-    copts.target = targetSpec;
-    copts.sparsity = sparsity;
-    copts.pruneMethod = pruneMethod;
-    copts.fcSparsity = fcSparsity;
-    copts.layerSparsity = layerSparsity;
-    copts.dataflow = dataflow;
-    mlir::PassManager spectralPm(&context);
-    spec2::populateSpectralPipeline(spectralPm, copts);
-    if (failed(spectralPm.run(*module)))
-      return 1;
-    report("calibrated, lowered to spectral layers and quantised");
-    std::optional<llvm::json::Object> layerReport;
-    if (!reportFile.empty())
-      if (auto main = module->lookupSymbol<mlir::func::FuncOp>("main"))
-        layerReport = spec2::buildLayerReport(main);
-    if (emit != Emit::Spectral) {
-      mlir::PassManager overlayPm(&context);
-      spec2::populateOverlayPipeline(overlayPm, copts);
-      if (failed(overlayPm.run(*module)))
-        return 1;
-      report("generated the overlay program for '" + target->name + "'");
-    }
-    if (emit == Emit::Asm || emit == Emit::Bin) {
-      auto program = spec2::exportProgram(*module);
-      if (failed(program))
-        return 1;
-      // The loader's checks, run on our own output: a failure here is a
-      // compiler bug, never the user's.
-      if (Error e = spec2::verifyProgram(*program, *target)) {
-        spec2::reportError(kTool, "internal error: the generated program "
-                                  "fails verification: " +
-                                      toString(std::move(e)));
-        return 1;
-      }
-      std::string errorMessage;
-      auto output = mlir::openOutputFile(
-          outputFile.empty() ? std::string("-") : outputFile.getValue(),
-          &errorMessage);
-      if (!output) {
-        spec2::reportError(kTool, errorMessage);
-        return 1;
-      }
-      if (emit == Emit::Asm) {
-        spec2::printProgram(*program, output->os(), asmData);
-      } else {
-        std::vector<uint8_t> bytes = spec2::writeProgram(*program);
-        output->os().write(reinterpret_cast<const char *>(bytes.data()),
-                           bytes.size());
-      }
-      output->os().flush();
-      if (output->os().has_error()) {
-        spec2::reportError(kTool, "cannot write '" + outputFile + "'");
-        return 1;
-      }
-      if (layerReport) {
-        spec2::addPerformance(*layerReport, *program,
-                              spec2::instructionLayers(*module), *target);
-        if (failed(writeReport(std::move(*layerReport))))
-          return 1;
-      }
-      output->keep();
-      report("wrote " + std::to_string(program->insns.size()) +
-             " instructions");
-      return 0;
-    }
-  }
-  std::string errorMessage;
-  auto output = mlir::openOutputFile(outputFile.empty() ? std::string("-")
-                                                        : outputFile.getValue(),
-                                     &errorMessage);
-  if (!output) {
-    spec2::reportError(kTool, errorMessage);
-    return 1;
-  }
-  module->print(output->os());
-  output->os().flush();
-  if (output->os().has_error()) {
-    spec2::reportError(kTool, "cannot write '" + outputFile + "'");
-    return 1;
-  }
-  output->keep();
-  report("printed the IR");
-  return 0;
+  if (emit == Emit::Graph)
+    return failed(printIR(*module, report)) ? 1 : 0;
+  return failed(compile(*module, report)) ? 1 : 0;
 }

@@ -10,9 +10,22 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
+
+#include <optional>
 #include "spec2/Target/DefaultTarget.h"
 
 namespace spec2 {
+
+/// How spectral and FC weights are pruned (spec2-prune-spectral's methods).
+enum class PruneMethod { Obs, Admm, Magnitude };
+/// The conv dataflow: per layer by the cost model, or one for every layer.
+enum class DataflowPolicy { Auto, ActivationReuse, KernelReuse };
+/// "obs", "admm", "magnitude".
+llvm::StringRef pruneMethodName(PruneMethod m);
+/// "auto", "activation_reuse", "kernel_reuse".
+llvm::StringRef dataflowPolicyName(DataflowPolicy d);
+std::optional<PruneMethod> parsePruneMethod(llvm::StringRef name);
+std::optional<DataflowPolicy> parseDataflowPolicy(llvm::StringRef name);
 
 /// Canonicalize + CSE of the imported graph (cancels layout transposes).
 void populateGraphCleanupPipeline(mlir::OpPassManager &pm);
@@ -36,9 +49,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                                          "to prune (balanced for the MAC "
                                          "lanes)"),
                           llvm::cl::init(0.0)};
-  Option<std::string> pruneMethod{*this, "prune-method",
-                                  llvm::cl::desc("obs, admm or magnitude"),
-                                  llvm::cl::init("obs")};
+  Option<PruneMethod> pruneMethod{
+      *this, "prune-method", llvm::cl::desc("obs, admm or magnitude"),
+      llvm::cl::init(PruneMethod::Obs),
+      llvm::cl::values(clEnumValN(PruneMethod::Obs, "obs", ""),
+                       clEnumValN(PruneMethod::Admm, "admm", ""),
+                       clEnumValN(PruneMethod::Magnitude, "magnitude", ""))};
   Option<double> fcSparsity{*this, "fc-sparsity",
                             llvm::cl::desc("Fraction of fully-connected "
                                            "weights to prune (row-balanced)"),
@@ -48,10 +64,14 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       llvm::cl::desc("Per-layer overrides NAME=R[,NAME=R...]"),
       llvm::cl::init("")};
 
-  Option<std::string> dataflow{
+  Option<DataflowPolicy> dataflow{
       *this, "dataflow",
       llvm::cl::desc("auto, activation_reuse or kernel_reuse (every conv)"),
-      llvm::cl::init("auto")};
+      llvm::cl::init(DataflowPolicy::Auto),
+      llvm::cl::values(
+          clEnumValN(DataflowPolicy::Auto, "auto", ""),
+          clEnumValN(DataflowPolicy::ActivationReuse, "activation_reuse", ""),
+          clEnumValN(DataflowPolicy::KernelReuse, "kernel_reuse", ""))};
 
   /// True if any layer is to be pruned.
   bool prunes() const {

@@ -33,10 +33,13 @@ public:
 
   /// Sets field `f` to `value` if it fits.
   Insn &set(isa::Field f, int64_t value) {
-    if (isa::fits(f, value))
+    if (isa::fits(f, value)) {
       isa::setField(w, f, value);
-    else if (!misfit)
-      misfit = Misfit{f, value};
+    } else if (!misfit) {
+      misfit = true;
+      misfitField = f;
+      misfitValue = value;
+    }
     return *this;
   }
   /// Sets a dependency-token flag (isa::kPopPrev, ...) or a one-bit field.
@@ -51,12 +54,10 @@ public:
   std::optional<std::string> error() const;
 
 private:
-  struct Misfit {
-    isa::Field field;
-    int64_t value;
-  };
   isa::Word w{};
-  std::optional<Misfit> misfit;
+  bool misfit = false;
+  isa::Field misfitField{0, 0, false};
+  int64_t misfitValue = 0;
 };
 
 } // namespace spec2
