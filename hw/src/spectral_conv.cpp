@@ -2,6 +2,7 @@
 // (SCONV), inverse FFT with overlap-and-add into OACC, and the output stage
 // (OUTQ: bias, requantisation, activation).
 #include "overlay.h"
+#include "spec2/bank_step.h"
 
 #include <algorithm>
 #include <cstring>
@@ -20,29 +21,12 @@ constexpr uint32_t kPin = kCfg.pin;
 constexpr uint32_t kPout = kCfg.pout;
 constexpr uint32_t kBanks = kCfg.specBanks;
 
-/// Cycles one lockstep step takes: the P_out lanes of each input lane read
-/// (group, bin) addresses of that lane's spectrum memory; distinct addresses
-/// in one bank are served specPorts per cycle (lanes asking for the same
-/// address share a read; padding and faulting entries read nothing).
+/// Cycles one lockstep step takes (spec2/bank_step.h): the P_out lanes of
+/// each input lane read (group, bin) addresses of that lane's spectrum
+/// memory, distinct addresses in one bank served specPorts per cycle.
 uint64_t stepCycles(const uint16_t index[kPin][kPout], uint64_t ncig) {
-  uint64_t worst = 1;
-  for (uint32_t pi = 0; pi < kPin; ++pi) {
-    uint32_t distinct[kBanks] = {};
-    for (uint32_t po = 0; po < kPout; ++po) {
-      const uint32_t idx = index[pi][po];
-      if (entryBin(idx) >= kBins || entryGroup(idx) >= ncig)
-        continue;
-      bool shared = false;
-      for (uint32_t q = 0; q < po && !shared; ++q)
-        shared = index[pi][q] == idx;
-      if (shared)
-        continue;
-      const uint32_t n = ++distinct[entryBin(idx) % kBanks];
-      const uint64_t c = (n + kCfg.specPorts - 1) / kCfg.specPorts;
-      worst = c > worst ? c : worst;
-    }
-  }
-  return worst;
+  return bank::stepCycles<kBanks>(&index[0][0], kPin, kPout, kBins,
+                                  unsigned(ncig), kBanks, kCfg.specPorts);
 }
 
 /// The multiply-accumulates of one output-channel block. The lanes run in
