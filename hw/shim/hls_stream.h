@@ -1,6 +1,7 @@
-// Native stand-in for Vitis HLS's <hls_stream.h>, used when __SYNTHESIS__ is
-// not defined so the HLS source compiles with g++ as the C-simulation. Only
-// what the overlay uses: a FIFO with blocking read/write semantics.
+// Native stand-in for Vitis HLS's <hls_stream.h> and
+// <hls_streamofblocks.h>, used when __SYNTHESIS__ is not defined so the HLS
+// source compiles with g++ as the C-simulation. Only what the overlay uses:
+// a FIFO with blocking read/write semantics, and a FIFO of blocks.
 //
 // Two ways to run. Called from one thread (the engine functions, the
 // simulation driver, a DATAFLOW region whose processes are called in turn),
@@ -143,6 +144,75 @@ private:
   static sim::Threads &threads() { return sim::Threads::get(); }
   std::deque<T> fifo;
   bool readerWaits = false;
+};
+
+/// Native stand-in for Vitis HLS's hls::stream_of_blocks
+/// (<hls_streamofblocks.h>): a FIFO of whole blocks of type T (a PIPO
+/// between two processes), written in place through a write_lock and read
+/// in place through a read_lock; a block passes to the reader when its
+/// write_lock ends and back to the writer when its read_lock ends. As with
+/// hls::stream, the C-simulation does not bound the number of blocks in
+/// flight (`Depth` is what synthesis builds).
+template <typename T, unsigned Depth = 2> class stream_of_blocks {
+public:
+  stream_of_blocks() = default;
+  stream_of_blocks(const stream_of_blocks &) = delete;
+  stream_of_blocks &operator=(const stream_of_blocks &) = delete;
+
+  /// A block to write: a spare one or a new one (never shared).
+  T *acquireWrite() {
+    std::lock_guard<std::mutex> g(sim::Threads::get().lock);
+    if (spare.empty())
+      return new T();
+    T *b = spare.back();
+    spare.pop_back();
+    return b;
+  }
+  void releaseWrite(T *b) { full.write(b); }
+  T *acquireRead() { return full.read(); }
+  void releaseRead(T *b) {
+    std::lock_guard<std::mutex> g(sim::Threads::get().lock);
+    spare.push_back(b);
+  }
+  ~stream_of_blocks() {
+    for (T *b : spare)
+      delete b;
+    T *b;
+    while (full.read_nb(b))
+      delete b;
+  }
+
+private:
+  stream<T *> full;
+  std::vector<T *> spare;
+};
+
+template <typename T> class write_lock {
+public:
+  template <unsigned D>
+  explicit write_lock(stream_of_blocks<T, D> &s)
+      : block(s.acquireWrite()), done([&s](T *b) { s.releaseWrite(b); }) {}
+  write_lock(const write_lock &) = delete;
+  ~write_lock() { done(block); }
+  operator T &() { return *block; }
+
+private:
+  T *block;
+  std::function<void(T *)> done;
+};
+
+template <typename T> class read_lock {
+public:
+  template <unsigned D>
+  explicit read_lock(stream_of_blocks<T, D> &s)
+      : block(s.acquireRead()), done([&s](T *b) { s.releaseRead(b); }) {}
+  read_lock(const read_lock &) = delete;
+  ~read_lock() { done(block); }
+  operator const T &() const { return *block; }
+
+private:
+  T *block;
+  std::function<void(T *)> done;
 };
 
 } // namespace hls

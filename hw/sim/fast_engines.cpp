@@ -284,7 +284,7 @@ void FastEngines::sconv(const Word &insn, Buffers &buf, Activity &act) {
     h.ifft = 2 * ifftPassCycles(h.live);
     clock.block(h.smac, h.ifft);
     for (uint32_t po = 0; po < h.live; ++po) {
-      int32_t tile[kN][kN];
+      SconvTile tile;
       sconvIfft(s.sums[po], h.accShift, h.ifftShift, tile);
       sconvOverlapAdd(h, po, tile, buf.oacc, h.faults);
     }

@@ -101,6 +101,13 @@ SconvBlock sconvBlockHeader(const SconvFields &f, uint64_t k, bool none) {
 
 void sconvMac(const SconvFields &f, uint64_t k, const KerEntry *ker,
               const Cplx16 *spec, SconvAcc &acc, SconvBlock &h) {
+  // One memory per lane (the resource model's LUT-RAM), so that the lanes
+  // never share a port. (Where a stream_of_blocks block takes this pragma is
+  // among the first things to check in synthesis: hw/README.md.)
+#pragma HLS ARRAY_PARTITION variable = acc.re complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = acc.re complete dim = 2
+#pragma HLS ARRAY_PARTITION variable = acc.im complete dim = 1
+#pragma HLS ARRAY_PARTITION variable = acc.im complete dim = 2
 SCONV_CLEAR:
   for (uint32_t pi = 0; pi < kPin; ++pi)
     for (uint32_t po = 0; po < kPout; ++po)
@@ -152,7 +159,7 @@ SCONV_ADDER_TREE:
 }
 
 void sconvIfft(const Cplx64 sum[kBins], unsigned accShift, unsigned ifftShift,
-               int32_t tile[kN][kN]) {
+               SconvTile &tile) {
   int64_t re[kN][kN], im[kN][kN];
   for (uint32_t ky = 0; ky < kN; ++ky)
     for (uint32_t kx = 0; kx < kHalf; ++kx) {
@@ -168,12 +175,11 @@ void sconvIfft(const Cplx64 sum[kBins], unsigned accShift, unsigned ifftShift,
   fft2d(re, im, /*inverse=*/true);
   for (uint32_t v = 0; v < kN; ++v)
     for (uint32_t u = 0; u < kN; ++u)
-      tile[v][u] = sat32(roundShift(re[v][u], ifftShift));
+      tile.v[v][u] = sat32(roundShift(re[v][u], ifftShift));
 }
 
-void sconvOverlapAdd(const SconvBlock &h, uint32_t po,
-                     const int32_t tile[kN][kN], int32_t *oacc,
-                     uint64_t &faults) {
+void sconvOverlapAdd(const SconvBlock &h, uint32_t po, const SconvTile &tile,
+                     int32_t *oacc, uint64_t &faults) {
   const uint64_t planeBase = h.planeBase + po * h.plane;
 SCONV_OVERLAP_ADD:
   for (uint32_t v = 0; v < kN; ++v) {
@@ -181,7 +187,7 @@ SCONV_OVERLAP_ADD:
     if (y < 0 || y >= h.oaccH)
       continue;
     for (uint32_t u = 0; u < kN; ++u) {
-#pragma HLS PIPELINE II = 1
+#pragma HLS UNROLL
       const int64_t x = h.ox + u;
       if (x < 0 || x >= h.pitch)
         continue;
@@ -190,7 +196,7 @@ SCONV_OVERLAP_ADD:
         ++faults;
         continue;
       }
-      oacc[a] = sat32(int64_t(oacc[a]) + tile[v][u]);
+      oacc[a] = sat32(int64_t(oacc[a]) + tile.v[v][u]);
     }
   }
 }
@@ -207,40 +213,30 @@ void addSconvBlock(const SconvBlock &h, Activity &act) {
 
 void sconvMacStage(hls::stream<Word> &insns, const KerEntry *ker,
                    const Cplx16 *spec, hls::stream<SconvBlock> &blocks,
-                   hls::stream<Cplx64> &sums) {
+                   SconvAccs &accs) {
   const SconvFields f = decodeSconv(insns.read());
-  SconvAcc acc;
-#pragma HLS ARRAY_PARTITION variable = acc.re complete dim = 1
-#pragma HLS ARRAY_PARTITION variable = acc.re complete dim = 2
-#pragma HLS ARRAY_PARTITION variable = acc.im complete dim = 1
-#pragma HLS ARRAY_PARTITION variable = acc.im complete dim = 2
   const uint64_t n = f.blocks();
   // An SCONV without blocks still sends one empty header down, so that the
   // later stages report it.
 SCONV_MAC_BLOCKS:
   for (uint64_t k = 0; k < (n ? n : 1); ++k) {
     SconvBlock h = sconvBlockHeader(f, k, n == 0);
+    h.last = k + 1 >= n;
+    hls::write_lock<SconvAcc> lock(accs);
+    SconvAcc &acc = lock;
     if (n) {
       sconvMac(f, k, ker, spec, acc, h);
       h.steps = f.nnz;
       h.smac = sconvStepCycles(f, k, ker);
     }
-    h.last = k + 1 >= n;
     blocks.write(h);
-  SCONV_SUMS:
-    for (uint32_t po = 0; po < h.live; ++po) {
-      Cplx64 sum[kBins];
-      sconvAdderTree(acc, po, sum);
-      for (uint32_t bin = 0; bin < kBins; ++bin)
-        sums.write(sum[bin]);
-    }
   }
 }
 
-void sconvIfftStage(hls::stream<SconvBlock> &blocksIn,
-                    hls::stream<Cplx64> &sums,
+void sconvIfftStage(hls::stream<SconvBlock> &blocksIn, SconvAccs &accs,
                     hls::stream<SconvBlock> &blocksOut,
-                    hls::stream<int32_t> &tiles, hls::stream<bool> &released) {
+                    hls::stream<SconvTile> &tiles,
+                    hls::stream<bool> &released) {
   SconvClock clock;
   bool last = false;
 SCONV_IFFT_BLOCKS:
@@ -254,21 +250,16 @@ SCONV_IFFT_BLOCKS:
       h.cycles = clock.cycles();
     }
     blocksOut.write(h);
-    // The whole block's spectra first: the MAC stage's hand-over completes
-    // when the IFFT of the block before is done, so the MACs of block k+1
-    // start when those of block k and the IFFT of block k-1 are both done.
-    Cplx64 block[kPout][kBins];
-  SCONV_IFFT_TAKE:
-    for (uint32_t po = 0; po < h.live; ++po)
-      for (uint32_t bin = 0; bin < kBins; ++bin)
-        block[po][bin] = sums.read();
+    // The block's accumulators, held until its last IFFT is done.
+    hls::read_lock<SconvAcc> lock(accs);
+    const SconvAcc &acc = lock;
   SCONV_IFFT:
     for (uint32_t po = 0; po < h.live; ++po) {
-      int32_t tile[kN][kN];
-      sconvIfft(block[po], h.accShift, h.ifftShift, tile);
-      for (uint32_t v = 0; v < kN; ++v)
-        for (uint32_t u = 0; u < kN; ++u)
-          tiles.write(tile[v][u]);
+      Cplx64 sum[kBins];
+      sconvAdderTree(acc, po, sum);
+      SconvTile tile;
+      sconvIfft(sum, h.accShift, h.ifftShift, tile);
+      tiles.write(tile);
     }
   }
   // The MAC lanes and the IFFT unit are free for the next SCONV; the
@@ -277,7 +268,7 @@ SCONV_IFFT_BLOCKS:
 }
 
 void sconvOverlapAddStage(hls::stream<SconvBlock> &blocks,
-                          hls::stream<int32_t> &tiles, int32_t *oacc,
+                          hls::stream<SconvTile> &tiles, int32_t *oacc,
                           Activity &act, hls::stream<bool> &finished,
                           hls::stream<bool> &finishedRetire) {
   bool last = false;
@@ -285,13 +276,8 @@ SCONV_OAA_BLOCKS:
   while (!last) {
     SconvBlock h = blocks.read();
     last = h.last;
-    for (uint32_t po = 0; po < h.live; ++po) {
-      int32_t tile[kN][kN];
-      for (uint32_t v = 0; v < kN; ++v)
-        for (uint32_t u = 0; u < kN; ++u)
-          tile[v][u] = tiles.read();
-      sconvOverlapAdd(h, po, tile, oacc, h.faults);
-    }
+    for (uint32_t po = 0; po < h.live; ++po)
+      sconvOverlapAdd(h, po, tiles.read(), oacc, h.faults);
     addSconvBlock(h, act);
     if (last) {
       act.release = h.release;
@@ -307,12 +293,12 @@ void execSconv(const Word &insn, Buffers &buf, Activity &act) {
   // region); nobody listens to the unit's events here.
   hls::stream<Word> insns;
   hls::stream<SconvBlock> toIfft, toOverlapAdd;
-  hls::stream<Cplx64> sums;
-  hls::stream<int32_t> tiles;
+  SconvAccs accs;
+  hls::stream<SconvTile> tiles;
   hls::stream<bool> released, finished, finishedRetire;
   insns.write(insn);
-  sconvMacStage(insns, buf.ker, buf.spec, toIfft, sums);
-  sconvIfftStage(toIfft, sums, toOverlapAdd, tiles, released);
+  sconvMacStage(insns, buf.ker, buf.spec, toIfft, accs);
+  sconvIfftStage(toIfft, accs, toOverlapAdd, tiles, released);
   sconvOverlapAddStage(toOverlapAdd, tiles, buf.oacc, act, finished,
                        finishedRetire);
 }

@@ -78,16 +78,19 @@ void sconvMac(const SconvFields &f, uint64_t k, const KerEntry *ker,
 uint64_t sconvStepCycles(const SconvFields &f, uint64_t k, const KerEntry *ker);
 /// The adder tree: output lane po's spectrum, summed over the P_in lanes.
 void sconvAdderTree(const SconvAcc &acc, uint32_t po, Cplx64 sum[kBins]);
+/// One output channel's IFFT result, as it goes to the overlap-and-add.
+struct SconvTile {
+  int32_t v[kN][kN];
+};
 /// One output channel's IFFT: the summed half spectrum scaled by accShift
 /// and saturated to 32 bits, completed by Hermitian symmetry, inverse
 /// transformed; the real part scaled by ifftShift and saturated.
 void sconvIfft(const Cplx64 sum[kBins], unsigned accShift, unsigned ifftShift,
-               int32_t tile[kN][kN]);
+               SconvTile &tile);
 /// Adds output lane po's IFFT tile into OACC at the block's offset (the
 /// parts outside the output region are dropped).
-void sconvOverlapAdd(const SconvBlock &h, uint32_t po,
-                     const int32_t tile[kN][kN], int32_t *oacc,
-                     uint64_t &faults);
+void sconvOverlapAdd(const SconvBlock &h, uint32_t po, const SconvTile &tile,
+                     int32_t *oacc, uint64_t &faults);
 
 /// The MAC/IFFT pipeline's timing over one SCONV's blocks (docs/isa.md
 /// section 9): the MACs of a block run beside the IFFT of the block before.
@@ -109,20 +112,27 @@ struct SconvClock {
 /// Adds one block's counters to the SCONV's.
 void addSconvBlock(const SconvBlock &h, Activity &act);
 
+/// The lane accumulators of the blocks in flight between the MAC and the
+/// IFFT process: a ping-pong pair of SconvAcc (PIPO). The MAC process
+/// accumulates block k in place; the IFFT process holds it while it sums
+/// and transforms it. So the MACs of block k+1 start once those of block k
+/// are done and the IFFT of block k-1 has let its half of the pair go: the
+/// pipeline docs/isa.md section 9 times, with no copy in between.
+using SconvAccs = hls::stream_of_blocks<SconvAcc, 2>;
+
 /// The three processes of the MAC/IFFT pipeline (spec2_sconv in top.cpp
 /// runs them as a DATAFLOW region; execSconv one after another). The MAC
 /// stage reads one SCONV word; the IFFT stage writes `released` when its
-/// last IFFT is done, the overlap-add stage `finished` (twice: for the
+/// last IFFT is done, the overlap-and-add stage `finished` (twice: for the
 /// dispatcher and the retire kernel) when the last sum is in OACC.
 void sconvMacStage(hls::stream<isa::Word> &insns, const KerEntry *ker,
                    const Cplx16 *spec, hls::stream<SconvBlock> &blocks,
-                   hls::stream<Cplx64> &sums);
-void sconvIfftStage(hls::stream<SconvBlock> &blocksIn,
-                    hls::stream<Cplx64> &sums,
+                   SconvAccs &accs);
+void sconvIfftStage(hls::stream<SconvBlock> &blocksIn, SconvAccs &accs,
                     hls::stream<SconvBlock> &blocksOut,
-                    hls::stream<int32_t> &tiles, hls::stream<bool> &released);
+                    hls::stream<SconvTile> &tiles, hls::stream<bool> &released);
 void sconvOverlapAddStage(hls::stream<SconvBlock> &blocks,
-                          hls::stream<int32_t> &tiles, int32_t *oacc,
+                          hls::stream<SconvTile> &tiles, int32_t *oacc,
                           Activity &act, hls::stream<bool> &finished,
                           hls::stream<bool> &finishedRetire);
 

@@ -43,7 +43,6 @@ constexpr uint32_t kFftPoints = kCfg.fftPointsPerCycle;
 constexpr uint32_t kIfftPoints = kCfg.ifftPointsPerCycle;
 constexpr uint32_t kVecLanes = kCfg.vecLanes;
 constexpr uint32_t kFcLanes = kCfg.fcLanes;
-constexpr uint32_t kTilePoints = kN * kN;
 } // namespace
 
 /// Fetch: reads `count` instruction words and dispatches them in order.
@@ -272,19 +271,15 @@ void spec2_sconv(hls::stream<Word> &queue, hls::stream<bool> &released,
 #pragma HLS ARRAY_PARTITION variable = buf.oacc cyclic factor = kIfftPoints
 #pragma HLS DATAFLOW
   hls::stream<SconvBlock> toIfft, toOverlapAdd;
-  hls::stream<Cplx64> sums;
-  hls::stream<int32_t> tiles;
-  // Hardly any room between MAC and IFFT stage: the IFFT stage takes a
-  // block's spectra when it starts on it, so the MAC stage hands block k
-  // over (and starts block k+1) once the IFFT of block k-1 is done, which is
-  // the pipeline docs/isa.md section 9 times. One tile of room towards the
-  // overlap-and-add stage, which drains behind the IFFT.
+  SconvAccs accs; // two blocks of lane accumulators (spectral_conv.h)
+  hls::stream<SconvTile> tiles;
+  // A header or two ahead, one tile towards the overlap-and-add process,
+  // which drains behind the IFFT.
 #pragma HLS STREAM variable = toIfft depth = 2
-#pragma HLS STREAM variable = sums depth = 2
 #pragma HLS STREAM variable = toOverlapAdd depth = 2
-#pragma HLS STREAM variable = tiles depth = kTilePoints
-  sconvMacStage(queue, buf.ker, buf.spec, toIfft, sums);
-  sconvIfftStage(toIfft, sums, toOverlapAdd, tiles, released);
+#pragma HLS STREAM variable = tiles depth = 2
+  sconvMacStage(queue, buf.ker, buf.spec, toIfft, accs);
+  sconvIfftStage(toIfft, accs, toOverlapAdd, tiles, released);
   sconvOverlapAddStage(toOverlapAdd, tiles, buf.oacc, act, finished,
                        finishedRetire);
 }
