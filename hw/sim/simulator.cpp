@@ -4,17 +4,51 @@
 // wrapper, it interleaves the modules in software; unlike it, it keeps a
 // clock per module, so the order in which it executes instructions is the
 // order in which the hardware would (earliest start first).
-#include "overlay.h"
-#include "spec2/sim.h"
+#include "sim_engines.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 
 namespace spec2 {
 namespace SPEC2_HW_NS {
-namespace {
-
 using namespace isa;
+
+void countActivity(sim::Counters &ctr, const Activity &act, unsigned module,
+                   unsigned opcode) {
+  if (module == kLoadModule)
+    ctr.ddrBytesRead += act.ddrPayload;
+  else if (module == kStoreModule)
+    ctr.ddrBytesWritten += act.ddrPayload;
+  ctr.ddrBeatBytes += act.ddrBeatBytes;
+  for (unsigned e = 0; e < kNumEngines; ++e)
+    ctr.engineCycles[e] += act.engine[e];
+  ctr.macSteps += act.macSteps;
+  ctr.macCycles += module == kComputeModule && opcode == kSconv
+                       ? act.macSteps + act.bankStalls
+                       : 0;
+  ctr.bankConflictStalls += act.bankStalls;
+  ctr.macsIssued += act.macsIssued;
+  ctr.macsUseful += act.macsUseful;
+  ctr.faults += act.faults;
+  if (opcode < kNumOpcodes)
+    ++ctr.insns[opcode];
+}
+
+/// The status of a run that ended without deadlock.
+void finishStatus(sim::RunResult &result, bool finished) {
+  if (result.status == sim::Status::Ok && !finished) {
+    result.status = sim::Status::BadProgram;
+    result.message = "the program ended without a FINISH instruction";
+  } else if (result.status == sim::Status::Ok && result.counters.faults) {
+    result.status = sim::Status::Fault;
+    result.message =
+        std::to_string(result.counters.faults) +
+        " faults: kernel indices or addresses outside their buffers";
+  }
+}
+
+namespace {
 
 /// The four token queues between neighbouring modules; each token carries
 /// the cycle at which it was pushed.
@@ -31,8 +65,37 @@ public:
                      const sim::RunOptions &options) override;
 
 private:
+  /// Runs one load, store or compute instruction on the chosen engines.
+  void exec(bool fast, const Word &w, Dram dram, Activity &act);
+
   std::unique_ptr<Buffers> buf;
+  FastEngines fast;
 };
+
+/// The engines a run uses: the option, else SPEC2_SIM (fast, hls or
+/// kernels), else the fast paths.
+sim::Engines enginesOf(const sim::RunOptions &options) {
+  if (options.engines != sim::Engines::Default)
+    return options.engines;
+  const char *env = std::getenv("SPEC2_SIM");
+  if (env && std::strcmp(env, "hls") == 0)
+    return sim::Engines::Hls;
+  if (env && std::strcmp(env, "kernels") == 0)
+    return sim::Engines::Kernels;
+  return sim::Engines::Fast;
+}
+
+void SimOverlay::exec(bool fast, const Word &w, Dram dram, Activity &act) {
+  const unsigned opcode = unsigned(getField(w, kOpcode));
+  if (fast)
+    this->fast.exec(w, dram, *buf, act);
+  else if (opcode == kLoad)
+    execLoad(w, dram, *buf, act);
+  else if (opcode == kStore)
+    execStore(w, dram, *buf, act);
+  else
+    execCompute(w, *buf, act);
+}
 
 /// Queues an instruction of `module` pops from / pushes to.
 struct Ports {
@@ -75,6 +138,10 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
   // the output accumulators (OACC); everything else a program must write
   // before it reads.
   std::memset(buf->oacc, 0, sizeof(buf->oacc));
+  const sim::Engines engines = enginesOf(options);
+  if (engines == sim::Engines::Kernels)
+    return runTopKernels(insns, count, dram, *buf);
+  const bool fastPaths = engines == sim::Engines::Fast;
 
   // Fetch: split the stream into the three module queues, in program order.
   std::vector<uint32_t> queue[3];
@@ -145,10 +212,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
     Activity act;
     uint64_t end, pushed, moduleFree, released;
     if (m == kLoadModule || m == kStoreModule) {
-      if (m == kLoadModule)
-        execLoad(w, dram, *buf, act);
-      else
-        execStore(w, dram, *buf, act);
+      exec(fastPaths, w, dram, act);
       // The DDR serves one transfer at a time; the request latency overlaps.
       const uint64_t ready = bestStart + kCfg.dmaLatency;
       const uint64_t xfer = ready > ddrFree ? ready : ddrFree;
@@ -158,12 +222,9 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
       released = end;
       moduleFree = clock[m];
       ddrFree = end;
-      (m == kLoadModule ? ctr.ddrBytesRead : ctr.ddrBytesWritten) +=
-          act.ddrPayload;
-      ctr.ddrBeatBytes += act.ddrBeatBytes;
     } else {
       if (opcode < kNumOpcodes)
-        execCompute(w, *buf, act);
+        exec(fastPaths, w, dram, act);
       else
         ++act.faults;
       end = bestStart + act.cycles;
@@ -180,18 +241,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
     clock[m] = end;
     if (end > ctr.totalCycles)
       ctr.totalCycles = end;
-    for (unsigned e = 0; e < kNumEngines; ++e)
-      ctr.engineCycles[e] += act.engine[e];
-    ctr.macSteps += act.macSteps;
-    ctr.macCycles += m == kComputeModule && opcode == kSconv
-                         ? act.macSteps + act.bankStalls
-                         : 0;
-    ctr.bankConflictStalls += act.bankStalls;
-    ctr.macsIssued += act.macsIssued;
-    ctr.macsUseful += act.macsUseful;
-    ctr.faults += act.faults;
-    if (opcode < kNumOpcodes)
-      ++ctr.insns[opcode];
+    countActivity(ctr, act, m, opcode);
     if (options.trace)
       result.trace.push_back({index, bestStart, end, act.cycles, released});
     if (getField(w, kPushPrev) && p.pushPrev)
@@ -200,15 +250,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
       p.pushNext->push_back(pushed);
   }
 
-  if (result.status == sim::Status::Ok && !finished) {
-    result.status = sim::Status::BadProgram;
-    result.message = "the program ended without a FINISH instruction";
-  } else if (result.status == sim::Status::Ok && ctr.faults) {
-    result.status = sim::Status::Fault;
-    result.message =
-        std::to_string(ctr.faults) +
-        " faults: kernel indices or addresses outside their buffers";
-  }
+  finishStatus(result, finished);
   return result;
 }
 

@@ -9,29 +9,22 @@
 // instruction's shift scales the result once, rounding to nearest.
 #include "overlay.h"
 
-#include <cmath>
-
 namespace spec2 {
 namespace SPEC2_HW_NS {
 using namespace isa;
 
 namespace {
 
-/// Q15 twiddles cos(2*pi*k/N) and sin(2*pi*k/N), k < N/2. In the HLS build
-/// these are a ROM; here they are computed once, deterministically.
-struct Twiddles {
-  int64_t cosQ[kN / 2 > 0 ? kN / 2 : 1];
-  int64_t sinQ[kN / 2 > 0 ? kN / 2 : 1];
-  Twiddles() {
-    const double pi = 3.14159265358979323846;
-    for (uint32_t k = 0; k < kN / 2; ++k) {
-      cosQ[k] = std::llround(std::cos(2 * pi * k / kN) * 32768.0);
-      sinQ[k] = std::llround(std::sin(2 * pi * k / kN) * 32768.0);
-    }
-  }
-};
-
-const Twiddles kTwiddles;
+/// The twiddle ROM: Q15 integers llround(cos(2*pi*k/16) * 2^15) and
+/// llround(sin(2*pi*k/16) * 2^15), k < 8. An N-point transform (N divides
+/// 16, the largest fft_size a configuration may have) reads every 16/N-th
+/// entry (test/hw/EngineTest checks them against std::cos and std::sin).
+constexpr int64_t kCosQ15[8] = {32768, 30274,  23170,  12540,
+                                0,     -12540, -23170, -30274};
+constexpr int64_t kSinQ15[8] = {0,     12540, 23170, 30274,
+                                32768, 30274, 23170, 12540};
+static_assert(kN <= 16 && 16 % kN == 0, "the twiddle ROM covers N <= 16");
+constexpr uint32_t kTwiddleStride = 16 / kN;
 
 constexpr uint32_t bitReverse(uint32_t v) {
   uint32_t r = 0;
@@ -43,7 +36,6 @@ constexpr uint32_t bitReverse(uint32_t v) {
 /// In-place 1-D FFT of N points, stride-addressed. Compile-time direction
 /// and stride let the compiler unroll it and drop the trivial twiddles.
 template <bool inverse, uint32_t stride> void fft1d(int64_t *re, int64_t *im) {
-  const Twiddles &tw = kTwiddles;
   // The points are read in bit-reversed order into local registers, which
   // cannot alias (the simulation keeps them out of memory; HLS maps them to
   // registers either way), transformed, and written back in order.
@@ -79,8 +71,9 @@ FFT_STAGES:
           ti = inverse ? xr[b] : -xr[b];
         } else {
           // w = exp(-+2*pi*i*k/N) = cos -+ i sin.
-          const int64_t wr = tw.cosQ[k];
-          const int64_t wi = inverse ? tw.sinQ[k] : -tw.sinQ[k];
+          const int64_t wr = kCosQ15[k * kTwiddleStride];
+          const int64_t ws = kSinQ15[k * kTwiddleStride];
+          const int64_t wi = inverse ? ws : -ws;
           tr = roundShift(xr[b] * wr - xi[b] * wi, 15);
           ti = roundShift(xr[b] * wi + xi[b] * wr, 15);
         }
@@ -100,6 +93,10 @@ FFT_WRITE:
 }
 
 } // namespace
+
+int64_t twiddleQ15(uint32_t k, bool sine) {
+  return sine ? kSinQ15[k * kTwiddleStride] : kCosQ15[k * kTwiddleStride];
+}
 
 void fft2d(int64_t re[kN][kN], int64_t im[kN][kN], bool inverse) {
 FFT_ROWS:

@@ -15,11 +15,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#ifndef __SYNTHESIS__
-#include <array>
-#include <map>
-#include <vector>
-#endif
 
 #ifndef SPEC2_HW_NS
 #error "SPEC2_HW_NS must name the configuration namespace (e.g. hw_u200)"
@@ -49,44 +44,15 @@ struct Cplx16 {
   int16_t im;
 };
 
-#ifndef __SYNTHESIS__
-/// Simulation-only memo of SCONV blocks (not hardware): the bank conflicts
-/// of a block of kernels depend only on the kernels and the number of
-/// input-channel groups the SCONV addresses, and so does the list of
-/// multiply-accumulates its lanes perform.
-struct StepTimingCache {
-  struct Entry {
-    bool valid = false;
-    uint64_t cycles = 0;
-    std::vector<KerEntry> ker;
-    /// The multiply-accumulates, for blocks whose every index is a valid
-    /// bin (`indicesOk`): the non-zero entries of all input-channel lanes
-    /// grouped by the (output lane, bin) sum they feed, group
-    /// po * kBins + k ending at `groupEnd[po * kBins + k]`, each group
-    /// padded with zero weights to a multiple of 4. Per entry: the SPEC word
-    /// it reads (relative to spec_addr) and the weight as two int16 pairs,
-    /// (re, -im) and (im, re), so that one pairwise multiply-add with the
-    /// (re, im) input gives the real or the imaginary product; `pairsOk`
-    /// unless some im is -32768 (whose negation does not fit).
-    bool indicesOk = false, pairsOk = false;
-    uint64_t useful = 0;
-    std::vector<uint32_t> specOffset, wRe, wIm, groupEnd;
-  };
-  /// Per (KER address, entries, groups): the last few contents seen there
-  /// (layers take turns in KER), most recent first.
-  static constexpr size_t kVariants = 8;
-  std::map<std::array<uint64_t, 3>, std::vector<Entry>> entries;
-
-  /// The entry whose kernels equal `ker[0, n)` read with `ncig` groups,
-  /// moved to the front; or a fresh invalid entry at the front (evicting the
-  /// oldest).
-  Entry &find(uint64_t base, const KerEntry *ker, uint64_t n, uint64_t ncig);
+/// A complex spectral value in the MAC/IFFT pipeline's accumulator width.
+struct Cplx64 {
+  int64_t re;
+  int64_t im;
 };
-#endif
 
 /// The on-chip memories. In the HLS build each array is a BRAM/URAM bank set
-/// shared between the module kernels (ap_memory ports); the C-simulation
-/// allocates one instance per simulated overlay.
+/// shared between the kernels that use it (ap_memory ports); the
+/// C-simulation allocates one instance per simulated overlay.
 struct Buffers {
   int16_t inp[kCfg.inpDepth];
   KerEntry ker[kCfg.kerDepth];
@@ -96,13 +62,6 @@ struct Buffers {
   int32_t oacc[kCfg.oaccDepth];
   int64_t facc[kCfg.faccDepth];
   int16_t out[kCfg.outDepth];
-  /// Per-lane complex spectral accumulators of the SCONV engine (internal;
-  /// one small memory per lane, so the lanes never share a write port).
-  int64_t accRe[kCfg.pin][kCfg.pout][kBins];
-  int64_t accIm[kCfg.pin][kCfg.pout][kBins];
-#ifndef __SYNTHESIS__
-  StepTimingCache stepTiming;
-#endif
 };
 
 /// What one instruction did: its cycles on its module, DDR traffic, MAC
@@ -131,6 +90,9 @@ struct Dram {
   uint64_t size;
 };
 
+/// The engines, one instruction each: what the module and unit kernels of
+/// top.cpp run, and what the C-simulation driver calls when it runs the HLS
+/// source itself (sim::Engines::Hls).
 void execLoad(const isa::Word &insn, Dram dram, Buffers &buf, Activity &act);
 void execStore(const isa::Word &insn, Dram dram, Buffers &buf, Activity &act);
 void execFft(const isa::Word &insn, Buffers &buf, Activity &act);
@@ -138,9 +100,10 @@ void execSconv(const isa::Word &insn, Buffers &buf, Activity &act);
 void execOutq(const isa::Word &insn, Buffers &buf, Activity &act);
 void execGemv(const isa::Word &insn, Buffers &buf, Activity &act);
 void execVec(const isa::Word &insn, Buffers &buf, Activity &act);
-/// Dispatches a compute-module instruction to its engine.
-void execCompute(const isa::Word &insn, Buffers &buf, Activity &act);
 
+/// Entry k < N/2 of the FFT units' twiddle ROM (fft.cpp): the Q15 integer
+/// nearest to sin (`sine`) or cos of 2*pi*k/N.
+int64_t twiddleQ15(uint32_t k, bool sine);
 /// Fixed-point 2-D FFTs (fft.cpp). `data` is N x N row-major complex int64.
 void fft2d(int64_t re[kN][kN], int64_t im[kN][kN], bool inverse);
 /// The forward transform of a real tile whose rows from `nonzeroRows` on
@@ -175,6 +138,14 @@ inline uint64_t beatBytes(uint64_t addr, uint64_t len) {
   uint64_t first = addr / isa::kDdrBeatBytes;
   uint64_t last = (addr + len - 1) / isa::kDdrBeatBytes;
   return (last - first + 1) * isa::kDdrBeatBytes;
+}
+
+/// The DMA time of a LOAD or STORE whose traffic `act` has counted: the
+/// request latency, then the beats at the DDR's bandwidth.
+inline void finishDma(Activity &act, Engine engine) {
+  act.ddrCycles = ddrCycles(act.ddrBeatBytes);
+  act.cycles = kCfg.dmaLatency + act.ddrCycles;
+  act.engine[engine] += act.cycles;
 }
 
 } // namespace SPEC2_HW_NS

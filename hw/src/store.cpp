@@ -50,9 +50,7 @@ STORE_PLANES:
       }
     }
   }
-  act.ddrCycles = ddrCycles(act.ddrBeatBytes);
-  act.cycles = kCfg.dmaLatency + act.ddrCycles;
-  act.engine[kEngStore] += act.cycles;
+  finishDma(act, kEngStore);
 }
 
 } // namespace SPEC2_HW_NS

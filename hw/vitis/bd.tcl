@@ -3,13 +3,14 @@
 # NOT RUN HERE: Vivado is not installed on the machines this project is
 # developed on, so this script has never been executed. It is written for
 # Vivado 2023.x from the documentation and from TVM VTA's hardware build
-# (hardware/xilinx/scripts/vivado.tcl), whose structure it follows: four HLS
-# IPs, true-dual-port block memories shared between them, AXI4-Stream FIFOs
-# for the instruction and dependency-token queues. Interface and pin names
+# (hardware/xilinx/scripts/vivado.tcl), whose structure it follows: the HLS
+# IPs (fetch, load, store, and the compute module's dispatcher, units and
+# retire kernel), true-dual-port block memories shared between them,
+# AXI4-Stream FIFOs for the instruction, token and unit-event queues. Interface and pin names
 # are those Vitis HLS normally generates; check them against the IPs.
 #
 # Environment (set by the Makefile):
-#   SPEC2_HLS_DIR    directory holding <kernel>/sol/impl/ip of the 4 kernels
+#   SPEC2_HLS_DIR    directory holding <kernel>/sol/impl/ip of the 8 kernels
 #   SPEC2_GEN_DIR    directory of the generated spec2_config.h
 #   SPEC2_PART       FPGA part
 #   SPEC2_CLOCK_MHZ  clock_mhz of the configuration
@@ -27,14 +28,18 @@ proc cfg {key} {
   }
   return $v
 }
-set n    [cfg fft_size]
-set bins [expr {$n * ($n / 2 + 1)}]
-set lanes_x_bins [expr {[cfg pin] * [cfg pout] * $bins}]
 
 # Queue depths. The C-simulation's queues are unbounded; these are not
-# (docs/isa.md, sections 1 and 8).
+# (docs/isa.md, sections 1, 8 and 13). Inside the compute module: a unit is
+# free when the dispatcher hands it an instruction, so 2 words suffice; a
+# unit's events are read before the next instruction goes to it, except an
+# SCONV's "finished" (taken in passing, at most two outstanding); the
+# retire FIFO bounds the compute instructions in flight.
 set insn_fifo_depth  512
 set token_fifo_depth 1024
+set unit_fifo_depth  2
+set event_fifo_depth 4
+set retire_fifo_depth 64
 
 create_project -force spec2_overlay ./vivado -part $part
 set_property ip_repo_paths [glob $hls/*/sol/impl/ip] [current_project]
@@ -48,25 +53,28 @@ set_property CONFIG.POLARITY ACTIVE_LOW [get_bd_ports ap_rst_n]
 set ctrl [create_bd_intf_port -mode Slave -vlnv xilinx.com:interface:aximm_rtl:1.0 s_axi_control]
 set_property -dict [list CONFIG.PROTOCOL AXI4LITE CONFIG.ADDR_WIDTH 16 CONFIG.DATA_WIDTH 32] $ctrl
 set xbar [create_bd_cell -type ip -vlnv xilinx.com:ip:smartconnect:1.0 ctrl_xbar]
-set_property -dict [list CONFIG.NUM_SI 1 CONFIG.NUM_MI 4] $xbar
+set_property -dict [list CONFIG.NUM_SI 1 CONFIG.NUM_MI 7] $xbar
 connect_bd_intf_net $ctrl [get_bd_intf_pins ctrl_xbar/S00_AXI]
 
-# --- the four module kernels ----------------------------------------------
-set kernels {spec2_fetch spec2_load spec2_compute spec2_store}
-foreach k $kernels i {0 1 2 3} {
+# --- the kernels -------------------------------------------------------------
+# Those with AXI-lite registers (control and/or counters), in register-window
+# order; spec2_retire has none (free-running, streams only).
+set kernels {spec2_fetch spec2_load spec2_compute spec2_store spec2_fft spec2_sconv spec2_vector}
+foreach k $kernels i {0 1 2 3 4 5 6} {
   create_bd_cell -type ip -vlnv spec2:hls:$k:1.0 $k
   connect_bd_intf_net [get_bd_intf_pins ctrl_xbar/M0${i}_AXI] [get_bd_intf_pins $k/s_axi_control]
 }
+create_bd_cell -type ip -vlnv spec2:hls:spec2_retire:1.0 spec2_retire
 connect_bd_net [get_bd_ports ap_clk] \
   [get_bd_pins -of [get_bd_cells] -filter {TYPE == clk}]
 connect_bd_net [get_bd_ports ap_rst_n] \
   [get_bd_pins -of [get_bd_cells] -filter {TYPE == rst}]
 
-# Host-visible register map, used through xrt::ip: 16 KiB per kernel, all four
+# Host-visible register map, used through xrt::ip: 8 KiB per kernel, all
 # inside 64 KiB, the register space XRT 2.13's xrt::ip allows
 # (hw/include/spec2/host_regs.h holds the same offsets for the host).
-foreach k $kernels offset {0x0000 0x4000 0x8000 0xC000} {
-  assign_bd_address -offset $offset -range 16K \
+foreach k $kernels offset {0x0000 0x2000 0x4000 0x6000 0x8000 0xA000 0xC000} {
+  assign_bd_address -offset $offset -range 8K \
     -target_address_space [get_bd_addr_spaces s_axi_control] \
     [get_bd_addr_segs $k/s_axi_control/Reg]
 }
@@ -84,16 +92,27 @@ foreach {pin port} {
 set_property CONFIG.ASSOCIATED_BUSIF {s_axi_control:m_axi_ins:m_axi_load:m_axi_store} [get_bd_ports ap_clk]
 set_property CONFIG.ASSOCIATED_RESET ap_rst_n [get_bd_ports ap_clk]
 
-# --- instruction and token queues: AXI4-Stream FIFOs -----------------------
+# --- instruction, token and unit queues: AXI4-Stream FIFOs -----------------
 # {fifo  producer-pin  consumer-pin  bytes  depth}
 set queues [list \
   [list load_q    spec2_fetch/loadQ    spec2_load/queue    32 $insn_fifo_depth] \
   [list compute_q spec2_fetch/computeQ spec2_compute/queue 32 $insn_fifo_depth] \
   [list store_q   spec2_fetch/storeQ   spec2_store/queue   32 $insn_fifo_depth] \
   [list l2c_q     spec2_load/l2c       spec2_compute/l2c   1 $token_fifo_depth] \
-  [list c2l_q     spec2_compute/c2l    spec2_load/c2l      1 $token_fifo_depth] \
-  [list c2s_q     spec2_compute/c2s    spec2_store/c2s     1 $token_fifo_depth] \
-  [list s2c_q     spec2_store/s2c      spec2_compute/s2c   1 $token_fifo_depth]]
+  [list c2l_q     spec2_retire/c2l     spec2_load/c2l      1 $token_fifo_depth] \
+  [list c2s_q     spec2_retire/c2s     spec2_store/c2s     1 $token_fifo_depth] \
+  [list s2c_q     spec2_store/s2c      spec2_compute/s2c   1 $token_fifo_depth] \
+  [list fft_q     spec2_compute/fftQ    spec2_fft/queue    32 $unit_fifo_depth] \
+  [list sconv_q   spec2_compute/sconvQ  spec2_sconv/queue  32 $unit_fifo_depth] \
+  [list vector_q  spec2_compute/vectorQ spec2_vector/queue 32 $unit_fifo_depth] \
+  [list fft_fin   spec2_fft/finished      spec2_compute/fftFinished   1 $event_fifo_depth] \
+  [list sconv_rel spec2_sconv/released    spec2_compute/sconvReleased 1 $event_fifo_depth] \
+  [list sconv_fin spec2_sconv/finished    spec2_compute/sconvFinished 1 $event_fifo_depth] \
+  [list vector_ev spec2_vector/events     spec2_compute/vectorEvents  1 $event_fifo_depth] \
+  [list retire_q  spec2_compute/retireQ   spec2_retire/retireQ        3 $retire_fifo_depth] \
+  [list fft_ret   spec2_fft/finishedRetire    spec2_retire/fftFinished    1 $retire_fifo_depth] \
+  [list sconv_ret spec2_sconv/finishedRetire  spec2_retire/sconvFinished  1 $retire_fifo_depth] \
+  [list vector_ret spec2_vector/finishedRetire spec2_retire/vectorFinished 1 $retire_fifo_depth]]
 foreach q $queues {
   lassign $q name from to bytes depth
   set fifo [create_bd_cell -type ip -vlnv xilinx.com:ip:axis_data_fifo:2.0 $name]
@@ -105,23 +124,37 @@ foreach q $queues {
 }
 
 # --- on-chip buffers: block memories shared between kernels ----------------
-# {member  width-bits  depth  port-A kernel  port-B kernel ("" = private)}
-# Widths are those of the C types in hw/src/overlay.h; one bank per buffer
-# (the banking of docs/isa.md section 10 needs ARRAY_PARTITION in the HLS
-# source and one memory per bank here, named buf_<member>_<i>_PORTA).
+# {member  width-bits  depth  users}, each user {kernel port}: the port of the
+# kernel's IP (buf_<member>_PORTA, or _PORTB for a kernel that asked for two,
+# hls.tcl) goes to the next free port of the true-dual-port memory. Widths
+# are those of the C types in hw/src/overlay.h; one bank per buffer (the
+# banking of docs/isa.md section 10 needs ARRAY_PARTITION in the HLS source
+# and one memory per bank here, named buf_<member>_<i>_PORTA).
 set buffers [list \
-  [list inp   16 [cfg "buffers inp"]  spec2_load    spec2_compute] \
-  [list ker   48 [cfg "buffers ker"]  spec2_load    spec2_compute] \
-  [list bias  32 [cfg "buffers bias"] spec2_load    spec2_compute] \
-  [list fcx   16 [cfg "buffers fcx"]  spec2_load    spec2_compute] \
-  [list out   16 [cfg "buffers out"]  spec2_compute spec2_store] \
-  [list spec  32 [cfg "buffers spec"] spec2_compute ""] \
-  [list oacc  32 [cfg "buffers oacc"] spec2_compute ""] \
-  [list facc  64 [cfg "buffers facc"] spec2_compute ""] \
-  [list accRe 64 $lanes_x_bins        spec2_compute ""] \
-  [list accIm 64 $lanes_x_bins        spec2_compute ""]]
+  [list inp   16 [cfg "buffers inp"]  {{spec2_load A} {spec2_fft A} {spec2_vector A}}] \
+  [list ker   48 [cfg "buffers ker"]  {{spec2_load A} {spec2_sconv A} {spec2_vector A}}] \
+  [list bias  32 [cfg "buffers bias"] {{spec2_load A} {spec2_vector A}}] \
+  [list fcx   16 [cfg "buffers fcx"]  {{spec2_load A} {spec2_vector A}}] \
+  [list out   16 [cfg "buffers out"]  {{spec2_vector A} {spec2_store A}}] \
+  [list spec  32 [cfg "buffers spec"] {{spec2_fft A} {spec2_sconv A}}] \
+  [list oacc  32 [cfg "buffers oacc"] {{spec2_sconv A} {spec2_sconv B} {spec2_vector A} {spec2_vector B}}] \
+  [list facc  64 [cfg "buffers facc"] {{spec2_vector A} {spec2_vector B}}]]
+# Memories with more users than ports: INP and KER are read by two compute
+# units, OACC read and written by two. They need the arbitration or the
+# split described in hw/README.md ("Before a first synthesis run"), which
+# this script does not build yet: it stops here rather than produce a design
+# that would be wrong.
+set unresolved {}
 foreach b $buffers {
-  lassign $b m width depth a_side b_side
+  if {[llength [lindex $b 3]] > 2} {
+    lappend unresolved "[lindex $b 0] ([llength [lindex $b 3]] users: [lindex $b 3])"
+  }
+}
+if {[llength $unresolved] > 0} {
+  error "bd.tcl: memories with more users than ports: [join $unresolved {; }]; see hw/README.md"
+}
+foreach b $buffers {
+  lassign $b m width depth users
   set mem [create_bd_cell -type ip -vlnv xilinx.com:ip:blk_mem_gen:8.4 mem_$m]
   # As VTA: stand-alone true dual port, byte-addressed 32-bit addresses to
   # match the HLS "bram" interface.
@@ -138,13 +171,9 @@ foreach b $buffers {
   if {[cfg "device uram"] > 0 && $depth * $width / 8 >= 32768} {
     set_property CONFIG.PRIM_type_to_Implement URAM $mem
   }
-  connect_bd_intf_net [get_bd_intf_pins $a_side/buf_${m}_PORTA] [get_bd_intf_pins mem_$m/BRAM_PORTA]
-  if {$b_side ne ""} {
-    connect_bd_intf_net [get_bd_intf_pins $b_side/buf_${m}_PORTA] [get_bd_intf_pins mem_$m/BRAM_PORTB]
-  } elseif {[llength [get_bd_intf_pins -quiet $a_side/buf_${m}_PORTB]]} {
-    connect_bd_intf_net [get_bd_intf_pins $a_side/buf_${m}_PORTB] [get_bd_intf_pins mem_$m/BRAM_PORTB]
-  } else {
-    set_property CONFIG.Memory_Type Single_Port_RAM $mem
+  foreach user $users side {A B} {
+    lassign $user k p
+    connect_bd_intf_net [get_bd_intf_pins $k/buf_${m}_PORT$p] [get_bd_intf_pins mem_$m/BRAM_PORT$side]
   }
 }
 
@@ -153,8 +182,9 @@ validate_bd_design
 save_bd_design
 
 # --- package as an RTL kernel ------------------------------------------------
-# user_managed: the host drives the four kernels' own control registers
-# through xrt::ip (hw/README.md).
+# user_managed: the host drives the kernels' own control registers through
+# xrt::ip (hw/README.md); the compute units and spec2_retire are
+# free-running and need no start.
 add_files -norecurse [make_wrapper -files [get_files spec2_overlay.bd] -top]
 set_property top spec2_overlay_wrapper [current_fileset]
 update_compile_order -fileset sources_1

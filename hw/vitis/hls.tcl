@@ -1,4 +1,4 @@
-# Vitis HLS synthesis of ONE module kernel of the spec2 overlay, exported to
+# Vitis HLS synthesis of ONE kernel of the spec2 overlay, exported to
 # the Vivado IP catalog for the block design of bd.tcl.
 #
 # NOT RUN HERE: Vitis HLS is not installed on the machines this project is
@@ -7,7 +7,8 @@
 # run (see hw/README.md, "Building for an Alveo U200").
 #
 # Driven by the Makefile, one call per kernel, with the environment:
-#   SPEC2_KERNEL     spec2_fetch | spec2_load | spec2_compute | spec2_store
+#   SPEC2_KERNEL     spec2_fetch | spec2_load | spec2_compute | spec2_retire |
+#                    spec2_fft | spec2_sconv | spec2_vector | spec2_store
 #   SPEC2_HW_NS      configuration namespace, e.g. hw_u200
 #   SPEC2_HW_DIR     the hw/ directory
 #   SPEC2_GEN_DIR    directory of the generated spec2_config.h
@@ -27,7 +28,7 @@ set top "spec2::${ns}::${kernel}"
 
 open_project -reset $kernel
 set_top $top
-foreach f {top load store fft spectral_conv fc vector_unit compute} {
+foreach f {top load store fft spectral_conv fc vector_unit} {
   add_files $hw/src/$f.cpp -cflags $cflags
 }
 
@@ -42,25 +43,32 @@ config_rtl -reset_level low
 config_interface -m_axi_max_widen_bitwidth 512
 
 # Interfaces that top.cpp leaves to the defaults. The on-chip buffers arrive
-# as one `Buffers &buf` struct: split it into one BRAM port per member
-# (port buf_<member>, IP interface buf_<member>_PORTA). Buffers shared with
-# another module get a single port here (the other module has the other
-# port of the true-dual-port memory); compute-private ones may use two.
-set shared {
-  spec2_load    {inp ker bias fcx}
-  spec2_compute {inp ker bias fcx out}
-  spec2_store   {out}
+# as one `Buffers &buf` struct: split it into one BRAM port per member the
+# kernel uses (port buf_<member>, IP interface buf_<member>_PORTA). A kernel
+# that only reads or only writes a buffer gets one port (the other kernel on
+# that memory has the other port of the true-dual-port BRAM); one that reads
+# and writes it in the same pipelined loop (OACC: overlap-and-add, OUTQ's
+# clearing; FACC) asks for two (ram_2p), which bd.tcl can only give it where
+# no other kernel needs the memory (see hw/README.md, "Before a first
+# synthesis run").
+set single {
+  spec2_load   {inp ker bias fcx}
+  spec2_fft    {inp spec}
+  spec2_sconv  {ker spec}
+  spec2_vector {inp ker bias fcx out}
+  spec2_store  {out}
 }
-set private {
-  spec2_compute {spec oacc facc accRe accIm}
+set double {
+  spec2_sconv  {oacc}
+  spec2_vector {oacc facc}
 }
-if {$kernel ne "spec2_fetch"} {
+if {[dict exists $single $kernel]} {
   set_directive_disaggregate $top buf
-  foreach m [dict get $shared $kernel] {
+  foreach m [dict get $single $kernel] {
     set_directive_interface -mode bram -storage_type ram_1p $top buf.$m
   }
-  if {[dict exists $private $kernel]} {
-    foreach m [dict get $private $kernel] {
+  if {[dict exists $double $kernel]} {
+    foreach m [dict get $double $kernel] {
       set_directive_interface -mode bram -storage_type ram_2p $top buf.$m
     }
   }
@@ -70,6 +78,10 @@ if {$kernel ne "spec2_fetch"} {
 if {$kernel in {spec2_load spec2_store}} {
   set_directive_interface -mode s_axilite -bundle control $top dramBytes
 }
+# spec2_sconv (a free-running, ap_ctrl_none DATAFLOW region): successive
+# calls must overlap, the next SCONV's MAC process starting while the
+# previous one's overlap-and-add drains; check it in co-simulation
+# (hw/README.md, "Before a first synthesis run").
 
 csynth_design
 export_design -format ip_catalog -vendor spec2 -library hls -version 1.0 \

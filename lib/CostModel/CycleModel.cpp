@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/CostModel/CycleModel.h"
+#include "spec2/bank_step.h"
 
 #include <algorithm>
 #include <deque>
@@ -195,25 +196,9 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
 }
 
 uint64_t CycleModel::stepStalls(const uint16_t *index, uint64_t ncig) const {
-  const uint32_t nbins = cfg.bins();
-  uint64_t worst = 1;
-  std::vector<uint32_t> perBank(cfg.specBanks);
-  std::vector<uint16_t> seen;
-  for (uint32_t pi = 0; pi < cfg.pin; ++pi) {
-    std::fill(perBank.begin(), perBank.end(), 0);
-    seen.clear();
-    for (uint32_t po = 0; po < cfg.pout; ++po) {
-      const uint16_t x = index[pi * cfg.pout + po];
-      if (entryBin(x) >= nbins || entryGroup(x) >= ncig ||
-          std::find(seen.begin(), seen.end(), x) != seen.end())
-        continue;
-      seen.push_back(x);
-      ++perBank[entryBin(x) % cfg.specBanks];
-    }
-    for (uint32_t n : perBank)
-      worst = std::max<uint64_t>(worst, ceilDiv(n, cfg.specPorts));
-  }
-  return worst - 1;
+  return bank::stepCycles(index, cfg.pin, cfg.pout, cfg.bins(), unsigned(ncig),
+                          cfg.specBanks, cfg.specPorts) -
+         1;
 }
 
 SconvStalls CycleModel::sconvStalls(const Word &insn,

@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Scheduling/BankColoring.h"
+#include "spec2/bank_step.h"
 
 #include <algorithm>
 #include <numeric>
@@ -175,23 +176,22 @@ std::vector<std::vector<int64_t>> GroupScheduler::greedy(
   return order;
 }
 
-/// Stall cycles of step t in one input lane: its busiest bank's extra
-/// cycles, a bin read by several lanes counting once.
+/// Stall cycles of step t in one input lane (spec2/bank_step.h): its
+/// busiest bank's extra cycles, a bin read by several lanes counting once;
+/// -1 when no lane reads.
 int64_t
 GroupScheduler::stepCost(const std::vector<std::vector<int64_t>> &laneBins,
                          const std::vector<std::vector<int64_t>> &order,
                          int64_t t) const {
-  reads.assign(banks, 0);
-  seen.clear();
-  int64_t worst = 0;
+  step.resize(laneBins.size());
   for (size_t l = 0; l < laneBins.size(); ++l) {
     const int64_t bin = laneBins[l][order[l][t]];
-    if (bin < 0 || std::find(seen.begin(), seen.end(), bin) != seen.end())
-      continue;
-    seen.push_back(bin);
-    worst = std::max(worst, ++reads[bankOf(bin)]);
+    step[l] = bin < 0 ? uint16_t(isa::kEntryNoRead) : uint16_t(bin);
   }
-  return (worst + ports - 1) / ports - 1;
+  return int64_t(bank::laneStepCycles(step.data(), unsigned(step.size()),
+                                      bank::kAnyBin, bank::kAnyGroup, banks,
+                                      ports)) -
+         1;
 }
 
 /// Improves `order` by swapping two steps of one lane while that lowers

@@ -7,6 +7,7 @@
 #include <fftw3.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <memory>
 #include <random>
 
@@ -81,6 +82,20 @@ TEST_F(EngineTest, FftMatchesFixedPointReferenceBitExactly) {
   }
 }
 
+// The FFT units' twiddle ROM holds the Q15 values std::cos and std::sin
+// round to.
+TEST_F(EngineTest, TwiddleRomIsRoundedCosAndSin) {
+  const double pi = 3.14159265358979323846;
+  for (uint32_t k = 0; k < kN / 2; ++k) {
+    EXPECT_EQ(twiddleQ15(k, false),
+              std::llround(std::cos(2 * pi * k / kN) * 32768.0))
+        << k;
+    EXPECT_EQ(twiddleQ15(k, true),
+              std::llround(std::sin(2 * pi * k / kN) * 32768.0))
+        << k;
+  }
+}
+
 TEST_F(EngineTest, FftIsCloseToFftw) {
   // Forward transform of a full tile at shift 6 (= /64) against FFTW in
   // double precision: the fixed-point error is the rounding of the twiddle
@@ -137,8 +152,8 @@ Insn sconvInsn(uint64_t ker, uint64_t spec, uint64_t nnz, uint64_t ncig,
 } // namespace
 
 /// A multi-block SCONV with random spectra in [-xMax, xMax] and weights in
-/// [wLo, wHi] against a plain reference, run twice: the second run takes the
-/// simulation's decoded-kernel path (same kernels), which must agree too.
+/// [wLo, wHi] against a plain reference, run twice (the engine keeps no
+/// state between instructions; FastPathTest checks the fast path's memo).
 void checkSparseMac(EngineTest &t, int xMax, int wLo, int wHi) {
   Buffers *buf = t.buf.get();
   auto randI16 = [&](int lo, int hi) { return t.randI16(lo, hi); };

@@ -1,7 +1,9 @@
 // Hand-assembled programs run end to end on the C-simulation through its
 // public interface: DMA with padding and clipping, a spectral convolution
 // (FFT, sparse MAC, overlap-and-add, requantisation), a fully-connected
-// layer, pooling; and the failure modes (deadlock, faults, no FINISH).
+// layer, pooling; and the failure modes (deadlock, faults, no FINISH). Each
+// runs on the fast paths, on the HLS engines and on the concurrent HLS top
+// kernels, with the same results.
 #include "ConvProgram.h"
 #include "References.h"
 #include "TestProgram.h"
@@ -27,13 +29,46 @@ const sim::Backend &small() {
   return *b;
 }
 
-sim::RunResult run(const std::vector<Word> &insns, DramImage &dram,
-                   bool trace = false) {
+sim::RunResult runOn(sim::Engines engines, const std::vector<Word> &insns,
+                     DramImage &dram, bool trace) {
   auto overlay = small().create();
   sim::RunOptions opts;
   opts.trace = trace;
+  opts.engines = engines;
   return overlay->run(insns.data(), insns.size(), dram.bytes.data(),
                       dram.bytes.size(), opts);
+}
+
+/// Runs the program on the simulation's fast paths and returns that run.
+/// Unless told otherwise (a program that deadlocks would stop the
+/// concurrent kernels), it runs on the HLS engines and on the concurrent
+/// top kernels too, which must end the same way with the same DRAM image
+/// and, bar the clock of the kernels, the same counters.
+sim::RunResult run(const std::vector<Word> &insns, DramImage &dram,
+                   bool trace = false, bool everyEngine = true) {
+  DramImage before = dram;
+  sim::RunResult fast = runOn(sim::Engines::Fast, insns, dram, trace);
+  for (sim::Engines e : {sim::Engines::Hls, sim::Engines::Kernels}) {
+    if (!everyEngine)
+      break;
+    DramImage other = before;
+    sim::RunResult r = runOn(e, insns, other, false);
+    const char *name = e == sim::Engines::Hls ? "HLS engines" : "kernels";
+    EXPECT_EQ(r.status, fast.status) << name << ": " << r.message;
+    if (r.status == sim::Status::BadProgram)
+      continue; // the kernels refuse it before they start
+    EXPECT_EQ(other.bytes, dram.bytes) << name;
+    const sim::Counters &a = fast.counters, &b = r.counters;
+    if (e == sim::Engines::Hls)
+      EXPECT_EQ(b.totalCycles, a.totalCycles) << name;
+    for (unsigned g = 0; g < kNumEngines; ++g)
+      EXPECT_EQ(b.engineCycles[g], a.engineCycles[g]) << name;
+    EXPECT_EQ(b.ddrBeatBytes, a.ddrBeatBytes) << name;
+    EXPECT_EQ(b.bankConflictStalls, a.bankConflictStalls) << name;
+    EXPECT_EQ(b.macsUseful, a.macsUseful) << name;
+    EXPECT_EQ(b.faults, a.faults) << name;
+  }
+  return fast;
 }
 
 Insn vecReq(unsigned a, unsigned out, unsigned nc, unsigned h, unsigned w) {
@@ -268,7 +303,7 @@ TEST(ProgramTest, DeadlockIsReportedNotHung) {
   // Compute waits for a token from load that is never pushed.
   std::vector<Word> p = {loadBox(isa::kBufInp, 0, 0, 1, 4, 0, 0, 1, 1, 4, 4, 4),
                          vecReq(0, 0, 1, 1, 4).popPrev(), finish()};
-  sim::RunResult r = run(p, dram);
+  sim::RunResult r = run(p, dram, false, /*everyEngine=*/false);
   EXPECT_EQ(r.status, sim::Status::Deadlock);
   EXPECT_NE(r.message.find("compute at instruction 1"), std::string::npos)
       << r.message;

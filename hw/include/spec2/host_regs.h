@@ -16,15 +16,20 @@
 namespace spec2 {
 namespace regs {
 
-/// Base of each module kernel's register window inside the overlay kernel
-/// (bd.tcl: "Host-visible register map", 16 KiB per kernel). All four fit
-/// in 64 KiB, the register space XRT 2.13's xrt::ip allows whatever the
-/// xclbin says (its ip_context::get_size() is a fixed 64 KiB).
-constexpr uint32_t kWindowBytes = 0x4000;
+/// Base of each kernel's register window inside the overlay kernel
+/// (bd.tcl: "Host-visible register map", 8 KiB per kernel). All fit in
+/// 64 KiB, the register space XRT 2.13's xrt::ip allows whatever the xclbin
+/// says (its ip_context::get_size() is a fixed 64 KiB). The host starts
+/// fetch, load, compute and store; the compute units run free and have
+/// only their counters there.
+constexpr uint32_t kWindowBytes = 0x2000;
 constexpr uint32_t kFetch = 0 * kWindowBytes;
 constexpr uint32_t kLoad = 1 * kWindowBytes;
 constexpr uint32_t kCompute = 2 * kWindowBytes;
 constexpr uint32_t kStore = 3 * kWindowBytes;
+constexpr uint32_t kFftUnit = 4 * kWindowBytes;
+constexpr uint32_t kSconvUnit = 5 * kWindowBytes;
+constexpr uint32_t kVectorUnit = 6 * kWindowBytes;
 
 /// ap_ctrl_hs control word (offset 0 of every window).
 constexpr uint32_t kCtrl = 0x00;
@@ -44,7 +49,8 @@ constexpr uint32_t kDmaDramHi = 0x14;
 constexpr uint32_t kDmaBytesLo = 0x1c;
 constexpr uint32_t kDmaBytesHi = 0x20;
 
-/// spec2_compute's return value: 1 once it has retired FINISH.
+/// spec2_compute's return value: 1 once it has issued FINISH (everything
+/// before it has finished by then).
 constexpr uint32_t kComputeReturn = 0x10;
 
 } // namespace regs

@@ -58,8 +58,30 @@ struct RunResult {
   std::vector<InsnTrace> trace; ///< filled when asked for
 };
 
+/// Which code runs the instructions. All of them give the same results,
+/// and the first two the same counters (tests hold them to it).
+enum class Engines {
+  /// The SPEC2_SIM environment variable (`fast`, `hls` or `kernels`), or
+  /// else Fast: how to check any program, spec2-run included, on the HLS
+  /// source itself.
+  Default,
+  /// The driver with the simulation's fast paths (hw/sim/fast_engines.cpp)
+  /// for LOAD and SCONV and the HLS source's engines for the rest.
+  Fast,
+  /// The driver with the HLS source's engine functions for every
+  /// instruction (hw/src: the code Vitis HLS synthesises).
+  Hls,
+  /// The HLS top kernels (hw/src/top.cpp), each on a thread of its own, as
+  /// the card runs them: the compute dispatcher and its units overlap as
+  /// they would there. There is no clock: the timing counters
+  /// (totalCycles, moduleBusy, tokenWait, ddrWait) stay 0 and no trace is
+  /// kept; the others are kept. A deadlock stops the process.
+  Kernels,
+};
+
 struct RunOptions {
   bool trace = false;
+  Engines engines = Engines::Default;
 };
 
 /// One simulated overlay instance with its own on-chip memories. Not

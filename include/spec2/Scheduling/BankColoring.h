@@ -32,7 +32,8 @@ public:
   schedule(const std::vector<std::vector<int64_t>> &laneBins) const;
 
   /// Stall cycles of step t: the busiest bank's extra cycles, an address
-  /// read by several lanes counting once.
+  /// read by several lanes counting once (bank::laneStepCycles - 1, so -1
+  /// when no lane reads).
   int64_t stepCost(const std::vector<std::vector<int64_t>> &laneBins,
                    const std::vector<std::vector<int64_t>> &order,
                    int64_t t) const;
@@ -51,7 +52,7 @@ private:
   }
 
   uint32_t banks, ports;
-  mutable std::vector<int64_t> reads, seen; // stepCost's scratch
+  mutable std::vector<uint16_t> step; // stepCost's scratch
 };
 
 } // namespace spec2

@@ -1,5 +1,7 @@
-// Compute module: dispatches each compute instruction to its engine.
-#include "overlay.h"
+// The HLS source's engines by opcode, as the simulation driver calls them
+// one instruction at a time (on the card the compute dispatcher and its
+// units of hw/src/top.cpp do this).
+#include "sim_engines.h"
 
 namespace spec2 {
 namespace SPEC2_HW_NS {
