@@ -87,6 +87,7 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     if (o.pruneMethod != PruneMethod::Magnitude) {
       prune.calib = o.calib;
       prune.calibCount = o.calibCount;
+      prune.calibSeed = calib.seed;
     }
     fpm.addPass(createPruneSpectral(prune));
   }

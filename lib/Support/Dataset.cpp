@@ -4,6 +4,7 @@
 #include "spec2/Support/TensorIO.h"
 
 #include <algorithm>
+#include <random>
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -136,6 +137,47 @@ Expected<Dataset> loadDataset(StringRef spec, bool train, size_t limit) {
     ds.labels[i] = uint8_t((*lbl)[8 + i]);
   }
   return ds;
+}
+
+llvm::Expected<std::vector<std::vector<Tensor>>>
+calibrationInputs(llvm::StringRef source,
+                  llvm::ArrayRef<std::vector<int64_t>> shapes, unsigned count,
+                  unsigned seed) {
+  std::vector<std::vector<Tensor>> inputs;
+  if (source == "random") {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(0, 1);
+    for (unsigned i = 0; i < count; ++i) {
+      std::vector<Tensor> in;
+      for (const auto &s : shapes) {
+        std::vector<float> v(checkedNumElements(s));
+        for (float &x : v)
+          x = u(rng);
+        in.push_back(Tensor::floats(s, std::move(v)));
+      }
+      inputs.push_back(std::move(in));
+    }
+    return inputs;
+  }
+  if (shapes.size() != 1)
+    return llvm::createStringError(
+        "calibration data feeds one input; the model has " +
+        std::to_string(shapes.size()));
+  auto ds = loadDataset(source, /*train=*/true, count);
+  if (!ds)
+    return llvm::createStringError("calibration data: " +
+                                   llvm::toString(ds.takeError()));
+  if (ds->imageShape != shapes[0])
+    return llvm::createStringError("calibration images have shape " +
+                                   formatShape(ds->imageShape) +
+                                   ", the model input is " +
+                                   formatShape(shapes[0]));
+  for (size_t i = 0; i < ds->size(); ++i)
+    inputs.push_back({ds->image(i)});
+  if (inputs.empty())
+    return llvm::createStringError("calibration data '" + source.str() +
+                                   "' is empty");
+  return inputs;
 }
 
 } // namespace spec2

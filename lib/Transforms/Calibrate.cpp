@@ -305,41 +305,15 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
 
   LogicalResult makeInputs(func::FuncOp main, const ReferenceExecutor &exec,
                            std::vector<std::vector<Tensor>> &inputs) {
-    auto shapes = exec.inputShapes();
-    if (source == "random") {
+    if (source == "random")
       main.emitWarning("no calibration data: activation ranges come from ")
           << unsigned(count)
           << " random inputs uniform in [0, 1]; accuracy may suffer "
           << "(pass --calib=fashion-mnist or a directory of inputs)";
-      std::mt19937 rng(seed);
-      std::uniform_real_distribution<float> u(0, 1);
-      for (unsigned i = 0; i < count; ++i) {
-        std::vector<Tensor> in;
-        for (const auto &s : shapes) {
-          std::vector<float> v(checkedNumElements(s));
-          for (float &x : v)
-            x = u(rng);
-          in.push_back(Tensor::floats(s, std::move(v)));
-        }
-        inputs.push_back(std::move(in));
-      }
-      return success();
-    }
-    if (shapes.size() != 1)
-      return main.emitError("calibration data feeds one input; the model has ")
-             << shapes.size();
-    auto ds = loadDataset(source, /*train=*/true, count);
-    if (!ds)
-      return main.emitError("calibration data: ")
-             << llvm::toString(ds.takeError());
-    if (ds->imageShape != shapes[0])
-      return main.emitError("calibration images have shape ")
-             << formatShape(ds->imageShape) << ", the model input is "
-             << formatShape(shapes[0]);
-    for (size_t i = 0; i < ds->size(); ++i)
-      inputs.push_back({ds->image(i)});
-    if (inputs.empty())
-      return main.emitError("calibration data '") << source << "' is empty";
+    auto made = calibrationInputs(source, exec.inputShapes(), count, seed);
+    if (!made)
+      return main.emitError() << llvm::toString(made.takeError());
+    inputs = std::move(*made);
     return success();
   }
 };

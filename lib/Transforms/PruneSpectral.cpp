@@ -140,7 +140,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       return success();
     };
     Progress progress("spec2-prune-spectral: layer", layers.size());
-    auto inputs = prune::sequentialInputs(func, *s, calib, calibCount);
+    auto inputs = prune::sequentialInputs(func, *s, calib, calibCount, calibSeed);
     if (failed(inputs))
       return signalPassFailure();
     if (!*inputs) {

@@ -32,6 +32,19 @@ constexpr const char *kFashionMnistDir = "/usr/share/datasets/fashion-mnist";
 llvm::Expected<Dataset> loadDataset(llvm::StringRef spec, bool train,
                                     size_t limit = 0);
 
+/// The seed of random calibration inputs unless told otherwise.
+constexpr unsigned kCalibrationSeed = 1;
+
+/// The calibration inputs, one definition for every pass that runs them
+/// (spec2-calibrate, the pruning pass's sequential fit): for `source`
+/// "random", `count` inputs of each of `shapes`, uniform in [0, 1), drawn in
+/// order from one std::mt19937 seeded with `seed`; otherwise the first
+/// `count` training images of the dataset `source` names (one input only).
+llvm::Expected<std::vector<std::vector<Tensor>>>
+calibrationInputs(llvm::StringRef source,
+                  llvm::ArrayRef<std::vector<int64_t>> shapes, unsigned count,
+                  unsigned seed);
+
 } // namespace spec2
 
 #endif // SPEC2_SUPPORT_DATASET_H

@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "spec2/Support/Dataset.h"
 #include "spec2/Target/DefaultTarget.h"
 
 namespace spec2 {

@@ -39,7 +39,8 @@ def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
     Option<"source", "source", "std::string", "\"random\"",
            "Calibration inputs: fashion-mnist[:DIR] or random">,
     Option<"count", "count", "unsigned", "256", "Number of calibration inputs">,
-    Option<"seed", "seed", "unsigned", "1", "Seed of the random fallback">,
+    Option<"seed", "seed", "unsigned", "::spec2::kCalibrationSeed",
+           "Seed of the random fallback">,
     Option<"tileCovariance", "tile-covariance", "bool", "false",
            "Also record, on every tosa.conv2d, the covariance of its input "
            "tiles' spectra at the target's FFT size (spec2.tile_covariance, "
@@ -133,6 +134,9 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
            "calibration covariances">,
     Option<"calibCount", "calib-count", "unsigned", "256",
            "Calibration inputs for the sequential fit">,
+    Option<"calibSeed", "calib-seed", "unsigned", "::spec2::kCalibrationSeed",
+           "Seed of random calibration inputs: spec2-calibrate's, so the fit "
+           "runs on the inputs the calibration ran on">,
     Option<"refitRidge", "refit-ridge", "double", "1.0",
            "Ridge toward the original weights when a fully-connected layer "
            "is refitted on the pruned network's inputs, relative to the "

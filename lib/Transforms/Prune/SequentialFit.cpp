@@ -22,32 +22,12 @@
 using namespace mlir;
 
 namespace spec2::prune {
-namespace {
-
-/// The seed of the random calibration inputs: spec2-calibrate's default
-/// (its `seed` option), so that the sequential fit runs on the very inputs
-/// the calibration ran on unless that option is changed (this pass has no
-/// seed option of its own). Both draw each input's values in order from one
-/// std::mt19937, uniform in [0, 1).
-constexpr unsigned kCalibrateDefaultSeed = 1;
-
-/// `count` random inputs of `shape`, as spec2-calibrate draws them.
-Inputs randomInputs(ArrayRef<int64_t> shape, unsigned count) {
-  std::mt19937 rng(kCalibrateDefaultSeed);
-  std::uniform_real_distribution<float> u(0, 1);
-  Inputs random(count, std::vector<float>(ShapedType::getNumElements(shape)));
-  for (std::vector<float> &v : random)
-    for (float &x : v)
-      x = u(rng);
-  return random;
-}
-
-} // namespace
 
 FailureOr<std::optional<Inputs>> sequentialInputs(func::FuncOp func,
                                                   const Settings &s,
                                                   StringRef calib,
-                                                  unsigned calibCount) {
+                                                  unsigned calibCount,
+                                                  unsigned calibSeed) {
   if (calib.empty() || s.method == Method::Magnitude)
     return std::optional<Inputs>();
   if (Operation *op = SpectralExecutor::firstUnsupported(func)) {
@@ -68,18 +48,18 @@ FailureOr<std::optional<Inputs>> sequentialInputs(func::FuncOp func,
         << text << " multiply-adds on " << calibCount << " calibration inputs";
     return std::optional<Inputs>();
   }
+  // The inputs spec2-calibrate ran (Dataset.h: one definition, the same
+  // seed), made again: passes share no memory but the IR.
   auto shape = cast<ShapedType>(func.getArgument(0).getType()).getShape();
-  if (calib == "random")
-    return std::optional<Inputs>(randomInputs(shape, calibCount));
-  // The same images spec2-calibrate read: the first calibCount of the
-  // training set (or of the directory), read again.
-  auto ds = loadDataset(calib, /*train=*/true, calibCount);
-  if (!ds)
-    return func.emitError("calibration data: ")
-           << llvm::toString(ds.takeError());
-  if (ArrayRef<int64_t>(ds->imageShape) != shape)
-    return func.emitError("calibration images do not fit the model input");
-  return std::optional<Inputs>(std::move(ds->images));
+  auto made = calibrationInputs(
+      calib, {std::vector<int64_t>(shape.begin(), shape.end())}, calibCount,
+      calibSeed);
+  if (!made)
+    return func.emitError() << llvm::toString(made.takeError());
+  Inputs inputs;
+  for (std::vector<Tensor> &in : *made)
+    inputs.push_back(std::move(in.front().f32));
+  return std::optional<Inputs>(std::move(inputs));
 }
 
 LogicalResult

@@ -34,7 +34,8 @@ using Inputs = std::vector<std::vector<float>>;
 mlir::FailureOr<std::optional<Inputs>> sequentialInputs(mlir::func::FuncOp func,
                                                         const Settings &s,
                                                         llvm::StringRef calib,
-                                                        unsigned calibCount);
+                                                        unsigned calibCount,
+                                                        unsigned calibSeed);
 
 /// Prunes one layer with the statistics the sequential fit gathered for it
 /// (none: from the calibration covariances); `patch` for a joint conv fit.
