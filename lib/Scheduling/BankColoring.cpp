@@ -22,7 +22,7 @@ namespace spec2 {
 
 /// `laneBins[l][j]`: address of entry j of output lane l (isa::entryIndex;
 /// -1: padding). Returns `order[l][t]`: the entry lane l reads at step t.
-std::vector<std::vector<int64_t>> GroupScheduler::schedule(
+std::vector<std::vector<int64_t>> LaneGroupColoring::schedule(
     const std::vector<std::vector<int64_t>> &laneBins) const {
   if (laneBins.empty())
     return {};
@@ -47,7 +47,7 @@ std::vector<std::vector<int64_t>> GroupScheduler::schedule(
 }
 
 /// The Konig colouring; false if some port has more than nnz entries.
-bool GroupScheduler::colour(const std::vector<std::vector<int64_t>> &laneBins,
+bool LaneGroupColoring::colour(const std::vector<std::vector<int64_t>> &laneBins,
                             std::vector<std::vector<int64_t>> &order) const {
   const int64_t lanes = int64_t(laneBins.size());
   const int64_t nnz = int64_t(laneBins[0].size());
@@ -129,7 +129,7 @@ bool GroupScheduler::colour(const std::vector<std::vector<int64_t>> &laneBins,
 /// For groups with an overloaded bank: step by step, each lane takes the
 /// entry that adds least to the step's busiest bank (a bin another lane
 /// already reads is free), preferring the banks with most entries left.
-std::vector<std::vector<int64_t>> GroupScheduler::greedy(
+std::vector<std::vector<int64_t>> LaneGroupColoring::greedy(
     const std::vector<std::vector<int64_t>> &laneBins) const {
   const int64_t lanes = int64_t(laneBins.size());
   const int64_t nnz = int64_t(laneBins[0].size());
@@ -180,7 +180,7 @@ std::vector<std::vector<int64_t>> GroupScheduler::greedy(
 /// busiest bank's extra cycles, a bin read by several lanes counting once;
 /// -1 when no lane reads.
 int64_t
-GroupScheduler::stepCost(const std::vector<std::vector<int64_t>> &laneBins,
+LaneGroupColoring::stepCost(const std::vector<std::vector<int64_t>> &laneBins,
                          const std::vector<std::vector<int64_t>> &order,
                          int64_t t) const {
   step.resize(laneBins.size());
@@ -196,7 +196,7 @@ GroupScheduler::stepCost(const std::vector<std::vector<int64_t>> &laneBins,
 
 /// Improves `order` by swapping two steps of one lane while that lowers
 /// the stalls of the two steps.
-void GroupScheduler::improve(const std::vector<std::vector<int64_t>> &laneBins,
+void LaneGroupColoring::improve(const std::vector<std::vector<int64_t>> &laneBins,
                              std::vector<std::vector<int64_t>> &order) const {
   const int64_t lanes = int64_t(laneBins.size());
   const int64_t nnz = int64_t(laneBins[0].size());

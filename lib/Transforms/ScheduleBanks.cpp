@@ -1,7 +1,7 @@
 //===- ScheduleBanks.cpp - Bank-conflict-free order of kernel entries -----===//
 //
 // See the pass description in Passes.td. Each input lane of each block is
-// ordered by GroupScheduler (Scheduling/BankColoring.h); this file applies
+// ordered by LaneGroupColoring (Scheduling/BankColoring.h); this file applies
 // the orders to a layer's kernels and counts the stalls with the cost
 // model's step rule.
 //
@@ -104,7 +104,7 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     const OverlayConfig &cfg = model.config();
     const int64_t pin = cfg.pin, pout = cfg.pout;
     const int64_t ncig = groupsPerChunk(counts, cin, pin);
-    GroupScheduler scheduler(cfg);
+    LaneGroupColoring scheduler(cfg);
     std::vector<double> rank(bins.size(), 0);
     std::vector<std::vector<LaneStep>> lists(pout);
     std::vector<std::vector<int64_t>> laneBins(pout);
@@ -159,7 +159,7 @@ struct ScheduleBanksPass : impl::ScheduleBanksBase<ScheduleBanksPass> {
     if (!this->naive && !uniform)
       rank = rankLanes(model, *bins, counts, cout, cin, nnz);
     if (!this->naive && uniform) {
-      GroupScheduler scheduler(cfg);
+      LaneGroupColoring scheduler(cfg);
       std::vector<std::vector<int64_t>> laneBins;
       std::vector<std::pair<int64_t, int64_t>> byStalls(nnz);
       for (int64_t co0 = 0; co0 < cout; co0 += pout)

@@ -18,9 +18,11 @@
 
 namespace spec2 {
 
-class GroupScheduler {
+/// The conflict-free read order of one lane group: the output lanes that
+/// share one input lane of one output-channel block.
+class LaneGroupColoring {
 public:
-  explicit GroupScheduler(const OverlayConfig &cfg)
+  explicit LaneGroupColoring(const OverlayConfig &cfg)
       : banks(cfg.specBanks), ports(cfg.specPorts) {}
 
   /// `laneBins[l][j]`: address of entry j of output lane l, a KER entry

@@ -1,4 +1,4 @@
-// GroupScheduler (the core of spec2-schedule-banks) on random lane groups:
+// LaneGroupColoring (the core of spec2-schedule-banks) on random lane groups:
 // orders are permutations; a group that has a conflict-free order gets one
 // (Konig); an overloaded group is never made worse than bin order.
 #include "spec2/Scheduling/BankColoring.h"
@@ -22,7 +22,7 @@ OverlayConfig banked(uint32_t banks, uint32_t ports) {
   return c;
 }
 
-int64_t totalStalls(const GroupScheduler &s, const Lanes &bins,
+int64_t totalStalls(const LaneGroupColoring &s, const Lanes &bins,
                     const Lanes &order) {
   int64_t total = 0;
   for (int64_t t = 0; t < int64_t(bins[0].size()); ++t)
@@ -47,11 +47,11 @@ Lanes identity(size_t lanes, size_t nnz) {
   return o;
 }
 
-TEST(BankScheduleTest, FindsTheConflictFreeOrderWhenOneExists) {
+TEST(BankColoringTest, FindsTheConflictFreeOrderWhenOneExists) {
   std::mt19937 rng(5);
   for (auto [banks, ports, lanes] :
        {std::tuple{4u, 1u, 4u}, {16u, 2u, 32u}, {8u, 2u, 12u}}) {
-    const GroupScheduler s(banked(banks, ports));
+    const LaneGroupColoring s(banked(banks, ports));
     for (int trial = 0; trial < 20; ++trial) {
       // Built step by step so that no step reads a bank more than `ports`
       // times, then shuffled within each lane: a conflict-free order exists.
@@ -72,11 +72,11 @@ TEST(BankScheduleTest, FindsTheConflictFreeOrderWhenOneExists) {
   }
 }
 
-TEST(BankScheduleTest, OverloadedGroupsAreNeverWorseThanBinOrder) {
+TEST(BankColoringTest, OverloadedGroupsAreNeverWorseThanBinOrder) {
   std::mt19937 rng(9);
   const uint32_t bins = 40;
   for (auto [banks, ports, lanes] : {std::tuple{4u, 1u, 4u}, {16u, 2u, 32u}}) {
-    const GroupScheduler s(banked(banks, ports));
+    const LaneGroupColoring s(banked(banks, ports));
     for (int trial = 0; trial < 30; ++trial) {
       const size_t nnz = 2 + rng() % 12;
       Lanes group(lanes);
@@ -99,8 +99,8 @@ TEST(BankScheduleTest, OverloadedGroupsAreNeverWorseThanBinOrder) {
 // the same bin of two groups is two reads of one bank, and shorter lanes are
 // padded with -1 (no read). Bin order stalls once (step 0 reads bin 0 of
 // groups 0 and 1); a conflict-free order exists and is found.
-TEST(BankScheduleTest, OrdersGroupTaggedLanesWithPadding) {
-  const GroupScheduler s(banked(4, 1));
+TEST(BankColoringTest, OrdersGroupTaggedLanesWithPadding) {
+  const LaneGroupColoring s(banked(4, 1));
   auto at = [](unsigned g, unsigned bin) {
     return int64_t(isa::entryIndex(g, bin));
   };
