@@ -38,7 +38,6 @@ using namespace mlir;
 
 namespace spec2 {
 namespace load = isa::load;
-namespace store = isa::store;
 namespace gemv = isa::gemv;
 namespace vec = isa::vec;
 namespace {
@@ -540,17 +539,8 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
     kerSel ^= 1;
     if (fcxHolds != ch) {
       fcxSel ^= 1;
-      group.loads.push_back(Insn::load(isa::kBufFcx)
-                                .set(load::kDramAddr, in->addr)
-                                .set(load::kSramAddr, fcxSel * fcxHalf)
-                                .set(load::kSrcH, 1)
-                                .set(load::kSrcW, k)
-                                .set(load::kX0, c0)
-                                .set(load::kNc, 1)
-                                .set(load::kNy, 1)
-                                .set(load::kNx, cN)
-                                .set(load::kDstPitch, cN)
-                                .set(load::kDstPlane, cN));
+      group.loads.push_back(loadBox(isa::kBufFcx, in->addr, fcxSel * fcxHalf,
+                                    DramBox{1, k, 0, c0, 1, 1, cN}));
       fcxHolds = ch;
     }
     const int64_t fcxAt = fcxSel * fcxHalf;
@@ -590,15 +580,8 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
     const bool storeNow = columnMajor ? gi + 1 == order.size() : last;
     const int64_t s0 = columnMajor ? 0 : m0, sN = columnMajor ? m : rows;
     if (storeNow)
-      group.stores.push_back(Insn(isa::kStore)
-                                 .set(store::kDramAddr, out.addr + s0 * 2)
-                                 .set(store::kDstH, 1)
-                                 .set(store::kDstW, sN)
-                                 .set(store::kNc, 1)
-                                 .set(store::kNy, 1)
-                                 .set(store::kNx, sN)
-                                 .set(store::kSrcPitch, sN)
-                                 .set(store::kSrcPlane, sN));
+      group.stores.push_back(
+          storeBox(out.addr + s0 * 2, 0, DramBox{1, sN, 0, 0, 1, 1, sN}));
     pb.flush(group);
   }
   pb.endOverlap();
@@ -652,16 +635,8 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
   for (int64_t c0 = 0, i = 0; c0 < c; c0 += chunk, ++i) {
     const int64_t cn = std::min(chunk, c - c0);
     const int64_t inpAt = overlap && i % 2 ? int64_t(cfg.inpDepth / 2) : 0;
-    group.loads.push_back(Insn::load(isa::kBufInp)
-                              .set(load::kDramAddr, in->addr + c0 * h * w * 2)
-                              .set(load::kSramAddr, inpAt)
-                              .set(load::kSrcH, h)
-                              .set(load::kSrcW, w)
-                              .set(load::kNc, cn)
-                              .set(load::kNy, h)
-                              .set(load::kNx, w)
-                              .set(load::kDstPitch, w)
-                              .set(load::kDstPlane, h * w));
+    group.loads.push_back(loadBox(isa::kBufInp, in->addr + c0 * h * w * 2,
+                                  inpAt, DramBox{h, w, 0, 0, cn, h, w}));
     group.computes.push_back(
         Insn::vec(op.getKind() == "max" ? isa::kVecMaxPool : isa::kVecAvgPool)
             .set(vec::kAAddr, inpAt)
@@ -679,16 +654,8 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
             .set(vec::kClampLo, lo)
             .set(vec::kClampHi, hi)
             .set(vec::kIncludePad, op.getCountIncludePad() ? 1 : 0));
-    group.stores.push_back(
-        Insn(isa::kStore)
-            .set(store::kDramAddr, out.addr + c0 * ho * wo * 2)
-            .set(store::kDstH, ho)
-            .set(store::kDstW, wo)
-            .set(store::kNc, cn)
-            .set(store::kNy, ho)
-            .set(store::kNx, wo)
-            .set(store::kSrcPitch, wo)
-            .set(store::kSrcPlane, ho * wo));
+    group.stores.push_back(storeBox(out.addr + c0 * ho * wo * 2, 0,
+                                    DramBox{ho, wo, 0, 0, cn, ho, wo}));
     pb.flush(group);
   }
   if (overlap)
@@ -750,22 +717,11 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
   const int64_t lo = clampBound(loF, fracOut), hi = clampBound(hiF, fracOut);
   for (int64_t r0 = 0; r0 < rows; r0 += chunkRows) {
     const int64_t rn = std::min(chunkRows, rows - r0), en = rn * width;
-    auto box = [&](int64_t addr, int64_t sram) {
-      return Insn::load(isa::kBufInp)
-          .set(load::kDramAddr, addr)
-          .set(load::kSramAddr, sram)
-          .set(load::kSrcH, rows)
-          .set(load::kSrcW, width)
-          .set(load::kY0, r0)
-          .set(load::kNc, 1)
-          .set(load::kNy, rn)
-          .set(load::kNx, width)
-          .set(load::kDstPitch, width)
-          .set(load::kDstPlane, en);
-    };
-    group.loads.push_back(box(ina->addr, 0));
+    // Rows [r0, r0 + rn) of the row-major view.
+    const DramBox box{rows, width, r0, 0, 1, rn, width};
+    group.loads.push_back(loadBox(isa::kBufInp, ina->addr, 0, box));
     if (bv)
-      group.loads.push_back(box(inb->addr, en));
+      group.loads.push_back(loadBox(isa::kBufInp, inb->addr, en, box));
     if (table)
       group.loads.push_back(Insn::load(isa::kBufBias)
                                 .set(load::kDramAddr, tableAddr)
@@ -783,16 +739,7 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
             .set(vec::kShiftOut, shiftOut)
             .set(vec::kClampLo, lo)
             .set(vec::kClampHi, hi));
-    group.stores.push_back(Insn(isa::kStore)
-                               .set(store::kDramAddr, out.addr)
-                               .set(store::kDstH, rows)
-                               .set(store::kDstW, width)
-                               .set(store::kY0, r0)
-                               .set(store::kNc, 1)
-                               .set(store::kNy, rn)
-                               .set(store::kNx, width)
-                               .set(store::kSrcPitch, width)
-                               .set(store::kSrcPlane, en));
+    group.stores.push_back(storeBox(out.addr, 0, box));
     pb.flush(group);
   }
   return success();

@@ -12,7 +12,6 @@
 
 namespace spec2 {
 namespace load = isa::load;
-namespace store = isa::store;
 namespace fft = isa::fft;
 namespace sconv = isa::sconv;
 namespace outq = isa::outq;
@@ -330,18 +329,10 @@ void ConvWalk::addLoads(InsnGroup &grp, size_t si, int64_t coi, int64_t cii) {
   if (inpHolds != std::make_pair(si, inpChunk)) {
     nextHalf(inpAt, cfg.inpDepth, !inpHolds);
     grp.loads.push_back(
-        Insn::load(isa::kBufInp)
-            .set(load::kDramAddr,
-                 addrs.in + (wholeStrip ? 0 : ci0) * g.h * g.w * 2)
-            .set(load::kSramAddr, inpAt)
-            .set(load::kSrcH, g.h)
-            .set(load::kSrcW, g.w)
-            .set(load::kY0, s.ty0 * g.tile)
-            .set(load::kNc, wholeStrip ? g.cin : ciN)
-            .set(load::kNy, inRows)
-            .set(load::kNx, pitch)
-            .set(load::kDstPitch, pitch)
-            .set(load::kDstPlane, inRows * pitch));
+        loadBox(isa::kBufInp, addrs.in + (wholeStrip ? 0 : ci0) * g.h * g.w * 2,
+                inpAt,
+                DramBox{g.h, g.w, s.ty0 * g.tile, 0, wholeStrip ? g.cin : ciN,
+                        inRows, pitch}));
     inpHolds = std::make_pair(si, inpChunk);
   }
   inpBase = inpAt + (wholeStrip ? ci0 * inRows * pitch : 0);
@@ -457,17 +448,8 @@ void ConvWalk::addOutput(InsnGroup &grp, size_t si, int64_t coi) {
                              .set(outq::kKeepSwap, swap)
                              .set(outq::kDetach, detach));
   grp.stores.push_back(
-      Insn(isa::kStore)
-          .set(store::kDramAddr, addrs.out + co0 * g.ho * g.wo * 2)
-          .set(store::kSramAddr, outAt)
-          .set(store::kDstH, g.ho)
-          .set(store::kDstW, g.wo)
-          .set(store::kY0, s.o0)
-          .set(store::kNc, coN)
-          .set(store::kNy, s.o1 - s.o0)
-          .set(store::kNx, g.wo)
-          .set(store::kSrcPitch, g.wo)
-          .set(store::kSrcPlane, (s.o1 - s.o0) * g.wo));
+      storeBox(addrs.out + co0 * g.ho * g.wo * 2, outAt,
+               DramBox{g.ho, g.wo, s.o0, 0, coN, s.o1 - s.o0, g.wo}));
 }
 
 InsnGroup ConvWalk::group(size_t si, int64_t coi, int64_t cii) {

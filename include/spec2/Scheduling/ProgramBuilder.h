@@ -52,6 +52,11 @@ struct ProgramInsn {
 
 class ProgramBuilder {
 public:
+  ProgramBuilder() = default;
+  /// Not copyable: its iterators point into its own lists.
+  ProgramBuilder(const ProgramBuilder &) = delete;
+  ProgramBuilder &operator=(const ProgramBuilder &) = delete;
+
   /// Instructions added from now on belong to layer `l`.
   void setLayer(uint32_t l) { layer = l; }
 

@@ -60,6 +60,50 @@ private:
   int64_t misfitValue = 0;
 };
 
+/// A box of a DRAM tensor whose planes are `h` x `w` elements: `nc` planes of
+/// `ny` x `nx` elements from row `y0`, column `x0` (the LOAD and STORE box
+/// forms, isa.h).
+struct DramBox {
+  int64_t h, w, y0, x0, nc, ny, nx;
+};
+
+/// A LOAD of `box` of the tensor at byte `dram` into `buffer` from `sram`,
+/// dense on chip (row pitch nx, plane pitch ny * nx).
+inline Insn loadBox(isa::LoadBuffer buffer, int64_t dram, int64_t sram,
+                    const DramBox &box) {
+  namespace load = isa::load;
+  return Insn::load(buffer)
+      .set(load::kDramAddr, dram)
+      .set(load::kSramAddr, sram)
+      .set(load::kSrcH, box.h)
+      .set(load::kSrcW, box.w)
+      .set(load::kY0, box.y0)
+      .set(load::kX0, box.x0)
+      .set(load::kNc, box.nc)
+      .set(load::kNy, box.ny)
+      .set(load::kNx, box.nx)
+      .set(load::kDstPitch, box.nx)
+      .set(load::kDstPlane, box.ny * box.nx);
+}
+
+/// A STORE of dense OUT data at `sram` (row pitch nx, plane pitch ny * nx)
+/// into `box` of the tensor at byte `dram`.
+inline Insn storeBox(int64_t dram, int64_t sram, const DramBox &box) {
+  namespace store = isa::store;
+  return Insn(isa::kStore)
+      .set(store::kDramAddr, dram)
+      .set(store::kSramAddr, sram)
+      .set(store::kDstH, box.h)
+      .set(store::kDstW, box.w)
+      .set(store::kY0, box.y0)
+      .set(store::kX0, box.x0)
+      .set(store::kNc, box.nc)
+      .set(store::kNy, box.ny)
+      .set(store::kNx, box.nx)
+      .set(store::kSrcPitch, box.nx)
+      .set(store::kSrcPlane, box.ny * box.nx);
+}
+
 } // namespace spec2
 
 #endif // SPEC2_TARGET_INSN_H
