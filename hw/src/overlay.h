@@ -62,6 +62,7 @@ struct Buffers {
   int32_t oacc[kCfg.oaccDepth];
   int64_t facc[kCfg.faccDepth];
   int16_t out[kCfg.outDepth];
+  int16_t mid[kCfg.midDepth];
 };
 
 /// What one instruction did: its cycles on its module, DDR traffic, MAC

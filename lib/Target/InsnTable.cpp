@@ -26,6 +26,8 @@ constexpr NamedField kFlags[] = {
 #define SPEC2_OUTQ(...) SPEC2_NAMED(outq, __VA_ARGS__)
 #define SPEC2_GEMV(...) SPEC2_NAMED(gemv, __VA_ARGS__)
 #define SPEC2_VEC(...) SPEC2_NAMED(vec, __VA_ARGS__)
+#define SPEC2_CONV(...) SPEC2_NAMED(conv, __VA_ARGS__)
+#define SPEC2_CONVQ(...) SPEC2_NAMED(convq, __VA_ARGS__)
 
 constexpr NamedField kLoadBuffer{"buffer", load::kBuffer, "LoadBuffer"};
 constexpr NamedField kLoadFields[] = {SPEC2_ISA_LOAD_FIELDS(SPEC2_LOAD)};
@@ -36,6 +38,8 @@ constexpr NamedField kOutqFields[] = {SPEC2_ISA_OUTQ_FIELDS(SPEC2_OUTQ)};
 constexpr NamedField kGemvFields[] = {SPEC2_ISA_GEMV_FIELDS(SPEC2_GEMV)};
 constexpr NamedField kVecOp{"op", vec::kOp, "VecOp"};
 constexpr NamedField kVecFields[] = {SPEC2_ISA_VEC_FIELDS(SPEC2_VEC)};
+constexpr NamedField kConvFields[] = {SPEC2_ISA_CONV_FIELDS(SPEC2_CONV)};
+constexpr NamedField kConvqFields[] = {SPEC2_ISA_CONVQ_FIELDS(SPEC2_CONVQ)};
 
 #undef SPEC2_NAMED
 #undef SPEC2_LOAD
@@ -45,6 +49,8 @@ constexpr NamedField kVecFields[] = {SPEC2_ISA_VEC_FIELDS(SPEC2_VEC)};
 #undef SPEC2_OUTQ
 #undef SPEC2_GEMV
 #undef SPEC2_VEC
+#undef SPEC2_CONV
+#undef SPEC2_CONVQ
 
 constexpr NamedField kNoSelector{"", {0, 0, false}, ""};
 
@@ -65,6 +71,8 @@ const InsnFormat kFormats[] = {
     {"vec.req", kVec, true, kVecOp, kVecReq, kVecFields},
     {"vec.lut", kVec, true, kVecOp, kVecLut, kVecFields},
     {"nop", kNop, false, kNoSelector, 0, {}},
+    {"conv", kConv, false, kNoSelector, 0, kConvFields},
+    {"convq", kConvq, false, kNoSelector, 0, kConvqFields},
 };
 
 } // namespace
@@ -99,6 +107,12 @@ llvm::StringRef opcodeSummary(unsigned opcode) {
   case kNop:
     return "Only dependency tokens (compute module): passes a store's token "
            "on to load";
+  case kConv:
+    return "Direct (standard, grouped, depthwise, dilated) convolution MACs "
+           "from INP or MID into OACC (spatial conv engine)";
+  case kConvq:
+    return "Bias, residual add, requantisation and activation from OACC into "
+           "OUT or MID (spatial conv output stage)";
   default:
     return "";
   }
@@ -137,9 +151,7 @@ std::string describeInsn(const Word &word) {
     if (f.opcode == opcode)
       return f.mnemonic.split('.').first.str();
   std::string name = "reserved opcode " + std::to_string(opcode);
-  if (opcode == kReservedSpatialConv)
-    name += " (spatial conv)";
-  else if (opcode == kReservedLstm)
+  if (opcode == kReservedLstm)
     name += " (LSTM)";
   return name;
 }

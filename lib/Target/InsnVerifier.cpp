@@ -96,6 +96,8 @@ private:
   void checkOutq();
   void checkGemv();
   void checkVec();
+  void checkConv();
+  void checkConvq();
 
   const isa::Word &word;
   const InsnFormat &format;
@@ -350,6 +352,85 @@ void InsnChecker::checkVec() {
        c.outDepth, "out_addr + nc*oh*ow");
 }
 
+void InsnChecker::checkConv() {
+  for (StringRef name : {"src_pitch", "vh", "vw", "kh", "kw", "sy", "sx", "dy",
+                         "dx", "oh", "ow", "nco", "cpg", "opg", "nr"})
+    atLeast(name, 1);
+  if (!ok)
+    return;
+  if (u("vw") > u("src_pitch"))
+    fail("vw=" + Twine(u("vw")) + " exceeds src_pitch=" + Twine(u("src_pitch")));
+  const uint64_t reduction = mul(mul(u("cpg"), u("kh")), u("kw"));
+  if (u("nr") > reduction)
+    fail("nr=" + Twine(u("nr")) + " exceeds the reduction length cpg*kh*kw = " +
+         Twine(reduction));
+  if (!ok)
+    return;
+  // The highest input channel read is the last channel of the last lane's
+  // group.
+  const uint64_t groups = (u("nco") - 1) / u("opg") + 1;
+  const uint64_t src = u("src_addr");
+  const uint64_t srcEnd =
+      add(src, mul(mul(mul(groups, u("cpg")), u("vh")), u("src_pitch")));
+  const char *srcFormula =
+      "src_addr + ((nco-1)/opg + 1)*cpg*vh*src_pitch";
+  if (u("src_buf"))
+    sram("MID", "read", src, srcEnd, c.midDepth, srcFormula);
+  else
+    sram("INP", "read", src, srcEnd, c.inpDepth, srcFormula);
+  const uint64_t blocks = (u("nco") - 1) / c.convPout + 1;
+  const uint64_t ker = u("ker_addr");
+  sram("KER", "read", ker, add(ker, mul(mul(blocks, u("nr")), c.convPout)),
+       c.kerDepth, "ker_addr + ceil(nco/conv_pout)*nr*conv_pout");
+  const uint64_t oacc = u("oacc_addr");
+  sram("OACC", "write", oacc,
+       add(oacc, mul(mul(u("nco"), u("oh")), u("ow"))), c.oaccDepth,
+       "oacc_addr + nco*oh*ow");
+}
+
+void InsnChecker::checkConvq() {
+  for (StringRef name : {"nc", "oh", "ow"})
+    atLeast(name, 1);
+  clamps();
+  if (!u("res"))
+    for (StringRef name :
+         {"res_buf", "res_addr", "res_pitch", "res_plane", "res_shift"})
+      isZero(name, "without res");
+  else
+    atLeast("res_pitch", 1);
+  if (!u("lut"))
+    for (StringRef name : {"lut_addr", "lut_shift"})
+      isZero(name, "without lut");
+  if (!ok)
+    return;
+  const uint64_t nc = u("nc"), n = mul(mul(nc, u("oh")), u("ow"));
+  const uint64_t oacc = u("oacc_addr"), bias = u("bias_addr");
+  sram("OACC", "read", oacc, add(oacc, n), c.oaccDepth, "oacc_addr + nc*oh*ow");
+  sram("BIAS", "read", bias, add(bias, nc), c.biasDepth, "bias_addr + nc");
+  if (u("res")) {
+    const uint64_t r = u("res_addr");
+    const uint64_t end = add(add(add(r, mul(nc - 1, u("res_plane"))),
+                                 mul(u("oh") - 1, u("res_pitch"))),
+                             u("ow"));
+    const char *formula =
+        "res_addr + (nc-1)*res_plane + (oh-1)*res_pitch + ow";
+    if (u("res_buf"))
+      sram("MID", "read", r, end, c.midDepth, formula);
+    else
+      sram("INP", "read", r, end, c.inpDepth, formula);
+  }
+  if (u("lut")) {
+    const uint64_t t = u("lut_addr");
+    sram("BIAS", "read", t, add(t, isa::kLutEntries), c.biasDepth,
+         "lut_addr + 257 (the table)");
+  }
+  const uint64_t out = u("out_addr");
+  if (u("dst_buf"))
+    sram("MID", "write", out, add(out, n), c.midDepth, "out_addr + nc*oh*ow");
+  else
+    sram("OUT", "write", out, add(out, n), c.outDepth, "out_addr + nc*oh*ow");
+}
+
 bool InsnChecker::run() {
   switch (format.opcode) {
   case isa::kFinish:
@@ -375,6 +456,12 @@ bool InsnChecker::run() {
     break;
   case isa::kVec:
     checkVec();
+    break;
+  case isa::kConv:
+    checkConv();
+    break;
+  case isa::kConvq:
+    checkConvq();
     break;
   default:
     llvm::report_fatal_error("verifier: opcode without rules");

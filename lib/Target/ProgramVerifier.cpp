@@ -185,11 +185,7 @@ bool Verifier::checkInsns() {
     unsigned opcode = unsigned(isa::getBits(w, isa::kOpcode));
     if (opcode >= isa::kNumOpcodes) {
       decodable = false;
-      if (opcode == isa::kReservedSpatialConv)
-        report("instruction " + Twine(i) + ": opcode " + Twine(opcode) +
-               " is reserved for the spatial conv engine, which the overlay "
-               "does not have yet");
-      else if (opcode == isa::kReservedLstm)
+      if (opcode == isa::kReservedLstm)
         report("instruction " + Twine(i) + ": opcode " + Twine(opcode) +
                " is reserved for LSTM gate support, which the overlay does "
                "not have yet");

@@ -164,7 +164,8 @@ TEST(Assembler, ReportsErrorsWithLineAndColumn) {
       parseError(h + "lod nc=1\n"),
       "t.s2asm:3:1: error: unknown mnemonic 'lod' (expected finish, "
       "load.inp, load.ker, load.bias, load.fcx, store, fft, sconv, "
-      "outq, gemv, vec.maxpool, vec.avgpool, vec.add, vec.req, vec.lut, nop)");
+      "outq, gemv, vec.maxpool, vec.avgpool, vec.add, vec.req, vec.lut, nop, "
+            "conv, convq)");
   EXPECT_EQ(
       parseError(h + "fft nc=1 tiles=2\n")
           .rfind("t.s2asm:3:10: error: unknown field 'tiles' for fft (fields: "

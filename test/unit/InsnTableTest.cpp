@@ -62,7 +62,7 @@ TEST(InsnTable, NamesAreUniqueAndSnakeCase) {
             << f.name.str();
     }
   }
-  EXPECT_EQ(insnFormats().size(), 16u);
+  EXPECT_EQ(insnFormats().size(), 18u);
   for (const char *m :
        {"finish", "load.inp", "load.ker", "load.bias", "load.fcx", "store",
         "fft", "sconv", "outq", "gemv", "vec.maxpool", "vec.avgpool", "vec.add",
@@ -137,10 +137,6 @@ TEST(InsnTable, DecodesMnemonicsAndRefusesUnknownWords) {
     EXPECT_EQ(decodeInsnFormat(w), nullptr);
   }
   isa::Word w{};
-  isa::setField(w, isa::kOpcode, isa::kReservedSpatialConv);
-  EXPECT_EQ(describeInsn(w), "reserved opcode " +
-                                 std::to_string(isa::kReservedSpatialConv) +
-                                 " (spatial conv)");
   isa::setField(w, isa::kOpcode, isa::kReservedLstm);
   EXPECT_EQ(describeInsn(w), "reserved opcode " +
                                  std::to_string(isa::kReservedLstm) +

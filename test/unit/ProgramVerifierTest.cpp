@@ -72,15 +72,10 @@ TEST(ProgramVerifier, RefusesAnotherConfig) {
 
 TEST(ProgramVerifier, RefusesReservedOpcodes) {
   Program p = kitchenSinkProgram();
-  isa::setField(p.insns[3], isa::kOpcode, isa::kReservedSpatialConv);
   isa::setField(p.insns[4], isa::kOpcode, isa::kReservedLstm);
   isa::setField(p.insns[5], isa::kOpcode, 15);
   EXPECT_EQ(verify(p),
-            "instruction 3: opcode " +
-                std::to_string(isa::kReservedSpatialConv) +
-                " is reserved for the spatial conv engine, which the overlay "
-                "does not have yet\n"
-                "instruction 4: opcode " +
+            "instruction 4: opcode " +
                 std::to_string(isa::kReservedLstm) +
                 " is reserved for LSTM gate support, which the overlay does "
                 "not have yet\n"
@@ -115,7 +110,7 @@ TEST(ProgramVerifier, RefusesNonZeroUnusedBits) {
 TEST(ProgramVerifier, RequiresExactlyOneFinishAtTheEnd) {
   Program p = kitchenSinkProgram();
   p.insns.pop_back();
-  EXPECT_EQ(verify(p).rfind("instruction 16 (nop) is the last; a program "
+  EXPECT_EQ(verify(p).rfind("instruction 20 (convq) is the last; a program "
                             "must end with FINISH",
                             0),
             0u)
@@ -123,11 +118,11 @@ TEST(ProgramVerifier, RequiresExactlyOneFinishAtTheEnd) {
   p = kitchenSinkProgram();
   p.insns.insert(p.insns.begin() + 3, insn("finish", {}));
   EXPECT_EQ(verify(p), "instruction 3 (finish): FINISH must appear once, as "
-                       "the last instruction (the program has 19)");
+                       "the last instruction (the program has 23)");
   p = kitchenSinkProgram();
   p.insns.push_back(insn("finish", {}));
-  EXPECT_EQ(verify(p), "instruction 17 (finish): FINISH must appear once, as "
-                       "the last instruction (the program has 19)");
+  EXPECT_EQ(verify(p), "instruction 21 (finish): FINISH must appear once, as "
+                       "the last instruction (the program has 23)");
   p.insns.clear();
   EXPECT_EQ(verify(p),
             "the program has no instructions (it must end with FINISH)");
@@ -151,7 +146,7 @@ TEST(ProgramVerifier, RefusesDeadlocksAndLeftoverTokens) {
       insn("gemv", {{"ker_addr", 24}, {"nrows", 4}, {"nnz", 2}}, {"pop_prev"});
   EXPECT_EQ(verify(p),
             "dependency tokens deadlock: compute module stuck at instruction "
-            "17 (finish): waits for s2c (store push_prev -> compute "
+            "21 (finish): waits for s2c (store push_prev -> compute "
             "pop_next); store module stuck at instruction 14 (store): waits "
             "for c2s (compute push_next -> store pop_prev)");
 

@@ -271,6 +271,67 @@ Program kitchenSinkProgram() {
                        {"clamp_lo", -32768},
                        {"clamp_hi", 32767}})
       .add("nop", {})
+      // A depthwise 3x3 with on-chip padding and a residual into MID, then
+      // a pointwise conv from MID through the LUT into OUT.
+      .add("conv", {{"src_pitch", 8},
+                    {"y0", -1},
+                    {"x0", -1},
+                    {"vh", 8},
+                    {"vw", 8},
+                    {"kh", 3},
+                    {"kw", 3},
+                    {"sy", 1},
+                    {"sx", 1},
+                    {"dy", 1},
+                    {"dx", 1},
+                    {"oh", 8},
+                    {"ow", 8},
+                    {"nco", 2},
+                    {"cpg", 1},
+                    {"opg", 1},
+                    {"nr", 9},
+                    {"acc_shift", 2},
+                    {"first", 1},
+                    {"chain", 1}})
+      .add("convq", {{"nc", 2},
+                     {"oh", 8},
+                     {"ow", 8},
+                     {"shift", 6},
+                     {"dst_buf", 1},
+                     {"res", 1},
+                     {"res_pitch", 8},
+                     {"res_plane", 64},
+                     {"res_shift", -1},
+                     {"clamp_lo", -32768},
+                     {"clamp_hi", 32767}})
+      .add("conv", {{"src_buf", 1},
+                    {"src_pitch", 8},
+                    {"vh", 8},
+                    {"vw", 8},
+                    {"kh", 1},
+                    {"kw", 1},
+                    {"sy", 1},
+                    {"sx", 1},
+                    {"dy", 1},
+                    {"dx", 1},
+                    {"oh", 8},
+                    {"ow", 8},
+                    {"oacc_addr", 256},
+                    {"nco", 4},
+                    {"cpg", 2},
+                    {"opg", 4},
+                    {"nr", 2},
+                    {"first", 1}})
+      .add("convq", {{"oacc_addr", 256},
+                     {"nc", 4},
+                     {"oh", 8},
+                     {"ow", 8},
+                     {"shift", 4},
+                     {"out_addr", 6000},
+                     {"lut", 1},
+                     {"lut_shift", 2},
+                     {"clamp_lo", 0},
+                     {"clamp_hi", 32767}})
       .add("finish", {}, {"pop_next"});
   return b.build();
 }
@@ -313,6 +374,8 @@ private:
   void outq();
   void gemv();
   void vec(unsigned op);
+  void conv();
+  void convq();
 
   const isa::Word &w;
   const OverlayConfig &c;
@@ -467,6 +530,48 @@ void Oracle::vec(unsigned op) {
       at(kBias, b + t);
 }
 
+void Oracle::conv() {
+  const int64_t P = c.convPout, nco = f("nco"), nr = f("nr");
+  const int64_t kh = f("kh"), kw = f("kw"), cpg = f("cpg"), opg = f("opg");
+  const int64_t vh = f("vh"), vw = f("vw"), pitch = f("src_pitch");
+  const int64_t oh = f("oh"), ow = f("ow"), src = f("src_addr");
+  const Memory from = f("src_buf") ? kMid : kInp;
+  for (int64_t co = 0; co < nco; ++co) {
+    const int64_t b = co / P, po = co % P, g = co / opg;
+    for (int64_t j = 0; j < nr; ++j)
+      at(kKer, f("ker_addr") + (b * nr + j) * P + po);
+    // Any in-tile element of the group's channels may be read.
+    for (int64_t ci = 0; ci < cpg; ++ci)
+      for (int64_t ty = 0; ty < vh; ++ty)
+        for (int64_t tx = 0; tx < vw; ++tx)
+          at(from, src + ((g * cpg + ci) * vh + ty) * pitch + tx);
+    for (int64_t p = 0; p < oh * ow; ++p)
+      at(kOacc, f("oacc_addr") + co * oh * ow + p);
+  }
+  (void)kh;
+  (void)kw;
+}
+
+void Oracle::convq() {
+  const int64_t nc = f("nc"), oh = f("oh"), ow = f("ow");
+  const Memory dst = f("dst_buf") ? kMid : kOut;
+  const Memory res = f("res_buf") ? kMid : kInp;
+  for (int64_t ch = 0; ch < nc; ++ch) {
+    at(kBias, f("bias_addr") + ch);
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t x = 0; x < ow; ++x) {
+        const int64_t i = (ch * oh + y) * ow + x;
+        at(kOacc, f("oacc_addr") + i);
+        if (f("res"))
+          at(res, f("res_addr") + ch * f("res_plane") + y * f("res_pitch") + x);
+        at(dst, f("out_addr") + i);
+      }
+  }
+  if (f("lut"))
+    for (int64_t t = 0; t < int64_t(isa::kLutEntries); ++t)
+      at(kBias, f("lut_addr") + t);
+}
+
 std::array<Footprint, kNumMemories> Oracle::run(unsigned opcode, unsigned sel) {
   switch (opcode) {
   case isa::kLoad:
@@ -489,6 +594,12 @@ std::array<Footprint, kNumMemories> Oracle::run(unsigned opcode, unsigned sel) {
     break;
   case isa::kVec:
     vec(sel);
+    break;
+  case isa::kConv:
+    conv();
+    break;
+  case isa::kConvq:
+    convq();
     break;
   default:
     break;
@@ -526,6 +637,13 @@ uint64_t Oracle::iterations(const isa::Word &w, const OverlayConfig &c,
   case isa::kVec:
     return mul({f("nc"), std::max(mul({f("oh"), f("ow"), f("kh"), f("kw")}),
                                   mul({f("h"), f("w")}))});
+  case isa::kConv:
+    return mul({f("nco"), llvm::SaturatingAdd(
+                              llvm::SaturatingAdd(f("nr"), mul({f("oh"), f("ow")})),
+                              mul({f("cpg"), f("vh"), f("vw")}))});
+  case isa::kConvq:
+    return llvm::SaturatingAdd(mul({f("nc"), f("oh"), f("ow"), 3}),
+                               uint64_t(isa::kLutEntries));
   default:
     return 0;
   }
@@ -548,10 +666,11 @@ accessFootprint(const isa::Word &word, const OverlayConfig &config,
 std::string outOfBounds(const std::array<Footprint, kNumMemories> &footprint,
                         const OverlayConfig &c, uint64_t dramBytes) {
   static const char *const names[kNumMemories] = {
-      "DRAM", "INP", "KER", "BIAS", "FCX", "SPEC", "OACC", "FACC", "OUT"};
-  const uint64_t limits[kNumMemories] = {dramBytes,   c.inpDepth,  c.kerDepth,
-                                         c.biasDepth, c.fcxDepth,  c.specDepth,
-                                         c.oaccDepth, c.faccDepth, c.outDepth};
+      "DRAM", "INP", "KER", "BIAS", "FCX", "SPEC", "OACC", "FACC", "OUT",
+      "MID"};
+  const uint64_t limits[kNumMemories] = {
+      dramBytes,   c.inpDepth,  c.kerDepth,  c.biasDepth, c.fcxDepth,
+      c.specDepth, c.oaccDepth, c.faccDepth, c.outDepth,  c.midDepth};
   for (unsigned m = 0; m < kNumMemories; ++m)
     if (!footprint[m].empty() && footprint[m].hi > limits[m])
       return std::string(names[m]) + " access [" +

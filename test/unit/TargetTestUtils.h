@@ -90,6 +90,7 @@ enum Memory {
   kOacc,
   kFacc,
   kOut,
+  kMid,
   kNumMemories
 };
 

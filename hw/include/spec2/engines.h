@@ -15,12 +15,13 @@ enum Engine : unsigned {
   kEngOutq,  ///< conv output stage (OUTQ)
   kEngGemv,  ///< fully-connected engine (GEMV)
   kEngVec,   ///< vector unit (VEC)
+  kEngConv,  ///< spatial conv engine (CONV; its output stage CONVQ is outq)
   kNumEngines
 };
 
 inline const char *engineName(unsigned e) {
   static const char *const names[kNumEngines] = {
-      "load", "store", "fft", "smac", "ifft", "outq", "gemv", "vec"};
+      "load", "store", "fft", "smac", "ifft", "outq", "gemv", "vec", "conv"};
   return e < kNumEngines ? names[e] : "?";
 }
 

@@ -38,13 +38,16 @@ constexpr unsigned kCountBits = 24;
 /// Version of the instruction layout. It is part of every config hash, so a
 /// program encoded for another layout is refused as built for another
 /// overlay. Bump it whenever a field moves or changes meaning.
-constexpr unsigned kIsaVersion = 3;
+constexpr unsigned kIsaVersion = 4;
 /// Entries of a VEC LUT table: 256 segments over the int16 input range.
 constexpr unsigned kLutEntries = 257;
 /// Bits of a shift amount.
 constexpr unsigned kShiftBits = 6;
 /// Bits of a pooling window side / stride / pad.
 constexpr unsigned kWindowBits = 5;
+/// Bits of a dimension inside one on-chip tile of the spatial conv engine
+/// (rows, columns, pitches, tap origins).
+constexpr unsigned kTileBits = 12;
 
 /// Width of an instruction word in bits and in 64-bit lanes.
 constexpr unsigned kInsnBits = 256;
@@ -185,9 +188,8 @@ inline void setField(Word &w, Field f, int64_t value) {
 // Opcodes, modules, dependency tokens.
 //===----------------------------------------------------------------------===//
 
-/// Opcodes. Values 9-15 are reserved: 9 for the spatial conv engine
-/// (standard/depthwise/pointwise), 10 for LSTM gate support; the loader
-/// refuses them until those engines exist.
+/// Opcodes. Values 11-15 are reserved: 11 for LSTM gate support; the loader
+/// refuses them until that engine exists.
 enum Opcode : unsigned {
   kFinish = 0, ///< End of program (compute module).
   kLoad = 1,   ///< DMA DRAM -> INP/KER/BIAS/FCX (load module).
@@ -199,9 +201,10 @@ enum Opcode : unsigned {
   kVec = 7,   ///< Vector unit: pooling, add, requantise INP -> OUT (compute).
   kNop = 8,   ///< Only its dependency tokens (compute): passes a store's
               ///< token on to the load module.
-  kNumOpcodes = 9,
-  kReservedSpatialConv = 9,
-  kReservedLstm = 10,
+  kConv = 9,  ///< Spatial conv MACs INP/MID -> OACC (compute, spatial engine).
+  kConvq = 10, ///< Spatial conv output stage OACC -> OUT/MID (compute).
+  kNumOpcodes = 11,
+  kReservedLstm = 11,
 };
 
 /// The three modules that run concurrently; every opcode belongs to one.
@@ -603,6 +606,130 @@ constexpr Field kOp = after(kCommonEnd, 3); ///< VecOp (the variant)
 SPEC2_ISA_DEFINE_FIELDS(SPEC2_ISA_VEC_FIELDS, kOp.end())
 } // namespace vec
 
+//===----------------------------------------------------------------------===//
+// CONV (compute, spatial conv engine). Direct convolution of every kind:
+// standard, pointwise (1x1), grouped, depthwise (cpg = 1) with any channel
+// multiplier (opg), strided and dilated, kernels up to 31 x 31. The engine
+// is conv_pout output lanes x conv_pk reduction lanes x conv_px pixel lanes
+// of int16 x int16 multipliers (one DSP each). Output lane po of block b
+// works for output channel co = b*P + po (P = conv_pout), which reads the
+// input channels of its group g = co / opg.
+//
+// The source is a tile of input channels in INP (src_buf 0) or MID (1):
+// channel c's element (ty, tx) at src_addr + c*vh*src_pitch + ty*src_pitch
+// + tx. Only rows [0, vh) and columns [0, vw) hold data; every tap that falls
+// outside them is padding: it is never read and never multiplied, and the
+// counters count it as a MAC skipped (this is how padding is made on chip;
+// the compiler loads the halo rows a tile needs and no padded row or column).
+//
+// The weights of block b are a list of nr reduction entries j, each with one
+// value per output lane: e = KER[ker_addr + (b*nr + j)*P + po]; its index is
+// the reduction index r = (ci*kh + ky)*kw + kx it multiplies, or
+// kFcStepColumn for r = j (dense lists store no index: LOAD.ker with
+// kKerFcDense; pruned lists use kKerFc). A pruned list keeps the same
+// entries for the P lanes of a block, so the lanes stay in lockstep and one
+// operand read serves them all; the pruning granularity is therefore one
+// reduction index per output block (docs/isa.md). For each co < nco and
+// output pixel (oy, ox), oy < oh, ox < ow:
+//   acc = 0
+//   for j in [0, nr):
+//     e = KER[...]; r = e.index == kFcStepColumn ? j : e.index
+//     if r >= cpg*kh*kw: fault, skip
+//     ci = r / (kh*kw), ky = r / kw % kh, kx = r % kw
+//     ty = y0 + oy*sy + ky*dy, tx = x0 + ox*sx + kx*dx
+//     if ty, tx outside [0, vh) x [0, vw): padding, skip
+//     acc += e.value * SRC[src_addr + (g*cpg + ci)*vh*src_pitch
+//                          + ty*src_pitch + tx]
+//   o = oacc_addr + (co*oh + oy)*ow + ox
+//   OACC[o] = sat32((first ? 0 : OACC[o]) + sat32(round(satAcc(acc)
+//                                                         >> acc_shift)))
+// Schedule: in tree mode (chain 0) a step multiplies conv_pk consecutive
+// entries for conv_px consecutive pixels (row-major over oh x ow) of all P
+// lanes and sums them in the adder tree; in chain mode (1, for depthwise
+// layers) the adder tree is bypassed and each of the conv_pk x conv_px
+// multipliers of a lane accumulates a pixel of its own over one entry a
+// step. The result is the same; only the step count differs (docs/isa.md).
+//===----------------------------------------------------------------------===//
+#define SPEC2_ISA_CONV_FIELDS(X)                                               \
+  X(SrcBuf, src_buf, 1, 0, "source buffer: 0 INP, 1 MID")                      \
+  X(SrcAddr, src_addr, kSramAddrBits, 0, "first source element")               \
+  X(SrcPitch, src_pitch, kTileBits, 0, "source row pitch (planes vh rows)")    \
+  X(Y0, y0, kTileBits, 1, "tile row of the first tap of output row 0")         \
+  X(X0, x0, kTileBits, 1, "tile column of the first tap of output column 0")   \
+  X(Vh, vh, kTileBits, 0, "rows the tile holds")                               \
+  X(Vw, vw, kTileBits, 0, "columns the tile holds")                            \
+  X(Kh, kh, kWindowBits, 0, "kernel rows")                                     \
+  X(Kw, kw, kWindowBits, 0, "kernel columns")                                  \
+  X(Sy, sy, 3, 0, "row stride")                                                \
+  X(Sx, sx, 3, 0, "column stride")                                             \
+  X(Dy, dy, 4, 0, "row dilation")                                              \
+  X(Dx, dx, 4, 0, "column dilation")                                           \
+  X(Oh, oh, kTileBits, 0, "output rows")                                       \
+  X(Ow, ow, kTileBits, 0, "output columns")                                    \
+  X(OaccAddr, oacc_addr, kSramAddrBits, 0, "first OACC element")               \
+  X(Nco, nco, kDimBits, 0, "output channels")                                  \
+  X(Cpg, cpg, kDimBits, 0, "input channels per group")                         \
+  X(Opg, opg, kDimBits, 0, "output channels per group")                        \
+  X(KerAddr, ker_addr, kSramAddrBits, 0, "first KER entry")                    \
+  X(Nr, nr, kDimBits, 0, "reduction entries per output block")                 \
+  X(AccShift, acc_shift, kShiftBits, 0, "accumulator right shift")             \
+  X(First, first, 1, 0, "overwrite OACC instead of adding to it")              \
+  X(Chain, chain, 1, 0, "one pixel per multiplier (depthwise schedule)")
+namespace conv {
+SPEC2_ISA_DEFINE_FIELDS(SPEC2_ISA_CONV_FIELDS, kCommonEnd.end())
+} // namespace conv
+
+/// Lockstep steps of a CONV on an engine of `pout` x `pk` x `px` lanes
+/// (docs/isa.md): the one count the engine, its fast path and the cost model
+/// use.
+constexpr uint64_t convSteps(uint64_t nco, uint64_t pixels, uint64_t nr,
+                             bool chain, uint64_t pout, uint64_t pk,
+                             uint64_t px) {
+  return ((nco + pout - 1) / pout) *
+         (chain ? ((pixels + px * pk - 1) / (px * pk)) * nr
+                : ((pixels + px - 1) / px) * ((nr + pk - 1) / pk));
+}
+
+//===----------------------------------------------------------------------===//
+// CONVQ (compute, spatial conv engine output stage). For c in [0, nc),
+// y in [0, oh), x in [0, ow), i = (c*oh + y)*ow + x:
+//   v = OACC[oacc_addr + i] + BIAS[bias_addr + c]
+//   if res: r = RES[res_addr + c*res_plane + y*res_pitch + x]   (RES: INP
+//           if res_buf is 0, MID if 1)
+//           v += res_shift >= 0 ? r << res_shift : round(r >> -res_shift)
+//   a = sat16(round(v >> shift))
+//   if lut: a = sat16(round(LUT(a) >> lut_shift)), LUT as VEC's (the
+//           257-entry table at BIAS[lut_addr])
+//   DST[out_addr + i] = clamp(a, clamp_lo, clamp_hi)   (DST: OUT if dst_buf
+//           is 0, MID if 1)
+// The residual add of an inverted-residual block happens here, on the
+// projection's accumulators, before its only rounding; writing MID keeps a
+// fused block's intermediate tensors on chip.
+//===----------------------------------------------------------------------===//
+#define SPEC2_ISA_CONVQ_FIELDS(X)                                              \
+  X(OaccAddr, oacc_addr, kSramAddrBits, 0, "first OACC element")               \
+  X(Nc, nc, kDimBits, 0, "channels")                                           \
+  X(Oh, oh, kTileBits, 0, "rows")                                              \
+  X(Ow, ow, kTileBits, 0, "columns")                                           \
+  X(BiasAddr, bias_addr, kSramAddrBits, 0, "first BIAS entry")                 \
+  X(Shift, shift, kShiftBits, 0, "requantisation right shift")                 \
+  X(DstBuf, dst_buf, 1, 0, "destination buffer: 0 OUT, 1 MID")                 \
+  X(OutAddr, out_addr, kSramAddrBits, 0, "first destination element")          \
+  X(Res, res, 1, 0, "add a residual operand")                                  \
+  X(ResBuf, res_buf, 1, 0, "residual buffer: 0 INP, 1 MID")                    \
+  X(ResAddr, res_addr, kSramAddrBits, 0, "first residual element")             \
+  X(ResPitch, res_pitch, kTileBits, 0, "residual row pitch")                   \
+  X(ResPlane, res_plane, kSramAddrBits, 0, "residual plane pitch")             \
+  X(ResShift, res_shift, kShiftBits, 1, "residual left shift (< 0: right)")    \
+  X(Lut, lut, 1, 0, "apply the LUT after requantising")                        \
+  X(LutAddr, lut_addr, kSramAddrBits, 0, "LUT table in BIAS")                  \
+  X(LutShift, lut_shift, kShiftBits, 0, "LUT result right shift")              \
+  X(ClampLo, clamp_lo, 16, 1, "activation lower bound")                        \
+  X(ClampHi, clamp_hi, 16, 1, "activation upper bound")
+namespace convq {
+SPEC2_ISA_DEFINE_FIELDS(SPEC2_ISA_CONVQ_FIELDS, kCommonEnd.end())
+} // namespace convq
+
 static_assert(load::kEnd.end() <= kInsnBits, "LOAD does not fit the word");
 static_assert(store::kEnd.end() <= kInsnBits, "STORE does not fit the word");
 static_assert(fft::kEnd.end() <= kInsnBits, "FFT does not fit the word");
@@ -610,6 +737,8 @@ static_assert(sconv::kEnd.end() <= kInsnBits, "SCONV does not fit the word");
 static_assert(outq::kEnd.end() <= kInsnBits, "OUTQ does not fit the word");
 static_assert(gemv::kEnd.end() <= kInsnBits, "GEMV does not fit the word");
 static_assert(vec::kEnd.end() <= kInsnBits, "VEC does not fit the word");
+static_assert(conv::kEnd.end() <= kInsnBits, "CONV does not fit the word");
+static_assert(convq::kEnd.end() <= kInsnBits, "CONVQ does not fit the word");
 
 /// Bits used by an opcode's fields; every bit at or above this must be zero.
 inline unsigned usedBits(unsigned opcode) {
@@ -631,6 +760,10 @@ inline unsigned usedBits(unsigned opcode) {
     return gemv::kEnd.end();
   case kVec:
     return vec::kEnd.end();
+  case kConv:
+    return conv::kEnd.end();
+  case kConvq:
+    return convq::kEnd.end();
   default:
     return kInsnBits;
   }

@@ -85,7 +85,13 @@ enum class ConfigRule : uint32_t {
   /* Device budget (what the part offers, not what the design uses). */                                                                                      \
   X(deviceDsp,          "device.dsp",            0,           kNoMax,          Any,        "DSP slices of the device")                                       \
   X(deviceBram18,       "device.bram18",         0,           kNoMax,          Any,        "18 Kb block RAMs of the device")                                 \
-  X(deviceUram,         "device.uram",           0,           kNoMax,          Any,        "288 Kb UltraRAMs of the device")
+  X(deviceUram,         "device.uram",           0,           kNoMax,          Any,        "288 Kb UltraRAMs of the device")                                        \
+  /* Spatial conv engine (appended after the rest: the order is the hash's). */                                                                              \
+  X(convPout,           "conv_pout",             1,           kNoMax,          Any,        "P: output-channel lanes of the spatial conv engine")             \
+  X(convPk,             "conv_pk",               1,           kNoMax,          Any,        "reduction lanes (adder-tree inputs) per output lane")            \
+  X(convPx,             "conv_px",               1,           kNoMax,          Any,        "output pixels per step of the spatial conv engine")              \
+  X(midDepth,           "buffers.mid",           1,           kMaxBufferDepth, Any,        "MID depth, int16 elements (fused blocks' on-chip tensors)")      \
+  X(convDepth,          "pipeline_depth.conv",   0,           kNoMax,          Any,        "pipeline depth of the spatial conv engine, cycles")
 // clang-format on
 
 /// One overlay configuration: one uint32_t member per line of
@@ -100,6 +106,8 @@ struct OverlayConfig {
   constexpr uint32_t bins() const { return fftSize * (fftSize / 2 + 1); }
   /// MAC lanes of the spectral conv engine.
   constexpr uint32_t macLanes() const { return pin * pout; }
+  /// Multipliers of the spatial conv engine.
+  constexpr uint32_t convLanes() const { return convPout * convPk * convPx; }
   /// log2(N).
   constexpr uint32_t fftLog2() const {
     uint32_t l = 0;
