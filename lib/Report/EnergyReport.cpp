@@ -65,7 +65,7 @@ void addEnergy(llvm::json::Object &report, const Program &prog,
       cost::Energy e = perLayer.lookup(*row.getString("name"));
       if (auto cycles = row.getInteger("modeled_cycles"))
         e.stat = model.staticWatts() * model.seconds(uint64_t(*cycles));
-      row["modeled_energy_uj"] = e.total() * 1e6;
+      row["energy_modeled_uj"] = e.total() * 1e6;
     }
   llvm::json::Object &tot = *report.getObject("total");
   const uint64_t cycles = uint64_t(tot.getInteger("modeled_cycles").value_or(0));

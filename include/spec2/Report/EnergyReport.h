@@ -20,7 +20,7 @@
 namespace spec2 {
 
 /// Adds to `report`, after addPerformance has filled it: per layer
-/// `modeled_energy_uj` (its instructions' dynamic energy plus static power
+/// `energy_modeled_uj` (its instructions' dynamic energy plus static power
 /// over its `modeled_cycles`), and `total.energy` {`total_mj, compute_mj,
 /// onchip_mj, ddr_mj, static_mj, static_w, average_power_w, ops, gop_per_s,
 /// gop_per_s_per_w, onchip_mj_by_memory, estimate`}. `ops` is twice the

@@ -21,7 +21,7 @@ reports = [json.load(open(p)) for p in sys.argv[1:3]]
 for name, r in zip(("dense", "sparse"), reports):
     t = r["total"]
     e = t["energy"]
-    layers = sum(row["modeled_energy_uj"] for row in r["layers"]) * 1e-3
+    layers = sum(row["energy_modeled_uj"] for row in r["layers"]) * 1e-3
     # Up to the program's last FINISH, which belongs to no layer (one cycle
     # of static power).
     check(close(layers, e["total_mj"], 1e-4) and layers <= e["total_mj"],
