@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "spec2/CostModel/EnergyModel.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Reference/Executor.h"
 #include "spec2/Runtime/LoadedProgram.h"
@@ -274,6 +275,13 @@ json::Object countersJson(const spec2::sim::Counters &c) {
                       {"macs_useful", int64_t(c.macsUseful)}};
 }
 
+/// The energy model's estimate of one run of `prog` taking `cycles` (the
+/// counters' modeled time), in mJ; not a measurement (docs/energy.md).
+double modeledEnergyMj(const spec2::LoadedProgram &prog, uint64_t cycles) {
+  const spec2::cost::EnergyModel model(prog.config().config);
+  return model.estimate(prog.program().insns, cycles).total() * 1e3;
+}
+
 void printCounters(const spec2::sim::Counters &c) {
   outs() << "counters: " << c.totalCycles << " cycles";
   for (unsigned e = 0; e < spec2::kNumEngines; ++e)
@@ -319,10 +327,12 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
                    {"argmax", argmax(out)},
                    {"modeled_cycles", nullptr},
                    {"modeled_ms", nullptr},
+                   {"modeled_energy_mj", nullptr},
                    {"counters", nullptr}};
     if (counted) {
       o["modeled_cycles"] = int64_t(cycles);
       o["modeled_ms"] = prog.cyclesToMs(cycles);
+      o["modeled_energy_mj"] = modeledEnergyMj(prog, cycles);
       o["counters"] = countersJson(result->counters);
     }
     outs() << json::Value(std::move(o)) << "\n";
@@ -342,7 +352,9 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
   }
   outs() << (*device)->description() << ": " << cycles
          << " modeled cycles = " << format("%.4f", prog.cyclesToMs(cycles))
-         << " ms at " << prog.config().config.clockMhz << " MHz\n";
+         << " ms at " << prog.config().config.clockMhz << " MHz, "
+         << format("%.4f", modeledEnergyMj(prog, cycles))
+         << " mJ modeled energy (an estimate)\n";
   if (showCounters)
     printCounters(result->counters);
   return 0;
@@ -408,10 +420,12 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
                    {"seconds", run->seconds},
                    {"images_per_s", rate},
                    {"modeled_cycles", nullptr},
-                   {"modeled_ms", nullptr}};
+                   {"modeled_ms", nullptr},
+                   {"modeled_energy_mj", nullptr}};
     if (counted) {
       o["modeled_cycles"] = int64_t(perImage);
       o["modeled_ms"] = prog.cyclesToMs(perImage);
+      o["modeled_energy_mj"] = modeledEnergyMj(prog, perImage);
     }
     outs() << json::Value(std::move(o)) << "\n";
   } else {
@@ -422,7 +436,8 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
     if (counted)
       outs() << "; modeled " << perImage
              << " cycles = " << format("%.4f", prog.cyclesToMs(perImage))
-             << " ms per image";
+             << " ms, " << format("%.4f", modeledEnergyMj(prog, perImage))
+             << " mJ (an estimate) per image";
     outs() << "\n";
   }
   return 0;

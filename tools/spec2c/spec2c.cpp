@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "spec2/Report/LayerReport.h"
+#include "spec2/Report/EnergyReport.h"
 #include "spec2/Export/OverlayExport.h"
 #include "spec2/Report/PerformanceReport.h"
 #include "spec2/Import/GraphChecks.h"
@@ -305,8 +306,9 @@ mlir::LogicalResult emitProgram(mlir::ModuleOp module,
   auto writeReportFile = [&]() -> mlir::LogicalResult {
     if (!layerReport)
       return mlir::success();
-    spec2::addPerformance(*layerReport, *program,
-                          spec2::instructionLayers(module), target);
+    const std::vector<std::string> layers = spec2::instructionLayers(module);
+    spec2::addPerformance(*layerReport, *program, layers, target);
+    spec2::addEnergy(*layerReport, *program, layers, target);
     return writeReport(std::move(*layerReport));
   };
   if (failed(writeOutput(write, writeReportFile)))
