@@ -1,6 +1,7 @@
 // The analytical cost model against the C-simulation's own counters on real
 // instruction sequences, and the resource model against the device budgets.
 #include "ConvProgram.h"
+#include "SpatialProgram.h"
 #include "spec2/CostModel/CycleModel.h"
 #include "spec2/CostModel/ResourceModel.h"
 #include "spec2/sim.h"
@@ -84,6 +85,34 @@ TEST(CostModelTest, SparseProgramHasBankConflictsToCount) {
       for (uint64_t s : model.sconvStalls(w, p.kerBins.data()))
         stalls += s;
   EXPECT_GT(stalls, 0u); // the agreement test above is not vacuous
+}
+
+TEST(CostModelTest, SpatialEngineMatchesSimulationCycleForCycle) {
+  for (const char *config : {"small", "u200"}) {
+    const sim::Backend *b = sim::findBackend(config);
+    ASSERT_NE(b, nullptr);
+    SpatialProgram p = buildSpatialProgram(b->config, 3);
+    auto overlay = b->create();
+    sim::RunOptions opts;
+    opts.trace = true;
+    sim::RunResult r =
+        overlay->run(p.insns.data(), p.insns.size(), p.dram.bytes.data(),
+                     p.dram.bytes.size(), opts);
+    ASSERT_EQ(r.status, sim::Status::Ok) << r.message;
+    cost::CycleModel model(b->config);
+    cost::ProgramCost est = model.estimate(p.insns);
+    ASSERT_FALSE(est.deadlock);
+    for (const sim::InsnTrace &t : r.trace) {
+      EXPECT_EQ(t.busy, est.insns[t.index].cycles) << config << " " << t.index;
+      EXPECT_EQ(t.start, est.start[t.index]) << config << " " << t.index;
+      EXPECT_EQ(t.end, est.end[t.index]) << config << " " << t.index;
+    }
+    EXPECT_EQ(r.counters.totalCycles, est.totalCycles) << config;
+    for (unsigned e = 0; e < kNumEngines; ++e)
+      EXPECT_EQ(r.counters.engineCycles[e], est.engine[e])
+          << config << " " << engineName(e);
+    EXPECT_GT(est.engine[kEngConv], 0u);
+  }
 }
 
 TEST(ResourceModelTest, ShippedConfigsFitTheirDevices) {
