@@ -150,3 +150,49 @@ TEST(ResourceModelTest, DspCountFollowsTheLanes) {
   EXPECT_EQ(b.dsp - a.dsp,
             uint64_t(c.pin) * (c.pout / 2) * cost::kDspPerComplexMac);
 }
+
+TEST(ResourceModelTest, SpatialEngineFigures) {
+  // u200: 16 x 16 x 6 = 1536 multipliers, what 6840 DSPs leave beside the
+  // spectral engine (2048 MAC + 512 FFT + 2048 IFFT), GEMV (128) and the
+  // vector unit (512); small: 4 x 4 x 2.
+  auto unit = [](const cost::Resources &r, const std::string &name) {
+    for (const cost::UnitResources &u : r.units)
+      if (u.name == name)
+        return u;
+    ADD_FAILURE() << "no unit " << name;
+    return cost::UnitResources();
+  };
+  const OverlayConfig &u = sim::findBackend("u200")->config;
+  cost::Resources ru = cost::estimateResources(u);
+  EXPECT_EQ(unit(ru, "conv").dsp, 1536u);
+  EXPECT_EQ(unit(ru, "conv").registerBits, 1536u * 64);
+  EXPECT_EQ(ru.dsp, 6784u);
+  EXPECT_EQ(ru.bram18, 2560u);
+  EXPECT_EQ(ru.uram, 896u);
+  // MID: 256K int16 in 256 banks (vec_lanes; the engine's 96 reads a step
+  // fit them): 1K-deep banks, one BRAM18 each.
+  EXPECT_EQ(unit(ru, "MID").bram18, 256u);
+  const OverlayConfig &s = sim::findBackend("small")->config;
+  cost::Resources rs = cost::estimateResources(s);
+  EXPECT_EQ(unit(rs, "conv").dsp, 32u);
+  EXPECT_EQ(rs.dsp, 172u);
+  EXPECT_EQ(rs.bram18, 144u);
+  // MID: 8K int16 in 8 banks (conv_pk*conv_px reads a step), one BRAM18
+  // each (1K x 18).
+  EXPECT_EQ(unit(rs, "MID").bram18, 8u);
+  EXPECT_EQ(unit(rs, "INP").bram18, 16u);
+}
+
+TEST(ResourceModelTest, ConvDspsFollowTheMultipliers) {
+  OverlayConfig c = sim::findBackend("small")->config;
+  cost::Resources a = cost::estimateResources(c);
+  c.convPx *= 2;
+  cost::Resources b = cost::estimateResources(c);
+  EXPECT_EQ(b.dsp - a.dsp, uint64_t(c.convPout) * c.convPk * (c.convPx / 2) *
+                               cost::kDspPerConvMultiplier);
+  // u200 with a spatial engine as large as its spectral MACs does not fit.
+  OverlayConfig u = sim::findBackend("u200")->config;
+  u.convPx = 8;
+  EXPECT_NE(cost::estimateResources(u).checkFits(u).find("DSP"),
+            std::string::npos);
+}
