@@ -150,6 +150,65 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
   ovl.finish
 }
 
+// -----
+
+// CONV's tile fields are 12 bits, signed for the tap origins.
+ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
+  // expected-error @+1 {{'ovl.conv' op attribute 'y0' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 12-bit signed field}}
+  ovl.conv {y0 = -2049 : i64}
+  ovl.finish
+}
+
+// -----
+
+ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
+  // expected-error @+1 {{'ovl.conv' op attribute 'vh' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 12-bit unsigned field}}
+  ovl.conv {vh = 4096 : i64}
+  ovl.finish
+}
+
+// -----
+
+ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
+  // expected-error @+1 {{'ovl.conv' op attribute 'sy' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 3-bit unsigned field}}
+  ovl.conv {sy = 8 : i64}
+  ovl.finish
+}
+
+// -----
+
+ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
+  // expected-error @+1 {{'ovl.conv' op attribute 'chain' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 1-bit unsigned field}}
+  ovl.conv {chain = 2 : i64}
+  ovl.finish
+}
+
+// -----
+
+// CONVQ's residual shift is signed: -32 .. 31.
+ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
+  // expected-error @+1 {{'ovl.convq' op attribute 'res_shift' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 6-bit signed field}}
+  ovl.convq {res_shift = 32 : i64}
+  ovl.finish
+}
+
+// -----
+
+ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
+  // expected-error @+1 {{'ovl.convq' op attribute 'dst_buf' failed to satisfy constraint: 64-bit signless integer attribute whose value fits the 1-bit unsigned field}}
+  ovl.convq {dst_buf = -1 : i64}
+  ovl.finish
+}
+
+// -----
+
+// A field of CONV is not a field of CONVQ.
+ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
+  // expected-error @+1 {{'ovl.convq' op 'src_buf' is not a field of convq}}
+  ovl.convq {src_buf = 1 : i64}
+  ovl.finish
+}
+
 //===----------------------------------------------------------------------===//
 // Names that are not fields or flags
 //===----------------------------------------------------------------------===//

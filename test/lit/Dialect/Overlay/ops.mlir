@@ -1,5 +1,6 @@
-// An overlay program using every instruction op, every load buffer and vec
-// selector, all four dependency flags and fields at the ends of their
+// An overlay program using every instruction op (CONV and CONVQ at the ends
+// of their fields' ranges, a negative and a positive residual shift), every
+// load buffer and vec selector, all four dependency flags and fields at the ends of their
 // ranges survives printing and re-parsing (custom and generic form). Zero
 // fields are elided when printed.
 // RUN: spec2-opt %s | spec2-opt | FileCheck %s
@@ -23,6 +24,9 @@
 // CHECK-NEXT: ovl.vec {b_addr = 16 : i64, h = 1 : i64, nc = 1 : i64, oh = 1 : i64, op = "add", ow = 16 : i64, shift_b = 31 : i64, w = 16 : i64}
 // CHECK-NEXT: ovl.vec {h = 1 : i64, nc = 1 : i64, oh = 1 : i64, op = "req", ow = 16 : i64, push_next, push_prev, w = 16 : i64}
 // CHECK-NEXT: ovl.vec {b_addr = 3 : i64, h = 2 : i64, nc = 1 : i64, oh = 2 : i64, op = "lut", ow = 8 : i64, w = 8 : i64}
+// CHECK-NEXT: ovl.conv {acc_shift = 63 : i64, chain = 1 : i64, cpg = 1 : i64, dx = 1 : i64, dy = 15 : i64, first = 1 : i64, ker_addr = 1048575 : i64, kh = 31 : i64, kw = 31 : i64, nco = 65535 : i64, nr = 65535 : i64, oacc_addr = 3 : i64, oh = 4095 : i64, opg = 65535 : i64, ow = 1 : i64, src_addr = 1048575 : i64, src_buf = 1 : i64, src_pitch = 4095 : i64, sx = 1 : i64, sy = 7 : i64, vh = 4095 : i64, vw = 1 : i64, x0 = 2047 : i64, y0 = -2048 : i64}
+// CHECK-NEXT: ovl.convq {bias_addr = 2 : i64, clamp_hi = 32767 : i64, clamp_lo = -32768 : i64, dst_buf = 1 : i64, lut = 1 : i64, lut_addr = 6 : i64, lut_shift = 63 : i64, nc = 65535 : i64, oacc_addr = 1048575 : i64, oh = 4095 : i64, out_addr = 4 : i64, ow = 1 : i64, res = 1 : i64, res_addr = 5 : i64, res_buf = 1 : i64, res_pitch = 4095 : i64, res_plane = 1048575 : i64, res_shift = -32 : i64, shift = 63 : i64}
+// CHECK-NEXT: ovl.convq {nc = 1 : i64, oh = 1 : i64, ow = 1 : i64, res_shift = 31 : i64}
 // CHECK-NEXT: ovl.store {dram_addr = 128 : i64, dst_h = 1 : i64, dst_w = 2 : i64, nc = 1 : i64, nx = 2 : i64, ny = 1 : i64, pop_prev, push_prev, sram_addr = 1048575 : i64, src_pitch = 2 : i64, src_plane = 1048575 : i64, x0 = 32767 : i64, y0 = -32768 : i64}
 // CHECK-NEXT: ovl.nop {pop_next, push_prev}
 // CHECK-NEXT: ovl.nop
@@ -46,6 +50,9 @@ ovl.program attributes {config = "small", config_hash = 0x1234567812345670 : i64
   ovl.vec {op = "add", b_addr = 16 : i64, nc = 1 : i64, h = 1 : i64, w = 16 : i64, oh = 1 : i64, ow = 16 : i64, shift_b = 31 : i64}
   ovl.vec {op = "req", nc = 1 : i64, h = 1 : i64, w = 16 : i64, oh = 1 : i64, ow = 16 : i64, push_prev, push_next}
   ovl.vec {op = "lut", b_addr = 3 : i64, nc = 1 : i64, h = 2 : i64, w = 8 : i64, oh = 2 : i64, ow = 8 : i64}
+  ovl.conv {src_buf = 1 : i64, src_addr = 1048575 : i64, src_pitch = 4095 : i64, y0 = -2048 : i64, x0 = 2047 : i64, vh = 4095 : i64, vw = 1 : i64, kh = 31 : i64, kw = 31 : i64, sy = 7 : i64, sx = 1 : i64, dy = 15 : i64, dx = 1 : i64, oh = 4095 : i64, ow = 1 : i64, oacc_addr = 3 : i64, nco = 65535 : i64, cpg = 1 : i64, opg = 65535 : i64, ker_addr = 1048575 : i64, nr = 65535 : i64, acc_shift = 63 : i64, first = 1 : i64, chain = 1 : i64}
+  ovl.convq {oacc_addr = 1048575 : i64, nc = 65535 : i64, oh = 4095 : i64, ow = 1 : i64, bias_addr = 2 : i64, shift = 63 : i64, dst_buf = 1 : i64, out_addr = 4 : i64, res = 1 : i64, res_buf = 1 : i64, res_addr = 5 : i64, res_pitch = 4095 : i64, res_plane = 1048575 : i64, res_shift = -32 : i64, lut = 1 : i64, lut_addr = 6 : i64, lut_shift = 63 : i64, clamp_lo = -32768 : i64, clamp_hi = 32767 : i64}
+  ovl.convq {nc = 1 : i64, oh = 1 : i64, ow = 1 : i64, res_shift = 31 : i64}
   ovl.store {dram_addr = 128 : i64, sram_addr = 1048575 : i64, dst_h = 1 : i64, dst_w = 2 : i64, y0 = -32768 : i64, x0 = 32767 : i64, nc = 1 : i64, ny = 1 : i64, nx = 2 : i64, src_pitch = 2 : i64, src_plane = 1048575 : i64, pop_prev, push_prev}
   ovl.nop {pop_next, push_prev}
   ovl.nop
