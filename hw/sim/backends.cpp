@@ -22,6 +22,7 @@ Counters &Counters::operator+=(const Counters &o) {
   bankConflictStalls += o.bankConflictStalls;
   macsIssued += o.macsIssued;
   macsUseful += o.macsUseful;
+  macsPadded += o.macsPadded;
   faults += o.faults;
   for (unsigned i = 0; i < isa::kNumOpcodes; ++i)
     insns[i] += o.insns[i];

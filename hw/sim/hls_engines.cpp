@@ -24,6 +24,12 @@ void execCompute(const Word &insn, Buffers &buf, Activity &act) {
   case kVec:
     execVec(insn, buf, act);
     break;
+  case kConv:
+    execConv(insn, buf, act);
+    break;
+  case kConvq:
+    execConvq(insn, buf, act);
+    break;
   case kFinish:
   case kNop:
     act.cycles = 1;

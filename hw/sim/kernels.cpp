@@ -18,7 +18,7 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
                              Buffers &buf) {
   sim::RunResult result;
   // The dispatcher runs until FINISH: a program must end in its only one.
-  unsigned calls[4] = {0, 0, 0, 0}; // per ComputeUnit
+  unsigned calls[kNumUnits] = {0, 0, 0, 0, 0}; // per ComputeUnit
   unsigned loads = 0, stores = 0, computes = 0, finishes = 0;
   for (size_t i = 0; i < count; ++i) {
     const unsigned op = unsigned(getField(insns[i], kOpcode));
@@ -35,10 +35,11 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
     return result;
   }
 
-  hls::stream<Word> loadQ, computeQ, storeQ, fftQ, sconvQ, vectorQ;
+  hls::stream<Word> loadQ, computeQ, storeQ, fftQ, sconvQ, vectorQ, spatialQ;
   hls::stream<bool> l2c, c2l, c2s, s2c;
   hls::stream<bool> fftFinished, fftFinishedRetire, sconvReleased,
-      sconvFinished, sconvFinishedRetire, vectorFinishedRetire;
+      sconvFinished, sconvFinishedRetire, vectorFinishedRetire,
+      spatialFinished, spatialFinishedRetire;
   hls::stream<uint8_t> vectorEvents;
   hls::stream<RetireRecord> retireQ;
   spec2_fetch(uint32_t(count), insns, loadQ, computeQ, storeQ);
@@ -69,13 +70,15 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
                count1(act, kStoreModule, kStore);
              }),
       [&] {
-        spec2_compute(computeQ, l2c, s2c, fftQ, sconvQ, vectorQ, fftFinished,
-                      sconvReleased, sconvFinished, vectorEvents, retireQ);
+        spec2_compute(computeQ, l2c, s2c, fftQ, sconvQ, vectorQ, spatialQ,
+                      fftFinished, sconvReleased, sconvFinished, vectorEvents,
+                      spatialFinished, retireQ);
       },
       repeat(computes,
              [&] {
                spec2_retire(retireQ, fftFinishedRetire, sconvFinishedRetire,
-                            vectorFinishedRetire, c2l, c2s);
+                            vectorFinishedRetire, spatialFinishedRetire, c2l,
+                            c2s);
              }),
       repeat(calls[kUnitFft],
              [&] {
@@ -90,12 +93,19 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
                            sconvFinishedRetire, buf, act);
                count1(act, kComputeModule, kSconv);
              }),
+      repeat(calls[kUnitSpatial],
+             [&] {
+               Activity act;
+               spec2_spatial(spatialQ, spatialFinished, spatialFinishedRetire,
+                             buf, act);
+               count1(act, kComputeModule, kConv);
+             }),
       repeat(calls[kUnitVector],
              [&] {
                Activity act;
                spec2_vector(vectorQ, vectorEvents, vectorFinishedRetire, buf,
                             act);
-               // (OUTQ, GEMV and VEC are told apart below.)
+               // (OUTQ, GEMV, VEC and CONVQ are told apart below.)
                count1(act, kComputeModule, kNumOpcodes);
              }),
   });

@@ -30,6 +30,7 @@ void countActivity(sim::Counters &ctr, const Activity &act, unsigned module,
   ctr.bankConflictStalls += act.bankStalls;
   ctr.macsIssued += act.macsIssued;
   ctr.macsUseful += act.macsUseful;
+  ctr.macsPadded += act.macsPadded;
   ctr.faults += act.faults;
   if (opcode < kNumOpcodes)
     ++ctr.insns[opcode];

@@ -81,6 +81,8 @@ struct Activity {
   uint64_t bankStalls = 0; ///< extra SMAC cycles lost to bank conflicts
   uint64_t macsIssued = 0; ///< lane-steps issued (lanes x steps)
   uint64_t macsUseful = 0; ///< of which had a non-zero weight
+  /// CONV taps outside the tile (padding): never read nor multiplied.
+  uint64_t macsPadded = 0;
   uint64_t faults = 0;     ///< invalid kernel indices / DRAM accesses
 };
 
@@ -101,6 +103,8 @@ void execSconv(const isa::Word &insn, Buffers &buf, Activity &act);
 void execOutq(const isa::Word &insn, Buffers &buf, Activity &act);
 void execGemv(const isa::Word &insn, Buffers &buf, Activity &act);
 void execVec(const isa::Word &insn, Buffers &buf, Activity &act);
+void execConv(const isa::Word &insn, Buffers &buf, Activity &act);
+void execConvq(const isa::Word &insn, Buffers &buf, Activity &act);
 
 /// Entry k < N/2 of the FFT units' twiddle ROM (fft.cpp): the Q15 integer
 /// nearest to sin (`sine`) or cos of 2*pi*k/N.
@@ -124,6 +128,20 @@ constexpr uint64_t fftPassCycles(uint64_t tiles) {
 }
 constexpr uint64_t ifftPassCycles(uint64_t tiles) {
   return passCycles(tiles, kCfg.ifftPointsPerCycle);
+}
+
+/// The piecewise-linear activation of VEC's LUT and CONVQ (docs/isa.md):
+/// the 257-entry table at bias[table], interpolated at int16 `a`. False,
+/// with v untouched, if the segment lies outside BIAS.
+inline bool lutLookup(const int32_t *bias, uint64_t table, int64_t a,
+                      int64_t &v) {
+  const uint32_t u = uint32_t(a + 32768);
+  const uint64_t t = table + (u >> 8);
+  if (t + 1 >= kCfg.biasDepth)
+    return false;
+  const int64_t t0 = bias[t], t1 = bias[t + 1];
+  v = t0 + isa::roundShift((t1 - t0) * int64_t(u & 255), 8);
+  return true;
 }
 
 /// DDR cycles for `beatBytes` at the configured bandwidth.

@@ -6,6 +6,7 @@
 //         |     ^ c2l            l2c v                             |
 //         +--> compute (dispatcher) --> fft    --+                 | buffers
 //         |     ^ s2c    |          --> sconv  --+-- finished --> retire
+//         |     |        |          --> spatial--+
 //         |     |        |          --> vector --+                 |  | c2l,
 //         c2s
 //         +--> store <---+---------------------------------------------+
@@ -25,6 +26,7 @@
 //   queues        axis  (AXI stream)            control s_axilite
 //   buffers       ap_memory (BRAM/URAM ports shared between the kernels)
 #include "top.h"
+#include "spatial_conv.h"
 #include "spectral_conv.h"
 
 namespace spec2 {
@@ -43,6 +45,11 @@ constexpr uint32_t kFftPoints = kCfg.fftPointsPerCycle;
 constexpr uint32_t kIfftPoints = kCfg.ifftPointsPerCycle;
 constexpr uint32_t kVecLanes = kCfg.vecLanes;
 constexpr uint32_t kFcLanes = kCfg.fcLanes;
+// The spatial engine reads conv_pk entries of each of its conv_pout lanes a
+// step (P*pk consecutive KER entries), and conv_pk*conv_px source elements
+// broadcast over the lanes (docs/isa.md, CONV).
+constexpr uint32_t kConvKerBanks = kCfg.convPout * kCfg.convPk;
+constexpr uint32_t kConvSrcBanks = kCfg.convPk * kCfg.convPx;
 } // namespace
 
 /// Fetch: reads `count` instruction words and dispatches them in order.
@@ -98,7 +105,10 @@ ComputeUnit unitOf(unsigned opcode) {
   case kOutq:
   case kGemv:
   case kVec:
+  case kConvq:
     return kUnitVector;
+  case kConv:
+    return kUnitSpatial;
   default:
     return kUnitNone;
   }
@@ -110,9 +120,9 @@ namespace {
 /// many of them it has reported released and finished (units finish in
 /// order, so counts say which).
 struct UnitCounts {
-  uint32_t sent[4] = {0, 0, 0, 0};
-  uint32_t released[4] = {0, 0, 0, 0};
-  uint32_t finished[4] = {0, 0, 0, 0};
+  uint32_t sent[kNumUnits] = {0, 0, 0, 0, 0};
+  uint32_t released[kNumUnits] = {0, 0, 0, 0, 0};
+  uint32_t finished[kNumUnits] = {0, 0, 0, 0, 0};
 
   void takeVectorEvent(uint8_t e) {
     if (e == kReleased) {
@@ -133,10 +143,12 @@ struct UnitCounts {
 bool spec2_compute(hls::stream<Word> &queue, hls::stream<bool> &l2c,
                    hls::stream<bool> &s2c, hls::stream<Word> &fftQ,
                    hls::stream<Word> &sconvQ, hls::stream<Word> &vectorQ,
+                   hls::stream<Word> &spatialQ,
                    hls::stream<bool> &fftFinished,
                    hls::stream<bool> &sconvReleased,
                    hls::stream<bool> &sconvFinished,
                    hls::stream<uint8_t> &vectorEvents,
+                   hls::stream<bool> &spatialFinished,
                    hls::stream<RetireRecord> &retireQ) {
 #pragma HLS INTERFACE axis port = queue
 #pragma HLS INTERFACE axis port = l2c
@@ -144,10 +156,12 @@ bool spec2_compute(hls::stream<Word> &queue, hls::stream<bool> &l2c,
 #pragma HLS INTERFACE axis port = fftQ
 #pragma HLS INTERFACE axis port = sconvQ
 #pragma HLS INTERFACE axis port = vectorQ
+#pragma HLS INTERFACE axis port = spatialQ
 #pragma HLS INTERFACE axis port = fftFinished
 #pragma HLS INTERFACE axis port = sconvReleased
 #pragma HLS INTERFACE axis port = sconvFinished
 #pragma HLS INTERFACE axis port = vectorEvents
+#pragma HLS INTERFACE axis port = spatialFinished
 #pragma HLS INTERFACE axis port = retireQ
 #pragma HLS INTERFACE s_axilite port = return bundle = control
   UnitCounts u;
@@ -167,7 +181,7 @@ DISPATCH:
     // The issue rule (isa::ComputeIssue): an async FFT waits for the FFT
     // unit only; an FFT, SCONV or NOP for the releases of everything before
     // it; anything else for everything before it to finish. (An FFT's
-    // release is its end.)
+    // release is its end, and so is a CONV's.)
     const bool async = ComputeIssue::isAsync(w);
     const bool all = !async && !ComputeIssue::followsReleases(w);
   WAIT_FFT:
@@ -185,6 +199,11 @@ DISPATCH:
       (void)sconvFinished.read();
       ++u.finished[kUnitSconv];
     }
+  WAIT_SPATIAL:
+    while (!async && u.finished[kUnitSpatial] < u.sent[kUnitSpatial]) {
+      (void)spatialFinished.read();
+      ++u.finished[kUnitSpatial];
+    }
   WAIT_VECTOR:
     while (!async && (u.released[kUnitVector] < u.sent[kUnitVector] ||
                       (all && u.finished[kUnitVector] < u.sent[kUnitVector])))
@@ -201,6 +220,8 @@ DISPATCH:
       sconvQ.write(w);
     else if (unit == kUnitVector)
       vectorQ.write(w);
+    else if (unit == kUnitSpatial)
+      spatialQ.write(w);
     ++u.sent[unit];
     retireQ.write(RetireRecord{uint8_t(unit), getField(w, kPushPrev) != 0,
                                getField(w, kPushNext) != 0});
@@ -215,12 +236,14 @@ DISPATCH:
 void spec2_retire(hls::stream<RetireRecord> &retireQ,
                   hls::stream<bool> &fftFinished,
                   hls::stream<bool> &sconvFinished,
-                  hls::stream<bool> &vectorFinished, hls::stream<bool> &c2l,
+                  hls::stream<bool> &vectorFinished,
+                  hls::stream<bool> &spatialFinished, hls::stream<bool> &c2l,
                   hls::stream<bool> &c2s) {
 #pragma HLS INTERFACE axis port = retireQ
 #pragma HLS INTERFACE axis port = fftFinished
 #pragma HLS INTERFACE axis port = sconvFinished
 #pragma HLS INTERFACE axis port = vectorFinished
+#pragma HLS INTERFACE axis port = spatialFinished
 #pragma HLS INTERFACE axis port = c2l
 #pragma HLS INTERFACE axis port = c2s
 #pragma HLS INTERFACE ap_ctrl_none port = return
@@ -231,6 +254,8 @@ void spec2_retire(hls::stream<RetireRecord> &retireQ,
     (void)sconvFinished.read();
   else if (r.unit == kUnitVector)
     (void)vectorFinished.read();
+  else if (r.unit == kUnitSpatial)
+    (void)spatialFinished.read();
   if (r.pushPrev)
     c2l.write(true);
   if (r.pushNext)
@@ -284,9 +309,29 @@ void spec2_sconv(hls::stream<Word> &queue, hls::stream<bool> &released,
                        finishedRetire);
 }
 
-/// The conv output stage, the FC engine and the vector unit: one
-/// instruction per call. None of them ever overlaps another (each waits for
-/// everything before it), so they share a unit. A detached OUTQ reports
+/// The spatial conv engine's MAC lanes: one CONV per call. A CONV waits for
+/// everything before it and everything after it waits for its end
+/// (isa::ComputeIssue), so it reports only that.
+void spec2_spatial(hls::stream<Word> &queue, hls::stream<bool> &finished,
+                   hls::stream<bool> &finishedRetire, Buffers &buf,
+                   Activity &act) {
+#pragma HLS INTERFACE axis port = queue
+#pragma HLS INTERFACE axis port = finished
+#pragma HLS INTERFACE axis port = finishedRetire
+#pragma HLS INTERFACE s_axilite port = act bundle = control
+#pragma HLS INTERFACE ap_ctrl_none port = return
+#pragma HLS ARRAY_PARTITION variable = buf.ker cyclic factor = kConvKerBanks
+#pragma HLS ARRAY_PARTITION variable = buf.inp cyclic factor = kConvSrcBanks
+#pragma HLS ARRAY_PARTITION variable = buf.mid cyclic factor = kConvSrcBanks
+  const Word w = queue.read();
+  execConv(w, buf, act);
+  finished.write(true);
+  finishedRetire.write(true);
+}
+
+/// The conv output stages (OUTQ, CONVQ), the FC engine and the vector unit:
+/// one instruction per call. None of them ever overlaps another (each waits
+/// for everything before it), so they share a unit. A detached OUTQ reports
 /// itself released after its kept rows have moved.
 void spec2_vector(hls::stream<Word> &queue, hls::stream<uint8_t> &events,
                   hls::stream<bool> &finishedRetire, Buffers &buf,
@@ -307,6 +352,8 @@ void spec2_vector(hls::stream<Word> &queue, hls::stream<uint8_t> &events,
       events.write(kReleased);
     outqPlanes(f, buf.bias, buf.oacc, buf.out, act);
     outqTiming(f, act);
+  } else if (op == kConvq) {
+    execConvq(w, buf, act);
   } else if (op == kGemv) {
     execGemv(w, buf, act);
   } else {

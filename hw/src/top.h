@@ -22,7 +22,9 @@ enum ComputeUnit : uint8_t {
   kUnitNone = 0,
   kUnitFft = 1,    ///< FFT
   kUnitSconv = 2,  ///< SCONV: MAC lanes, IFFT, overlap-and-add
-  kUnitVector = 3, ///< OUTQ, GEMV, VEC
+  kUnitVector = 3, ///< OUTQ, GEMV, VEC, CONVQ
+  kUnitSpatial = 4, ///< CONV: the spatial conv engine's MAC lanes
+  kNumUnits = 5,
 };
 ComputeUnit unitOf(unsigned opcode);
 
@@ -45,15 +47,18 @@ bool spec2_compute(hls::stream<isa::Word> &queue, hls::stream<bool> &l2c,
                    hls::stream<bool> &s2c, hls::stream<isa::Word> &fftQ,
                    hls::stream<isa::Word> &sconvQ,
                    hls::stream<isa::Word> &vectorQ,
+                   hls::stream<isa::Word> &spatialQ,
                    hls::stream<bool> &fftFinished,
                    hls::stream<bool> &sconvReleased,
                    hls::stream<bool> &sconvFinished,
                    hls::stream<uint8_t> &vectorEvents,
+                   hls::stream<bool> &spatialFinished,
                    hls::stream<RetireRecord> &retireQ);
 void spec2_retire(hls::stream<RetireRecord> &retireQ,
                   hls::stream<bool> &fftFinished,
                   hls::stream<bool> &sconvFinished,
-                  hls::stream<bool> &vectorFinished, hls::stream<bool> &c2l,
+                  hls::stream<bool> &vectorFinished,
+                  hls::stream<bool> &spatialFinished, hls::stream<bool> &c2l,
                   hls::stream<bool> &c2s);
 void spec2_fft(hls::stream<isa::Word> &queue, hls::stream<bool> &finished,
                hls::stream<bool> &finishedRetire, Buffers &buf, Activity &act);
@@ -63,6 +68,9 @@ void spec2_sconv(hls::stream<isa::Word> &queue, hls::stream<bool> &released,
 void spec2_vector(hls::stream<isa::Word> &queue, hls::stream<uint8_t> &events,
                   hls::stream<bool> &finishedRetire, Buffers &buf,
                   Activity &act);
+void spec2_spatial(hls::stream<isa::Word> &queue, hls::stream<bool> &finished,
+                   hls::stream<bool> &finishedRetire, Buffers &buf,
+                   Activity &act);
 void spec2_store(uint8_t *dram, uint64_t dramBytes,
                  hls::stream<isa::Word> &queue, hls::stream<bool> &c2s,
                  hls::stream<bool> &s2c, Buffers &buf, Activity &act);

@@ -55,14 +55,12 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
   VEC_LUT:
     for (uint64_t i = 0; i < n; ++i) {
 #pragma HLS PIPELINE II = 1
-      const uint32_t u = uint32_t(readInp(buf, aAddr + i, act) + 32768);
-      const uint64_t t = bAddr + (u >> 8);
-      if (t + 1 >= kCfg.biasDepth || outAddr + i >= kCfg.outDepth) {
+      int64_t v = 0;
+      if (!lutLookup(buf.bias, bAddr, readInp(buf, aAddr + i, act), v) ||
+          outAddr + i >= kCfg.outDepth) {
         ++act.faults;
         continue;
       }
-      const int64_t t0 = buf.bias[t], t1 = buf.bias[t + 1];
-      const int64_t v = t0 + roundShift((t1 - t0) * int64_t(u & 255), 8);
       buf.out[outAddr + i] = finish(v, shiftOut, lo, hi);
     }
     work = n;

@@ -271,7 +271,8 @@ json::Object countersJson(const spec2::sim::Counters &c) {
                       {"mac_cycles", int64_t(c.macCycles)},
                       {"bank_conflict_stalls", int64_t(c.bankConflictStalls)},
                       {"macs_issued", int64_t(c.macsIssued)},
-                      {"macs_useful", int64_t(c.macsUseful)}};
+                      {"macs_useful", int64_t(c.macsUseful)},
+                      {"macs_padded", int64_t(c.macsPadded)}};
 }
 
 void printCounters(const spec2::sim::Counters &c) {

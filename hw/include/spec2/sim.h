@@ -31,8 +31,9 @@ struct Counters {
   uint64_t macSteps = 0;                 ///< SMAC lockstep steps
   uint64_t macCycles = 0;                ///< SMAC cycles incl. bank stalls
   uint64_t bankConflictStalls = 0;       ///< SMAC cycles lost to conflicts
-  uint64_t macsIssued = 0;               ///< lane-steps of SMAC and GEMV
+  uint64_t macsIssued = 0;               ///< lane-steps of SMAC, GEMV, CONV
   uint64_t macsUseful = 0;               ///< of which with a non-zero weight
+  uint64_t macsPadded = 0;               ///< CONV taps skipped as padding
   uint64_t faults = 0;                   ///< invalid indices / accesses
   uint64_t insns[isa::kNumOpcodes] = {}; ///< retired instructions per opcode
 
