@@ -71,6 +71,37 @@ chunksFor(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows) {
   return chunks;
 }
 
+/// A CONV with `first` whose one tap is padding for every output pixel (a
+/// one-row tile that starts below every tap): writes zeros to the OACC the
+/// layer used without reading anything. Programs keep OACC zero between
+/// layers (the spectral engine's SCONV adds to it; docs/isa.md, reset rule)
+/// and CONVQ, unlike OUTQ, has no `clear`; nor may a CONV have nr = 0.
+constexpr int64_t kZeroTileY0 = -(int64_t(1) << (isa::kTileBits - 1));
+Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
+  namespace conv = isa::conv;
+  int64_t nco = 0;
+  for (const SpatialChunk &c : t.chunks)
+    nco = std::max(nco, c.nco);
+  return Insn(isa::kConv)
+      .set(conv::kSrcPitch, 1)
+      .set(conv::kY0, kZeroTileY0)
+      .set(conv::kVh, 1)
+      .set(conv::kVw, 1)
+      .set(conv::kKh, 1)
+      .set(conv::kKw, 1)
+      .set(conv::kSy, 1)
+      .set(conv::kSx, 1)
+      .set(conv::kDy, 1)
+      .set(conv::kDx, 1)
+      .set(conv::kOh, t.rows)
+      .set(conv::kOw, g.wo)
+      .set(conv::kNco, nco)
+      .set(conv::kCpg, 1)
+      .set(conv::kOpg, nco)
+      .set(conv::kNr, 1)
+      .set(conv::kFirst, 1);
+}
+
 } // namespace
 
 std::optional<SpatialTiling> chooseSpatialTiling(const SpatialGeometry &g,
@@ -82,7 +113,8 @@ std::optional<SpatialTiling> chooseSpatialTiling(const SpatialGeometry &g,
   // Fewest groups (each costs its loads' latency and a token round trip),
   // then the tallest strips (fewer halo rows loaded twice).
   std::optional<SpatialTiling> best;
-  for (int64_t rows = std::min(g.ho, tileMax); rows >= 1; --rows) {
+  // (and below -kZeroTileY0 rows, for zeroOacc's all-padding tile).
+  for (int64_t rows = std::min(g.ho, -kZeroTileY0); rows >= 1; --rows) {
     if (stripInputRows(g, rows) > tileMax)
       continue;
     auto chunks = chunksFor(g, cfg, rows);
@@ -181,6 +213,8 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
             storeBox(addrs.out + c.co0 * g.ho * g.wo * 2, 0,
                      DramBox{g.ho, g.wo, oy0, 0, c.nco, rows, g.wo}));
       }
+      if (oy0 + t.rows >= g.ho && &c == &t.chunks.back())
+        grp.computes.push_back(zeroOacc(g, t));
       emit(grp);
     }
   }
