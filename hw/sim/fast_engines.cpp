@@ -240,6 +240,9 @@ void FastEngines::exec(const Word &insn, Dram dram, Buffers &buf,
   case kSconv:
     sconv(insn, buf, act);
     break;
+  case kConv:
+    fastConv(insn, buf, act);
+    break;
   default:
     execCompute(insn, buf, act);
     break;

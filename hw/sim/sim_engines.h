@@ -16,8 +16,8 @@ namespace SPEC2_HW_NS {
 /// (FINISH and NOP take a cycle; an unknown opcode is a fault).
 void execCompute(const isa::Word &insn, Buffers &buf, Activity &act);
 
-/// The simulation's fast paths: LOAD with whole-row copies and SCONV over a
-/// memo of decoded kernel blocks; every other instruction runs the HLS
+/// The simulation's fast paths: LOAD with whole-row copies, SCONV over a
+/// memo of decoded kernel blocks and CONV over its lists (fastConv); every other instruction runs the HLS
 /// source's engine. Same results and same counters as the HLS source, bit
 /// for bit (test/hw/FastPathTest.cpp). One per simulated overlay: the memo
 /// belongs to its buffers.
@@ -33,6 +33,10 @@ private:
   struct State;
   std::unique_ptr<State> state;
 };
+
+/// CONV's fast path (fast_conv.cpp): the HLS engine's results and counters
+/// from the weight lists run pixel by pixel.
+void fastConv(const isa::Word &insn, Buffers &buf, Activity &act);
 
 /// Runs a program on the HLS top kernels of hw/src/top.cpp (fetch, load,
 /// the compute dispatcher, its units and the retire kernel, store), each on

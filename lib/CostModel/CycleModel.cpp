@@ -186,6 +186,25 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
     c.engine[kEngVec] = c.release = c.cycles;
     return c;
   }
+  case kConv: {
+    // The engine's lockstep steps (isa::convSteps), then its pipeline.
+    const uint64_t pixels =
+        getField(insn, conv::kOh) * getField(insn, conv::kOw);
+    c.cycles = convSteps(getField(insn, conv::kNco), pixels,
+                         getField(insn, conv::kNr),
+                         getField(insn, conv::kChain) != 0, cfg.convPout,
+                         cfg.convPk, cfg.convPx) +
+               cfg.convDepth;
+    c.engine[kEngConv] = c.release = c.cycles;
+    return c;
+  }
+  case kConvq: {
+    const uint64_t n = getField(insn, convq::kNc) *
+                       getField(insn, convq::kOh) * getField(insn, convq::kOw);
+    c.cycles = ceilDiv(n, cfg.vecLanes) + cfg.vecDepth;
+    c.engine[kEngOutq] = c.release = c.cycles;
+    return c;
+  }
   case kFinish:
   case kNop:
     c.cycles = c.release = 1;

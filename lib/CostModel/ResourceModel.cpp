@@ -98,6 +98,18 @@ Resources estimateResources(const OverlayConfig &c) {
     r.units.push_back(i);
   }
   {
+    // The spatial conv engine: conv_pout lanes of conv_pk x conv_px
+    // multipliers; the adder tree (conv_pk inputs per pixel) in LUTs. Every
+    // multiplier has a 48-bit accumulator (chain mode uses them all; tree
+    // mode conv_px per lane) and, for chain mode, a 16-bit operand register
+    // of its lane's window (docs/isa.md, CONV).
+    UnitResources u;
+    u.name = "conv";
+    u.dsp = uint64_t(c.convLanes()) * kDspPerConvMultiplier;
+    u.registerBits = uint64_t(c.convLanes()) * (48 + 16);
+    r.units.push_back(u);
+  }
+  {
     UnitResources u;
     u.name = "gemv";
     u.dsp = c.fcLanes;
@@ -108,12 +120,19 @@ Resources estimateResources(const OverlayConfig &c) {
     v.dsp = 2 * c.vecLanes;
     r.units.push_back(v);
   }
-  // Memories.
+  // Memories. The spatial engine reads conv_pk*conv_px source elements a
+  // step from INP or MID (broadcast over its output lanes), conv_pk entries
+  // of each of its conv_pout lanes from KER, and writes conv_pout*conv_px
+  // accumulators a step into OACC at most (tree mode, nr <= conv_pk);
+  // CONVQ moves vec_lanes elements a cycle through MID.
   const uint64_t ppc = c.fftPointsPerCycle;
+  const uint64_t convReads = uint64_t(c.convPk) * c.convPx;
+  r.units.push_back(memory("INP", c, c.inpDepth, 16,
+                           std::max({ppc, uint64_t(c.vecLanes), convReads})));
   r.units.push_back(
-      memory("INP", c, c.inpDepth, 16, std::max<uint64_t>(ppc, c.vecLanes)));
-  r.units.push_back(
-      memory("KER", c, c.kerDepth, 48, std::max<uint64_t>(lanes, c.fcLanes)));
+      memory("KER", c, c.kerDepth, 48,
+             std::max({lanes, uint64_t(c.fcLanes),
+                       uint64_t(c.convPout) * c.convPk})));
   r.units.push_back(memory("BIAS", c, c.biasDepth, 32,
                            std::max<uint64_t>(c.vecLanes, c.fcLanes)));
   r.units.push_back(memory("FCX", c, c.fcxDepth, 16, 1, c.fcLanes));
@@ -121,7 +140,10 @@ Resources estimateResources(const OverlayConfig &c) {
       memory("SPEC", c, c.specDepth, 32, uint64_t(c.pin) * c.specBanks));
   r.units.push_back(
       memory("OACC", c, c.oaccDepth, 32,
-             std::max<uint64_t>(c.ifftPointsPerCycle, c.vecLanes)));
+             std::max({uint64_t(c.ifftPointsPerCycle), uint64_t(c.vecLanes),
+                       uint64_t(c.convPout) * c.convPx})));
+  r.units.push_back(memory("MID", c, c.midDepth, 16,
+                           std::max(convReads, uint64_t(c.vecLanes))));
   r.units.push_back(memory("FACC", c, c.faccDepth, 48, c.fcLanes));
   r.units.push_back(memory("OUT", c, c.outDepth, 16,
                            std::max<uint64_t>(c.vecLanes, c.fcLanes)));
@@ -130,6 +152,7 @@ Resources estimateResources(const OverlayConfig &c) {
     r.bram18 += u.bram18;
     r.uram += u.uram;
     r.lutramBytes += u.lutramBytes;
+    r.registerBits += u.registerBits;
   }
   // BRAM runs out first on large configurations: memories whose banks are
   // at least half a URAM deep move to URAM, the largest BRAM users first,

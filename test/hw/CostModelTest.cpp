@@ -1,6 +1,7 @@
 // The analytical cost model against the C-simulation's own counters on real
 // instruction sequences, and the resource model against the device budgets.
 #include "ConvProgram.h"
+#include "SpatialProgram.h"
 #include "spec2/CostModel/CycleModel.h"
 #include "spec2/CostModel/ResourceModel.h"
 #include "spec2/sim.h"
@@ -86,6 +87,34 @@ TEST(CostModelTest, SparseProgramHasBankConflictsToCount) {
   EXPECT_GT(stalls, 0u); // the agreement test above is not vacuous
 }
 
+TEST(CostModelTest, SpatialEngineMatchesSimulationCycleForCycle) {
+  for (const char *config : {"small", "u200"}) {
+    const sim::Backend *b = sim::findBackend(config);
+    ASSERT_NE(b, nullptr);
+    SpatialProgram p = buildSpatialProgram(b->config, 3);
+    auto overlay = b->create();
+    sim::RunOptions opts;
+    opts.trace = true;
+    sim::RunResult r =
+        overlay->run(p.insns.data(), p.insns.size(), p.dram.bytes.data(),
+                     p.dram.bytes.size(), opts);
+    ASSERT_EQ(r.status, sim::Status::Ok) << r.message;
+    cost::CycleModel model(b->config);
+    cost::ProgramCost est = model.estimate(p.insns);
+    ASSERT_FALSE(est.deadlock);
+    for (const sim::InsnTrace &t : r.trace) {
+      EXPECT_EQ(t.busy, est.insns[t.index].cycles) << config << " " << t.index;
+      EXPECT_EQ(t.start, est.start[t.index]) << config << " " << t.index;
+      EXPECT_EQ(t.end, est.end[t.index]) << config << " " << t.index;
+    }
+    EXPECT_EQ(r.counters.totalCycles, est.totalCycles) << config;
+    for (unsigned e = 0; e < kNumEngines; ++e)
+      EXPECT_EQ(r.counters.engineCycles[e], est.engine[e])
+          << config << " " << engineName(e);
+    EXPECT_GT(est.engine[kEngConv], 0u);
+  }
+}
+
 TEST(ResourceModelTest, ShippedConfigsFitTheirDevices) {
   for (const char *name : {"u200", "small"}) {
     const sim::Backend *b = sim::findBackend(name);
@@ -120,4 +149,50 @@ TEST(ResourceModelTest, DspCountFollowsTheLanes) {
   cost::Resources b = cost::estimateResources(c);
   EXPECT_EQ(b.dsp - a.dsp,
             uint64_t(c.pin) * (c.pout / 2) * cost::kDspPerComplexMac);
+}
+
+TEST(ResourceModelTest, SpatialEngineFigures) {
+  // u200: 16 x 16 x 6 = 1536 multipliers, what 6840 DSPs leave beside the
+  // spectral engine (2048 MAC + 512 FFT + 2048 IFFT), GEMV (128) and the
+  // vector unit (512); small: 4 x 4 x 2.
+  auto unit = [](const cost::Resources &r, const std::string &name) {
+    for (const cost::UnitResources &u : r.units)
+      if (u.name == name)
+        return u;
+    ADD_FAILURE() << "no unit " << name;
+    return cost::UnitResources();
+  };
+  const OverlayConfig &u = sim::findBackend("u200")->config;
+  cost::Resources ru = cost::estimateResources(u);
+  EXPECT_EQ(unit(ru, "conv").dsp, 1536u);
+  EXPECT_EQ(unit(ru, "conv").registerBits, 1536u * 64);
+  EXPECT_EQ(ru.dsp, 6784u);
+  EXPECT_EQ(ru.bram18, 2560u);
+  EXPECT_EQ(ru.uram, 896u);
+  // MID: 256K int16 in 256 banks (vec_lanes; the engine's 96 reads a step
+  // fit them): 1K-deep banks, one BRAM18 each.
+  EXPECT_EQ(unit(ru, "MID").bram18, 256u);
+  const OverlayConfig &s = sim::findBackend("small")->config;
+  cost::Resources rs = cost::estimateResources(s);
+  EXPECT_EQ(unit(rs, "conv").dsp, 32u);
+  EXPECT_EQ(rs.dsp, 172u);
+  EXPECT_EQ(rs.bram18, 144u);
+  // MID: 8K int16 in 8 banks (conv_pk*conv_px reads a step), one BRAM18
+  // each (1K x 18).
+  EXPECT_EQ(unit(rs, "MID").bram18, 8u);
+  EXPECT_EQ(unit(rs, "INP").bram18, 16u);
+}
+
+TEST(ResourceModelTest, ConvDspsFollowTheMultipliers) {
+  OverlayConfig c = sim::findBackend("small")->config;
+  cost::Resources a = cost::estimateResources(c);
+  c.convPx *= 2;
+  cost::Resources b = cost::estimateResources(c);
+  EXPECT_EQ(b.dsp - a.dsp, uint64_t(c.convPout) * c.convPk * (c.convPx / 2) *
+                               cost::kDspPerConvMultiplier);
+  // u200 with a spatial engine as large as its spectral MACs does not fit.
+  OverlayConfig u = sim::findBackend("u200")->config;
+  u.convPx = 8;
+  EXPECT_NE(cost::estimateResources(u).checkFits(u).find("DSP"),
+            std::string::npos);
 }

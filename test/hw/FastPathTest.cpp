@@ -4,6 +4,7 @@
 // programs. (test/lit/tools/spec2-run-engines.test does the same on
 // compiled LeNet programs.)
 #include "ConvProgram.h"
+#include "SpatialConvCase.h"
 #include "TestProgram.h"
 #include "sim_engines.h"
 #include "spec2/sim.h"
@@ -35,6 +36,7 @@ void expectSameActivity(const Activity &hls, const Activity &fast,
   EXPECT_EQ(fast.bankStalls, hls.bankStalls) << what;
   EXPECT_EQ(fast.macsIssued, hls.macsIssued) << what;
   EXPECT_EQ(fast.macsUseful, hls.macsUseful) << what;
+  EXPECT_EQ(fast.macsPadded, hls.macsPadded) << what;
   EXPECT_EQ(fast.faults, hls.faults) << what;
 }
 
@@ -46,6 +48,7 @@ void expectSameBuffers(const Buffers &hls, const Buffers &fast,
   EXPECT_EQ(std::memcmp(hls.fcx, fast.fcx, sizeof hls.fcx), 0) << what;
   EXPECT_EQ(std::memcmp(hls.oacc, fast.oacc, sizeof hls.oacc), 0) << what;
   EXPECT_EQ(std::memcmp(hls.out, fast.out, sizeof hls.out), 0) << what;
+  EXPECT_EQ(std::memcmp(hls.mid, fast.mid, sizeof hls.mid), 0) << what;
 }
 
 /// Two overlays' buffers with the same contents: one runs the HLS engines,
@@ -237,3 +240,51 @@ void expectSameProgram(const char *config, unsigned keep) {
 TEST(FastPathProgramTest, DenseConvOnSmall) { expectSameProgram("small", 40); }
 TEST(FastPathProgramTest, PrunedConvOnSmall) { expectSameProgram("small", 11); }
 TEST(FastPathProgramTest, PrunedConvOnU200) { expectSameProgram("u200", 10); }
+
+// CONV over its lists against the engine's lockstep steps: padding, groups
+// spanning lane blocks, depthwise in chain mode, stride and dilation, pruned
+// lists, MID as the source, accumulation; then the cases the fast path hands
+// to the engine (an invalid index, a source past its buffer).
+TEST_F(FastPathTest, ConvEqualsTheHlsEngine) {
+  using test::ConvCase;
+  std::vector<ConvCase> cases;
+  cases.push_back(ConvCase::standard(3, 6, 7, 9, 3, 3).pad(1));
+  ConvCase grouped = ConvCase::standard(6, 9, 6, 6, 3, 3);
+  grouped.cpg = 2;
+  grouped.opg = 3;
+  cases.push_back(grouped.pad(1));
+  ConvCase dw = ConvCase::standard(5, 10, 8, 7, 3, 3);
+  dw.cpg = 1;
+  dw.opg = 2;
+  dw.chain = true;
+  dw.mid = true;
+  cases.push_back(dw.pad(1));
+  ConvCase strided = ConvCase::standard(2, 5, 13, 11, 5, 5);
+  strided.sy = 2;
+  strided.sx = 3;
+  strided.dy = 2;
+  cases.push_back(strided.pad(3));
+  ConvCase pruned = ConvCase::standard(4, 7, 6, 6, 3, 3).pad(1);
+  pruned.kept = {{0, 5, 9, 17, 30}, {35, 1, 2, 20, 21}};
+  pruned.accShift = 3;
+  cases.push_back(pruned);
+  ConvCase accumulate = cases[0];
+  accumulate.first = false;
+  cases.push_back(accumulate);
+  ConvCase badIndex = pruned;
+  badIndex.kept[1][2] = 36;
+  cases.push_back(badIndex);
+  ConvCase pastInp = ConvCase::standard(2, 3, 4, 4, 3, 3).pad(1);
+  pastInp.srcAddr = kCfg.inpDepth - 20;
+  cases.push_back(pastInp);
+  for (size_t i = 0; i < cases.size(); ++i) {
+    ConvCase &c = cases[i];
+    c.fill(rng, 32767);
+    if (c.srcAddr + c.cin * c.vh * c.pitch <= kCfg.inpDepth)
+      c.place(*hls);
+    for (uint64_t k = 0; k < c.oaccSize(); ++k)
+      hls->oacc[c.oaccAddr + k] = int32_t(rng());
+    sync();
+    check(c.insn(), ("case " + std::to_string(i)).c_str());
+  }
+}

@@ -2,6 +2,7 @@
 // its units and the retire kernel), run concurrently as on the card, produce
 // the same DRAM image as the simulation driver.
 #include "ConvProgram.h"
+#include "SpatialProgram.h"
 #include "spec2/sim.h"
 
 #include <gtest/gtest.h>
@@ -43,4 +44,30 @@ TEST(TopKernelTest, ModuleKernelsAgreeWithTheSimulator) {
         << engineName(e);
   for (unsigned op = 0; op < isa::kNumOpcodes; ++op)
     EXPECT_EQ(kernels.counters.insns[op], sim.counters.insns[op]) << op;
+}
+
+TEST(TopKernelTest, SpatialUnitAgreesWithTheSimulator) {
+  // CONV on the spatial unit, CONVQ on the vector unit, MID between them.
+  SpatialProgram p = buildSpatialProgram(sim::findBackend("small")->config, 9);
+  auto run = [&](sim::Engines e, DramImage &dram) {
+    auto overlay = sim::findBackend("small")->create();
+    sim::RunOptions opts;
+    opts.engines = e;
+    return overlay->run(p.insns.data(), p.insns.size(), dram.bytes.data(),
+                        dram.bytes.size(), opts);
+  };
+  DramImage viaSim = p.dram, viaKernels = p.dram;
+  sim::RunResult sim = run(sim::Engines::Hls, viaSim);
+  ASSERT_EQ(sim.status, sim::Status::Ok) << sim.message;
+  sim::RunResult kernels = run(sim::Engines::Kernels, viaKernels);
+  ASSERT_EQ(kernels.status, sim::Status::Ok) << kernels.message;
+  EXPECT_EQ(viaKernels.bytes, viaSim.bytes);
+  for (unsigned i = 0; i < p.want.size(); ++i)
+    ASSERT_EQ(viaKernels.getI16(p.outAddr + 2 * i), p.want[i]) << i;
+  EXPECT_EQ(kernels.counters.macsPadded, sim.counters.macsPadded);
+  EXPECT_EQ(kernels.counters.macsUseful, sim.counters.macsUseful);
+  EXPECT_EQ(kernels.counters.macsIssued, sim.counters.macsIssued);
+  for (unsigned e = 0; e < kNumEngines; ++e)
+    EXPECT_EQ(kernels.counters.engineCycles[e], sim.counters.engineCycles[e])
+        << engineName(e);
 }

@@ -29,6 +29,7 @@ struct UnitResources {
   uint64_t bram18 = 0;
   uint64_t uram = 0;
   uint64_t lutramBytes = 0;  ///< small per-lane memories in distributed RAM
+  uint64_t registerBits = 0; ///< accumulators and operand registers (FFs)
   uint64_t payloadBytes = 0; ///< bytes the unit actually stores
   /// A memory whose banks could also sit in URAM: the URAMs that would take.
   uint64_t uramAlternative = 0;
@@ -36,7 +37,7 @@ struct UnitResources {
 
 struct Resources {
   std::vector<UnitResources> units;
-  uint64_t dsp = 0, bram18 = 0, uram = 0, lutramBytes = 0;
+  uint64_t dsp = 0, bram18 = 0, uram = 0, lutramBytes = 0, registerBits = 0;
 
   /// Block-RAM + UltraRAM bytes the design occupies (whole blocks).
   uint64_t onchipBytesUsed() const {
@@ -54,6 +55,9 @@ struct Resources {
 /// DSPs of one complex multiply-accumulate lane (four real products; the
 /// accumulation uses the DSP post-adders).
 constexpr uint64_t kDspPerComplexMac = 4;
+/// DSPs of one multiplier of the spatial conv engine: one int16 x int16
+/// product per DSP48 (its adder tree is in LUTs).
+constexpr uint64_t kDspPerConvMultiplier = 1;
 
 Resources estimateResources(const OverlayConfig &config);
 
