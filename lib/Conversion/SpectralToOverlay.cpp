@@ -480,15 +480,7 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   auto in = activationOf(op.getInput(), op);
   if (failed(in))
     return failure();
-  auto inT = op.getInput().getType(), outT = op.getOutput().getType();
-  const SpatialGeometry g{inT.getDimSize(1),  inT.getDimSize(2),
-                          inT.getDimSize(3),  outT.getDimSize(1),
-                          outT.getDimSize(2), outT.getDimSize(3),
-                          op.getKernel()[0],  op.getKernel()[1],
-                          op.getStride()[0],  op.getStride()[1],
-                          op.getDilation()[0], op.getDilation()[1],
-                          op.getPad()[0],     op.getPad()[1],
-                          op.getGroup()};
+  const SpatialGeometry g = SpatialGeometry::of(op);
   if (g.kh > 31 || g.kw > 31 || g.sy > 7 || g.sx > 7 || g.dy > 15 ||
       g.dx > 15)
     return op.emitOpError("kernel ")

@@ -104,6 +104,18 @@ Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
 
 } // namespace
 
+SpatialGeometry SpatialGeometry::of(spectral::SpatialConv2DOp op) {
+  auto in = op.getInput().getType(), out = op.getOutput().getType();
+  return SpatialGeometry{in.getDimSize(1),    in.getDimSize(2),
+                         in.getDimSize(3),    out.getDimSize(1),
+                         out.getDimSize(2),   out.getDimSize(3),
+                         op.getKernel()[0],   op.getKernel()[1],
+                         op.getStride()[0],   op.getStride()[1],
+                         op.getDilation()[0], op.getDilation()[1],
+                         op.getPad()[0],      op.getPad()[1],
+                         op.getGroup()};
+}
+
 std::optional<SpatialTiling> chooseSpatialTiling(const SpatialGeometry &g,
                                                  const OverlayConfig &cfg) {
   // The engine's tile fields bound a strip.

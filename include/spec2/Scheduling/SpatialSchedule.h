@@ -12,6 +12,7 @@
 #ifndef SPEC2_SCHEDULING_SPATIALSCHEDULE_H
 #define SPEC2_SCHEDULING_SPATIALSCHEDULE_H
 
+#include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/ProgramBuilder.h"
 #include "spec2/overlay_config.h"
 
@@ -32,6 +33,8 @@ struct SpatialGeometry {
   int64_t lastRow(int64_t oy, int64_t n) const {
     return (oy + n - 1) * sy - pt + (kh - 1) * dy;
   }
+
+  static SpatialGeometry of(spectral::SpatialConv2DOp op);
 };
 
 /// One group of work: output channels [co0, co0 + nco) of output rows
