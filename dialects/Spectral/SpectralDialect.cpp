@@ -145,6 +145,33 @@ LogicalResult Conv2DOp::verify() {
   return verifyClamp(*this, getClampMin(), getClampMax());
 }
 
+LogicalResult SpatialConv2DOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  ArrayRef<int64_t> k = getKernel(), d = getDilation();
+  if (d.size() != 2 || d[0] < 1 || d[1] < 1)
+    return emitOpError("dilation must be 2 positive values");
+  if (k.size() != 2)
+    return emitOpError("expects kernel and stride of 2 values and pad of 4");
+  // The window the output size follows from is the dilated kernel's.
+  const int64_t span[2] = {(k[0] - 1) * d[0] + 1, (k[1] - 1) * d[1] + 1};
+  if (failed(verifyWindow(*this, in, out, span, getStride(), getPad())))
+    return failure();
+  const int64_t cin = in.getDimSize(1), cout = out.getDimSize(1),
+                g = getGroup();
+  if (g < 1 || cin % g || cout % g)
+    return emitOpError("group ")
+           << g << " must divide the " << cin << " input and " << cout
+           << " output channels";
+  if (!hasShape(getWeights(), {cout, cin / g, k[0], k[1]}))
+    return emitOpError("weights must be [cout, cin/group, kh, kw] = [")
+           << cout << ", " << cin / g << ", " << k[0] << ", " << k[1] << "]";
+  if (!hasShape(getBias(), {cout}))
+    return emitOpError("bias must have ") << cout << " values";
+  if (!isF32(getWeights()) || !isF32(getBias()))
+    return emitOpError("weights and bias must be f32");
+  return verifyClamp(*this, getClampMin(), getClampMax());
+}
+
 LogicalResult FullyConnectedOp::verify() {
   auto in = getInput().getType(), out = getOutput().getType();
   if (!in.hasStaticShape() || !out.hasStaticShape())

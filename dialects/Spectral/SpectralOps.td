@@ -24,7 +24,8 @@ def Spectral_Dialect : Dialect {
   let summary = "Spectral-domain convolution layers and the overlay engines' layers";
   let description = [{
     One op per layer the overlay executes: `spectral.conv2d` (FFT tiles,
-    sparse Hadamard products, overlap-and-add), `spectral.fully_connected`
+    sparse Hadamard products, overlap-and-add), `spectral.spatial_conv2d`
+    (direct convolution on the spatial engine), `spectral.fully_connected`
     (row-balanced sparse matrix-vector), `spectral.pool2d`, `spectral.add`
     and `spectral.clamp` (vector unit).
   }];
@@ -93,6 +94,53 @@ def Spectral_Conv2DOp : Spectral_Op<"conv2d"> {
     int64_t getNnz();
     /// Side of the input tiles: fft_size - max(kernel) + 1.
     int64_t getTileSize();
+  }];
+}
+
+def Spectral_SpatialConv2DOp : Spectral_Op<"spatial_conv2d"> {
+  let summary = "Direct 2-D convolution on the spatial conv engine";
+  let description = [{
+    Cross-correlation of an NCHW input with `weights` of shape
+    `[cout, cin / group, kh, kw]` (ONNX's OIHW), every kind the spectral
+    engine cannot take or takes badly: depthwise (group = cin, any channel
+    multiplier cout / cin), grouped, dilated, and kernels larger than the
+    FFT size. Output channel `co` reads the input channels of its group
+    `g = co / (cout / group)`:
+    `y[co, oy, ox] = bias[co] + sum_{ci, ky, kx} weights[co, ci, ky, kx] *
+    x[g * cin/group + ci, oy*sy - pt + ky*dy, ox*sx - pl + kx*dx]`, positions
+    outside the input reading zero; then the clamp. `pad` is (top, left,
+    bottom, right), as spectral.conv2d's.
+
+    ```mlir
+    %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>,
+           pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+           dilation = array<i64: 1, 1>, group = 8 : i64,
+           weights = dense<...> : tensor<8x1x3x3xf32>,
+           bias = dense<...> : tensor<8xf32>,
+           clamp_min = 0.0 : f32, clamp_max = 6.0 : f32}
+         : tensor<1x8x14x14xf32> -> tensor<1x8x14x14xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input,
+      DenseI64ArrayAttr:$kernel,
+      DenseI64ArrayAttr:$pad,
+      DenseI64ArrayAttr:$stride,
+      DenseI64ArrayAttr:$dilation,
+      I64Attr:$group,
+      ElementsAttr:$weights,
+      ElementsAttr:$bias,
+      F32Attr:$clamp_min,
+      F32Attr:$clamp_max), Spectral_QuantAttrs);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getInChannels() { return getInput().getType().getDimSize(1); }
+    int64_t getOutChannels() { return getOutput().getType().getDimSize(1); }
+    /// Input channels each output channel reads (cin / group).
+    int64_t getChannelsPerGroup() { return getInChannels() / getGroup(); }
+    /// Output channels of one group (cout / group).
+    int64_t getOutputsPerGroup() { return getOutChannels() / getGroup(); }
   }];
 }
 

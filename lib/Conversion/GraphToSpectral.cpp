@@ -169,6 +169,225 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
   int64_t n;
 };
 
+//===----------------------------------------------------------------------===//
+// Convolutions for the spatial engine -> spectral.spatial_conv2d
+//===----------------------------------------------------------------------===//
+
+/// What a direct convolution needs, read off the TOSA op(s) it replaces.
+struct SpatialConvParts {
+  Value input;               ///< NHWC
+  std::vector<float> oihw;   ///< [cout][cin/group][kh][kw]
+  std::vector<float> bias;   ///< [cout]
+  int64_t cout, cpg, kh, kw, group;
+  ArrayRef<int64_t> pad, stride, dilation; ///< TOSA's (pad: t, b, l, r)
+};
+
+/// Replaces `op` (whose result is NHWC `outType`) by a spatial_conv2d of
+/// `parts` between layout transposes.
+void replaceBySpatial(PatternRewriter &rw, Operation *op,
+                      RankedTensorType outType, SpatialConvParts &parts) {
+  MLIRContext *ctx = rw.getContext();
+  std::string name = "conv";
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    name = loc.getName().str();
+  Location loc = op->getLoc();
+  Value x = transpose(rw, loc, parts.input, kToNchw);
+  ArrayRef<int64_t> p = parts.pad;
+  const int64_t cout = parts.cout;
+  auto y = spectral::SpatialConv2DOp::create(
+      rw, loc,
+      f32Tensor(ctx, {1, cout, outType.getDimSize(1), outType.getDimSize(2)}),
+      x, rw.getDenseI64ArrayAttr({parts.kh, parts.kw}),
+      rw.getDenseI64ArrayAttr({p[0], p[2], p[1], p[3]}),
+      rw.getDenseI64ArrayAttr(parts.stride),
+      rw.getDenseI64ArrayAttr(parts.dilation),
+      rw.getI64IntegerAttr(parts.group),
+      makeF32Elements(ctx, {cout, parts.cpg, parts.kh, parts.kw},
+                      std::move(parts.oihw), name + ".weights"),
+      makeF32Elements(ctx, {cout}, std::move(parts.bias), name + ".bias"),
+      infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
+  copyRange(op, y);
+  rw.replaceOp(op, transpose(rw, loc, y, kToNhwc));
+}
+
+/// The bias of `cout` channels (a scalar applies to all).
+std::vector<float> biasOf(const std::vector<double> &b, int64_t cout) {
+  std::vector<float> out(cout);
+  for (int64_t c = 0; c < cout; ++c)
+    out[c] = float(b[b.size() == 1 ? 0 : c]);
+  return out;
+}
+
+/// A constant, or a 1-D slice of one (the importer slices a grouped conv's
+/// bias per group, and canonicalisation leaves large slices unfolded).
+std::optional<std::vector<double>> constantOrSlice(Value v) {
+  if (auto c = constantNumbers(v))
+    return c;
+  auto slice = v.getDefiningOp<tosa::SliceOp>();
+  if (!slice || cast<RankedTensorType>(slice.getType()).getRank() != 1)
+    return std::nullopt;
+  auto start = slice.getStart().getDefiningOp<tosa::ConstShapeOp>();
+  auto full = constantNumbers(slice.getInput1());
+  if (!start || !full)
+    return std::nullopt;
+  const int64_t s0 = (*start.getValues().getValues<APInt>().begin()).getSExtValue();
+  const int64_t n = cast<RankedTensorType>(slice.getType()).getDimSize(0);
+  if (s0 < 0 || s0 + n > int64_t(full->size()))
+    return std::nullopt;
+  return std::vector<double>(full->begin() + s0, full->begin() + s0 + n);
+}
+
+/// Is `op` a static f32 conv whose weights and bias are constants?
+template <typename ConvOp>
+LogicalResult readConv(ConvOp op, PatternRewriter &rw,
+                       std::optional<std::vector<double>> &w,
+                       std::optional<std::vector<double>> &bias) {
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  if (!inType.getElementType().isF32() || !inType.hasStaticShape())
+    return rw.notifyMatchFailure(op, "not a static f32 convolution");
+  w = constantNumbers(op.getWeight());
+  bias = constantOrSlice(op.getBias());
+  if (!w || !bias)
+    return rw.notifyMatchFailure(op, "weights or bias are not constant");
+  return success();
+}
+
+/// OHWI weights of output channels [0, cout) as OIHW.
+std::vector<float> ohwiToOihw(const std::vector<double> &w, int64_t cout,
+                              int64_t kh, int64_t kw, int64_t cin) {
+  std::vector<float> out(cout * cin * kh * kw);
+  for (int64_t o = 0; o < cout; ++o)
+    for (int64_t y = 0; y < kh; ++y)
+      for (int64_t x = 0; x < kw; ++x)
+        for (int64_t c = 0; c < cin; ++c)
+          out[((o * cin + c) * kh + y) * kw + x] =
+              float(w[((o * kh + y) * kw + x) * cin + c]);
+  return out;
+}
+
+/// A group-1 conv the spectral engine cannot run at all: dilated, or a
+/// kernel larger than the FFT size.
+struct ConvToSpatial : OpRewritePattern<tosa::Conv2DOp> {
+  ConvToSpatial(MLIRContext *ctx, int64_t n) : OpRewritePattern(ctx), n(n) {}
+  LogicalResult matchAndRewrite(tosa::Conv2DOp op,
+                                PatternRewriter &rw) const override {
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    const int64_t cout = wType.getDimSize(0), kh = wType.getDimSize(1),
+                  kw = wType.getDimSize(2), cin = wType.getDimSize(3);
+    const bool dilated = op.getDilation()[0] != 1 || op.getDilation()[1] != 1;
+    if (!dilated && kh <= n && kw <= n)
+      return rw.notifyMatchFailure(op, "the spectral engine runs it");
+    std::optional<std::vector<double>> w, bias;
+    if (failed(readConv(op, rw, w, bias)))
+      return failure();
+    SpatialConvParts parts{op.getInput(), ohwiToOihw(*w, cout, kh, kw, cin),
+                           biasOf(*bias, cout), cout, cin, kh, kw, 1,
+                           op.getPad(), op.getStride(), op.getDilation()};
+    replaceBySpatial(rw, op, cast<RankedTensorType>(op.getType()), parts);
+    return success();
+  }
+  int64_t n;
+};
+
+/// Depthwise: TOSA's weight [kh, kw, C, M] feeds output channel c*M + m
+/// from input channel c, which is group C with one input channel each.
+struct DepthwiseToSpatial : OpRewritePattern<tosa::DepthwiseConv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp op,
+                                PatternRewriter &rw) const override {
+    std::optional<std::vector<double>> w, bias;
+    if (failed(readConv(op, rw, w, bias)))
+      return failure();
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    const int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
+                  c = wType.getDimSize(2), m = wType.getDimSize(3);
+    std::vector<float> oihw(c * m * kh * kw);
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t mi = 0; mi < m; ++mi)
+        for (int64_t y = 0; y < kh; ++y)
+          for (int64_t x = 0; x < kw; ++x)
+            oihw[((ci * m + mi) * kh + y) * kw + x] =
+                float((*w)[((y * kw + x) * c + ci) * m + mi]);
+    SpatialConvParts parts{op.getInput(), std::move(oihw),
+                           biasOf(*bias, c * m), c * m, 1, kh, kw, c,
+                           op.getPad(), op.getStride(), op.getDilation()};
+    replaceBySpatial(rw, op, cast<RankedTensorType>(op.getType()), parts);
+    return success();
+  }
+};
+
+/// The offset on the channel axis of a slice that takes `size` channels of
+/// an NHWC tensor and every element of the other axes; nullopt otherwise.
+std::optional<int64_t> channelSliceStart(tosa::SliceOp slice, int64_t size) {
+  auto start = slice.getStart().getDefiningOp<tosa::ConstShapeOp>();
+  auto full = cast<RankedTensorType>(slice.getInput1().getType());
+  auto part = cast<RankedTensorType>(slice.getType());
+  if (!start || full.getRank() != 4 || part.getDimSize(3) != size)
+    return std::nullopt;
+  SmallVector<int64_t> s;
+  for (APInt v : start.getValues().getValues<APInt>())
+    s.push_back(v.getSExtValue());
+  for (int i = 0; i < 3; ++i)
+    if (s[i] != 0 || part.getDimSize(i) != full.getDimSize(i))
+      return std::nullopt;
+  return s[3];
+}
+
+/// Grouped: the importer's concat (channel axis) of one conv2d per group,
+/// group g's on channels [g*cpg, (g+1)*cpg) of one input, all with the same
+/// window: one spatial_conv2d.
+struct GroupedToSpatial : OpRewritePattern<tosa::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ConcatOp op,
+                                PatternRewriter &rw) const override {
+    auto outType = cast<RankedTensorType>(op.getType());
+    if (op.getAxis() != 3 || outType.getRank() != 4 || op.getNumOperands() < 2)
+      return rw.notifyMatchFailure(op, "not a channel concat");
+    SmallVector<tosa::Conv2DOp> convs;
+    for (Value v : op.getOperands()) {
+      auto conv = v.getDefiningOp<tosa::Conv2DOp>();
+      if (!conv || !conv->hasOneUse())
+        return rw.notifyMatchFailure(op, "an operand is not a conv of its own");
+      convs.push_back(conv);
+    }
+    tosa::Conv2DOp first = convs.front();
+    auto wType = cast<RankedTensorType>(first.getWeight().getType());
+    const int64_t gout = wType.getDimSize(0), kh = wType.getDimSize(1),
+                  kw = wType.getDimSize(2), cpg = wType.getDimSize(3);
+    const int64_t group = int64_t(convs.size()), cout = gout * group;
+    Value source;
+    std::vector<float> oihw, bias;
+    for (auto [g, conv] : llvm::enumerate(convs)) {
+      auto slice = conv.getInput().getDefiningOp<tosa::SliceOp>();
+      if (!slice || conv.getWeight().getType() != wType ||
+          conv.getPad() != first.getPad() ||
+          conv.getStride() != first.getStride() ||
+          conv.getDilation() != first.getDilation())
+        return rw.notifyMatchFailure(op, "the convs differ");
+      if (!source)
+        source = slice.getInput1();
+      if (slice.getInput1() != source ||
+          channelSliceStart(slice, cpg) != int64_t(g) * cpg)
+        return rw.notifyMatchFailure(op, "not the groups of one input");
+      std::optional<std::vector<double>> w, b;
+      if (failed(readConv(conv, rw, w, b)))
+        return failure();
+      std::vector<float> wg = ohwiToOihw(*w, gout, kh, kw, cpg);
+      std::vector<float> bg = biasOf(*b, gout);
+      oihw.insert(oihw.end(), wg.begin(), wg.end());
+      bias.insert(bias.end(), bg.begin(), bg.end());
+    }
+    if (cast<RankedTensorType>(source.getType()).getDimSize(3) != cpg * group)
+      return rw.notifyMatchFailure(op, "the groups do not cover the input");
+    SpatialConvParts parts{source, std::move(oihw), std::move(bias), cout,
+                           cpg, kh, kw, group, first.getPad(),
+                           first.getStride(), first.getDilation()};
+    // The concat carries the calibrated range of the whole layer.
+    replaceBySpatial(rw, op, outType, parts);
+    return success();
+  }
+};
+
 template <typename PoolOp> struct PoolToSpectral : OpRewritePattern<PoolOp> {
   PoolToSpectral(MLIRContext *ctx, StringRef kind)
       : OpRewritePattern<PoolOp>(ctx), kind(kind) {}
@@ -302,6 +521,14 @@ struct GlobalMaxPoolToSpectral : OpRewritePattern<tosa::ReduceMaxOp> {
   }
 };
 
+/// Rows (i = 0) or columns (1) a window covers: the dilated kernel's.
+template <typename SpectralOp> int64_t windowSpan(SpectralOp op, int i) {
+  return op.getKernel()[i];
+}
+template <> int64_t windowSpan(spectral::SpatialConv2DOp op, int i) {
+  return (op.getKernel()[i] - 1) * op.getDilation()[i] + 1;
+}
+
 /// The importer crops trailing input rows/columns that no window reads
 /// (TOSA wants exact division); the spectral ops floor like ONNX, so they
 /// can read the uncropped tensor: drop the slice.
@@ -329,10 +556,10 @@ struct DropTrailingCrop : OpRewritePattern<SpectralOp> {
       return rw.notifyMatchFailure(op, "crop is not spatial");
     // Same output size from the uncropped input (floor division)?
     auto out = cast<RankedTensorType>(op.getOutput().getType());
-    ArrayRef<int64_t> k = op.getKernel(), st = op.getStride(), p = op.getPad();
+    ArrayRef<int64_t> st = op.getStride(), p = op.getPad();
     for (int i = 0; i < 2; ++i) {
       int64_t padded = full.getDimSize(1 + i) + p[i] + p[i + 2];
-      if ((padded - k[i]) / st[i] + 1 != out.getDimSize(2 + i))
+      if ((padded - windowSpan(op, i)) / st[i] + 1 != out.getDimSize(2 + i))
         return rw.notifyMatchFailure(op, "the crop changes the output");
     }
     Value x = transpose(rw, op.getLoc(), slice.getInput1(), kToNchw);
@@ -614,11 +841,13 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     lowerScalarFunctions(getOperation(), functions);
     numActivations = functions;
     RewritePatternSet patterns(ctx);
-    patterns.add<ConvToSpectral>(ctx, n);
+    patterns.add<ConvToSpectral, ConvToSpatial>(ctx, n);
+    patterns.add<DepthwiseToSpatial, GroupedToSpatial>(ctx);
     patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
     patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");
     patterns.add<PaddedAvgPoolToSpectral>(ctx, /*benefit=*/2);
     patterns.add<DropTrailingCrop<spectral::Conv2DOp>,
+                 DropTrailingCrop<spectral::SpatialConv2DOp>,
                  DropTrailingCrop<spectral::Pool2DOp>>(ctx);
     patterns.add<MatMulToFullyConnected, ClampToSpectral, AddToSpectral,
                  GlobalAvgPoolToSpectral, GlobalMaxPoolToSpectral>(ctx);
@@ -628,6 +857,7 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     getOperation().walk([&](spectral::Conv2DOp) { ++numConvs; });
+    getOperation().walk([&](spectral::SpatialConv2DOp) { ++numSpatialConvs; });
   }
 };
 

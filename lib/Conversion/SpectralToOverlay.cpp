@@ -16,6 +16,7 @@
 #include "spec2/Scheduling/ConvSchedule.h"
 #include "spec2/Scheduling/KerLayout.h"
 #include "spec2/Scheduling/ProgramBuilder.h"
+#include "spec2/Scheduling/SpatialSchedule.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/FixedPoint.h"
 #include "spec2/Target/InsnTable.h"
@@ -58,6 +59,21 @@ int64_t clampBound(const APFloat &v, int frac) {
   if (v.isInfinity())
     return v.isNegative() ? -32768 : 32767;
   return q16(v.convertToDouble(), frac);
+}
+
+/// Appends the int32 biases at 2^-frac to a weight segment, 4-byte aligned;
+/// returns their offset.
+int64_t appendBiases(std::vector<uint8_t> &seg, const std::vector<double> &bias,
+                     int frac) {
+  while (seg.size() % 4)
+    seg.push_back(0);
+  const int64_t offset = int64_t(seg.size());
+  for (double b : bias) {
+    uint32_t v = uint32_t(q32(b, frac));
+    for (int k = 0; k < 4; ++k)
+      seg.push_back(uint8_t(v >> (8 * k)));
+  }
+  return offset;
 }
 
 /// Where an activation lives in DRAM and in what format.
@@ -232,6 +248,7 @@ private:
   LogicalResult lowerConv(spectral::Conv2DOp op);
   FailureOr<std::pair<Dataflow, ConvTiling>>
   scheduleOf(spectral::Conv2DOp op, const ConvGeometry &geo);
+  LogicalResult lowerSpatialConv(spectral::SpatialConv2DOp op);
   LogicalResult lowerFc(spectral::FullyConnectedOp op);
   LogicalResult lowerPool(spectral::Pool2DOp op);
   LogicalResult lowerAdd(spectral::AddOp op);
@@ -422,15 +439,8 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
           }
       }
     }
-  while (seg.size() % 4)
-    seg.push_back(0);
   ConvAddrs addrs;
-  addrs.biasOffset = int64_t(seg.size());
-  for (int64_t co = 0; co < cout; ++co) {
-    uint32_t v = uint32_t(q32(bias[co], facc));
-    for (int k = 0; k < 4; ++k)
-      seg.push_back(uint8_t(v >> (8 * k)));
-  }
+  addrs.biasOffset = appendBiases(seg, bias, facc);
   std::string name = "conv";
   if (auto l = dyn_cast<NameLoc>(op.getLoc()))
     name = l.getName().str();
@@ -459,6 +469,91 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
       &weightHalves);
   if (tiling.doubleBuffered)
     pb.endOverlap();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Direct convolution (spatial engine)
+//===----------------------------------------------------------------------===//
+
+LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
+  auto in = activationOf(op.getInput(), op);
+  if (failed(in))
+    return failure();
+  const SpatialGeometry g = SpatialGeometry::of(op);
+  if (g.kh > 31 || g.kw > 31 || g.sy > 7 || g.sx > 7 || g.dy > 15 ||
+      g.dx > 15)
+    return op.emitOpError("kernel ")
+           << g.kh << "x" << g.kw << " stride " << g.sy << "x" << g.sx
+           << " dilation " << g.dy << "x" << g.dx
+           << " exceeds the spatial engine (kernel <= 31, stride <= 7, "
+              "dilation <= 15)";
+  auto tiling = chooseSpatialTiling(g, cfg);
+  if (!tiling)
+    return op.emitOpError("does not fit the buffers of '")
+           << target.name << "' even one output row and one channel at a time";
+  const int fi = int(op.getInFrac().value_or(0)),
+            fo = int(op.getOutFrac().value_or(0));
+  std::vector<double> w = *readNumbers(op.getWeights());
+  std::vector<double> bias = *readNumbers(op.getBias());
+  double wmax = 0, bmax = 0;
+  for (double v : w)
+    wmax = std::max(wmax, std::fabs(v));
+  for (double v : bias)
+    bmax = std::max(bmax, std::fabs(v));
+  const int fw = fracFor(wmax);
+  // Accumulators at 2^-(fi + fw); shifted right by acc_shift so that OACC's
+  // int32 holds four times the calibrated range before the activation.
+  double range = 0;
+  if (auto a = op->getAttrOfType<FloatAttr>(attr::kAbsmaxPre))
+    range = a.getValueAsDouble();
+  else if (auto a = op->getAttrOfType<FloatAttr>(attr::kAbsmax))
+    range = a.getValueAsDouble();
+  range = std::max({range, bmax, 1e-6});
+  const int accShift =
+      int(std::max<int64_t>(0, ceilLog2(4 * range) + fi + fw - 31));
+  const int facc = fi + fw - accShift;
+  if (facc < fo)
+    return op.emitOpError("cannot reach the output format 2^-")
+           << fo << " (accumulators hold 2^-" << facc << ")";
+  if (accShift > 63 || facc - fo > 63)
+    return op.emitOpError("fixed-point shifts out of range");
+
+  // Weight segment: per chunk, per lane block, per reduction entry j the P
+  // lanes' int16 values (dense lists: the entry's index is j); then the
+  // int32 biases at the accumulator format.
+  const int64_t p = cfg.convPout, taps = g.kh * g.kw, cpg = g.cpg();
+  std::vector<uint8_t> seg;
+  auto put16 = [&](int64_t v) {
+    seg.push_back(uint8_t(uint16_t(v) & 0xff));
+    seg.push_back(uint8_t(uint16_t(v) >> 8));
+  };
+  for (const SpatialChunk &c : tiling->chunks)
+    for (int64_t b0 = 0; b0 < c.nco; b0 += p)
+      for (int64_t j = 0; j < c.nci * taps; ++j)
+        for (int64_t po = 0; po < p; ++po) {
+          const int64_t co = c.co0 + b0 + po;
+          put16(b0 + po < c.nco
+                    ? q16(w[(co * cpg + c.ci0 + j / taps) * taps + j % taps], fw)
+                    : 0);
+        }
+  const int64_t biasOffset = appendBiases(seg, bias, facc);
+  std::string name = "conv";
+  if (auto l = dyn_cast<NameLoc>(op.getLoc()))
+    name = l.getName().str();
+  const int64_t segAddr = addSegment(name + ".weights", std::move(seg));
+
+  Activation out;
+  out.shape = {1, g.cout, g.ho, g.wo};
+  out.frac = fo;
+  out.addr = allocate(g.cout * g.ho * g.wo * 2);
+  acts[op.getOutput()] = out;
+  const SpatialAddrs addrs{in->addr, out.addr, segAddr, segAddr + biasOffset};
+  const SpatialShifts shifts{accShift, facc - fo,
+                             clampBound(op.getClampMin(), fo),
+                             clampBound(op.getClampMax(), fo)};
+  walkSpatialConv(g, cfg, *tiling, addrs, shifts,
+                  [&](InsnGroup &grp) { pb.flush(grp); });
   return success();
 }
 
@@ -777,21 +872,10 @@ LogicalResult Lowering::lowerClamp(spectral::ClampOp op) {
 //===----------------------------------------------------------------------===//
 
 /// Why `op` has no overlay engine, as precisely as we can tell.
-std::string whyNoEngine(Operation *op, const OverlayConfig &cfg) {
-  if (auto conv = dyn_cast<tosa::Conv2DOp>(op)) {
-    auto w = cast<RankedTensorType>(conv.getWeight().getType());
-    if (conv.getDilation()[0] != 1 || conv.getDilation()[1] != 1)
-      return "dilated convolution is not supported by the spectral engine";
-    if (w.getDimSize(1) > cfg.fftSize || w.getDimSize(2) > cfg.fftSize)
-      return "a " + std::to_string(w.getDimSize(1)) + "x" +
-             std::to_string(w.getDimSize(2)) +
-             " kernel does not fit the target's FFT size " +
-             std::to_string(cfg.fftSize);
+std::string whyNoEngine(Operation *op) {
+  // Every conv with constant weights has an engine (spectral or spatial).
+  if (llvm::isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
     return "its weights are not constant";
-  }
-  if (llvm::isa<tosa::DepthwiseConv2DOp>(op))
-    return "depthwise and grouped convolution need the spatial conv engine "
-           "(reserved opcode 9), which the overlay does not have yet";
   if (llvm::isa<tosa::MatMulOp>(op))
     return "only matrix-vector products with constant weights run on the "
            "fully-connected engine";
@@ -822,7 +906,7 @@ LogicalResult Lowering::checkLowerable() {
     return success();
   return culprit->emitError("'")
          << culprit->getName()
-         << "' has no engine on the overlay: " << whyNoEngine(culprit, cfg);
+         << "' has no engine on the overlay: " << whyNoEngine(culprit);
 }
 
 LogicalResult Lowering::emitInstructions() {
@@ -879,6 +963,8 @@ LogicalResult Lowering::run(unsigned &numInsns) {
       weightHalves = WeightHalves();
     if (auto c = dyn_cast<spectral::Conv2DOp>(op))
       r = lowerConv(c);
+    else if (auto sc = dyn_cast<spectral::SpatialConv2DOp>(op))
+      r = lowerSpatialConv(sc);
     else if (auto f = dyn_cast<spectral::FullyConnectedOp>(op))
       r = lowerFc(f);
     else if (auto p = dyn_cast<spectral::Pool2DOp>(op))

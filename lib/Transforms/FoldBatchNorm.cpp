@@ -2,7 +2,8 @@
 //
 // y = (conv(x) * a + b): the spectrum of a scaled kernel is the scaled
 // spectrum, so a per-output-channel scale multiplies that channel's spectra
-// and bias, and a shift adds to the bias. The same holds for FC rows.
+// and bias, and a shift adds to the bias. The same holds for FC rows and
+// for the kernels of a direct (spatial) conv.
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
@@ -81,8 +82,10 @@ LogicalResult foldAffine(Operation *affine, Operation *layer, Value constant,
           isScale ? bias[ch] * float((*k)[ch]) : bias[ch] + float((*k)[ch]);
     layer->setAttr("bias", makeF32Elements(ctx, {c}, std::move(bias), "bias"));
     if (isScale) {
-      const char *weights =
-          isa<spectral::Conv2DOp>(layer) ? "spectra" : "values";
+      const char *weights = isa<spectral::Conv2DOp>(layer) ? "spectra"
+                            : isa<spectral::SpatialConv2DOp>(layer)
+                                ? "weights"
+                                : "values";
       layer->setAttr(
           weights,
           scaleRows(cast<ElementsAttr>(layer->getAttr(weights)), weights));
@@ -98,7 +101,8 @@ LogicalResult foldAffine(Operation *affine, Operation *layer, Value constant,
 Operation *foldableLayer(Value v) {
   Operation *def = v.getDefiningOp();
   if (!def || !v.hasOneUse() ||
-      !isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(def))
+      !isa<spectral::Conv2DOp, spectral::SpatialConv2DOp,
+           spectral::FullyConnectedOp>(def))
     return nullptr;
   // A fused activation must stay after the affine op.
   auto lo = cast<FloatAttr>(def->getAttr("clamp_min")).getValue();

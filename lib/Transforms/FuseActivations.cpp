@@ -25,8 +25,9 @@ struct FuseClamp : OpRewritePattern<spectral::ClampOp> {
                                 PatternRewriter &rw) const override {
     Operation *def = op.getInput().getDefiningOp();
     if (!def || !op.getInput().hasOneUse() ||
-        !isa<spectral::Conv2DOp, spectral::FullyConnectedOp, spectral::Pool2DOp,
-             spectral::AddOp, spectral::ClampOp>(def))
+        !isa<spectral::Conv2DOp, spectral::SpatialConv2DOp,
+             spectral::FullyConnectedOp, spectral::Pool2DOp, spectral::AddOp,
+             spectral::ClampOp>(def))
       return rw.notifyMatchFailure(op, "no single-use layer to fuse into");
     APFloat lo = cast<FloatAttr>(def->getAttr("clamp_min")).getValue();
     APFloat hi = cast<FloatAttr>(def->getAttr("clamp_max")).getValue();

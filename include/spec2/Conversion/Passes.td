@@ -21,6 +21,12 @@ def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
     other element-wise function of one activation built from TOSA ops (tanh,
     sigmoid, leaky ReLU's select, ELU's exp, hard-swish, ...) into a sampled
     `spectral.activation`.
+    Convolutions the spectral engine cannot run become direct
+    `spectral.spatial_conv2d` (the spatial engine): `tosa.depthwise_conv2d`
+    (any channel multiplier), the importer's grouped chain (a channel concat
+    of one `tosa.conv2d` per channel slice of one input), dilated convs and
+    kernels larger than `fft-size`. spec2-choose-engine later moves other
+    convs between the two engines by the cost model.
     Layout transposes are inserted around each rewritten op; canonicalisation
     cancels them.
   }];
@@ -31,6 +37,7 @@ def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
   let dependentDialects = ["spec2::Spec2Dialect", "spec2::spectral::SpectralDialect", "mlir::tosa::TosaDialect"];
   let statistics = [
     Statistic<"numConvs", "convs", "Convolutions made spectral">,
+    Statistic<"numSpatialConvs", "spatial-convs", "Convolutions made direct (spatial engine)">,
     Statistic<"numActivations", "activations", "Element-wise functions sampled">,
   ];
 }

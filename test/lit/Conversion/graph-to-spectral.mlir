@@ -13,7 +13,8 @@
 // bottom, right): [1, 0, 2, 1] becomes [1, 2, 0, 1]. Channel 0's kernel is
 // 1..9, so its DC bin is 45 + 0i; channel 1's is 2 at the bottom-right
 // corner, which the flip moves to the origin: every bin is 2 + 0i.
-// A 5x5 kernel fits N = 8 but not N = 4, where that conv stays in TOSA. A
+// A 5x5 kernel fits N = 8 but not N = 4, where that conv becomes direct
+// (spectral.spatial_conv2d). A
 // scalar bias applies to every output channel.
 // CHECK-LABEL: func.func @convs
 // CHECK-SAME: (%[[X:.*]]: tensor<1x1x6x6xf32>)
@@ -37,7 +38,7 @@
 // FFT4-SAME: fft_size = 4 : i64
 // FFT4-SAME: spectra = dense<{{\[\[\[\[}}4.500000e+01, 0.000000e+00], [6.000000e+00, -1.500000e+01], [1.500000e+01, 0.000000e+00], [3.600000e+01, -3.000000e+01], [-5.000000e+00, -8.000000e+00], [1.200000e+01, -1.000000e+01], [1.500000e+01, 0.000000e+00], [2.000000e+00, -5.000000e+00], [5.000000e+00, 0.000000e+00], [5.000000e+00, -4.000000e+00]]], {{\[\[\[}}2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [4.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [4.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00], [2.000000e+00, 0.000000e+00]]]]> : tensor<2x1x10x2xf32>
 // FFT4-NOT: spectral.conv2d
-// FFT4: tosa.conv2d {{.*}} : (tensor<1x6x6x1xf32>, tensor<2x5x5x1xf32>, tensor<1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<1x2x2x2xf32>
+// FFT4: spectral.spatial_conv2d %arg0 {bias = dense<2.500000e-01> : tensor<2xf32>, {{.*}}, kernel = array<i64: 5, 5>, {{.*}}, weights = dense<1.000000e+00> : tensor<2x1x5x5xf32>} : tensor<1x1x6x6xf32> -> tensor<1x2x2x2xf32>
 // FFT4-NOT: spectral.conv2d
 // FFT4: return
 func.func @convs(%x: tensor<1x1x6x6xf32>) -> (tensor<1x2x3x7xf32>, tensor<1x2x2x2xf32>) {

@@ -92,3 +92,22 @@ func.func @not_per_channel(%x: tensor<1x1x4x2xf32>, %y: tensor<1x2x4x2xf32>) -> 
   %a = tosa.add %m, %y : (tensor<1x2x4x2xf32>, tensor<1x2x4x2xf32>) -> tensor<1x2x4x2xf32>
   return %a : tensor<1x2x4x2xf32>
 }
+
+// A direct (spatial) conv's kernels scale per output channel like its bias:
+// scale [2, -3], shift [10, 20]; weights [1, 1] -> [2, -3], bias [0.5, -1]
+// -> [11, 23].
+// CHECK-LABEL: func.func @spatial_scale_shift
+// CHECK-NOT: tosa.mul
+// CHECK-NOT: tosa.add
+// CHECK: spectral.spatial_conv2d %arg0 {bias = dense<[1.100000e+01, 2.300000e+01]> : tensor<2xf32>{{.*}}weights = dense<{{\[\[\[\[}}2.000000e+00]]], {{\[\[\[}}-3.000000e+00]]]]> : tensor<2x1x1x1xf32>}
+// CHECK-NOT: tosa.mul
+// CHECK-NOT: tosa.add
+func.func @spatial_scale_shift(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %scale = "tosa.const"() <{values = dense<[[[[2.0]], [[-3.0]]]]> : tensor<1x2x1x1xf32>}> : () -> tensor<1x2x1x1xf32>
+  %off = "tosa.const"() <{values = dense<[[[[10.0]], [[20.0]]]]> : tensor<1x2x1x1xf32>}> : () -> tensor<1x2x1x1xf32>
+  %c = spectral.spatial_conv2d %x {kernel = array<i64: 1, 1>, pad = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, group = 2 : i64, weights = dense<1.0> : tensor<2x1x1x1xf32>, bias = dense<[0.5, -1.0]> : tensor<2xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  %m = tosa.mul %c, %scale, %shift : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>, tensor<1xi8>) -> tensor<1x2x4x4xf32>
+  %a = tosa.add %m, %off : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %a : tensor<1x2x4x4xf32>
+}

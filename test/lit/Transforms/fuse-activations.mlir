@@ -69,3 +69,15 @@ func.func @not_fused(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x2x2xf32>, tensor<1x
   %u = spectral.clamp %t {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32} : tensor<1x2x4x4xf32>
   return %r, %p, %q, %u : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
 }
+
+// A ReLU6 after a direct (spatial) conv fuses into it; the conv keeps its
+// range before the clamp as absmax_pre.
+// CHECK-LABEL: func.func @spatial
+// CHECK: %[[Y:.*]] = spectral.spatial_conv2d %arg0 {{{.*}}clamp_max = 6.000000e+00 : f32, clamp_min = 0.000000e+00 : f32{{.*}}spec2.absmax = 6.000000e+00 : f32, spec2.absmax_pre = 9.000000e+00 : f32
+// CHECK-NOT: spectral.clamp
+// CHECK: return %[[Y]]
+func.func @spatial(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %c = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, group = 2 : i64, weights = dense<1.0> : tensor<2x1x3x3xf32>, bias = dense<0.0> : tensor<2xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, spec2.absmax = 9.0 : f32} : tensor<1x2x4x4xf32> -> tensor<1x2x4x4xf32>
+  %r = spectral.clamp %c {clamp_min = 0.0 : f32, clamp_max = 6.0 : f32, spec2.absmax = 6.0 : f32} : tensor<1x2x4x4xf32>
+  return %r : tensor<1x2x4x4xf32>
+}

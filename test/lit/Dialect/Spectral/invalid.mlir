@@ -521,3 +521,56 @@ func.func @activation_types(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
   %y = "spectral.activation"(%x) {x_min = -1.0 : f32, x_max = 1.0 : f32, samples = dense<[0.0, 1.0]> : tensor<2xf32>} : (tensor<1x8xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
+
+// -----
+
+//===----------------------------------------------------------------------===//
+// spatial_conv2d
+//===----------------------------------------------------------------------===//
+
+func.func @spatial_group(%x: tensor<1x6x6x6xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'spectral.spatial_conv2d' op group 4 must divide the 6 input and 4 output channels}}
+  %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, group = 4 : i64, weights = dense<0.0> : tensor<4x1x3x3xf32>, bias = dense<0.0> : tensor<4xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x6x6x6xf32> -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+func.func @spatial_weights(%x: tensor<1x4x6x6xf32>) -> tensor<1x4x6x6xf32> {
+  // expected-error @+1 {{'spectral.spatial_conv2d' op weights must be [cout, cin/group, kh, kw] = [4, 2, 3, 3]}}
+  %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, group = 2 : i64, weights = dense<0.0> : tensor<4x4x3x3xf32>, bias = dense<0.0> : tensor<4xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x4x6x6xf32> -> tensor<1x4x6x6xf32>
+  return %y : tensor<1x4x6x6xf32>
+}
+
+// -----
+
+// The dilated 3x3 kernel spans 5 rows: 6 + 2 - 5 + 1 = 4 output rows, not 6.
+func.func @spatial_dilated_size(%x: tensor<1x1x6x6xf32>) -> tensor<1x1x6x6xf32> {
+  // expected-error @+1 {{'spectral.spatial_conv2d' op output height 6 does not match the window (expected 4)}}
+  %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 2, 1, 2>, stride = array<i64: 1, 1>, dilation = array<i64: 2, 2>, group = 1 : i64, weights = dense<0.0> : tensor<1x1x3x3xf32>, bias = dense<0.0> : tensor<1xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x1x6x6xf32> -> tensor<1x1x6x6xf32>
+  return %y : tensor<1x1x6x6xf32>
+}
+
+// -----
+
+func.func @spatial_dilation(%x: tensor<1x1x6x6xf32>) -> tensor<1x1x6x6xf32> {
+  // expected-error @+1 {{'spectral.spatial_conv2d' op dilation must be 2 positive values}}
+  %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 0, 1>, group = 1 : i64, weights = dense<0.0> : tensor<1x1x3x3xf32>, bias = dense<0.0> : tensor<1xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x1x6x6xf32> -> tensor<1x1x6x6xf32>
+  return %y : tensor<1x1x6x6xf32>
+}
+
+// -----
+
+func.func @spatial_bias(%x: tensor<1x1x6x6xf32>) -> tensor<1x2x6x6xf32> {
+  // expected-error @+1 {{'spectral.spatial_conv2d' op bias must have 2 values}}
+  %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, group = 1 : i64, weights = dense<0.0> : tensor<2x1x3x3xf32>, bias = dense<0.0> : tensor<1xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x1x6x6xf32> -> tensor<1x2x6x6xf32>
+  return %y : tensor<1x2x6x6xf32>
+}
+
+// -----
+
+func.func @spatial_clamp(%x: tensor<1x1x6x6xf32>) -> tensor<1x1x6x6xf32> {
+  // expected-error @+1 {{'spectral.spatial_conv2d' op clamp_min must not exceed clamp_max}}
+  %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, group = 1 : i64, weights = dense<0.0> : tensor<1x1x3x3xf32>, bias = dense<0.0> : tensor<1xf32>, clamp_min = 1.0 : f32, clamp_max = 0.0 : f32} : tensor<1x1x6x6xf32> -> tensor<1x1x6x6xf32>
+  return %y : tensor<1x1x6x6xf32>
+}

@@ -99,3 +99,18 @@ func.func @activation(%x: tensor<1x2x6x6xf32>, %v: tensor<1x8xf32>) -> (tensor<1
          samples = dense<[0.0, 1.0]> : tensor<2xf32>} : tensor<1x8xf32>
   return %y, %w : tensor<1x2x6x6xf32>, tensor<1x8xf32>
 }
+
+// A depthwise conv with channel multiplier 2, dilated and strided, quantised.
+// CHECK-LABEL: func.func @spatial_conv2d
+// CHECK: spectral.spatial_conv2d %{{.*}} {bias = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00]> : tensor<4xf32>, clamp_max = 6.000000e+00 : f32, clamp_min = 0.000000e+00 : f32, dilation = array<i64: 2, 1>, group = 2 : i64, in_frac = 12 : i32, kernel = array<i64: 3, 3>, out_frac = 11 : i32, pad = array<i64: 2, 1, 2, 1>, stride = array<i64: 1, 2>, weights = dense<5.000000e-01> : tensor<4x1x3x3xf32>} : tensor<1x2x7x7xf32> -> tensor<1x4x7x4xf32>
+func.func @spatial_conv2d(%x: tensor<1x2x7x7xf32>) -> tensor<1x4x7x4xf32> {
+  %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>,
+         pad = array<i64: 2, 1, 2, 1>, stride = array<i64: 1, 2>,
+         dilation = array<i64: 2, 1>, group = 2 : i64,
+         weights = dense<0.5> : tensor<4x1x3x3xf32>,
+         bias = dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>,
+         clamp_min = 0.0 : f32, clamp_max = 6.0 : f32,
+         in_frac = 12 : i32, out_frac = 11 : i32}
+       : tensor<1x2x7x7xf32> -> tensor<1x4x7x4xf32>
+  return %y : tensor<1x4x7x4xf32>
+}

@@ -1,0 +1,82 @@
+//===- SpatialSchedule.h - How a direct conv runs on the spatial engine -*- C++ -*-===//
+//
+// A spectral.spatial_conv2d cut for the spatial conv engine (CONV / CONVQ,
+// hw/include/spec2/isa.h): strips of output rows x chunks of output
+// channels (x chunks of input channels when one group's inputs do not fit
+// INP), sized to INP, KER, BIAS, OACC and OUT. A strip loads the input rows
+// its taps reach, halo rows included, and no padded row or column: padding
+// is made by the engine (vh/vw/y0/x0). The lowering and the cost estimate
+// walk the same groups.
+//
+//===----------------------------------------------------------------------===//
+#ifndef SPEC2_SCHEDULING_SPATIALSCHEDULE_H
+#define SPEC2_SCHEDULING_SPATIALSCHEDULE_H
+
+#include "Spectral/SpectralDialect.h"
+#include "spec2/Scheduling/ProgramBuilder.h"
+#include "spec2/overlay_config.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace spec2 {
+
+/// A direct conv's shape (NCHW, batch 1).
+struct SpatialGeometry {
+  int64_t cin, h, w, cout, ho, wo, kh, kw, sy, sx, dy, dx, pt, pl, group;
+  int64_t cpg() const { return cin / group; }
+  int64_t opg() const { return cout / group; }
+  /// Input rows the taps of output rows [oy, oy + n) reach, unclipped.
+  int64_t firstRow(int64_t oy) const { return oy * sy - pt; }
+  int64_t lastRow(int64_t oy, int64_t n) const {
+    return (oy + n - 1) * sy - pt + (kh - 1) * dy;
+  }
+
+  static SpatialGeometry of(spectral::SpatialConv2DOp op);
+};
+
+/// One group of work: output channels [co0, co0 + nco) of output rows
+/// [oy0, oy0 + rows), reducing over channels [ci0, ci0 + nci) of each
+/// output channel's group. The CONV reads input channels [inCh0, inCh0 +
+/// nInCh); `opg`/`cpg` are its fields (per-instruction groups).
+struct SpatialChunk {
+  int64_t co0, nco, ci0, nci, inCh0, nInCh, opg, cpg;
+  /// KER entries of the chunk in the layer's weight list, and their count.
+  int64_t kerOffset, kerCount;
+};
+
+/// The cut of a layer: output rows per strip and its channel chunks (the
+/// same for every strip).
+struct SpatialTiling {
+  int64_t rows;
+  std::vector<SpatialChunk> chunks;
+  /// Chain mode: the depthwise schedule, when it takes fewer steps.
+  bool chain;
+};
+
+/// The largest tiling of `g` that fits the buffers of `cfg`; nullopt if not
+/// even one output row of one output lane block does.
+std::optional<SpatialTiling> chooseSpatialTiling(const SpatialGeometry &g,
+                                                 const OverlayConfig &cfg);
+
+/// Where a spatial conv's data is in DRAM (bytes) and its fixed point.
+struct SpatialAddrs {
+  int64_t in, out, ker, bias;
+};
+struct SpatialShifts {
+  int64_t acc, outq, clampLo, clampHi;
+};
+
+/// The instruction groups of the layer, strip by strip, chunk by chunk, to
+/// `emit`. KER entries are dense (kKerFcDense) from `addrs.ker`, chunk after
+/// chunk; the int32 biases at `addrs.bias`.
+void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
+                     const SpatialTiling &t, const SpatialAddrs &addrs,
+                     const SpatialShifts &shifts,
+                     const std::function<void(InsnGroup &)> &emit);
+
+} // namespace spec2
+
+#endif // SPEC2_SCHEDULING_SPATIALSCHEDULE_H

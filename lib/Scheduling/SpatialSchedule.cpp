@@ -1,0 +1,235 @@
+//===- SpatialSchedule.cpp - Tiling and walk of a direct conv -------------===//
+#include "spec2/Scheduling/SpatialSchedule.h"
+
+#include "spec2/Target/Insn.h"
+#include "spec2/isa.h"
+
+#include <algorithm>
+
+namespace spec2 {
+namespace {
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// Input rows a strip of `rows` output rows loads at most (halo included).
+int64_t stripInputRows(const SpatialGeometry &g, int64_t rows) {
+  return std::min(g.h, (rows - 1) * g.sy + (g.kh - 1) * g.dy + 1);
+}
+
+/// The channel chunks of strips of `rows` output rows, or nullopt if none
+/// fits. Whole groups per chunk when one does (depthwise, small groups);
+/// otherwise chunks of one group's outputs and, if its inputs do not fit
+/// INP or its weights KER, of its inputs too.
+std::optional<std::vector<SpatialChunk>>
+chunksFor(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows) {
+  const int64_t p = cfg.convPout, taps = g.kh * g.kw;
+  const int64_t plane = stripInputRows(g, rows) * g.w, pix = rows * g.wo;
+  const int64_t maxCo = std::min<int64_t>(
+      {int64_t(cfg.oaccDepth) / pix, int64_t(cfg.outDepth) / pix,
+       int64_t(cfg.biasDepth)});
+  const int64_t inp = cfg.inpDepth, ker = cfg.kerDepth;
+  const int64_t opg = g.opg(), cpg = g.cpg();
+  std::vector<SpatialChunk> chunks;
+  int64_t kerAt = 0;
+  auto add = [&](int64_t co0, int64_t nco, int64_t ci0, int64_t nci,
+                 int64_t inCh0, int64_t nInCh, int64_t iOpg, int64_t iCpg) {
+    const int64_t count = ceilDiv(nco, p) * nci * taps * p;
+    chunks.push_back({co0, nco, ci0, nci, inCh0, nInCh, iOpg, iCpg, kerAt,
+                      count});
+    kerAt += count;
+  };
+  // Whole groups: as many as the buffers take.
+  int64_t gp = std::min<int64_t>(g.group, maxCo / opg);
+  while (gp > 0 && (gp * cpg * plane > inp ||
+                    ceilDiv(gp * opg, p) * cpg * taps * p > ker))
+    --gp;
+  if (gp > 0) {
+    for (int64_t g0 = 0; g0 < g.group; g0 += gp) {
+      const int64_t n = std::min(gp, g.group - g0);
+      add(g0 * opg, n * opg, 0, cpg, g0 * cpg, n * cpg, opg, cpg);
+    }
+    return chunks;
+  }
+  // Part of one group's outputs (whole lane blocks when more than one).
+  int64_t nco = std::min(opg, maxCo);
+  if (nco > p)
+    nco = nco / p * p;
+  if (nco < 1)
+    return std::nullopt;
+  const int64_t nci = std::min<int64_t>(
+      {cpg, inp / plane, ker / (ceilDiv(nco, p) * p * taps)});
+  if (nci < 1)
+    return std::nullopt;
+  for (int64_t grp = 0; grp < g.group; ++grp)
+    for (int64_t o = 0; o < opg; o += nco) {
+      const int64_t n = std::min(nco, opg - o);
+      for (int64_t c = 0; c < cpg; c += nci) {
+        const int64_t m = std::min(nci, cpg - c);
+        add(grp * opg + o, n, c, m, grp * cpg + c, m, n, m);
+      }
+    }
+  return chunks;
+}
+
+/// A CONV with `first` whose one tap is padding for every output pixel (a
+/// one-row tile that starts below every tap): writes zeros to the OACC the
+/// layer used without reading anything. Programs keep OACC zero between
+/// layers (the spectral engine's SCONV adds to it; docs/isa.md, reset rule)
+/// and CONVQ, unlike OUTQ, has no `clear`; nor may a CONV have nr = 0.
+constexpr int64_t kZeroTileY0 = -(int64_t(1) << (isa::kTileBits - 1));
+Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
+  namespace conv = isa::conv;
+  int64_t nco = 0;
+  for (const SpatialChunk &c : t.chunks)
+    nco = std::max(nco, c.nco);
+  return Insn(isa::kConv)
+      .set(conv::kSrcPitch, 1)
+      .set(conv::kY0, kZeroTileY0)
+      .set(conv::kVh, 1)
+      .set(conv::kVw, 1)
+      .set(conv::kKh, 1)
+      .set(conv::kKw, 1)
+      .set(conv::kSy, 1)
+      .set(conv::kSx, 1)
+      .set(conv::kDy, 1)
+      .set(conv::kDx, 1)
+      .set(conv::kOh, t.rows)
+      .set(conv::kOw, g.wo)
+      .set(conv::kNco, nco)
+      .set(conv::kCpg, 1)
+      .set(conv::kOpg, nco)
+      .set(conv::kNr, 1)
+      .set(conv::kFirst, 1);
+}
+
+} // namespace
+
+SpatialGeometry SpatialGeometry::of(spectral::SpatialConv2DOp op) {
+  auto in = op.getInput().getType(), out = op.getOutput().getType();
+  return SpatialGeometry{in.getDimSize(1),    in.getDimSize(2),
+                         in.getDimSize(3),    out.getDimSize(1),
+                         out.getDimSize(2),   out.getDimSize(3),
+                         op.getKernel()[0],   op.getKernel()[1],
+                         op.getStride()[0],   op.getStride()[1],
+                         op.getDilation()[0], op.getDilation()[1],
+                         op.getPad()[0],      op.getPad()[1],
+                         op.getGroup()};
+}
+
+std::optional<SpatialTiling> chooseSpatialTiling(const SpatialGeometry &g,
+                                                 const OverlayConfig &cfg) {
+  // The engine's tile fields bound a strip.
+  const int64_t tileMax = (int64_t(1) << isa::kTileBits) - 1;
+  if (g.w > tileMax || g.wo > tileMax)
+    return std::nullopt;
+  // Fewest groups (each costs its loads' latency and a token round trip),
+  // then the tallest strips (fewer halo rows loaded twice).
+  std::optional<SpatialTiling> best;
+  // (and below -kZeroTileY0 rows, for zeroOacc's all-padding tile).
+  for (int64_t rows = std::min(g.ho, -kZeroTileY0); rows >= 1; --rows) {
+    if (stripInputRows(g, rows) > tileMax)
+      continue;
+    auto chunks = chunksFor(g, cfg, rows);
+    if (!chunks)
+      continue;
+    const size_t groups = size_t(ceilDiv(g.ho, rows)) * chunks->size();
+    if (best && groups >= size_t(ceilDiv(g.ho, best->rows)) *
+                             best->chunks.size())
+      continue;
+    best = SpatialTiling{rows, std::move(*chunks), false};
+  }
+  if (!best)
+    return std::nullopt;
+  // Chain mode only pays for depthwise layers, whose lists are short.
+  if (g.cpg() == 1) {
+    const SpatialChunk &c = best->chunks.front();
+    const uint64_t pix = uint64_t(best->rows * g.wo), nr = c.nci * g.kh * g.kw;
+    best->chain = isa::convSteps(c.nco, pix, nr, true, cfg.convPout,
+                                 cfg.convPk, cfg.convPx) <
+                  isa::convSteps(c.nco, pix, nr, false, cfg.convPout,
+                                 cfg.convPk, cfg.convPx);
+  }
+  return best;
+}
+
+void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
+                     const SpatialTiling &t, const SpatialAddrs &addrs,
+                     const SpatialShifts &shifts,
+                     const std::function<void(InsnGroup &)> &emit) {
+  namespace conv = isa::conv;
+  namespace convq = isa::convq;
+  namespace load = isa::load;
+  (void)cfg;
+  // A load equal to the last one into its buffer is skipped (the data is
+  // still there): reuse across chunks of one group and across strips.
+  std::optional<std::pair<int64_t, int64_t>> inpHolds; // (channel, row)
+  std::optional<int64_t> kerHolds, biasHolds;
+  for (int64_t oy0 = 0; oy0 < g.ho; oy0 += t.rows) {
+    const int64_t rows = std::min(t.rows, g.ho - oy0);
+    const int64_t r0 = std::clamp<int64_t>(g.firstRow(oy0), 0, g.h - 1);
+    const int64_t r1 =
+        std::clamp<int64_t>(g.lastRow(oy0, rows), r0, g.h - 1);
+    const int64_t vh = r1 - r0 + 1;
+    for (const SpatialChunk &c : t.chunks) {
+      InsnGroup grp;
+      const bool last = c.ci0 + c.nci == g.cpg();
+      if (inpHolds != std::make_pair(c.inCh0, oy0)) {
+        grp.loads.push_back(loadBox(isa::kBufInp,
+                                    addrs.in + c.inCh0 * g.h * g.w * 2, 0,
+                                    DramBox{g.h, g.w, r0, 0, c.nInCh, vh, g.w}));
+        inpHolds = std::make_pair(c.inCh0, oy0);
+      }
+      if (kerHolds != c.kerOffset) {
+        grp.loads.push_back(Insn::load(isa::kBufKer)
+                                .set(load::kDramAddr, addrs.ker + c.kerOffset * 2)
+                                .set(load::kCount, c.kerCount)
+                                .set(load::kKerFormat, isa::kKerFcDense));
+        kerHolds = c.kerOffset;
+      }
+      if (last && biasHolds != c.co0) {
+        grp.loads.push_back(Insn::load(isa::kBufBias)
+                                .set(load::kDramAddr, addrs.bias + c.co0 * 4)
+                                .set(load::kCount, c.nco));
+        biasHolds = c.co0;
+      }
+      grp.computes.push_back(Insn(isa::kConv)
+                                 .set(conv::kSrcPitch, g.w)
+                                 .set(conv::kY0, g.firstRow(oy0) - r0)
+                                 .set(conv::kX0, -g.pl)
+                                 .set(conv::kVh, vh)
+                                 .set(conv::kVw, g.w)
+                                 .set(conv::kKh, g.kh)
+                                 .set(conv::kKw, g.kw)
+                                 .set(conv::kSy, g.sy)
+                                 .set(conv::kSx, g.sx)
+                                 .set(conv::kDy, g.dy)
+                                 .set(conv::kDx, g.dx)
+                                 .set(conv::kOh, rows)
+                                 .set(conv::kOw, g.wo)
+                                 .set(conv::kNco, c.nco)
+                                 .set(conv::kCpg, c.cpg)
+                                 .set(conv::kOpg, c.opg)
+                                 .set(conv::kNr, c.nci * g.kh * g.kw)
+                                 .set(conv::kAccShift, shifts.acc)
+                                 .set(conv::kFirst, c.ci0 == 0)
+                                 .set(conv::kChain, t.chain));
+      if (last) {
+        grp.computes.push_back(Insn(isa::kConvq)
+                                   .set(convq::kNc, c.nco)
+                                   .set(convq::kOh, rows)
+                                   .set(convq::kOw, g.wo)
+                                   .set(convq::kShift, shifts.outq)
+                                   .set(convq::kClampLo, shifts.clampLo)
+                                   .set(convq::kClampHi, shifts.clampHi));
+        grp.stores.push_back(
+            storeBox(addrs.out + c.co0 * g.ho * g.wo * 2, 0,
+                     DramBox{g.ho, g.wo, oy0, 0, c.nco, rows, g.wo}));
+      }
+      if (oy0 + t.rows >= g.ho && &c == &t.chunks.back())
+        grp.computes.push_back(zeroOacc(g, t));
+      emit(grp);
+    }
+  }
+}
+
+} // namespace spec2
