@@ -117,8 +117,27 @@ void kernelSpectra(const std::vector<double> &w, int64_t cout, int64_t kh,
   fftw_free(out);
 }
 
+/// Which engine runs a group-1 tosa.conv2d (see the pass description): the
+/// spatial one when the spectral one cannot, or when `engine` says so.
+bool runsSpatial(tosa::Conv2DOp op, int64_t n, StringRef engine,
+                 int64_t spectralInputLanes) {
+  auto wType = cast<RankedTensorType>(op.getWeight().getType());
+  const int64_t kh = wType.getDimSize(1), kw = wType.getDimSize(2),
+                cin = wType.getDimSize(3);
+  const bool dilated = op.getDilation()[0] != 1 || op.getDilation()[1] != 1;
+  if (dilated || kh > n || kw > n)
+    return true;
+  if (engine == "spectral")
+    return false;
+  if (engine == "spatial")
+    return true;
+  const bool strided = op.getStride()[0] != 1 || op.getStride()[1] != 1;
+  return (kh == 1 && kw == 1) || strided || cin < spectralInputLanes;
+}
+
 struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
-  ConvToSpectral(MLIRContext *ctx, int64_t n) : OpRewritePattern(ctx), n(n) {}
+  ConvToSpectral(MLIRContext *ctx, int64_t n, StringRef engine, int64_t lanes)
+      : OpRewritePattern(ctx), n(n), engine(engine.str()), lanes(lanes) {}
 
   LogicalResult matchAndRewrite(tosa::Conv2DOp op,
                                 PatternRewriter &rw) const override {
@@ -137,6 +156,8 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
                   kw = wType.getDimSize(2), cin = wType.getDimSize(3);
     if (kh > n || kw > n)
       return rw.notifyMatchFailure(op, "kernel larger than the FFT size");
+    if (runsSpatial(op, n, engine, lanes))
+      return rw.notifyMatchFailure(op, "the spatial engine runs it");
     std::vector<float> spectra, biasF(cout);
     std::vector<int32_t> bins;
     kernelSpectra(*w, cout, kh, kw, cin, n, spectra, bins);
@@ -167,6 +188,8 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
     return success();
   }
   int64_t n;
+  std::string engine;
+  int64_t lanes;
 };
 
 //===----------------------------------------------------------------------===//
@@ -268,14 +291,14 @@ std::vector<float> ohwiToOihw(const std::vector<double> &w, int64_t cout,
 /// A group-1 conv the spectral engine cannot run at all: dilated, or a
 /// kernel larger than the FFT size.
 struct ConvToSpatial : OpRewritePattern<tosa::Conv2DOp> {
-  ConvToSpatial(MLIRContext *ctx, int64_t n) : OpRewritePattern(ctx), n(n) {}
+  ConvToSpatial(MLIRContext *ctx, int64_t n, StringRef engine, int64_t lanes)
+      : OpRewritePattern(ctx), n(n), engine(engine.str()), lanes(lanes) {}
   LogicalResult matchAndRewrite(tosa::Conv2DOp op,
                                 PatternRewriter &rw) const override {
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     const int64_t cout = wType.getDimSize(0), kh = wType.getDimSize(1),
                   kw = wType.getDimSize(2), cin = wType.getDimSize(3);
-    const bool dilated = op.getDilation()[0] != 1 || op.getDilation()[1] != 1;
-    if (!dilated && kh <= n && kw <= n)
+    if (!runsSpatial(op, n, engine, lanes))
       return rw.notifyMatchFailure(op, "the spectral engine runs it");
     std::optional<std::vector<double>> w, bias;
     if (failed(readConv(op, rw, w, bias)))
@@ -287,6 +310,8 @@ struct ConvToSpatial : OpRewritePattern<tosa::Conv2DOp> {
     return success();
   }
   int64_t n;
+  std::string engine;
+  int64_t lanes;
 };
 
 /// Depthwise: TOSA's weight [kh, kw, C, M] feeds output channel c*M + m
@@ -822,12 +847,15 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
   using GraphToSpectralBase::GraphToSpectralBase;
   void runOnOperation() override {
     // The target's FFT size, unless one is given (to try other sizes).
-    int64_t n = fftSize;
+    // The spectral engine's input lanes feed the engine rule; with an
+    // explicit FFT size (to try other sizes) the lane count plays no part.
+    int64_t n = fftSize, lanes = 1;
     if (n == 0) {
       auto cfg = targetOf(getOperation());
       if (!cfg)
         return signalPassFailure();
       n = cfg->config.fftSize;
+      lanes = cfg->config.pin;
     }
     if (!spectral::isValidIrFftSize(n)) {
       getOperation().emitError("fft-size must be a power of two in [")
@@ -841,7 +869,13 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     lowerScalarFunctions(getOperation(), functions);
     numActivations = functions;
     RewritePatternSet patterns(ctx);
-    patterns.add<ConvToSpectral, ConvToSpatial>(ctx, n);
+    if (engine != "auto" && engine != "spectral" && engine != "spatial") {
+      getOperation().emitError("engine must be auto, spectral or spatial, "
+                               "got '")
+          << engine << "'";
+      return signalPassFailure();
+    }
+    patterns.add<ConvToSpectral, ConvToSpatial>(ctx, n, engine, lanes);
     patterns.add<DepthwiseToSpatial, GroupedToSpatial>(ctx);
     patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
     patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");

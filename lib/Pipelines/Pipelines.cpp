@@ -72,7 +72,9 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   }
   pm.addPass(createCalibrate(calib));
   OpPassManager &fpm = pm.nest<func::FuncOp>();
-  fpm.addPass(createGraphToSpectral());
+  GraphToSpectralOptions lower;
+  lower.engine = o.engine;
+  fpm.addPass(createGraphToSpectral(lower));
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createFoldBatchNorm());
   fpm.addPass(createFuseActivations());

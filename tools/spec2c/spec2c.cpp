@@ -110,6 +110,13 @@ cl::opt<std::string> dataflow(
     cl::desc("Conv dataflow: auto (per layer, lowest modeled latency), "
              "activation_reuse or kernel_reuse (every layer)"),
     cl::init("auto"), cl::cat(category));
+cl::opt<std::string> engine(
+    "engine",
+    cl::desc("Engine of the convs both engines can run: spectral (default), "
+             "auto (pointwise, strided and few-channel convs direct, the "
+             "rest spectral) or spatial; depthwise, grouped, dilated and "
+             "large kernels always run direct"),
+    cl::init("spectral"), cl::cat(category));
 cl::opt<std::string> reportFile(
     "report",
     cl::desc(
@@ -160,6 +167,11 @@ bool checkOptions() {
   }
   if (emit == Emit::Bin && outputFile.empty()) {
     spec2::reportError(kTool, "no output file; use -o OUT.s2b");
+    return false;
+  }
+  if (engine != "auto" && engine != "spectral" && engine != "spatial") {
+    spec2::reportError(kTool, "--engine must be auto, spectral or spatial, "
+                              "got '" + engine + "'");
     return false;
   }
   if (!spec2::parseDataflowPolicy(dataflow)) {
@@ -242,6 +254,7 @@ void setCompileOptions(spec2::CompileOptions &copts) {
   copts.fcSparsity = fcSparsity;
   copts.layerSparsity = layerSparsity;
   copts.dataflow = *spec2::parseDataflowPolicy(dataflow);
+  copts.engine = engine;
 }
 
 /// Writes `write`'s output to -o (stdout without it); nothing is left

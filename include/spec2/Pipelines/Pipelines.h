@@ -73,6 +73,12 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
           clEnumValN(DataflowPolicy::ActivationReuse, "activation_reuse", ""),
           clEnumValN(DataflowPolicy::KernelReuse, "kernel_reuse", ""))};
 
+  Option<std::string> engine{
+      *this, "engine",
+      llvm::cl::desc("Engine of the convs both engines can run: auto, "
+                     "spectral or spatial (spec2-graph-to-spectral)"),
+      llvm::cl::init("spectral")};
+
   /// True if any layer is to be pruned.
   bool prunes() const {
     return sparsity > 0 || fcSparsity > 0 || !layerSparsity.empty();
