@@ -27,6 +27,17 @@ std::optional<Dataflow> parseDataflow(llvm::StringRef name) {
   return std::nullopt;
 }
 
+llvm::StringRef convEngineName(ConvEngine e) {
+  return e == ConvEngine::Spatial ? "spatial" : "spectral";
+}
+
+std::optional<ConvEngine> parseConvEngine(llvm::StringRef name) {
+  for (ConvEngine e : kConvEngines)
+    if (convEngineName(e) == name)
+      return e;
+  return std::nullopt;
+}
+
 namespace {
 
 /// A tiling array: rows, co block, ci block (positive), then up to four 0/1
@@ -79,6 +90,18 @@ std::string checkValue(StringRef name, Attribute a) {
       ok &= parseDataflow(n.getName().getValue()) &&
             llvm::isa<DictionaryAttr>(n.getValue());
     return is(ok, "a dictionary from dataflow names to cost dictionaries");
+  }
+  if (name == attr::kEngine) {
+    auto s = llvm::dyn_cast<StringAttr>(a);
+    return is(s && parseConvEngine(s.getValue()), "\"spectral\" or \"spatial\"");
+  }
+  if (name == attr::kEngineCycles) {
+    auto d = llvm::dyn_cast<DictionaryAttr>(a);
+    bool ok = bool(d);
+    for (NamedAttribute n : d ? d.getValue() : ArrayRef<NamedAttribute>())
+      ok &= parseConvEngine(n.getName().getValue()) &&
+            llvm::isa<IntegerAttr>(n.getValue());
+    return is(ok, "a dictionary from engine names to cycle counts");
   }
   if (name == attr::kTarget) {
     auto cfg = readTargetAttr(a);

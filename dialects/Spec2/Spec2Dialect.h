@@ -29,6 +29,8 @@ constexpr llvm::StringLiteral kTilings = SPEC2_ATTR(Tilings);
 constexpr llvm::StringLiteral kTiling = SPEC2_ATTR(Tiling);
 constexpr llvm::StringLiteral kDataflow = SPEC2_ATTR(Dataflow);
 constexpr llvm::StringLiteral kDataflowCosts = SPEC2_ATTR(DataflowCosts);
+constexpr llvm::StringLiteral kEngine = SPEC2_ATTR(Engine);
+constexpr llvm::StringLiteral kEngineCycles = SPEC2_ATTR(EngineCycles);
 constexpr llvm::StringLiteral kLaneOrder = SPEC2_ATTR(LaneOrder);
 constexpr llvm::StringLiteral kMacSteps = SPEC2_ATTR(MacSteps);
 constexpr llvm::StringLiteral kBankStalls = SPEC2_ATTR(BankStalls);
@@ -47,6 +49,13 @@ constexpr Dataflow kDataflows[] = {Dataflow::ActivationReuse,
 /// "activation_reuse", "kernel_reuse".
 llvm::StringRef dataflowName(Dataflow d);
 std::optional<Dataflow> parseDataflow(llvm::StringRef name);
+
+/// The engines a conv can run on (spec2.engine, spec2.engine_cycles).
+enum class ConvEngine { Spectral, Spatial };
+constexpr ConvEngine kConvEngines[] = {ConvEngine::Spectral, ConvEngine::Spatial};
+/// "spectral", "spatial".
+llvm::StringRef convEngineName(ConvEngine e);
+std::optional<ConvEngine> parseConvEngine(llvm::StringRef name);
 
 } // namespace spec2
 

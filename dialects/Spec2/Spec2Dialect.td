@@ -30,6 +30,10 @@ def Spec2_Dialect : Dialect {
       `spec2.tiling` (array<i64>: rows, co block, ci block, then up to four
       0/1 flags), `spec2.dataflow` ("activation_reuse" or "kernel_reuse"),
       `spec2.dataflow_costs` (dictionary): the schedule of a conv.
+    - `spec2.engine` ("spectral" or "spatial"), `spec2.engine_cycles`
+      (dictionary of engine name to modeled cycles, dense): which engine
+      runs a conv and what each engine that can run it would take
+      (spec2-choose-engine).
     - `spec2.lane_order` (elements), `spec2.mac_steps`, `spec2.bank_stalls`,
       `spec2.bank_stalls_naive`, `spec2.bank_stalls_bound` (integers): the
       bank schedule of a conv.
@@ -48,6 +52,8 @@ def Spec2_Dialect : Dialect {
     "::mlir::DenseI64ArrayAttr":$tiling,
     "::mlir::StringAttr":$dataflow,
     "::mlir::DictionaryAttr":$dataflow_costs,
+    "::mlir::StringAttr":$engine,
+    "::mlir::DictionaryAttr":$engine_cycles,
     "::mlir::ElementsAttr":$lane_order,
     "::mlir::IntegerAttr":$mac_steps,
     "::mlir::IntegerAttr":$bank_stalls,

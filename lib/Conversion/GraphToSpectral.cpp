@@ -40,10 +40,14 @@ namespace {
 
 constexpr llvm::StringLiteral kAbsMax = attr::kAbsmax;
 
-/// Copies the calibrated range of `from` onto `to`.
+/// Copies what a layer keeps through the rewrite from `from` onto `to`:
+/// its calibrated range and, for convs, the engine choice
+/// (spec2-choose-engine) that the report shows.
 void copyRange(Operation *from, Operation *to) {
-  if (Attribute a = from->getAttr(kAbsMax))
-    to->setAttr(kAbsMax, a);
+  for (StringRef name : {StringRef(kAbsMax), StringRef(attr::kEngine),
+                         StringRef(attr::kEngineCycles)})
+    if (Attribute a = from->getAttr(name))
+      to->setAttr(name, a);
 }
 
 RankedTensorType f32Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
@@ -117,27 +121,20 @@ void kernelSpectra(const std::vector<double> &w, int64_t cout, int64_t kh,
   fftw_free(out);
 }
 
-/// Which engine runs a group-1 tosa.conv2d (see the pass description): the
-/// spatial one when the spectral one cannot, or when `engine` says so.
-bool runsSpatial(tosa::Conv2DOp op, int64_t n, StringRef engine,
-                 int64_t spectralInputLanes) {
+/// True if the spatial engine runs a group-1 tosa.conv2d: the spectral one
+/// cannot (dilated, or a kernel larger than the FFT size), or
+/// spec2-choose-engine placed it there (spec2.engine).
+bool runsSpatial(tosa::Conv2DOp op, int64_t n) {
   auto wType = cast<RankedTensorType>(op.getWeight().getType());
-  const int64_t kh = wType.getDimSize(1), kw = wType.getDimSize(2),
-                cin = wType.getDimSize(3);
-  const bool dilated = op.getDilation()[0] != 1 || op.getDilation()[1] != 1;
-  if (dilated || kh > n || kw > n)
+  const int64_t kh = wType.getDimSize(1), kw = wType.getDimSize(2);
+  if (op.getDilation()[0] != 1 || op.getDilation()[1] != 1 || kh > n || kw > n)
     return true;
-  if (engine == "spectral")
-    return false;
-  if (engine == "spatial")
-    return true;
-  const bool strided = op.getStride()[0] != 1 || op.getStride()[1] != 1;
-  return (kh == 1 && kw == 1) || strided || cin < spectralInputLanes;
+  auto e = op->getAttrOfType<StringAttr>(attr::kEngine);
+  return e && parseConvEngine(e.getValue()) == ConvEngine::Spatial;
 }
 
 struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
-  ConvToSpectral(MLIRContext *ctx, int64_t n, StringRef engine, int64_t lanes)
-      : OpRewritePattern(ctx), n(n), engine(engine.str()), lanes(lanes) {}
+  ConvToSpectral(MLIRContext *ctx, int64_t n) : OpRewritePattern(ctx), n(n) {}
 
   LogicalResult matchAndRewrite(tosa::Conv2DOp op,
                                 PatternRewriter &rw) const override {
@@ -156,7 +153,7 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
                   kw = wType.getDimSize(2), cin = wType.getDimSize(3);
     if (kh > n || kw > n)
       return rw.notifyMatchFailure(op, "kernel larger than the FFT size");
-    if (runsSpatial(op, n, engine, lanes))
+    if (runsSpatial(op, n))
       return rw.notifyMatchFailure(op, "the spatial engine runs it");
     std::vector<float> spectra, biasF(cout);
     std::vector<int32_t> bins;
@@ -188,8 +185,6 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
     return success();
   }
   int64_t n;
-  std::string engine;
-  int64_t lanes;
 };
 
 //===----------------------------------------------------------------------===//
@@ -291,14 +286,13 @@ std::vector<float> ohwiToOihw(const std::vector<double> &w, int64_t cout,
 /// A group-1 conv the spectral engine cannot run at all: dilated, or a
 /// kernel larger than the FFT size.
 struct ConvToSpatial : OpRewritePattern<tosa::Conv2DOp> {
-  ConvToSpatial(MLIRContext *ctx, int64_t n, StringRef engine, int64_t lanes)
-      : OpRewritePattern(ctx), n(n), engine(engine.str()), lanes(lanes) {}
+  ConvToSpatial(MLIRContext *ctx, int64_t n) : OpRewritePattern(ctx), n(n) {}
   LogicalResult matchAndRewrite(tosa::Conv2DOp op,
                                 PatternRewriter &rw) const override {
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     const int64_t cout = wType.getDimSize(0), kh = wType.getDimSize(1),
                   kw = wType.getDimSize(2), cin = wType.getDimSize(3);
-    if (!runsSpatial(op, n, engine, lanes))
+    if (!runsSpatial(op, n))
       return rw.notifyMatchFailure(op, "the spectral engine runs it");
     std::optional<std::vector<double>> w, bias;
     if (failed(readConv(op, rw, w, bias)))
@@ -310,8 +304,6 @@ struct ConvToSpatial : OpRewritePattern<tosa::Conv2DOp> {
     return success();
   }
   int64_t n;
-  std::string engine;
-  int64_t lanes;
 };
 
 /// Depthwise: TOSA's weight [kh, kw, C, M] feeds output channel c*M + m
@@ -847,15 +839,12 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
   using GraphToSpectralBase::GraphToSpectralBase;
   void runOnOperation() override {
     // The target's FFT size, unless one is given (to try other sizes).
-    // The spectral engine's input lanes feed the engine rule; with an
-    // explicit FFT size (to try other sizes) the lane count plays no part.
-    int64_t n = fftSize, lanes = 1;
+    int64_t n = fftSize;
     if (n == 0) {
       auto cfg = targetOf(getOperation());
       if (!cfg)
         return signalPassFailure();
       n = cfg->config.fftSize;
-      lanes = cfg->config.pin;
     }
     if (!spectral::isValidIrFftSize(n)) {
       getOperation().emitError("fft-size must be a power of two in [")
@@ -869,13 +858,7 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     lowerScalarFunctions(getOperation(), functions);
     numActivations = functions;
     RewritePatternSet patterns(ctx);
-    if (engine != "auto" && engine != "spectral" && engine != "spatial") {
-      getOperation().emitError("engine must be auto, spectral or spatial, "
-                               "got '")
-          << engine << "'";
-      return signalPassFailure();
-    }
-    patterns.add<ConvToSpectral, ConvToSpatial>(ctx, n, engine, lanes);
+    patterns.add<ConvToSpectral, ConvToSpatial>(ctx, n);
     patterns.add<DepthwiseToSpatial, GroupedToSpatial>(ctx);
     patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
     patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");

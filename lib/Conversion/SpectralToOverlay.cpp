@@ -16,6 +16,7 @@
 #include "spec2/Scheduling/ConvSchedule.h"
 #include "spec2/Scheduling/KerLayout.h"
 #include "spec2/Scheduling/ProgramBuilder.h"
+#include "spec2/Scheduling/EngineChoice.h"
 #include "spec2/Scheduling/SpatialSchedule.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/FixedPoint.h"
@@ -481,17 +482,9 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   if (failed(in))
     return failure();
   const SpatialGeometry g = SpatialGeometry::of(op);
-  if (g.kh > 31 || g.kw > 31 || g.sy > 7 || g.sx > 7 || g.dy > 15 ||
-      g.dx > 15)
-    return op.emitOpError("kernel ")
-           << g.kh << "x" << g.kw << " stride " << g.sy << "x" << g.sx
-           << " dilation " << g.dy << "x" << g.dx
-           << " exceeds the spatial engine (kernel <= 31, stride <= 7, "
-              "dilation <= 15)";
+  if (std::string why = spatialRefusal(g, cfg); !why.empty())
+    return op.emitOpError(why) << " on '" << target.name << "'";
   auto tiling = chooseSpatialTiling(g, cfg);
-  if (!tiling)
-    return op.emitOpError("does not fit the buffers of '")
-           << target.name << "' even one output row and one channel at a time";
   const int fi = int(op.getInFrac().value_or(0)),
             fo = int(op.getOutFrac().value_or(0));
   std::vector<double> w = *readNumbers(op.getWeights());

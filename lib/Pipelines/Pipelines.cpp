@@ -72,9 +72,12 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   }
   pm.addPass(createCalibrate(calib));
   OpPassManager &fpm = pm.nest<func::FuncOp>();
-  GraphToSpectralOptions lower;
-  lower.engine = o.engine;
-  fpm.addPass(createGraphToSpectral(lower));
+  ChooseEngineOptions engines;
+  engines.engine = o.engine;
+  engines.layerEngine = o.layerEngine;
+  engines.sparsity = o.sparsity;
+  fpm.addPass(createChooseEngine(engines));
+  fpm.addPass(createGraphToSpectral());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createFoldBatchNorm());
   fpm.addPass(createFuseActivations());
@@ -119,7 +122,7 @@ void registerPipelines() {
       [](OpPassManager &pm) { populateGraphCleanupPipeline(pm); });
   PassPipelineRegistration<CompileOptions>(
       "spec2-to-spectral",
-      "Calibrate, lower to spectral layers, fold BatchNorm, fuse, prune, "
+      "Calibrate, place convs on engines, lower to spectral layers, fold BatchNorm, fuse, prune, "
       "quantise, schedule bank reads, tile and choose dataflows",
       populateSpectralPipeline);
   PassPipelineRegistration<CompileOptions>(

@@ -4,6 +4,7 @@
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/ConvSchedule.h"
+#include "spec2/Scheduling/SpatialSchedule.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/LayerName.h"
 
@@ -18,11 +19,13 @@ int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 llvm::json::Object buildLayerReport(func::FuncOp func) {
   llvm::json::Array layers;
   int64_t totWeights = 0, totNonzeros = 0, totDense = 0, totExec = 0,
-          totBytes = 0, totFcWeights = 0, totFcNonzeros = 0;
+          totBytes = 0, totFcWeights = 0, totFcNonzeros = 0,
+          totSpatialWeights = 0;
   func.walk([&](Operation *op) {
     // spectral_*: spectral conv weights only; fc_*: fully-connected weights.
     int64_t weights = 0, nonzeros = 0, fcWeights = 0, fcNonzeros = 0;
     int64_t macsDense = 0, macsExec = 0, bytes = 0, spatialMacs = 0;
+    int64_t spatialWeights = 0;
     std::string kind;
     if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
       kind = "spectral_conv";
@@ -44,6 +47,13 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
                     out.getDimSize(2) * out.getDimSize(3);
       // KER entries {re, im, bin} and int32 biases.
       bytes = nonzeros * 6 + conv.getOutChannels() * 4;
+    } else if (auto conv = dyn_cast<spectral::SpatialConv2DOp>(op)) {
+      kind = "spatial_conv";
+      const SpatialGeometry g = SpatialGeometry::of(conv);
+      spatialWeights = g.cout * g.cpg() * g.kh * g.kw;
+      macsDense = g.macs();
+      macsExec = g.validMacs(); // padded taps are skipped, not multiplied
+      bytes = spatialWeights * 2 + g.cout * 4; // int16 weights, int32 biases
     } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
       kind = "fully_connected";
       auto values = cast<ShapedType>(fc.getValues().getType());
@@ -66,6 +76,7 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     totNonzeros += nonzeros;
     totFcWeights += fcWeights;
     totFcNonzeros += fcNonzeros;
+    totSpatialWeights += spatialWeights;
     totDense += macsDense;
     totExec += macsExec;
     totBytes += bytes;
@@ -80,6 +91,20 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
       // Real multiply-accumulates of the same layer done directly (spatial,
       // dense): the baseline the spectral-sparse path has to beat.
       row["spatial_macs"] = spatialMacs;
+    }
+    if (spatialWeights > 0)
+      row["spatial_weights"] = spatialWeights;
+    // What spec2-choose-engine chose, and what each engine would cost.
+    if (auto e = op->getAttrOfType<StringAttr>(attr::kEngine))
+      row["engine"] = e.getValue().str();
+    else if (kind == "spectral_conv" || kind == "spatial_conv")
+      row["engine"] = kind == "spectral_conv" ? "spectral" : "spatial";
+    if (auto costs = op->getAttrOfType<DictionaryAttr>(attr::kEngineCycles)) {
+      llvm::json::Object cycles;
+      for (NamedAttribute e : costs)
+        if (auto i = dyn_cast<IntegerAttr>(e.getValue()))
+          cycles[e.getName().str()] = i.getInt();
+      row["engine_cycles"] = std::move(cycles);
     }
     // What spec2-select-dataflow chose and what the alternatives cost.
     if (auto flow = op->getAttrOfType<StringAttr>(attr::kDataflow))
@@ -129,6 +154,7 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
             totWeights ? 1.0 - double(totNonzeros) / double(totWeights) : 0.0},
            {"fc_weights", totFcWeights},
            {"fc_nonzeros", totFcNonzeros},
+           {"spatial_weights", totSpatialWeights},
            {"macs_dense", totDense},
            {"macs_executed", totExec},
            {"weight_bytes", totBytes}}}};

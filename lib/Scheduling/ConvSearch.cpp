@@ -23,21 +23,8 @@ int64_t alignTo(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
 
 } // namespace
 
-ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
-                      const ConvTiling &t, Dataflow flow) {
-  // The layer as the lowering builds it, alone in a program, timed by the
-  // cost model like any program (conflict-free banks: the bank schedule
-  // comes later, and its stalls do not depend on the tiling).
-  ProgramBuilder pb;
-  if (t.doubleBuffered)
-    pb.beginOverlap(/*outHalves=*/true);
-  walkConv(g, cfg, t, flow, ConvAddrs(), ConvShifts(),
-           [&](InsnGroup &grp) { pb.flush(grp); });
-  if (t.doubleBuffered)
-    pb.endOverlap();
-  // No FINISH: the layer's time is until its last store ends, as its share
-  // of a whole program's.
-  const std::vector<isa::Word> words = pb.words();
+ConvCost timeLayer(const std::vector<isa::Word> &words,
+                   const OverlayConfig &cfg) {
   const cost::ProgramCost pc = cost::CycleModel(cfg).estimate(words);
   ConvCost c;
   for (size_t i = 0; i < words.size(); ++i) {
@@ -52,6 +39,21 @@ ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
   }
   c.cycles = int64_t(pc.totalCycles);
   return c;
+}
+
+ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
+                      const ConvTiling &t, Dataflow flow) {
+  // The layer as the lowering builds it, alone in a program, timed by the
+  // cost model like any program (conflict-free banks: the bank schedule
+  // comes later, and its stalls do not depend on the tiling).
+  ProgramBuilder pb;
+  if (t.doubleBuffered)
+    pb.beginOverlap(/*outHalves=*/true);
+  walkConv(g, cfg, t, flow, ConvAddrs(), ConvShifts(),
+           [&](InsnGroup &grp) { pb.flush(grp); });
+  if (t.doubleBuffered)
+    pb.endOverlap();
+  return timeLayer(pb.words(), cfg);
 }
 
 std::optional<std::pair<ConvTiling, ConvCost>>

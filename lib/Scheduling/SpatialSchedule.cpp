@@ -104,6 +104,23 @@ Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
 
 } // namespace
 
+int64_t SpatialGeometry::validMacs() const {
+  // Padding is separable: the taps of (oy, ox) inside the input are the
+  // rows inside times the columns inside.
+  auto inside = [](int64_t outs, int64_t stride, int64_t pad, int64_t taps,
+                   int64_t dil, int64_t size) {
+    int64_t n = 0;
+    for (int64_t o = 0; o < outs; ++o)
+      for (int64_t k = 0; k < taps; ++k) {
+        const int64_t at = o * stride - pad + k * dil;
+        n += at >= 0 && at < size;
+      }
+    return n;
+  };
+  return cout * cpg() * inside(ho, sy, pt, kh, dy, h) *
+         inside(wo, sx, pl, kw, dx, w);
+}
+
 SpatialGeometry SpatialGeometry::of(spectral::SpatialConv2DOp op) {
   auto in = op.getInput().getType(), out = op.getOutput().getType();
   return SpatialGeometry{in.getDimSize(1),    in.getDimSize(2),
@@ -113,7 +130,7 @@ SpatialGeometry SpatialGeometry::of(spectral::SpatialConv2DOp op) {
                          op.getStride()[0],   op.getStride()[1],
                          op.getDilation()[0], op.getDilation()[1],
                          op.getPad()[0],      op.getPad()[1],
-                         op.getGroup()};
+                         int64_t(op.getGroup())};
 }
 
 std::optional<SpatialTiling> chooseSpatialTiling(const SpatialGeometry &g,

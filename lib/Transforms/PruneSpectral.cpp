@@ -56,21 +56,33 @@ FailureOr<llvm::StringMap<double>> parseOverrides(Operation *where,
 }
 
 /// Fails, naming the model's layers, if `overrides` names a layer that is
-/// no conv or fully-connected layer of `func`.
+/// no conv or fully-connected layer of `func`, or one on the spatial engine
+/// (whose weights are not pruned).
 LogicalResult checkOverrideNames(func::FuncOp func,
                                  const llvm::StringMap<double> &overrides) {
-  llvm::StringSet<> seen;
+  llvm::StringSet<> seen, direct;
   std::string names;
   func.walk([&](Operation *op) {
+    if (llvm::isa<spectral::SpatialConv2DOp>(op))
+      direct.insert(layerName(op));
     if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op) &&
         seen.insert(layerName(op)).second)
       names += (names.empty() ? "" : ", ") + layerName(op);
   });
-  for (const auto &o : overrides)
-    if (!seen.contains(o.getKey()))
+  for (const auto &o : overrides) {
+    if (seen.contains(o.getKey()))
+      continue;
+    if (direct.contains(o.getKey()))
       return func.emitError("layer-sparsity names '")
-             << o.getKey() << "', which is no conv or fully-connected layer "
-             << "of this model (layers: " << names << ")";
+             << o.getKey()
+             << "', which runs on the spatial engine, whose weights spec2c "
+                "does not prune (to prune it in the spectral domain: "
+                "--layer-engine="
+             << o.getKey() << "=spectral)";
+    return func.emitError("layer-sparsity names '")
+           << o.getKey() << "', which is no conv or fully-connected layer "
+           << "of this model (layers: " << names << ")";
+  }
   return success();
 }
 

@@ -112,11 +112,16 @@ cl::opt<std::string> dataflow(
     cl::init("auto"), cl::cat(category));
 cl::opt<std::string> engine(
     "engine",
-    cl::desc("Engine of the convs both engines can run: spectral (default), "
-             "auto (pointwise, strided and few-channel convs direct, the "
-             "rest spectral) or spatial; depthwise, grouped, dilated and "
-             "large kernels always run direct"),
-    cl::init("spectral"), cl::cat(category));
+    cl::desc("Engine of the convs both engines can run: auto (per layer, "
+             "fewest modeled cycles), spectral or spatial; depthwise, "
+             "grouped, dilated and larger-than-FFT kernels always run on "
+             "the spatial engine"),
+    cl::init("auto"), cl::cat(category));
+cl::opt<std::string> layerEngine(
+    "layer-engine",
+    cl::desc("Per-layer engines, overriding --engine: NAME=E[,NAME=E...] "
+             "(ONNX node names; E spectral or spatial)"),
+    cl::init(""), cl::cat(category));
 cl::opt<std::string> reportFile(
     "report",
     cl::desc(
@@ -255,6 +260,7 @@ void setCompileOptions(spec2::CompileOptions &copts) {
   copts.layerSparsity = layerSparsity;
   copts.dataflow = *spec2::parseDataflowPolicy(dataflow);
   copts.engine = engine;
+  copts.layerEngine = layerEngine;
 }
 
 /// Writes `write`'s output to -o (stdout without it); nothing is left

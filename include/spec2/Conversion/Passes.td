@@ -25,25 +25,15 @@ def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
     `spectral.spatial_conv2d` (the spatial engine): `tosa.depthwise_conv2d`
     (any channel multiplier), the importer's grouped chain (a channel concat
     of one `tosa.conv2d` per channel slice of one input), dilated convs and
-    kernels larger than `fft-size`. Of the others, `engine` decides:
-    `spectral` (the default, as before the spatial engine existed) keeps
-    them spectral, `spatial` makes all of them direct, and `auto` makes
-    direct those the spectral engine runs
-    wastefully: pointwise (1x1) kernels, whose spectrum is one value over
-    every bin (at N = 8, 34 complex MACs, 136 multiplies, per channel pair
-    and 8x8 output tile, where a direct conv needs 64), strided convs
-    (the spectral engine computes every output and drops the rest) and
-    first layers with fewer input channels than the spectral engine has
-    input lanes. This is a rule, not yet the cost model's per-layer choice.
+    kernels larger than `fft-size`, and the convs spec2-choose-engine
+    placed on the spatial engine (`spec2.engine = "spatial"`); the engine
+    choice and the range stay on the new op.
     Layout transposes are inserted around each rewritten op; canonicalisation
     cancels them.
   }];
   let options = [
     Option<"fftSize", "fft-size", "int64_t", "0",
            "FFT tile size N; 0: the module's target's (spec2.target)">,
-    Option<"engine", "engine", "std::string", "\"spectral\"",
-           "Engine of the convs both engines can run: auto, spectral or "
-           "spatial">,
   ];
   let dependentDialects = ["spec2::Spec2Dialect", "spec2::spectral::SpectralDialect", "mlir::tosa::TosaDialect"];
   let statistics = [

@@ -75,9 +75,13 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
 
   Option<std::string> engine{
       *this, "engine",
-      llvm::cl::desc("Engine of the convs both engines can run: auto, "
-                     "spectral or spatial (spec2-graph-to-spectral)"),
-      llvm::cl::init("spectral")};
+      llvm::cl::desc("Engine of the convs both engines can run: auto (the "
+                     "cost model's choice per layer), spectral or spatial"),
+      llvm::cl::init("auto")};
+  Option<std::string> layerEngine{
+      *this, "layer-engine",
+      llvm::cl::desc("Per-layer engines NAME=E[,NAME=E...]"),
+      llvm::cl::init("")};
 
   /// True if any layer is to be pruned.
   bool prunes() const {

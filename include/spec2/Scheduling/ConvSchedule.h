@@ -154,6 +154,11 @@ struct ConvCost {
   int64_t inputBytes = 0, kernelBytes = 0, outputBytes = 0, cycles = 0;
   int64_t ddrBytes() const { return inputBytes + kernelBytes + outputBytes; }
 };
+/// The cost model's figures for one layer's instructions alone in a program
+/// (no FINISH: its time is until its last store ends, as its share of a
+/// whole program's), DDR bytes split by the buffer they load or store.
+ConvCost timeLayer(const std::vector<isa::Word> &words, const OverlayConfig &cfg);
+
 ConvCost estimateConv(const ConvGeometry &g, const OverlayConfig &cfg,
                       const ConvTiling &t, Dataflow flow);
 

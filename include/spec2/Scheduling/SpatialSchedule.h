@@ -34,6 +34,12 @@ struct SpatialGeometry {
     return (oy + n - 1) * sy - pt + (kh - 1) * dy;
   }
 
+  /// Multiply-accumulates of the dense layer: every tap of every output,
+  /// padded ones included (`validMacs` leaves out the taps that fall on
+  /// padding, which the engine skips).
+  int64_t macs() const { return cout * cpg() * kh * kw * ho * wo; }
+  int64_t validMacs() const;
+
   static SpatialGeometry of(spectral::SpatialConv2DOp op);
 };
 

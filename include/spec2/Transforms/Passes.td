@@ -54,6 +54,39 @@ def Calibrate : Pass<"spec2-calibrate", "mlir::ModuleOp"> {
   let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
+def ChooseEngine : Pass<"spec2-choose-engine", "mlir::func::FuncOp"> {
+  let summary = "Place every conv on the spectral or the spatial engine by the cost model";
+  let description = [{
+    For every `tosa.conv2d` (and `tosa.depthwise_conv2d`, which only the
+    spatial engine runs) the modeled cycles on each engine that can run it
+    (include/spec2/Scheduling/EngineChoice.h: the spectral engine at its
+    best dataflow and tiling, with its kernels at `sparsity` when pruning
+    is asked for; the spatial engine dense), recorded as
+    `spec2.engine_cycles = {spectral = N, spatial = M}`, and the engine
+    that runs it, `spec2.engine`: under `engine=auto` the one with fewer
+    cycles (then fewer DDR bytes), under `spectral` or `spatial` that one
+    wherever it can run the layer. `layer-engine` (`NAME=E[,NAME=E...]`,
+    layers by ONNX node name) overrides both for the layers it names; a
+    name that is no conv, or an engine that cannot run the layer, is an
+    error. spec2-graph-to-spectral follows `spec2.engine`. Convs that are
+    the groups of a grouped conv (the importer's slice/conv2d/concat
+    chain) are left alone: they become one spatial layer.
+  }];
+  let options = [
+    Option<"engine", "engine", "std::string", "\"auto\"",
+           "auto (fewest modeled cycles), spectral or spatial">,
+    Option<"layerEngine", "layer-engine", "std::string", "\"\"",
+           "Per-layer engines NAME=E[,NAME=E...]">,
+    Option<"sparsity", "sparsity", "double", "0.0",
+           "Fraction of spectral kernel entries the pruning will remove">,
+  ];
+  let statistics = [
+    Statistic<"numSpectral", "spectral", "Convs placed on the spectral engine">,
+    Statistic<"numSpatial", "spatial", "Convs placed on the spatial engine">,
+  ];
+  let dependentDialects = ["spec2::Spec2Dialect"];
+}
+
 def FoldBatchNorm : Pass<"spec2-fold-batchnorm", "mlir::func::FuncOp"> {
   let summary = "Fold per-channel scales and shifts into conv and FC layers";
   let description = [{

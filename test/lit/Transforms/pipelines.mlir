@@ -2,11 +2,11 @@
 // argument, NHWC TOSA layers between transposes): spec2-to-spectral
 // calibrates, lowers, folds the FC bias, fuses the ReLU and quantises;
 // spec2-to-overlay turns the result into an ovl.program.
-// RUN: spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=small})' --mlir-print-op-on-diagnostic=false 2>%t.err | FileCheck %s --check-prefix=SPECTRAL
+// RUN: spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=small engine=spectral})' --mlir-print-op-on-diagnostic=false 2>%t.err | FileCheck %s --check-prefix=SPECTRAL
 // RUN: FileCheck %s --check-prefix=WARN < %t.err
-// RUN: spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=small}, spec2-to-overlay{target=small})' 2>/dev/null | FileCheck %s --check-prefix=OVL
+// RUN: spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=small engine=spectral}, spec2-to-overlay{target=small})' 2>/dev/null | FileCheck %s --check-prefix=OVL
 // A module is compiled for one target: the overlay pipeline cannot retarget it.
-// RUN: not spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=u200}, spec2-to-overlay{target=small})' --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=RETARGET
+// RUN: not spec2-opt %s --pass-pipeline='builtin.module(spec2-to-spectral{calib=random calib-count=4 target=u200 engine=spectral}, spec2-to-overlay{target=small})' --mlir-print-op-on-diagnostic=false 2>&1 | FileCheck %s --check-prefix=RETARGET
 
 // WARN: warning: no calibration data: activation ranges come from 4 random inputs uniform in [0, 1]
 
