@@ -484,7 +484,8 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   const SpatialGeometry g = SpatialGeometry::of(op);
   if (std::string why = spatialRefusal(g, cfg); !why.empty())
     return op.emitOpError(why) << " on '" << target.name << "'";
-  auto tiling = chooseSpatialTiling(g, cfg);
+  auto search = chooseSpatialTiling(g, cfg);
+  const SpatialTiling &tiling = search->first;
   const int fi = int(op.getInFrac().value_or(0)),
             fo = int(op.getOutFrac().value_or(0));
   std::vector<double> w = *readNumbers(op.getWeights());
@@ -521,7 +522,7 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
     seg.push_back(uint8_t(uint16_t(v) & 0xff));
     seg.push_back(uint8_t(uint16_t(v) >> 8));
   };
-  for (const SpatialChunk &c : tiling->chunks)
+  for (const SpatialChunk &c : tiling.chunks)
     for (int64_t b0 = 0; b0 < c.nco; b0 += p)
       for (int64_t j = 0; j < c.nci * taps; ++j)
         for (int64_t po = 0; po < p; ++po) {
@@ -545,8 +546,12 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   const SpatialShifts shifts{accShift, facc - fo,
                              clampBound(op.getClampMin(), fo),
                              clampBound(op.getClampMax(), fo)};
-  walkSpatialConv(g, cfg, *tiling, addrs, shifts,
+  if (tiling.doubleBuffered)
+    pb.beginOverlap(/*outHalves=*/true);
+  walkSpatialConv(g, cfg, tiling, addrs, shifts,
                   [&](InsnGroup &grp) { pb.flush(grp); });
+  if (tiling.doubleBuffered)
+    pb.endOverlap();
   return success();
 }
 

@@ -9,15 +9,6 @@
 
 namespace spec2 {
 
-ConvCost estimateSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
-                             const SpatialTiling &t) {
-  ProgramBuilder pb;
-  walkSpatialConv(g, cfg, t, SpatialAddrs{0, 0, 0, 0},
-                  SpatialShifts{0, 0, -32768, 32767},
-                  [&](InsnGroup &grp) { pb.flush(grp); });
-  return timeLayer(pb.words(), cfg);
-}
-
 std::string spatialRefusal(const SpatialGeometry &g, const OverlayConfig &cfg) {
   if (g.kh > 31 || g.kw > 31 || g.sy > 7 || g.sx > 7 || g.dy > 15 ||
       g.dx > 15)
@@ -26,7 +17,7 @@ std::string spatialRefusal(const SpatialGeometry &g, const OverlayConfig &cfg) {
            " dilation " + std::to_string(g.dy) + "x" + std::to_string(g.dx) +
            " is beyond the spatial engine's fields (kernel <= 31, stride "
            "<= 7, dilation <= 15)";
-  if (!chooseSpatialTiling(g, cfg))
+  if (!spatialFits(g, cfg))
     return "one output row of one lane block does not fit the spatial "
            "engine's buffers";
   return "";
@@ -79,8 +70,7 @@ std::vector<EngineOption> engineOptions(const SpatialGeometry &g,
       out.push_back({ConvEngine::Spectral, c->chosen.cost});
   }
   if (spatialRefusal(g, cfg).empty())
-    out.push_back(
-        {ConvEngine::Spatial, estimateSpatialConv(g, cfg, *chooseSpatialTiling(g, cfg))});
+    out.push_back({ConvEngine::Spatial, chooseSpatialTiling(g, cfg)->second});
   return out;
 }
 

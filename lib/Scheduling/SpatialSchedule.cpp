@@ -11,23 +11,22 @@ namespace {
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-/// Input rows a strip of `rows` output rows loads at most (halo included).
-int64_t stripInputRows(const SpatialGeometry &g, int64_t rows) {
-  return std::min(g.h, (rows - 1) * g.sy + (g.kh - 1) * g.dy + 1);
-}
+} // namespace
 
-/// The channel chunks of strips of `rows` output rows, or nullopt if none
-/// fits. Whole groups per chunk when one does (depthwise, small groups);
-/// otherwise chunks of one group's outputs and, if its inputs do not fit
-/// INP or its weights KER, of its inputs too.
+
 std::optional<std::vector<SpatialChunk>>
-chunksFor(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows) {
+spatialChunks(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows,
+              bool doubleBuffered) {
+  // Double-buffered: INP, KER, BIAS and OUT in halves. OACC stays whole:
+  // a group's CONVQ reads it before the next CONV may start (the compute
+  // module's issue rule), so it never holds two groups at once.
+  const int64_t copies = doubleBuffered ? 2 : 1;
   const int64_t p = cfg.convPout, taps = g.kh * g.kw;
-  const int64_t plane = stripInputRows(g, rows) * g.w, pix = rows * g.wo;
+  const int64_t plane = g.stripRows(rows) * g.w, pix = rows * g.wo;
   const int64_t maxCo = std::min<int64_t>(
-      {int64_t(cfg.oaccDepth) / pix, int64_t(cfg.outDepth) / pix,
-       int64_t(cfg.biasDepth)});
-  const int64_t inp = cfg.inpDepth, ker = cfg.kerDepth;
+      {int64_t(cfg.oaccDepth) / pix, int64_t(cfg.outDepth) / copies / pix,
+       int64_t(cfg.biasDepth) / copies});
+  const int64_t inp = cfg.inpDepth / copies, ker = cfg.kerDepth / copies;
   const int64_t opg = g.opg(), cpg = g.cpg();
   std::vector<SpatialChunk> chunks;
   int64_t kerAt = 0;
@@ -70,6 +69,8 @@ chunksFor(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows) {
     }
   return chunks;
 }
+
+namespace {
 
 /// A CONV with `first` whose one tap is padding for every output pixel (a
 /// one-row tile that starts below every tap): writes zeros to the OACC the
@@ -133,42 +134,6 @@ SpatialGeometry SpatialGeometry::of(spectral::SpatialConv2DOp op) {
                          int64_t(op.getGroup())};
 }
 
-std::optional<SpatialTiling> chooseSpatialTiling(const SpatialGeometry &g,
-                                                 const OverlayConfig &cfg) {
-  // The engine's tile fields bound a strip.
-  const int64_t tileMax = (int64_t(1) << isa::kTileBits) - 1;
-  if (g.w > tileMax || g.wo > tileMax)
-    return std::nullopt;
-  // Fewest groups (each costs its loads' latency and a token round trip),
-  // then the tallest strips (fewer halo rows loaded twice).
-  std::optional<SpatialTiling> best;
-  // (and below -kZeroTileY0 rows, for zeroOacc's all-padding tile).
-  for (int64_t rows = std::min(g.ho, -kZeroTileY0); rows >= 1; --rows) {
-    if (stripInputRows(g, rows) > tileMax)
-      continue;
-    auto chunks = chunksFor(g, cfg, rows);
-    if (!chunks)
-      continue;
-    const size_t groups = size_t(ceilDiv(g.ho, rows)) * chunks->size();
-    if (best && groups >= size_t(ceilDiv(g.ho, best->rows)) *
-                             best->chunks.size())
-      continue;
-    best = SpatialTiling{rows, std::move(*chunks), false};
-  }
-  if (!best)
-    return std::nullopt;
-  // Chain mode only pays for depthwise layers, whose lists are short.
-  if (g.cpg() == 1) {
-    const SpatialChunk &c = best->chunks.front();
-    const uint64_t pix = uint64_t(best->rows * g.wo), nr = c.nci * g.kh * g.kw;
-    best->chain = isa::convSteps(c.nco, pix, nr, true, cfg.convPout,
-                                 cfg.convPk, cfg.convPx) <
-                  isa::convSteps(c.nco, pix, nr, false, cfg.convPout,
-                                 cfg.convPk, cfg.convPx);
-  }
-  return best;
-}
-
 void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                      const SpatialTiling &t, const SpatialAddrs &addrs,
                      const SpatialShifts &shifts,
@@ -176,11 +141,18 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
   namespace conv = isa::conv;
   namespace convq = isa::convq;
   namespace load = isa::load;
-  (void)cfg;
   // A load equal to the last one into its buffer is skipped (the data is
   // still there): reuse across chunks of one group and across strips.
   std::optional<std::pair<int64_t, int64_t>> inpHolds; // (channel, row)
   std::optional<int64_t> kerHolds, biasHolds;
+  // Where each buffer's data in use starts: double-buffered, every new load
+  // (and every CONVQ's output) goes to the half the last one did not use.
+  int64_t inpAt = 0, kerAt = 0, biasAt = 0, outAt = 0;
+  bool stored = false;
+  auto next = [&](int64_t &at, uint32_t depth, bool first) {
+    if (t.doubleBuffered && !first)
+      at = at == 0 ? int64_t(depth / 2) : 0;
+  };
   for (int64_t oy0 = 0; oy0 < g.ho; oy0 += t.rows) {
     const int64_t rows = std::min(t.rows, g.ho - oy0);
     const int64_t r0 = std::clamp<int64_t>(g.firstRow(oy0), 0, g.h - 1);
@@ -191,25 +163,31 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
       InsnGroup grp;
       const bool last = c.ci0 + c.nci == g.cpg();
       if (inpHolds != std::make_pair(c.inCh0, oy0)) {
+        next(inpAt, cfg.inpDepth, !inpHolds);
         grp.loads.push_back(loadBox(isa::kBufInp,
-                                    addrs.in + c.inCh0 * g.h * g.w * 2, 0,
+                                    addrs.in + c.inCh0 * g.h * g.w * 2, inpAt,
                                     DramBox{g.h, g.w, r0, 0, c.nInCh, vh, g.w}));
         inpHolds = std::make_pair(c.inCh0, oy0);
       }
       if (kerHolds != c.kerOffset) {
+        next(kerAt, cfg.kerDepth, !kerHolds);
         grp.loads.push_back(Insn::load(isa::kBufKer)
                                 .set(load::kDramAddr, addrs.ker + c.kerOffset * 2)
+                                .set(load::kSramAddr, kerAt)
                                 .set(load::kCount, c.kerCount)
                                 .set(load::kKerFormat, isa::kKerFcDense));
         kerHolds = c.kerOffset;
       }
       if (last && biasHolds != c.co0) {
+        next(biasAt, cfg.biasDepth, !biasHolds);
         grp.loads.push_back(Insn::load(isa::kBufBias)
                                 .set(load::kDramAddr, addrs.bias + c.co0 * 4)
+                                .set(load::kSramAddr, biasAt)
                                 .set(load::kCount, c.nco));
         biasHolds = c.co0;
       }
       grp.computes.push_back(Insn(isa::kConv)
+                                 .set(conv::kSrcAddr, inpAt)
                                  .set(conv::kSrcPitch, g.w)
                                  .set(conv::kY0, g.firstRow(oy0) - r0)
                                  .set(conv::kX0, -g.pl)
@@ -226,20 +204,27 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                                  .set(conv::kNco, c.nco)
                                  .set(conv::kCpg, c.cpg)
                                  .set(conv::kOpg, c.opg)
+                                 .set(conv::kKerAddr, kerAt)
                                  .set(conv::kNr, c.nci * g.kh * g.kw)
                                  .set(conv::kAccShift, shifts.acc)
                                  .set(conv::kFirst, c.ci0 == 0)
                                  .set(conv::kChain, t.chain));
+      // From here on the computes write OUT (ProgramBuilder's tail).
+      grp.tailFrom = grp.computes.size();
       if (last) {
+        next(outAt, cfg.outDepth, !stored);
+        stored = true;
         grp.computes.push_back(Insn(isa::kConvq)
                                    .set(convq::kNc, c.nco)
                                    .set(convq::kOh, rows)
                                    .set(convq::kOw, g.wo)
+                                   .set(convq::kBiasAddr, biasAt)
                                    .set(convq::kShift, shifts.outq)
+                                   .set(convq::kOutAddr, outAt)
                                    .set(convq::kClampLo, shifts.clampLo)
                                    .set(convq::kClampHi, shifts.clampHi));
         grp.stores.push_back(
-            storeBox(addrs.out + c.co0 * g.ho * g.wo * 2, 0,
+            storeBox(addrs.out + c.co0 * g.ho * g.wo * 2, outAt,
                      DramBox{g.ho, g.wo, oy0, 0, c.nco, rows, g.wo}));
       }
       if (oy0 + t.rows >= g.ho && &c == &t.chunks.back())

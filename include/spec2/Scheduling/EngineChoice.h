@@ -21,12 +21,6 @@
 
 namespace spec2 {
 
-/// Modeled cost of a direct conv under tiling `t`: its groups built into a
-/// program and timed by the cost model, as estimateConv does for spectral
-/// convs.
-ConvCost estimateSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
-                             const SpatialTiling &t);
-
 /// Why the spatial engine cannot run `g` on `cfg` ("" if it can): its
 /// instruction fields' limits, or buffers too small for one output row.
 std::string spatialRefusal(const SpatialGeometry &g, const OverlayConfig &cfg);

@@ -13,9 +13,11 @@
 #define SPEC2_SCHEDULING_SPATIALSCHEDULE_H
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Scheduling/ConvSchedule.h"
 #include "spec2/Scheduling/ProgramBuilder.h"
 #include "spec2/overlay_config.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -28,6 +30,10 @@ struct SpatialGeometry {
   int64_t cin, h, w, cout, ho, wo, kh, kw, sy, sx, dy, dx, pt, pl, group;
   int64_t cpg() const { return cin / group; }
   int64_t opg() const { return cout / group; }
+  /// Input rows a strip of `rows` output rows loads at most (halo included).
+  int64_t stripRows(int64_t rows) const {
+    return std::min(h, (rows - 1) * sy + (kh - 1) * dy + 1);
+  }
   /// Input rows the taps of output rows [oy, oy + n) reach, unclipped.
   int64_t firstRow(int64_t oy) const { return oy * sy - pt; }
   int64_t lastRow(int64_t oy, int64_t n) const {
@@ -58,14 +64,39 @@ struct SpatialChunk {
 struct SpatialTiling {
   int64_t rows;
   std::vector<SpatialChunk> chunks;
-  /// Chain mode: the depthwise schedule, when it takes fewer steps.
-  bool chain;
+  /// Chain mode: the depthwise schedule (isa.md, CONV).
+  bool chain = false;
+  /// INP, KER, BIAS and OUT in halves: each group's loads run while the
+  /// group before computes, its store while the next computes (the caller
+  /// wires the groups as an overlapped run, ProgramBuilder::beginOverlap
+  /// with OUT halves).
+  bool doubleBuffered = false;
 };
 
-/// The largest tiling of `g` that fits the buffers of `cfg`; nullopt if not
-/// even one output row of one output lane block does.
-std::optional<SpatialTiling> chooseSpatialTiling(const SpatialGeometry &g,
-                                                 const OverlayConfig &cfg);
+/// The channel chunks of strips of `rows` output rows in the buffers of
+/// `cfg` (their halves if `doubleBuffered`), or nullopt if none fits.
+/// Whole groups per chunk when one does (depthwise, small groups);
+/// otherwise chunks of one group's outputs and, if its inputs do not fit
+/// INP or its weights KER, of its inputs too.
+std::optional<std::vector<SpatialChunk>>
+spatialChunks(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows,
+              bool doubleBuffered);
+
+/// Modeled cost of `g` under tiling `t`: its groups built into a program
+/// (an overlapped run if double-buffered) and timed by the cost model, as
+/// estimateConv does for spectral convs.
+ConvCost estimateSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
+                             const SpatialTiling &t);
+
+/// Whether any tiling of `g` fits `cfg` (one output row of one lane block,
+/// single-buffered, is the smallest), without searching.
+bool spatialFits(const SpatialGeometry &g, const OverlayConfig &cfg);
+
+/// The fitting tiling of `g` with the fewest modeled cycles (then DDR
+/// bytes), and its cost; nullopt if not even one output row of one output
+/// lane block fits (SpatialSearch.cpp).
+std::optional<std::pair<SpatialTiling, ConvCost>>
+chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg);
 
 /// Where a spatial conv's data is in DRAM (bytes) and its fixed point.
 struct SpatialAddrs {
@@ -76,7 +107,8 @@ struct SpatialShifts {
 };
 
 /// The instruction groups of the layer, strip by strip, chunk by chunk, to
-/// `emit`. KER entries are dense (kKerFcDense) from `addrs.ker`, chunk after
+/// `emit` (through an overlapped run of a ProgramBuilder when
+/// `t.doubleBuffered`). KER entries are dense (kKerFcDense) from `addrs.ker`, chunk after
 /// chunk; the int32 biases at `addrs.bias`.
 void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                      const SpatialTiling &t, const SpatialAddrs &addrs,

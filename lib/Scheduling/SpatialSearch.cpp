@@ -1,0 +1,82 @@
+//===- SpatialSearch.cpp - The spatial engine's tiling search -------------===//
+//
+// Every strip height that changes the number of strips, single- or
+// double-buffered, in tree or (depthwise) chain mode: each candidate that
+// fits is walked into instructions and timed by the cost model, so the
+// choice is made on the figures of the program the lowering will emit.
+//
+//===----------------------------------------------------------------------===//
+#include "spec2/Scheduling/SpatialSchedule.h"
+
+#include "spec2/isa.h"
+
+#include "llvm/Support/Parallel.h"
+
+#include <algorithm>
+
+namespace spec2 {
+
+ConvCost estimateSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
+                             const SpatialTiling &t) {
+  ProgramBuilder pb;
+  if (t.doubleBuffered)
+    pb.beginOverlap(/*outHalves=*/true);
+  walkSpatialConv(g, cfg, t, SpatialAddrs{0, 0, 0, 0},
+                  SpatialShifts{0, 0, -32768, 32767},
+                  [&](InsnGroup &grp) { pb.flush(grp); });
+  if (t.doubleBuffered)
+    pb.endOverlap();
+  return timeLayer(pb.words(), cfg);
+}
+
+namespace {
+// The engine's tile fields bound a strip (and below 2^(bits-1) rows, for
+// the all-padding tile that zeroes OACC at the layer's end).
+constexpr int64_t kTileMax = (int64_t(1) << isa::kTileBits) - 1;
+} // namespace
+
+bool spatialFits(const SpatialGeometry &g, const OverlayConfig &cfg) {
+  return g.w <= kTileMax && g.wo <= kTileMax && g.stripRows(1) <= kTileMax &&
+         spatialChunks(g, cfg, 1, false).has_value();
+}
+
+std::optional<std::pair<SpatialTiling, ConvCost>>
+chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg) {
+  if (!spatialFits(g, cfg))
+    return std::nullopt;
+  const int64_t tileMax = kTileMax;
+  const int64_t maxRows =
+      std::min<int64_t>(g.ho, int64_t(1) << (isa::kTileBits - 1));
+  // For each number of strips only its tallest strips: shorter ones load
+  // the same rows in more groups.
+  std::vector<SpatialTiling> candidates;
+  for (int64_t strips = 1; strips <= g.ho; ++strips) {
+    const int64_t rows = (g.ho + strips - 1) / strips;
+    if (rows > maxRows || g.stripRows(rows) > tileMax ||
+        (!candidates.empty() && candidates.back().rows == rows))
+      continue;
+    for (bool db : {false, true}) {
+      auto chunks = spatialChunks(g, cfg, rows, db);
+      if (!chunks)
+        continue;
+      // Chain mode only ever pays for depthwise layers' short lists.
+      for (bool chain : {false, true})
+        if (!chain || g.cpg() == 1)
+          candidates.push_back(SpatialTiling{rows, *chunks, chain, db});
+    }
+  }
+  if (candidates.empty())
+    return std::nullopt;
+  std::vector<ConvCost> costs(candidates.size());
+  llvm::parallelFor(0, candidates.size(), [&](size_t i) {
+    costs[i] = estimateSpatialConv(g, cfg, candidates[i]);
+  });
+  size_t best = 0;
+  for (size_t i = 1; i < candidates.size(); ++i)
+    if (std::make_pair(costs[i].cycles, costs[i].ddrBytes()) <
+        std::make_pair(costs[best].cycles, costs[best].ddrBytes()))
+      best = i;
+  return std::make_pair(std::move(candidates[best]), costs[best]);
+}
+
+} // namespace spec2
