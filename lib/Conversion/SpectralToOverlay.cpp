@@ -549,7 +549,7 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   if (tiling.doubleBuffered)
     pb.beginOverlap(/*outHalves=*/true);
   walkSpatialConv(g, cfg, tiling, addrs, shifts,
-                  [&](InsnGroup &grp) { pb.flush(grp); });
+                  [&](InsnGroup &grp) { pb.flush(grp); }, &weightHalves);
   if (tiling.doubleBuffered)
     pb.endOverlap();
   return success();
@@ -957,7 +957,7 @@ LogicalResult Lowering::run(unsigned &numInsns) {
     LogicalResult r = success();
     beginLayer(&op);
     // Only a conv right after a double-buffered one may prefetch weights.
-    if (!llvm::isa<spectral::Conv2DOp>(op))
+    if (!llvm::isa<spectral::Conv2DOp, spectral::SpatialConv2DOp>(op))
       weightHalves = WeightHalves();
     if (auto c = dyn_cast<spectral::Conv2DOp>(op))
       r = lowerConv(c);

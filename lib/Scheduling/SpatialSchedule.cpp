@@ -137,7 +137,8 @@ SpatialGeometry SpatialGeometry::of(spectral::SpatialConv2DOp op) {
 void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                      const SpatialTiling &t, const SpatialAddrs &addrs,
                      const SpatialShifts &shifts,
-                     const std::function<void(InsnGroup &)> &emit) {
+                     const std::function<void(InsnGroup &)> &emit,
+                     WeightHalves *halves) {
   namespace conv = isa::conv;
   namespace convq = isa::convq;
   namespace load = isa::load;
@@ -149,6 +150,13 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
   // (and every CONVQ's output) goes to the half the last one did not use.
   int64_t inpAt = 0, kerAt = 0, biasAt = 0, outAt = 0;
   bool stored = false;
+  // After a double-buffered layer, the first group's weights load first,
+  // into the halves that layer did not end on, while it still computes.
+  bool prefetch = halves && halves->known && t.doubleBuffered;
+  if (prefetch) {
+    kerAt = halves->kerUpper ? 0 : int64_t(cfg.kerDepth / 2);
+    biasAt = halves->biasUpper ? 0 : int64_t(cfg.biasDepth / 2);
+  }
   auto next = [&](int64_t &at, uint32_t depth, bool first) {
     if (t.doubleBuffered && !first)
       at = at == 0 ? int64_t(depth / 2) : 0;
@@ -229,9 +237,20 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
       }
       if (oy0 + t.rows >= g.ho && &c == &t.chunks.back())
         grp.computes.push_back(zeroOacc(g, t));
+      if (prefetch) {
+        auto weights = [](const Insn &i) {
+          return i.get(load::kBuffer) != isa::kBufInp;
+        };
+        std::stable_partition(grp.loads.begin(), grp.loads.end(), weights);
+        grp.prefetch = size_t(
+            std::count_if(grp.loads.begin(), grp.loads.end(), weights));
+        prefetch = false;
+      }
       emit(grp);
     }
   }
+  if (halves)
+    *halves = WeightHalves{t.doubleBuffered, kerAt != 0, biasAt != 0};
 }
 
 } // namespace spec2

@@ -108,12 +108,14 @@ struct SpatialShifts {
 
 /// The instruction groups of the layer, strip by strip, chunk by chunk, to
 /// `emit` (through an overlapped run of a ProgramBuilder when
-/// `t.doubleBuffered`). KER entries are dense (kKerFcDense) from `addrs.ker`, chunk after
+/// `t.doubleBuffered`). With `halves`: in, the KER and BIAS halves of the
+/// layer before (walkConv's WeightHalves); out, this layer's. KER entries are dense (kKerFcDense) from `addrs.ker`, chunk after
 /// chunk; the int32 biases at `addrs.bias`.
 void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                      const SpatialTiling &t, const SpatialAddrs &addrs,
                      const SpatialShifts &shifts,
-                     const std::function<void(InsnGroup &)> &emit);
+                     const std::function<void(InsnGroup &)> &emit,
+                     WeightHalves *halves = nullptr);
 
 } // namespace spec2
 
