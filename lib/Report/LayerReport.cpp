@@ -92,8 +92,10 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
       // dense): the baseline the spectral-sparse path has to beat.
       row["spatial_macs"] = spatialMacs;
     }
-    if (spatialWeights > 0)
+    if (spatialWeights > 0) {
       row["spatial_weights"] = spatialWeights;
+      row["spatial_macs"] = macsDense; // the dense count, as for spectral convs
+    }
     // What spec2-choose-engine chose, and what each engine would cost.
     if (auto e = op->getAttrOfType<StringAttr>(attr::kEngine))
       row["engine"] = e.getValue().str();

@@ -123,7 +123,7 @@ void addPerformance(llvm::json::Object &report, const Program &prog,
             ratio(macs, double(cfg.config.convLanes()) * double(l.cycles));
         directMacs += macs;
         directCycles += double(l.cycles);
-        spatialMacs += double(*row.getInteger("macs_dense"));
+        spatialMacs += double(*row.getInteger("spatial_macs"));
       }
     }
   const cost::Resources res = cost::estimateResources(cfg.config);
