@@ -25,18 +25,18 @@ func.func @chain(%x: tensor<1x1x4x4xf32> {spec2.absmax = 1.0 : f32}) -> tensor<1
 }
 
 // An add takes each operand's format. Powers of two: 2 -> 13, 4 -> 12. A
-// range of 0 gives 14; tiny and huge ranges stop at 24 and -8; 1e6 -> -6.
+// range of 0 gives 14; tiny and huge ranges stop at 46 and -8; 1e6 -> -6.
 // CHECK-LABEL: func.func @formats
 // CHECK-SAME: (%arg0: tensor<1x4xf32> {spec2.absmax = 2.000000e+00 : f32, spec2.frac = 13 : i32}, %arg1: tensor<1x4xf32> {spec2.absmax = 0.000000e+00 : f32, spec2.frac = 14 : i32})
 // CHECK: %[[A:.*]] = spectral.clamp %arg0 {{.*}}in_frac = 13 : i32, out_frac = 13 : i32
 // CHECK: %[[S:.*]] = spectral.add %[[A]], %arg1 {{.*}}lhs_frac = 13 : i32, out_frac = 12 : i32, rhs_frac = 14 : i32
-// CHECK: spectral.add %[[S]], %[[S]] {{.*}}lhs_frac = 12 : i32, out_frac = 24 : i32, rhs_frac = 12 : i32
+// CHECK: spectral.add %[[S]], %[[S]] {{.*}}lhs_frac = 12 : i32, out_frac = 46 : i32, rhs_frac = 12 : i32
 // CHECK: spectral.add %[[S]], %arg0 {{.*}}lhs_frac = 12 : i32, out_frac = -8 : i32, rhs_frac = 13 : i32
 // CHECK: spectral.add %arg1, %arg1 {{.*}}lhs_frac = 14 : i32, out_frac = -6 : i32, rhs_frac = 14 : i32
 func.func @formats(%a: tensor<1x4xf32> {spec2.absmax = 2.0 : f32}, %b: tensor<1x4xf32> {spec2.absmax = 0.0 : f32}) -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
   %k = spectral.clamp %a {clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, spec2.absmax = 2.0 : f32} : tensor<1x4xf32>
   %s = spectral.add %k, %b {clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, spec2.absmax = 4.0 : f32} : tensor<1x4xf32>
-  %tiny = spectral.add %s, %s {clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, spec2.absmax = 1.0e-9 : f32} : tensor<1x4xf32>
+  %tiny = spectral.add %s, %s {clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, spec2.absmax = 1.0e-15 : f32} : tensor<1x4xf32>
   %huge = spectral.add %s, %a {clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, spec2.absmax = 1.0e9 : f32} : tensor<1x4xf32>
   %big = spectral.add %b, %b {clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, spec2.absmax = 1.0e6 : f32} : tensor<1x4xf32>
   return %tiny, %huge, %big : tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>
