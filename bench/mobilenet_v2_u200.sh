@@ -68,7 +68,9 @@ def summary(r, name):
     convs = [l for l in r["layers"] if l["kind"] in ("spectral_conv", "spatial_conv")]
     return {"modeled_cycles": t["modeled_cycles"], "modeled_ms": t["modeled_ms"],
             "modeled_fps": 1000.0 / t["modeled_ms"], "ddr_bytes": t["ddr_bytes"],
-            "energy_modeled_mj": t.get("energy_modeled_mj"),
+            "energy_modeled_mj": t["energy"]["total_mj"],
+            "gop_per_s_modeled": t["energy"]["gop_per_s"],
+            "gop_per_s_per_w_modeled": t["energy"]["gop_per_s_per_w"],
             "spatial_dsp_utilization": t.get("spatial_dsp_utilization"),
             "conv_dsp_utilization": t["conv_dsp_utilization"],
             "convs_spatial": sum(l.get("engine") == "spatial" for l in convs),

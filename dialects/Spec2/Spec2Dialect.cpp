@@ -91,6 +91,12 @@ std::string checkValue(StringRef name, Attribute a) {
             llvm::isa<DictionaryAttr>(n.getValue());
     return is(ok, "a dictionary from dataflow names to cost dictionaries");
   }
+  if (name == attr::kSpatialTiling) {
+    auto t = llvm::dyn_cast<DenseI64ArrayAttr>(a);
+    return is(t && t.size() == 3 && t[0] >= 1 && t[1] >= 0 && t[1] <= 1 &&
+                  t[2] >= 0 && t[2] <= 1,
+              "array<i64: rows >= 1, double_buffered 0/1, chain 0/1>");
+  }
   if (name == attr::kEngine) {
     auto s = llvm::dyn_cast<StringAttr>(a);
     return is(s && parseConvEngine(s.getValue()), "\"spectral\" or \"spatial\"");

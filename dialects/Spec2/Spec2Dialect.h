@@ -29,6 +29,7 @@ constexpr llvm::StringLiteral kTilings = SPEC2_ATTR(Tilings);
 constexpr llvm::StringLiteral kTiling = SPEC2_ATTR(Tiling);
 constexpr llvm::StringLiteral kDataflow = SPEC2_ATTR(Dataflow);
 constexpr llvm::StringLiteral kDataflowCosts = SPEC2_ATTR(DataflowCosts);
+constexpr llvm::StringLiteral kSpatialTiling = SPEC2_ATTR(SpatialTiling);
 constexpr llvm::StringLiteral kEngine = SPEC2_ATTR(Engine);
 constexpr llvm::StringLiteral kEngineCycles = SPEC2_ATTR(EngineCycles);
 constexpr llvm::StringLiteral kLaneOrder = SPEC2_ATTR(LaneOrder);

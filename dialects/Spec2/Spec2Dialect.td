@@ -30,6 +30,9 @@ def Spec2_Dialect : Dialect {
       `spec2.tiling` (array<i64>: rows, co block, ci block, then up to four
       0/1 flags), `spec2.dataflow` ("activation_reuse" or "kernel_reuse"),
       `spec2.dataflow_costs` (dictionary): the schedule of a conv.
+    - `spec2.spatial_tiling` (array<i64: rows, double_buffered, chain>):
+      the schedule of a conv on the spatial engine (its channel chunks follow
+      from those; spec2-select-dataflow).
     - `spec2.engine` ("spectral" or "spatial"), `spec2.engine_cycles`
       (dictionary of engine name to modeled cycles, dense): which engine
       runs a conv and what each engine that can run it would take
@@ -52,6 +55,7 @@ def Spec2_Dialect : Dialect {
     "::mlir::DenseI64ArrayAttr":$tiling,
     "::mlir::StringAttr":$dataflow,
     "::mlir::DictionaryAttr":$dataflow_costs,
+    "::mlir::DenseI64ArrayAttr":$spatial_tiling,
     "::mlir::StringAttr":$engine,
     "::mlir::DictionaryAttr":$engine_cycles,
     "::mlir::ElementsAttr":$lane_order,

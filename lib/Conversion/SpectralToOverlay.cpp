@@ -484,8 +484,18 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   const SpatialGeometry g = SpatialGeometry::of(op);
   if (std::string why = spatialRefusal(g, cfg); !why.empty())
     return op.emitOpError(why) << " on '" << target.name << "'";
-  auto search = chooseSpatialTiling(g, cfg);
-  const SpatialTiling &tiling = search->first;
+  // The tiling spec2-select-dataflow recorded, else the search's.
+  std::optional<SpatialTiling> chosen;
+  if (auto a = op->getAttrOfType<DenseI64ArrayAttr>(attr::kSpatialTiling)) {
+    chosen = spatialTilingFrom(g, cfg, a.asArrayRef());
+    if (!chosen)
+      return op.emitOpError("its spec2.spatial_tiling does not fit the "
+                            "buffers of '")
+             << target.name << "'";
+  } else {
+    chosen = chooseSpatialTiling(g, cfg)->first;
+  }
+  const SpatialTiling &tiling = *chosen;
   const int fi = int(op.getInFrac().value_or(0)),
             fo = int(op.getOutFrac().value_or(0));
   std::vector<double> w = *readNumbers(op.getWeights());

@@ -108,6 +108,11 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
           cycles[e.getName().str()] = i.getInt();
       row["engine_cycles"] = std::move(cycles);
     }
+    if (auto t = op->getAttrOfType<DenseI64ArrayAttr>(attr::kSpatialTiling);
+        t && t.size() == 3)
+      row["tiling"] = llvm::json::Object{{"rows", t[0]},
+                                         {"double_buffered", t[1] != 0},
+                                         {"chain", t[2] != 0}};
     // What spec2-select-dataflow chose and what the alternatives cost.
     if (auto flow = op->getAttrOfType<StringAttr>(attr::kDataflow))
       row["dataflow"] = flow.getValue().str();

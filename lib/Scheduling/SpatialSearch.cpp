@@ -40,6 +40,23 @@ bool spatialFits(const SpatialGeometry &g, const OverlayConfig &cfg) {
          spatialChunks(g, cfg, 1, false).has_value();
 }
 
+std::vector<int64_t> spatialTilingArray(const SpatialTiling &t) {
+  return {t.rows, int64_t(t.doubleBuffered), int64_t(t.chain)};
+}
+
+std::optional<SpatialTiling> spatialTilingFrom(const SpatialGeometry &g,
+                                               const OverlayConfig &cfg,
+                                               llvm::ArrayRef<int64_t> a) {
+  if (a.size() != 3 || a[0] < 1 || a[0] > g.ho ||
+      a[0] > (int64_t(1) << (isa::kTileBits - 1)) ||
+      g.stripRows(a[0]) > kTileMax || !spatialFits(g, cfg))
+    return std::nullopt;
+  auto chunks = spatialChunks(g, cfg, a[0], a[1] != 0);
+  if (!chunks)
+    return std::nullopt;
+  return SpatialTiling{a[0], std::move(*chunks), a[2] != 0, a[1] != 0};
+}
+
 std::optional<std::pair<SpatialTiling, ConvCost>>
 chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg) {
   if (!spatialFits(g, cfg))

@@ -9,6 +9,7 @@
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/ConvSchedule.h"
+#include "spec2/Scheduling/SpatialSchedule.h"
 #include "spec2/Target/TargetAttr.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -98,7 +99,17 @@ struct SelectDataflowPass : impl::SelectDataflowBase<SelectDataflowPass> {
       return WalkResult::advance();
     });
     if (r.wasInterrupted())
-      signalPassFailure();
+      return signalPassFailure();
+    // Convs on the spatial engine: the cost model's tiling search.
+    r = getOperation().walk([&](spectral::SpatialConv2DOp op) {
+      auto best = chooseSpatialTiling(SpatialGeometry::of(op), cfg->config);
+      if (!best) // the lowering says why
+        return WalkResult::advance();
+      Builder b(op.getContext());
+      op->setAttr(attr::kSpatialTiling,
+                  b.getDenseI64ArrayAttr(spatialTilingArray(best->first)));
+      return WalkResult::advance();
+    });
   }
 };
 

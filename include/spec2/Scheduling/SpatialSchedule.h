@@ -17,6 +17,8 @@
 #include "spec2/Scheduling/ProgramBuilder.h"
 #include "spec2/overlay_config.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <functional>
@@ -72,6 +74,14 @@ struct SpatialTiling {
   /// with OUT halves).
   bool doubleBuffered = false;
 };
+
+/// spec2.spatial_tiling's form of `t`: [rows, double_buffered, chain].
+std::vector<int64_t> spatialTilingArray(const SpatialTiling &t);
+/// The tiling of `g` that array names (its chunks recomputed), or nullopt if
+/// it is malformed or does not fit `cfg`.
+std::optional<SpatialTiling> spatialTilingFrom(const SpatialGeometry &g,
+                                               const OverlayConfig &cfg,
+                                               llvm::ArrayRef<int64_t> a);
 
 /// The channel chunks of strips of `rows` output rows in the buffers of
 /// `cfg` (their halves if `doubleBuffered`), or nullopt if none fits.

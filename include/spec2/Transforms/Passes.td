@@ -257,7 +257,10 @@ def SelectDataflow : Pass<"spec2-select-dataflow", "mlir::func::FuncOp"> {
     (`spec2.dataflow`, `spec2.tiling`) and every alternative's cost
     (`spec2.dataflow_costs = {kernel_reuse = {cycles, ddr_bytes,
     input_bytes, kernel_bytes, output_bytes}, ...}`). `force` fixes the
-    dataflow of every layer (for comparisons).
+    dataflow of every layer (for comparisons). Convs on the spatial engine
+    get the tiling the cost model times fastest (SpatialSearch.cpp: strip
+    height, single or double buffering, tree or chain schedule) as
+    `spec2.spatial_tiling = array<i64: rows, double_buffered, chain>`.
   }];
   let options = [
     Option<"force", "force", "std::string", "\"\"",
