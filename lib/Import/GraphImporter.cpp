@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "GraphImporter.h"
+#include "SchemaChecks.h"
 #include "Spec2/Spec2Dialect.h"
 
 #include "spec2/Support/TensorIO.h"
@@ -261,7 +262,7 @@ LogicalResult GraphImporter::importInitializers() {
 /// Converts an ONNX value_info tensor type to a static f32 shape.
 static FailureOr<std::vector<int64_t>>
 staticShape(const onnx::ValueInfoProto &info, int64_t symbolicDim,
-            Location loc) {
+            int64_t maxElements, Location loc) {
   if (!info.type().has_tensor_type())
     return emitError(loc) << "graph input '" << info.name()
                           << "' is not a tensor";
@@ -289,10 +290,11 @@ staticShape(const onnx::ValueInfoProto &info, int64_t symbolicDim,
     }
   }
   int64_t n = checkedNumElements(shape);
-  if (n < 0 || n > kMaxTensorElements)
-    return emitError(loc) << "graph input '" << info.name() << "' has absurd "
-                          << "shape " << formatShape(shape) << " (limit "
-                          << kMaxTensorElements << " elements)";
+  if (n < 0 || n > maxElements)
+    return emitError(loc) << "graph input '" << info.name() << "' has shape "
+                          << formatShape(shape) << ", over the limit of "
+                          << maxElements
+                          << " elements (raise it with --max-input-elements)";
   return shape;
 }
 
@@ -363,7 +365,8 @@ LogicalResult GraphImporter::importInputs(func::FuncOp &func) {
         continue;
       }
     }
-    auto shape = staticShape(in, options.symbolicDimValue, fileLoc);
+    auto shape = staticShape(in, options.symbolicDimValue,
+                             options.maxInputElements, fileLoc);
     if (failed(shape))
       return failure();
     int elemType = in.type().tensor_type().elem_type();
@@ -414,6 +417,15 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     llvm::interleaveComma(supportedOnnxOps(), diag);
     return failure();
   }
+  auto literalKind = [&](StringRef name) -> std::optional<DType> {
+    auto v = values.find(name);
+    if (v == values.end() || !v->second.literal)
+      return std::nullopt;
+    return v->second.literal->dtype;
+  };
+  if (llvm::Error e = checkAgainstSchema(node, opsetVersion, literalKind))
+    return emitError(loc) << node.op_type() << ": "
+                          << llvm::toString(std::move(e));
   NodeContext ctx(*this, node, loc);
   LLVM_DEBUG(llvm::dbgs() << "importing " << node.op_type() << " '"
                           << node.name() << "'\n");

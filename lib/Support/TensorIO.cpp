@@ -50,24 +50,148 @@ float halfToFloat(uint16_t h) {
   return f;
 }
 
-/// Finds the value of `key` in a .npy header dict such as
-/// "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }".
-StringRef npyHeaderField(StringRef header, StringRef key) {
-  std::string quoted = "'" + key.str() + "'";
-  size_t pos = header.find(quoted);
-  if (pos == StringRef::npos)
-    return {};
-  StringRef rest = header.drop_front(pos + quoted.size()).ltrim();
-  if (!rest.consume_front(":"))
-    return {};
-  rest = rest.ltrim();
-  if (rest.starts_with("(")) {
-    size_t close = rest.find(')');
-    return close == StringRef::npos ? StringRef() : rest.take_front(close + 1);
+/// The three fields of a .npy header.
+struct NpyHeader {
+  std::string descr;
+  bool fortranOrder = false;
+  std::vector<int64_t> shape;
+};
+
+/// Parses a .npy header exactly as numpy writes and reads it: a Python dict
+/// literal with the keys 'descr' (a quoted string), 'fortran_order' (True or
+/// False) and 'shape' (a tuple of non-negative integers), each once and no
+/// other, an optional trailing comma, then spaces and a newline. Anything
+/// else is refused with the position it stopped at.
+class NpyHeaderParser {
+public:
+  explicit NpyHeaderParser(StringRef text) : text(text) {}
+
+  Expected<NpyHeader> parse() {
+    NpyHeader h;
+    bool seenDescr = false, seenFortran = false, seenShape = false;
+    skipSpace();
+    if (!consume('{'))
+      return error("expected '{'");
+    while (true) {
+      skipSpace();
+      if (consume('}'))
+        break;
+      std::string key;
+      if (Error e = parseString(key))
+        return std::move(e);
+      skipSpace();
+      if (!consume(':'))
+        return error("expected ':' after '" + key + "'");
+      skipSpace();
+      bool *seen = key == "descr"           ? &seenDescr
+                   : key == "fortran_order" ? &seenFortran
+                   : key == "shape"         ? &seenShape
+                                            : nullptr;
+      if (!seen)
+        return error("unknown key '" + key + "'");
+      if (*seen)
+        return error("key '" + key + "' given twice");
+      *seen = true;
+      Error e = key == "descr"           ? parseString(h.descr)
+                : key == "fortran_order" ? parseBool(h.fortranOrder)
+                                         : parseShape(h.shape);
+      if (e)
+        return std::move(e);
+      skipSpace();
+      if (consume(','))
+        continue;
+      skipSpace();
+      if (!consume('}'))
+        return error("expected ',' or '}'");
+      break;
+    }
+    if (!seenDescr || !seenFortran || !seenShape)
+      return error("the keys 'descr', 'fortran_order' and 'shape' are "
+                   "required");
+    // numpy pads with spaces and ends the header with a newline.
+    StringRef rest = text.drop_front(pos);
+    if (!rest.consume_back("\n") || !rest.trim(' ').empty())
+      return error("expected spaces and a newline after the dict");
+    return h;
   }
-  size_t end = rest.find_first_of(",}");
-  return rest.take_front(end).trim();
-}
+
+private:
+  StringRef text;
+  size_t pos = 0;
+
+  bool consume(char c) {
+    if (pos < text.size() && text[pos] == c) {
+      ++pos;
+      return true;
+    }
+    return false;
+  }
+  void skipSpace() {
+    while (pos < text.size() && text[pos] == ' ')
+      ++pos;
+  }
+  Error error(const llvm::Twine &msg) {
+    return fail("malformed .npy header at column " + llvm::Twine(pos) + ": " +
+                msg);
+  }
+  Error parseString(std::string &out) {
+    if (pos >= text.size() || (text[pos] != '\'' && text[pos] != '"'))
+      return error("expected a quoted string");
+    char quote = text[pos++];
+    size_t end = text.find(quote, pos);
+    if (end == StringRef::npos)
+      return error("unterminated string");
+    StringRef s = text.slice(pos, end);
+    if (s.contains('\\') || s.contains('\n'))
+      return error("escapes are not supported in strings");
+    out = s.str();
+    pos = end + 1;
+    return Error::success();
+  }
+  Error parseBool(bool &out) {
+    StringRef rest = text.drop_front(pos);
+    if (rest.starts_with("True")) {
+      out = true;
+      pos += 4;
+    } else if (rest.starts_with("False")) {
+      out = false;
+      pos += 5;
+    } else {
+      return error("'fortran_order' must be True or False");
+    }
+    return Error::success();
+  }
+  Error parseShape(std::vector<int64_t> &out) {
+    if (!consume('('))
+      return error("'shape' must be a tuple");
+    bool needComma = false; // a one-element tuple is written "(n,)"
+    while (true) {
+      skipSpace();
+      if (consume(')'))
+        break;
+      size_t start = pos;
+      while (pos < text.size() && llvm::isDigit(text[pos]))
+        ++pos;
+      int64_t d;
+      if (pos == start || text.slice(start, pos).getAsInteger(10, d))
+        return error("expected a dimension (a non-negative integer)");
+      out.push_back(d);
+      skipSpace();
+      if (consume(',')) {
+        needComma = false;
+        continue;
+      }
+      needComma = out.size() == 1;
+      skipSpace();
+      if (!consume(')'))
+        return error("expected ',' or ')' in 'shape'");
+      break;
+    }
+    if (needComma)
+      return error("a one-dimensional shape is written '(n,)'");
+    return Error::success();
+  }
+};
 
 } // namespace
 
@@ -91,28 +215,14 @@ Expected<Tensor> parseNpy(StringRef bytes, StringRef what) {
   }
   if (headerStart + headerLen > bytes.size())
     return fail(what + ": truncated .npy header");
-  StringRef header = bytes.substr(headerStart, headerLen);
-  StringRef descr = npyHeaderField(header, "descr").trim("'\"");
-  StringRef fortran = npyHeaderField(header, "fortran_order");
-  StringRef shapeText = npyHeaderField(header, "shape");
-  if (descr.empty() || fortran.empty() || shapeText.empty())
-    return fail(what + ": malformed .npy header '" + header.trim() + "'");
-  if (fortran == "True")
+  auto header = NpyHeaderParser(bytes.substr(headerStart, headerLen)).parse();
+  if (!header)
+    return fail(what + ": " + llvm::toString(header.takeError()));
+  if (header->fortranOrder)
     return fail(what + ": Fortran-ordered .npy arrays are not supported; "
                        "save with np.ascontiguousarray");
-
-  std::vector<int64_t> shape;
-  llvm::SmallVector<StringRef> parts;
-  shapeText.trim("()").split(parts, ',', -1, /*KeepEmpty=*/false);
-  for (StringRef p : parts) {
-    p = p.trim();
-    if (p.empty())
-      continue;
-    int64_t d;
-    if (p.getAsInteger(10, d) || d < 0)
-      return fail(what + ": bad .npy shape '" + shapeText + "'");
-    shape.push_back(d);
-  }
+  StringRef descr = header->descr;
+  std::vector<int64_t> shape = header->shape;
   int64_t n = checkedNumElements(shape);
   if (n < 0 || n > kMaxTensorElements)
     return fail(what + ": .npy shape " + formatShape(shape) +
@@ -120,6 +230,8 @@ Expected<Tensor> parseNpy(StringRef bytes, StringRef what) {
                 " elements)");
 
   char order = descr.empty() ? '?' : descr[0];
+  if (order != '<' && order != '|' && order != '>')
+    return fail(what + ": unsupported .npy dtype '" + descr + "'");
   StringRef kind = descr.drop_front(1);
   if (order == '>')
     return fail(what + ": big-endian .npy data is not supported");
@@ -195,21 +307,20 @@ Error writeNpy(StringRef path, const Tensor &tensor) {
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
 
-  std::error_code ec;
-  llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return fail("cannot write '" + path + "': " + ec.message());
-  os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
-     << char(header.size() >> 8) << header;
-  if (tensor.dtype == DType::F32)
-    os.write(reinterpret_cast<const char *>(tensor.f32.data()),
-             tensor.f32.size() * 4);
-  else
-    os.write(reinterpret_cast<const char *>(tensor.i64.data()),
-             tensor.i64.size() * 8);
-  os.close();
-  if (os.has_error())
-    return fail("cannot write '" + path + "': " + os.error().message());
+  // Through a temporary file renamed when complete: never a truncated .npy.
+  Error e = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) -> Error {
+    os << "\x93NUMPY" << char(1) << char(0) << char(header.size() & 0xff)
+       << char(header.size() >> 8) << header;
+    if (tensor.dtype == DType::F32)
+      os.write(reinterpret_cast<const char *>(tensor.f32.data()),
+               tensor.f32.size() * 4);
+    else
+      os.write(reinterpret_cast<const char *>(tensor.i64.data()),
+               tensor.i64.size() * 8);
+    return Error::success();
+  });
+  if (e)
+    return fail("cannot write '" + path + "': " + llvm::toString(std::move(e)));
   return Error::success();
 }
 
@@ -227,7 +338,7 @@ readExternalData(const onnx::TensorProto &proto, StringRef baseDir) {
              StringRef(kv.value()).getAsInteger(10, offset))
       return fail("tensor '" + proto.name() + "': bad external data offset");
     else if (kv.key() == "length" &&
-             StringRef(kv.value()).getAsInteger(10, length))
+             (StringRef(kv.value()).getAsInteger(10, length) || length < 0))
       return fail("tensor '" + proto.name() + "': bad external data length");
   }
   if (location.empty())
@@ -258,9 +369,11 @@ readExternalData(const onnx::TensorProto &proto, StringRef baseDir) {
   uint64_t fileSize = 0;
   if (llvm::sys::fs::file_size(realFile, fileSize))
     return fail("cannot stat external data file '" + realFile + "'");
-  if (length < 0)
-    length = fileSize >= offset ? int64_t(fileSize - offset) : -1;
-  if (length < 0 || offset + uint64_t(length) > fileSize)
+  if (length < 0 && offset <= fileSize)
+    length = int64_t(fileSize - offset);
+  // Written so that no sum can wrap around (offset may be near 2^64).
+  if (length < 0 || offset > fileSize ||
+      uint64_t(length) > fileSize - offset)
     return fail("tensor '" + proto.name() + "': external data range [" +
                 llvm::Twine(offset) + ", +" + llvm::Twine(length) +
                 ") exceeds file '" + location + "' of " +
@@ -298,6 +411,45 @@ Expected<Tensor> decodeTensorProto(const onnx::TensorProto &proto,
     hasRaw = true;
   } else if (hasRaw) {
     raw = proto.raw_data();
+  }
+
+  // Count what the proto holds before allocating anything: a small file may
+  // declare billions of elements.
+  size_t elemSize = 0, typedCount = 0;
+  switch (proto.data_type()) {
+  case onnx::TensorProto::FLOAT:
+    elemSize = 4, typedCount = proto.float_data_size();
+    break;
+  case onnx::TensorProto::DOUBLE:
+    elemSize = 8, typedCount = proto.double_data_size();
+    break;
+  case onnx::TensorProto::INT64:
+    elemSize = 8, typedCount = proto.int64_data_size();
+    break;
+  case onnx::TensorProto::INT32:
+    elemSize = 4, typedCount = proto.int32_data_size();
+    break;
+  case onnx::TensorProto::FLOAT16:
+  case onnx::TensorProto::INT16:
+    elemSize = 2, typedCount = proto.int32_data_size();
+    break;
+  case onnx::TensorProto::INT8:
+  case onnx::TensorProto::UINT8:
+  case onnx::TensorProto::BOOL:
+    elemSize = 1, typedCount = proto.int32_data_size();
+    break;
+  default:
+    break; // refused with the supported list below
+  }
+  if (elemSize) {
+    size_t have = hasRaw ? raw.size() / elemSize : typedCount;
+    if (hasRaw && raw.size() % elemSize)
+      return fail(what + ": raw data size " + llvm::Twine(raw.size()) +
+                  " is not a multiple of " + llvm::Twine(elemSize));
+    if (have != size_t(n))
+      return fail(what + " declares shape " + formatShape(t.shape) + " (" +
+                  llvm::Twine(n) + " elements) but holds " +
+                  llvm::Twine(have));
   }
 
   auto checkCount = [&](size_t have) -> Error {

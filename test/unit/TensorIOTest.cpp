@@ -80,7 +80,8 @@ TEST(Npy, RejectsMalformedFiles) {
     EXPECT_NE(msg.find(needle.str()), std::string::npos) << msg;
   };
   expectError("garbage", "bad magic");
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+  std::string header =
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n";
   std::string v1 = std::string("\x93NUMPY\x01\x00", 8) + char(header.size()) +
                    char(0) + header;
   expectError(v1 + "abc", "data bytes");                 // truncated data
@@ -95,6 +96,41 @@ TEST(Npy, RejectsMalformedFiles) {
   huge.replace(huge.find("(2,)"), 4, "(99999999999,)");
   huge[8] = char(huge.size() - 10);
   expectError(huge, "too large");
+
+  // The header grammar is numpy's, strictly: anything else is refused.
+  auto withHeader = [](std::string h) {
+    h += "\n";
+    return std::string("\x93NUMPY\x01\x00", 8) + char(h.size()) + char(0) +
+           h + std::string(12, '\0');
+  };
+  const std::pair<const char *, const char *> malformed[] = {
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (3,, 1), }",
+       "dimension"},
+      {"{'descr': '<f4', 'fortran_order': maybe, 'shape': (3,), }",
+       "True or False"},
+      {"{'descr': <f4, 'fortran_order': False, 'shape': (3,), }",
+       "quoted string"},
+      {"{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, "
+       "'shape': (3,), }",
+       "given twice"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (3,), 'x': 1}",
+       "unknown key"},
+      {"{'descr': '<f4', 'fortran_order': False}", "required"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (3), }", "(n,)"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (-3,), }",
+       "dimension"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (3,), } junk",
+       "newline"},
+      {"{'descr': 'f4', 'fortran_order': False, 'shape': (3,), }", "dtype"},
+  };
+  for (auto [h, needle] : malformed)
+    expectError(withHeader(h), needle);
+  // What numpy writes is accepted: here a two-dimensional shape.
+  auto ok = parseNpy(
+      withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (3, 1), }"),
+      "ok.npy");
+  ASSERT_TRUE(bool(ok)) << llvm::toString(ok.takeError());
+  EXPECT_EQ(ok->shape, (std::vector<int64_t>{3, 1}));
 }
 
 TEST(TensorProto, DecodesRawAndTypedData) {
@@ -158,6 +194,24 @@ TEST(TensorProto, RejectsInconsistentData) {
   ASSERT_FALSE(bool(a));
   EXPECT_NE(llvm::toString(a.takeError()).find("absurd shape"),
             std::string::npos);
+
+  // A declared size far beyond what the proto holds is refused before any
+  // allocation (this used to zero 8 GB first), for typed and raw data.
+  for (bool raw : {false, true}) {
+    onnx::TensorProto big;
+    big.set_name("big");
+    big.add_dims(2147483647);
+    big.set_data_type(onnx::TensorProto::FLOAT);
+    if (raw)
+      big.set_raw_data(std::string(84 * 4, '\0'));
+    else
+      for (int i = 0; i < 84; ++i)
+        big.add_float_data(1.0f);
+    auto b = decodeTensorProto(big, "");
+    ASSERT_FALSE(bool(b));
+    EXPECT_NE(llvm::toString(b.takeError()).find("but holds 84"),
+              std::string::npos);
+  }
 }
 
 onnx::TensorProto externalTensor(const std::string &location, int64_t offset,
@@ -214,6 +268,13 @@ TEST(TensorProto, ExternalDataStaysInsideTheModelDirectory) {
   auto past = decodeTensorProto(externalTensor("sub/w.bin", 8, 3), modelDir);
   ASSERT_FALSE(bool(past));
   EXPECT_NE(llvm::toString(past.takeError()).find("exceeds"), std::string::npos);
+  // An offset near 2^64 must not wrap around the range check.
+  onnx::TensorProto wrap = externalTensor("sub/w.bin", 0, 1);
+  wrap.mutable_external_data(1)->set_value("18446744073709551615");
+  auto wrapped = decodeTensorProto(wrap, modelDir);
+  ASSERT_FALSE(bool(wrapped));
+  EXPECT_NE(llvm::toString(wrapped.takeError()).find("exceeds"),
+            std::string::npos);
 }
 
 } // namespace

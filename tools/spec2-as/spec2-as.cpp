@@ -19,7 +19,6 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
-#include "llvm/Support/ToolOutputFile.h"
 
 #include <optional>
 
@@ -77,25 +76,19 @@ Expected<uint64_t> hashOf(StringRef configName) {
   return config->hash;
 }
 
-/// Writes `write`'s output to outputFile, keeping the file only on success.
-int emit(function_ref<void(raw_ostream &)> write, bool binary) {
-  std::error_code ec;
-  ToolOutputFile out(outputFile.empty() ? StringRef("-")
-                                        : StringRef(outputFile),
-                     ec, binary ? sys::fs::OF_None : sys::fs::OF_Text);
-  if (ec) {
-    spec2::reportError(kTool,
-                       "cannot open '" + outputFile + "': " + ec.message());
+/// Writes `write`'s output to outputFile (stdout without it) through a
+/// temporary file renamed when complete: never a truncated output.
+int emit(function_ref<void(raw_ostream &)> write) {
+  std::string path = outputFile.empty() ? std::string("-") : outputFile;
+  Error e = writeToOutput(path, [&](raw_ostream &os) -> Error {
+    write(os);
+    return Error::success();
+  });
+  if (e) {
+    spec2::reportError(kTool, "cannot write '" + path +
+                                  "': " + toString(std::move(e)));
     return 1;
   }
-  write(out.os());
-  out.os().flush();
-  if (out.os().has_error()) {
-    spec2::reportError(kTool, "cannot write '" + outputFile + "'");
-    out.os().clear_error();
-    return 1;
-  }
-  out.keep();
   return 0;
 }
 
@@ -126,8 +119,7 @@ int runAssemble() {
   return emit(
       [&](raw_ostream &os) {
         os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
-      },
-      /*binary=*/true);
+      });
 }
 
 int runDisassemble() {
@@ -158,8 +150,7 @@ int runDisassemble() {
       return fail(inputFile, std::move(e));
   }
   return emit(
-      [&](raw_ostream &os) { spec2::printProgram(*program, os, !noData); },
-      /*binary=*/false);
+      [&](raw_ostream &os) { spec2::printProgram(*program, os, !noData); });
 }
 
 } // namespace

@@ -26,7 +26,6 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -36,7 +35,7 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Timer.h"
-#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
 
 #include "onnx/onnx_pb.h"
 
@@ -136,6 +135,10 @@ cl::opt<int64_t> symbolicDim(
     "symbolic-dim",
     cl::desc("Value given to symbolic (dim_param) input dimensions"),
     cl::init(1), cl::cat(category));
+cl::opt<int64_t> maxInputElements(
+    "max-input-elements",
+    cl::desc("Largest graph input accepted, in elements (default 2^26)"),
+    cl::init(int64_t(1) << 26), cl::cat(category));
 cl::opt<bool> noCleanup(
     "no-cleanup",
     cl::desc("Print the graph exactly as imported (skip canonicalize/CSE)"),
@@ -145,22 +148,19 @@ cl::opt<bool> verbose("v", cl::desc("Print phase timings to stderr"),
 
 constexpr StringRef kTool = "spec2c";
 
-/// Writes the --report file; on failure nothing is left behind.
+/// Writes the --report file, atomically as the output; on failure nothing
+/// is left behind.
 mlir::LogicalResult writeReport(llvm::json::Object report) {
-  std::string errorMessage;
-  auto out = mlir::openOutputFile(reportFile, &errorMessage);
-  if (!out) {
-    spec2::reportError(kTool, errorMessage);
+  Error e = llvm::writeToOutput(reportFile, [&](llvm::raw_ostream &os) {
+    os << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
+       << "\n";
+    return Error::success();
+  });
+  if (e) {
+    spec2::reportError(kTool, "cannot write '" + reportFile +
+                                  "': " + llvm::toString(std::move(e)));
     return mlir::failure();
   }
-  out->os() << llvm::formatv("{0:2}", llvm::json::Value(std::move(report)))
-            << "\n";
-  out->os().flush();
-  if (out->os().has_error()) {
-    spec2::reportError(kTool, "cannot write '" + reportFile + "'");
-    return mlir::failure();
-  }
-  out->keep();
   return mlir::success();
 }
 
@@ -168,6 +168,10 @@ mlir::LogicalResult writeReport(llvm::json::Object report) {
 bool checkOptions() {
   if (symbolicDim <= 0) {
     spec2::reportError(kTool, "--symbolic-dim must be positive");
+    return false;
+  }
+  if (maxInputElements <= 0) {
+    spec2::reportError(kTool, "--max-input-elements must be positive");
     return false;
   }
   if (emit == Emit::Bin && outputFile.empty()) {
@@ -226,6 +230,7 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
                                               PhaseTimer &report) {
   spec2::ImportOptions options;
   options.symbolicDimValue = symbolicDim;
+  options.maxInputElements = maxInputElements;
   auto model = spec2::loadOnnxModel(inputFile);
   if (!model) {
     spec2::reportError(kTool, llvm::toString(model.takeError()));
@@ -263,30 +268,29 @@ void setCompileOptions(spec2::CompileOptions &copts) {
   copts.layerEngine = layerEngine;
 }
 
-/// Writes `write`'s output to -o (stdout without it); nothing is left
-/// behind on failure, and `after` (the report) runs before the file is
-/// kept.
+/// Writes `write`'s output to -o (stdout without it) through a temporary
+/// file renamed when complete: an error, a kill or running out of memory
+/// leaves no empty or truncated output behind. `after` (the report) runs
+/// before the rename.
 mlir::LogicalResult
 writeOutput(llvm::function_ref<void(llvm::raw_ostream &)> write,
             llvm::function_ref<mlir::LogicalResult()> after = nullptr) {
-  std::string errorMessage;
-  auto output = mlir::openOutputFile(
-      outputFile.empty() ? std::string("-") : outputFile.getValue(),
-      &errorMessage);
-  if (!output) {
-    spec2::reportError(kTool, errorMessage);
-    return mlir::failure();
-  }
-  write(output->os());
-  output->os().flush();
-  if (output->os().has_error()) {
-    spec2::reportError(kTool, "cannot write '" + outputFile + "'");
-    return mlir::failure();
-  }
-  if (after && failed(after()))
-    return mlir::failure();
-  output->keep();
-  return mlir::success();
+  std::string path = outputFile.empty() ? std::string("-") : outputFile;
+  bool afterFailed = false;
+  Error e = llvm::writeToOutput(path, [&](llvm::raw_ostream &os) -> Error {
+    write(os);
+    if (after && failed(after())) {
+      afterFailed = true; // reported by `after`
+      return llvm::createStringError(llvm::inconvertibleErrorCode(), "");
+    }
+    return Error::success();
+  });
+  if (!e)
+    return mlir::success();
+  std::string msg = llvm::toString(std::move(e));
+  if (!afterFailed)
+    spec2::reportError(kTool, msg);
+  return mlir::failure();
 }
 
 /// The module's IR, to -o or stdout.

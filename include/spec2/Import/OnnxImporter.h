@@ -38,6 +38,10 @@ struct ImportOptions {
   std::map<std::string, Tensor> constantInputs;
   /// Value substituted for symbolic (dim_param) input dimensions.
   int64_t symbolicDimValue = 1;
+  /// Largest graph input accepted, in elements: calibration and the
+  /// reference run on every input, so an absurd declared shape is refused
+  /// up front (2^26 elements = 256 MB of float32 by default).
+  int64_t maxInputElements = int64_t(1) << 26;
 };
 
 /// Loads an ONNX model from `path`: binary protobuf, or protobuf text format
