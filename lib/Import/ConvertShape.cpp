@@ -134,19 +134,25 @@ LogicalResult convertFlatten(NodeContext &n) {
   return setReshaped(n, {outer, inner});
 }
 
+/// The `axes` of Squeeze, Unsqueeze and the reductions: an attribute before
+/// opset `inputFrom`, a constant input #1 from it on; empty when absent.
+FailureOr<std::vector<int64_t>> axesOf(NodeContext &n, int64_t inputFrom) {
+  if (n.opset() < inputFrom)
+    return n.intsAttr("axes");
+  if (!n.hasInput(1))
+    return std::vector<int64_t>();
+  auto lit = n.requireLiteral(1, "axes");
+  if (failed(lit))
+    return failure();
+  return (*lit)->asInts();
+}
+
 LogicalResult convertSqueezeUnsqueeze(NodeContext &n, bool squeeze) {
   std::vector<int64_t> in = n.inputShape(0);
-  std::vector<int64_t> axes;
-  if (n.opset() >= 13) {
-    if (n.hasInput(1)) {
-      auto lit = n.requireLiteral(1, "axes");
-      if (failed(lit))
-        return failure();
-      axes = (*lit)->asInts();
-    }
-  } else {
-    axes = n.intsAttr("axes");
-  }
+  auto axesOr = axesOf(n, 13);
+  if (failed(axesOr))
+    return failure();
+  std::vector<int64_t> axes = *axesOr;
   std::vector<int64_t> out;
   if (squeeze) {
     int64_t rank = in.size();
@@ -185,6 +191,58 @@ LogicalResult convertSqueezeUnsqueeze(NodeContext &n, bool squeeze) {
       out.push_back(insert[i] ? 1 : in[src++]);
   }
   return setReshaped(n, out);
+}
+
+/// ReduceMean / ReduceSum / ReduceMax / ReduceMin: one tosa.reduce_* per
+/// axis in ascending order (the form in which GlobalAveragePool and
+/// GlobalMaxPool are imported, so a mean over H and W runs on the overlay as
+/// global pooling), the mean scaled by 1/count, keepdims=0 as a reshape.
+/// `axesInputFrom` is the opset from which the axes are an input rather
+/// than an attribute.
+LogicalResult convertReduce(NodeContext &n, StringRef kind, bool mean,
+                            int64_t axesInputFrom) {
+  std::vector<int64_t> in = n.inputShape(0);
+  const int64_t rank = in.size();
+  auto axesOr = axesOf(n, axesInputFrom);
+  if (failed(axesOr))
+    return failure();
+  std::vector<int64_t> axes = *axesOr;
+  if (axes.empty()) {
+    if (n.intAttr("noop_with_empty_axes", 0)) {
+      n.forward(0, 0);
+      return success();
+    }
+    for (int64_t i = 0; i < rank; ++i)
+      axes.push_back(i);
+  }
+  std::vector<bool> reduced(rank, false);
+  for (int64_t a : axes) {
+    auto ax = normAxis(n, a, rank);
+    if (failed(ax))
+      return failure();
+    reduced[*ax] = true;
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  int64_t count = 1;
+  std::vector<int64_t> kept;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!reduced[i]) {
+      kept.push_back(in[i]);
+      continue;
+    }
+    v = tb.reduce(kind, v, int32_t(i));
+    count *= in[i];
+  }
+  if (mean)
+    v = tb.mul(v, tb.splat(std::vector<int64_t>(rank, 1),
+                           1.0f / static_cast<float>(count)));
+  if (!n.intAttr("keepdims", 1))
+    v = tb.reshape(v, kept);
+  n.setOutput(0, v);
+  return success();
 }
 
 LogicalResult convertTranspose(NodeContext &n) {
@@ -641,6 +699,18 @@ void registerShapeConverters(ConverterRegistry &r) {
     return convertSqueezeUnsqueeze(n, false);
   };
   r["Transpose"] = convertTranspose;
+  r["ReduceMean"] = [](NodeContext &n) {
+    return convertReduce(n, "sum", /*mean=*/true, 18);
+  };
+  r["ReduceSum"] = [](NodeContext &n) {
+    return convertReduce(n, "sum", /*mean=*/false, 13);
+  };
+  r["ReduceMax"] = [](NodeContext &n) {
+    return convertReduce(n, "max", /*mean=*/false, 18);
+  };
+  r["ReduceMin"] = [](NodeContext &n) {
+    return convertReduce(n, "min", /*mean=*/false, 18);
+  };
   r["Concat"] = convertConcat;
   r["Pad"] = convertPad;
   r["Slice"] = convertSlice;

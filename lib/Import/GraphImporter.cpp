@@ -229,6 +229,8 @@ static bool isConstantOperand(StringRef opType, int index, int64_t opset) {
     return index == 1 && opset >= 13;
   if (opType == "ConstantOfShape")
     return index == 0;
+  if (opType.starts_with("Reduce"))
+    return index == 1;
   return false;
 }
 
