@@ -2,40 +2,78 @@
 
 #include "spec2/Reference/Kernels.h"
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <limits>
 
 namespace spec2::ref {
 
+namespace {
+
+using RowMajor =
+    Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+/// Columns of the lowered input held at once: bounds im2col's memory to
+/// 16 MB whatever the layer (VGG16's first layers would need 115 MB).
+constexpr int64_t kIm2colFloats = int64_t(1) << 22;
+
+} // namespace
+
+// A convolution as matrix products (Eigen's blocked, vectorised GEMM, on
+// every core with OpenMP): per block of output rows, the input windows
+// laid out as rows of [kh * kw * c] (im2col, zeros at padding), times the
+// weights [oc x kh * kw * c] transposed, gives the NHWC output block. A
+// 1x1, stride 1, unpadded conv multiplies the input in place.
 void conv2d(const float *in, llvm::ArrayRef<int64_t> s, const float *weight,
             const float *bias, int64_t biasSize, int64_t oc, const Window2D &w,
             float *out, int64_t oh, int64_t ow) {
-  int64_t n = s[0], h = s[1], wd = s[2], c = s[3];
-  for (int64_t b = 0; b < n; ++b)
-    for (int64_t y = 0; y < oh; ++y)
-      for (int64_t x = 0; x < ow; ++x) {
-        float *o = out + ((b * oh + y) * ow + x) * oc;
-        for (int64_t k = 0; k < oc; ++k)
-          o[k] = bias[biasSize == 1 ? 0 : k];
-        for (int64_t ky = 0; ky < w.kh; ++ky) {
-          int64_t iy = y * w.strideY - w.padTop + ky * w.dilationY;
-          if (iy < 0 || iy >= h)
-            continue;
-          for (int64_t kx = 0; kx < w.kw; ++kx) {
-            int64_t ix = x * w.strideX - w.padLeft + kx * w.dilationX;
-            if (ix < 0 || ix >= wd)
-              continue;
-            const float *px = in + ((b * h + iy) * wd + ix) * c;
-            for (int64_t k = 0; k < oc; ++k) {
-              const float *pw = weight + ((k * w.kh + ky) * w.kw + kx) * c;
-              float acc = 0.0f;
-              for (int64_t ci = 0; ci < c; ++ci)
-                acc += px[ci] * pw[ci];
-              o[k] += acc;
+  const int64_t n = s[0], h = s[1], wd = s[2], c = s[3];
+  const int64_t k = w.kh * w.kw * c;
+  Eigen::Map<const RowMajor> weights(weight, oc, k);
+  Eigen::RowVectorXf biasRow(oc);
+  for (int64_t j = 0; j < oc; ++j)
+    biasRow[j] = bias[biasSize == 1 ? 0 : j];
+  const bool direct = w.kh == 1 && w.kw == 1 && w.strideY == 1 &&
+                      w.strideX == 1 && w.padTop == 0 && w.padLeft == 0 &&
+                      oh == h && ow == wd;
+  const int64_t rowsPerBlock =
+      std::max<int64_t>(1, std::min(oh, kIm2colFloats / std::max<int64_t>(
+                                                        1, ow * k)));
+  std::vector<float> cols;
+  if (!direct)
+    cols.resize(size_t(rowsPerBlock * ow * k));
+  for (int64_t b = 0; b < n; ++b) {
+    const float *image = in + b * h * wd * c;
+    float *outImage = out + b * oh * ow * oc;
+    if (direct) {
+      Eigen::Map<const RowMajor> a(image, h * wd, c);
+      Eigen::Map<RowMajor> o(outImage, oh * ow, oc);
+      o.noalias() = a * weights.transpose();
+      o.rowwise() += biasRow;
+      continue;
+    }
+    for (int64_t y0 = 0; y0 < oh; y0 += rowsPerBlock) {
+      const int64_t rows = std::min(rowsPerBlock, oh - y0);
+      float *col = cols.data();
+      for (int64_t y = y0; y < y0 + rows; ++y)
+        for (int64_t x = 0; x < ow; ++x)
+          for (int64_t ky = 0; ky < w.kh; ++ky) {
+            const int64_t iy = y * w.strideY - w.padTop + ky * w.dilationY;
+            for (int64_t kx = 0; kx < w.kw; ++kx, col += c) {
+              const int64_t ix = x * w.strideX - w.padLeft + kx * w.dilationX;
+              if (iy < 0 || iy >= h || ix < 0 || ix >= wd)
+                std::fill(col, col + c, 0.0f);
+              else
+                std::copy_n(image + (iy * wd + ix) * c, c, col);
             }
           }
-        }
-      }
+      Eigen::Map<const RowMajor> a(cols.data(), rows * ow, k);
+      Eigen::Map<RowMajor> o(outImage + y0 * ow * oc, rows * ow, oc);
+      o.noalias() = a * weights.transpose();
+      o.rowwise() += biasRow;
+    }
+  }
 }
 
 void depthwiseConv2d(const float *in, llvm::ArrayRef<int64_t> s,
@@ -96,18 +134,9 @@ void pool2d(bool isMax, const float *in, llvm::ArrayRef<int64_t> s,
 void batchMatmul(const float *a, const float *b, float *out, int64_t batch,
                  int64_t m, int64_t k, int64_t n) {
   for (int64_t t = 0; t < batch; ++t) {
-    const float *pa = a + t * m * k, *pb = b + t * k * n;
-    float *po = out + t * m * n;
-    std::fill(po, po + m * n, 0.0f);
-    // i-k-j order keeps the inner loop contiguous in both b and out.
-    for (int64_t i = 0; i < m; ++i)
-      for (int64_t kk = 0; kk < k; ++kk) {
-        float av = pa[i * k + kk];
-        const float *row = pb + kk * n;
-        float *o = po + i * n;
-        for (int64_t j = 0; j < n; ++j)
-          o[j] += av * row[j];
-      }
+    Eigen::Map<const RowMajor> ma(a + t * m * k, m, k), mb(b + t * k * n, k, n);
+    Eigen::Map<RowMajor> mo(out + t * m * n, m, n);
+    mo.noalias() = ma * mb;
   }
 }
 

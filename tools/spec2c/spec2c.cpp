@@ -26,6 +26,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -353,6 +354,9 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
   spec2::CompileOptions copts;
   setCompileOptions(copts);
   mlir::PassManager spectralPm(module.getContext());
+  if (failed(mlir::applyPassManagerCLOptions(spectralPm)))
+    return mlir::failure();
+  mlir::applyDefaultTimingPassManagerCLOptions(spectralPm);
   spec2::populateSpectralPipeline(spectralPm, copts);
   if (failed(spectralPm.run(module)))
     return mlir::failure();
@@ -363,6 +367,9 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
       layerReport = spec2::buildLayerReport(main);
   if (emit != Emit::Spectral) {
     mlir::PassManager overlayPm(module.getContext());
+    if (failed(mlir::applyPassManagerCLOptions(overlayPm)))
+      return mlir::failure();
+    mlir::applyDefaultTimingPassManagerCLOptions(overlayPm);
     spec2::populateOverlayPipeline(overlayPm, copts);
     if (failed(overlayPm.run(module)))
       return mlir::failure();
@@ -379,6 +386,9 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  // --mlir-timing and friends: where compile time goes, per pass.
+  mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions({&category});
   cl::ParseCommandLineOptions(
       argc, argv,
