@@ -261,10 +261,13 @@ LogicalResult GraphImporter::importInitializers() {
   return success();
 }
 
-/// Converts an ONNX value_info tensor type to a static f32 shape.
+/// Converts an ONNX value_info tensor type to a static f32 shape: fixed
+/// dimensions as declared, symbolic ones from `given` (an --input-shape
+/// entry, -1 = unset) or else the symbolic-dimension value.
 static FailureOr<std::vector<int64_t>>
-staticShape(const onnx::ValueInfoProto &info, int64_t symbolicDim,
-            int64_t maxElements, Location loc) {
+staticShape(const onnx::ValueInfoProto &info, const ImportOptions &options,
+            Location loc) {
+  const int64_t maxElements = options.maxInputElements;
   if (!info.type().has_tensor_type())
     return emitError(loc) << "graph input '" << info.name()
                           << "' is not a tensor";
@@ -272,8 +275,20 @@ staticShape(const onnx::ValueInfoProto &info, int64_t symbolicDim,
   if (!tt.has_shape())
     return emitError(loc) << "graph input '" << info.name()
                           << "' has no shape; spec2c needs ranked inputs";
+  const std::vector<int64_t> *given = nullptr;
+  if (auto it = options.inputShapes.find(info.name());
+      it != options.inputShapes.end()) {
+    given = &it->second;
+    if (int64_t(given->size()) != tt.shape().dim_size())
+      return emitError(loc) << "--input-shape gives graph input '"
+                            << info.name() << "' rank " << given->size()
+                            << ", the model declares rank "
+                            << tt.shape().dim_size();
+  }
   std::vector<int64_t> shape;
   for (const auto &dim : tt.shape().dim()) {
+    const size_t i = shape.size();
+    const int64_t want = given ? (*given)[i] : -1;
     if (dim.has_dim_value()) {
       if (dim.dim_value() < 0)
         return emitError(loc) << "graph input '" << info.name()
@@ -282,13 +297,20 @@ staticShape(const onnx::ValueInfoProto &info, int64_t symbolicDim,
       if (dim.dim_value() == 0)
         return emitError(loc) << "graph input '" << info.name()
                               << "': zero-sized dimensions are not supported";
+      if (want != -1 && want != dim.dim_value())
+        return emitError(loc)
+               << "--input-shape gives graph input '" << info.name()
+               << "' dimension " << i << " = " << want
+               << ", the model fixes it to " << dim.dim_value();
       shape.push_back(dim.dim_value());
+    } else if (want != -1) {
+      shape.push_back(want);
     } else {
       emitWarning(loc) << "graph input '" << info.name()
                        << "' has symbolic dimension '" << dim.dim_param()
-                       << "'; using " << symbolicDim
-                       << " (change with --symbolic-dim)";
-      shape.push_back(symbolicDim);
+                       << "'; using " << options.symbolicDimValue
+                       << " (change with --symbolic-dim or --input-shape)";
+      shape.push_back(options.symbolicDimValue);
     }
   }
   int64_t n = checkedNumElements(shape);
@@ -345,6 +367,15 @@ LogicalResult GraphImporter::importInputs(func::FuncOp &func) {
     if (!graphInputs.contains(name))
       return emitError(fileLoc) << "a constant is given for '" << name
                                 << "', which is not a graph input";
+  for (const auto &[name, shape] : options.inputShapes)
+    if (!graphInputs.contains(name)) {
+      InFlightDiagnostic diag = emitError(fileLoc);
+      diag << "--input-shape names '" << name
+           << "', which is not a graph input; the inputs are: ";
+      llvm::interleaveComma(graph.input(), diag,
+                            [&](const auto &in) { diag << in.name(); });
+      return failure();
+    }
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   for (const auto &in : graph.input()) {
@@ -367,8 +398,7 @@ LogicalResult GraphImporter::importInputs(func::FuncOp &func) {
         continue;
       }
     }
-    auto shape = staticShape(in, options.symbolicDimValue,
-                             options.maxInputElements, fileLoc);
+    auto shape = staticShape(in, options, fileLoc);
     if (failed(shape))
       return failure();
     int elemType = in.type().tensor_type().elem_type();
@@ -526,6 +556,29 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context,
   context.loadAllAvailableDialects();
   import::GraphImporter importer(context, model, path, options);
   return importer.run();
+}
+
+llvm::Error addInputShape(ImportOptions &options, StringRef spec) {
+  auto fail = [&](const Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "--input-shape '" + spec + "': " + why);
+  };
+  size_t eq = spec.rfind('=');
+  if (eq == StringRef::npos || eq == 0)
+    return fail("expected NAME=D0,D1,...");
+  StringRef name = spec.take_front(eq);
+  SmallVector<StringRef> parts;
+  spec.drop_front(eq + 1).split(parts, ',');
+  std::vector<int64_t> dims;
+  for (StringRef p : parts) {
+    int64_t d;
+    if (p.trim().getAsInteger(10, d) || d == 0 || d < -1)
+      return fail("dimension '" + p + "' is not a positive integer or -1");
+    dims.push_back(d);
+  }
+  if (!options.inputShapes.emplace(name.str(), std::move(dims)).second)
+    return fail("input '" + name + "' is given twice");
+  return llvm::Error::success();
 }
 
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,

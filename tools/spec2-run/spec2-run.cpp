@@ -48,6 +48,11 @@ cl::opt<std::string> inputFile("input", cl::desc("Input tensor (.npy or .pb)"),
 cl::opt<std::string> outputFile("output",
                                 cl::desc("Write the first output as .npy"),
                                 cl::value_desc("file"), cl::cat(category));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("With an ONNX model: shape of a graph input, NAME=D0,D1,... "
+             "(repeatable; fixes its symbolic dimensions)"),
+    cl::value_desc("name=dims"), cl::cat(category));
 cl::opt<std::string>
     datasetSpec("dataset",
                 cl::desc("Evaluate accuracy on a dataset: fashion-mnist[:DIR]"),
@@ -487,7 +492,13 @@ int main(int argc, char **argv) {
   mlir::MLIRContext context;
   context.disableMultithreading();
   spec2::ToolDiagnostics diagnostics(context, kTool);
-  auto module = spec2::importOnnxFile(context, modelFile);
+  spec2::ImportOptions importOptions;
+  for (const std::string &spec : inputShapes)
+    if (Error e = spec2::addInputShape(importOptions, spec)) {
+      spec2::reportError(kTool, toString(std::move(e)));
+      return 1;
+    }
+  auto module = spec2::importOnnxFile(context, modelFile, importOptions);
   if (!module || failed(spec2::runGraphCleanup(*module)))
     return 1;
   auto exec = spec2::ReferenceExecutor::create(*module);

@@ -136,6 +136,11 @@ cl::opt<int64_t> symbolicDim(
     "symbolic-dim",
     cl::desc("Value given to symbolic (dim_param) input dimensions"),
     cl::init(1), cl::cat(category));
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Shape of a graph input, NAME=D0,D1,... (repeatable; fixes its "
+             "symbolic dimensions, -1 keeps one as declared)"),
+    cl::value_desc("name=dims"), cl::cat(category));
 cl::opt<int64_t> maxInputElements(
     "max-input-elements",
     cl::desc("Largest graph input accepted, in elements (default 2^26)"),
@@ -232,6 +237,11 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
   spec2::ImportOptions options;
   options.symbolicDimValue = symbolicDim;
   options.maxInputElements = maxInputElements;
+  for (const std::string &spec : inputShapes)
+    if (Error e = spec2::addInputShape(options, spec)) {
+      spec2::reportError(kTool, llvm::toString(std::move(e)));
+      return nullptr;
+    }
   auto model = spec2::loadOnnxModel(inputFile);
   if (!model) {
     spec2::reportError(kTool, llvm::toString(model.takeError()));

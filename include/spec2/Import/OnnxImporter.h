@@ -14,9 +14,13 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include "llvm/Support/Error.h"
+
 #include <functional>
 #include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 namespace onnx {
 class ModelProto;
@@ -38,11 +42,20 @@ struct ImportOptions {
   std::map<std::string, Tensor> constantInputs;
   /// Value substituted for symbolic (dim_param) input dimensions.
   int64_t symbolicDimValue = 1;
+  /// Per graph input, its shape (--input-shape NAME=D0,D1,...): symbolic
+  /// dimensions take these values, fixed ones must agree; -1 leaves a
+  /// dimension as the model declares it (symbolic ones then take
+  /// symbolicDimValue).
+  std::map<std::string, std::vector<int64_t>> inputShapes;
   /// Largest graph input accepted, in elements: calibration and the
   /// reference run on every input, so an absurd declared shape is refused
   /// up front (2^26 elements = 256 MB of float32 by default).
   int64_t maxInputElements = int64_t(1) << 26;
 };
+
+/// Parses one --input-shape value, "NAME=D0,D1,..." (each D a positive
+/// integer or -1), into `options.inputShapes`; an error says what is wrong.
+llvm::Error addInputShape(ImportOptions &options, llvm::StringRef spec);
 
 /// Loads an ONNX model from `path`: binary protobuf, or protobuf text format
 /// when the name ends in .onnxtxt, .pbtxt or .textproto. Refuses missing,
