@@ -21,6 +21,20 @@ bool isPointwise(const SpatialGeometry &g) {
          g.pl == 0 && g.group == 1 && g.ho == g.h && g.wo == g.w;
 }
 
+/// Whether the chain schedule takes fewer steps than the tree for chunk `c`
+/// of `g` over `pixels` output pixels (isa::convSteps): the chain keeps
+/// every multiplier busy when the reduction is short or not a multiple of
+/// conv_pk, the tree when a strip has few pixels.
+bool chainPays(const SpatialChunk &c, const SpatialGeometry &g, int64_t pixels,
+               const OverlayConfig &cfg) {
+  const uint64_t nr = uint64_t(c.nci * g.kh * g.kw);
+  auto steps = [&](bool chain) {
+    return isa::convSteps(uint64_t(c.nco), uint64_t(pixels), nr, chain,
+                          cfg.convPout, cfg.convPk, cfg.convPx);
+  };
+  return steps(true) < steps(false);
+}
+
 int64_t sumKer(const std::vector<SpatialChunk> &cs) {
   int64_t n = 0;
   for (const SpatialChunk &c : cs)
@@ -172,7 +186,8 @@ void BottleneckWalk::chunk(const StageRun &s, const SpatialChunk &c,
                              .set(conv::kNr, c.nci * sg.kh * sg.kw)
                              .set(conv::kAccShift, s.shifts->acc)
                              .set(conv::kFirst, c.ci0 == 0)
-                             .set(conv::kChain, s.stage == 1 && t.chain));
+                             .set(conv::kChain, chainPays(c, sg, s.oh * s.ow,
+                                                          cfg)));
   if (!last)
     return;
   Insn q = Insn(isa::kConvq)
@@ -346,8 +361,7 @@ std::optional<BottleneckOps> matchBottleneck(spectral::SpatialConv2DOp head) {
 }
 
 std::vector<int64_t> bottleneckTilingArray(const BottleneckTiling &t) {
-  return {t.rows, int64_t(t.doubleBuffered), int64_t(t.chain),
-          int64_t(t.resident)};
+  return {t.rows, int64_t(t.doubleBuffered), int64_t(t.resident)};
 }
 
 namespace {
@@ -355,7 +369,7 @@ constexpr int64_t kTileMax = (int64_t(1) << isa::kTileBits) - 1;
 
 std::optional<BottleneckTiling> makeTiling(const BottleneckGeometry &g,
                                            const OverlayConfig &cfg,
-                                           int64_t rows, bool db, bool chain,
+                                           int64_t rows, bool db,
                                            bool resident) {
   const SpatialGeometry &d = g.dw, &p = g.project;
   if (!g.wellFormed() || rows < 1 || rows > d.ho ||
@@ -371,7 +385,6 @@ std::optional<BottleneckTiling> makeTiling(const BottleneckGeometry &g,
   BottleneckTiling t;
   t.rows = rows;
   t.doubleBuffered = db;
-  t.chain = chain;
   t.resident = resident;
   if (g.expand) {
     auto e = spatialChunks(*g.expand, cfg, vhMax, db);
@@ -400,9 +413,9 @@ std::optional<BottleneckTiling> makeTiling(const BottleneckGeometry &g,
 std::optional<BottleneckTiling>
 bottleneckTilingFrom(const BottleneckGeometry &g, const OverlayConfig &cfg,
                      llvm::ArrayRef<int64_t> a) {
-  if (a.size() != 4)
+  if (a.size() != 3)
     return std::nullopt;
-  return makeTiling(g, cfg, a[0], a[1] != 0, a[2] != 0, a[3] != 0);
+  return makeTiling(g, cfg, a[0], a[1] != 0, a[2] != 0);
 }
 
 void walkBottleneck(const BottleneckGeometry &g, const OverlayConfig &cfg,
@@ -437,10 +450,9 @@ chooseBottleneckTiling(const BottleneckGeometry &g, const OverlayConfig &cfg) {
       continue;
     lastRows = rows;
     for (bool db : {false, true})
-      for (bool chain : {false, true})
-        for (bool resident : {false, true})
-          if (auto t = makeTiling(g, cfg, rows, db, chain, resident))
-            candidates.push_back(std::move(*t));
+      for (bool resident : {false, true})
+        if (auto t = makeTiling(g, cfg, rows, db, resident))
+          candidates.push_back(std::move(*t));
   }
   if (candidates.empty())
     return std::nullopt;

@@ -59,16 +59,17 @@ struct BottleneckOps {
 std::optional<BottleneckOps> matchBottleneck(spectral::SpatialConv2DOp head);
 
 /// How a fused block runs: strips of `rows` output rows, each stage's
-/// channel chunks, double buffering of INP, KER, BIAS and OUT, the
-/// depthwise schedule, and whether all weights stay in KER for the whole
-/// block (loaded with the first strip) or load chunk by chunk.
+/// channel chunks, double buffering of INP, KER, BIAS and OUT, and whether
+/// all weights stay in KER for the whole block (loaded with the first
+/// strip) or load chunk by chunk. Each CONV runs in the schedule (tree or
+/// chain) with fewer steps.
 struct BottleneckTiling {
   int64_t rows = 1;
-  bool doubleBuffered = false, chain = false, resident = false;
+  bool doubleBuffered = false, resident = false;
   std::vector<SpatialChunk> expand, dw, project;
 };
 
-/// spec2.fused's form of `t`: [rows, double_buffered, chain, resident].
+/// spec2.fused's form of `t`: [rows, double_buffered, resident].
 std::vector<int64_t> bottleneckTilingArray(const BottleneckTiling &t);
 /// The tiling `a` names (its chunks recomputed), or nullopt if it is
 /// malformed or does not fit `cfg`.
