@@ -99,9 +99,10 @@ std::string checkValue(StringRef name, Attribute a) {
   }
   if (name == attr::kFused) {
     auto t = llvm::dyn_cast<DenseI64ArrayAttr>(a);
-    return is(t && t.size() == 3 && t[0] >= 1 && t[1] >= 0 && t[1] <= 1 &&
-                  t[2] >= 0 && t[2] <= 1,
-              "array<i64: rows >= 1, double_buffered 0/1, resident 0/1>");
+    return is(t && t.size() == 4 && t[0] >= 1 && t[1] >= 0 && t[1] <= 1 &&
+                  t[2] >= 0 && t[2] <= 1 && t[3] >= 1 && t[3] <= 8,
+              "array<i64: rows >= 1, double_buffered 0/1, resident 0/1, "
+              "split 1..8>");
   }
   if (name == attr::kFusedCost) {
     auto d = llvm::dyn_cast<DictionaryAttr>(a);

@@ -33,7 +33,7 @@ def Spec2_Dialect : Dialect {
     - `spec2.spatial_tiling` (array<i64: rows, double_buffered, chain>):
       the schedule of a conv on the spatial engine (its channel chunks follow
       from those; spec2-select-dataflow).
-    - `spec2.fused` (array<i64: rows, double_buffered, resident>):
+    - `spec2.fused` (array<i64: rows, double_buffered, resident, split>):
       on the first conv of an inverted-residual block, that the block runs
       fused on the spatial engine and how (BottleneckSchedule.h);
       `spec2.fused_cost` (dictionary of integers cycles, ddr_bytes,

@@ -52,10 +52,11 @@ bottleneckRow(Operation *op, llvm::DenseMap<Operation *, std::string> &fusedInto
                         fused ? get("ddr_bytes_unfused") - get("ddr_bytes")
                               : int64_t(0)}};
   if (auto t = op->getAttrOfType<DenseI64ArrayAttr>(attr::kFused);
-      t && t.size() == 3)
+      t && t.size() == 4)
     b["tiling"] = llvm::json::Object{{"rows", t[0]},
                                      {"double_buffered", t[1] != 0},
-                                     {"resident", t[2] != 0}};
+                                     {"resident", t[2] != 0},
+                                     {"split", t[3]}};
   return llvm::json::Object{{"bottleneck", std::move(b)}};
 }
 } // namespace

@@ -35,6 +35,45 @@ bool chainPays(const SpatialChunk &c, const SpatialGeometry &g, int64_t pixels,
   return steps(true) < steps(false);
 }
 
+/// `cs` with each whole-reduction chunk of at least `parts` lane blocks cut
+/// into `parts` chunks of whole lane blocks (whole groups when the layer
+/// has several), KER offsets laid out again chunk after chunk: more CONVs,
+/// each CONVQ but a stage's last beside the next CONV.
+std::vector<SpatialChunk> splitChunks(const std::vector<SpatialChunk> &cs,
+                                      const SpatialGeometry &g, int64_t p,
+                                      int64_t taps, int64_t parts) {
+  std::vector<SpatialChunk> out;
+  for (const SpatialChunk &c : cs) {
+    const bool whole = c.ci0 == 0 && c.nci == g.cpg();
+    const int64_t unit = g.group == 1 ? 1 : g.opg(); // outputs per piece step
+    const int64_t step = (c.nco / p + parts - 1) / parts * p;
+    if (parts < 2 || !whole || c.nco < parts * p || c.nco % unit ||
+        step % unit) {
+      out.push_back(c);
+      continue;
+    }
+    for (int64_t o = 0; o < c.nco; o += step) {
+      SpatialChunk d = c;
+      d.co0 = c.co0 + o;
+      d.nco = std::min(step, c.nco - o);
+      if (g.group == 1) {
+        d.opg = d.nco;
+      } else {
+        d.inCh0 = c.inCh0 + o / g.opg() * g.cpg();
+        d.nInCh = d.nco / g.opg() * g.cpg();
+      }
+      out.push_back(d);
+    }
+  }
+  int64_t at = 0;
+  for (SpatialChunk &c : out) {
+    c.kerOffset = at;
+    c.kerCount = (c.nco + p - 1) / p * c.nci * taps * p;
+    at += c.kerCount;
+  }
+  return out;
+}
+
 int64_t sumKer(const std::vector<SpatialChunk> &cs) {
   int64_t n = 0;
   for (const SpatialChunk &c : cs)
@@ -81,7 +120,7 @@ public:
 
 private:
   void chunk(const StageRun &s, const SpatialChunk &c, size_t index,
-             bool firstStrip, std::vector<Insn> &loads);
+             bool firstStrip, bool detach, std::vector<Insn> &loads);
   void open(std::vector<Insn> &loads, int stage);
   void close();
   /// Double-buffered, every new load into a buffer goes to the half the
@@ -103,7 +142,10 @@ private:
   int grpStage = 0;
   bool isOpen = false, grpStores = false;
   int64_t outOff = 0;
-  int64_t inpAt = 0, kerAt = 0, biasAt = 0, outAt = 0;
+  int64_t inpAt = 0, kerAt = 0, biasAt = 0, outAt = 0, oaccAt = 0;
+  /// Whether every chunk's accumulators fit half of OACC; chunks so far.
+  bool oaccHalves = false;
+  int64_t chunksSeen = 0;
   bool inpUsed = false, kerUsed = false, biasUsed = false, outUsed = false;
   /// The strip being walked: output rows, block-input rows.
   int64_t oy0 = 0, rows = 0, r0 = 0, vh = 0;
@@ -131,9 +173,13 @@ void BottleneckWalk::close() {
 }
 
 void BottleneckWalk::chunk(const StageRun &s, const SpatialChunk &c,
-                           size_t index, bool firstStrip,
+                           size_t index, bool firstStrip, bool detach,
                            std::vector<Insn> &loads) {
   const bool last = c.ci0 + c.nci == s.g->cpg();
+  // With OACC in halves, each chunk accumulates in the half the one before
+  // did not, so that its CONVs may run beside that chunk's CONVQ.
+  if (c.ci0 == 0 && oaccHalves && chunksSeen++)
+    oaccAt = oaccAt == 0 ? int64_t(cfg.oaccDepth / 2) : 0;
   int64_t kerAddr = 0, biasAddr = 0;
   if (t.resident) {
     kerAddr = residentKer[s.stage][index];
@@ -179,6 +225,7 @@ void BottleneckWalk::chunk(const StageRun &s, const SpatialChunk &c,
                              .set(conv::kDx, sg.dx)
                              .set(conv::kOh, s.oh)
                              .set(conv::kOw, s.ow)
+                             .set(conv::kOaccAddr, oaccAt)
                              .set(conv::kNco, c.nco)
                              .set(conv::kCpg, c.cpg)
                              .set(conv::kOpg, c.opg)
@@ -191,6 +238,8 @@ void BottleneckWalk::chunk(const StageRun &s, const SpatialChunk &c,
   if (!last)
     return;
   Insn q = Insn(isa::kConvq)
+               .set(convq::kOaccAddr, oaccAt)
+               .set(convq::kDetach, detach && oaccHalves)
                .set(convq::kNc, c.nco)
                .set(convq::kOh, s.oh)
                .set(convq::kOw, s.ow)
@@ -244,6 +293,19 @@ void BottleneckWalk::run() {
           b += c.nco;
       }
   }
+  struct {
+    int64_t n = 0, nco = 1, oh = 1, ow = 1;
+  } zero;
+  auto consider = [&](const std::vector<SpatialChunk> &cs, int64_t h,
+                      int64_t wd) {
+    for (const SpatialChunk &c : cs)
+      if (c.nco * h * wd > zero.n)
+        zero = {c.nco * h * wd, c.nco, h, wd};
+  };
+  consider(t.expand, vhMax, w);
+  consider(t.dw, t.rows, d.wo);
+  consider(t.project, t.rows, p.wo);
+  oaccHalves = zero.n <= int64_t(cfg.oaccDepth / 2);
   for (oy0 = 0; oy0 < d.ho; oy0 += t.rows) {
     rows = std::min(t.rows, d.ho - oy0);
     auto [a, b] = stripInput(d, oy0, rows);
@@ -262,25 +324,23 @@ void BottleneckWalk::run() {
                       rows, d.wo, true, midD, 1});
     stages.push_back({&p, &t.project, &addrs.project, &shifts.project, true,
                       midD, 0, 0, rows, d.wo, rows, p.wo, false, 0, 2});
+    // A stage's CONVQs run beside the next CONV of the stage, the
+    // project's last beside the next strip's first; the last CONVQ of the
+    // expand and the depthwise stage writes what the next stage reads, and
+    // the block's last is followed by the clearing of OACC.
     for (const StageRun &s : stages)
       for (size_t i = 0; i < s.chunks->size(); ++i)
-        chunk(s, (*s.chunks)[i], i, oy0 == 0, loads);
+        chunk(s, (*s.chunks)[i], i, oy0 == 0,
+              i + 1 < s.chunks->size() ||
+                  (s.stage == 2 && oy0 + t.rows < d.ho),
+              loads);
   }
   // Programs keep OACC zero between layers: clear what the largest chunk
-  // wrote.
-  int64_t best = 0, nco = 1, oh = 1, ow = 1;
-  auto consider = [&](const std::vector<SpatialChunk> &cs, int64_t h,
-                      int64_t wd) {
-    for (const SpatialChunk &c : cs)
-      if (c.nco * h * wd > best) {
-        best = c.nco * h * wd;
-        nco = c.nco, oh = h, ow = wd;
-      }
-  };
-  consider(t.expand, vhMax, w);
-  consider(t.dw, t.rows, d.wo);
-  consider(t.project, t.rows, p.wo);
-  grp.computes.push_back(spatialZeroOacc(nco, oh, ow));
+  // wrote, in both halves.
+  grp.computes.push_back(spatialZeroOacc(zero.nco, zero.oh, zero.ow));
+  if (oaccHalves)
+    grp.computes.push_back(spatialZeroOacc(zero.nco, zero.oh, zero.ow)
+                               .set(conv::kOaccAddr, cfg.oaccDepth / 2));
   close();
 }
 
@@ -361,7 +421,7 @@ std::optional<BottleneckOps> matchBottleneck(spectral::SpatialConv2DOp head) {
 }
 
 std::vector<int64_t> bottleneckTilingArray(const BottleneckTiling &t) {
-  return {t.rows, int64_t(t.doubleBuffered), int64_t(t.resident)};
+  return {t.rows, int64_t(t.doubleBuffered), int64_t(t.resident), t.split};
 }
 
 namespace {
@@ -370,7 +430,7 @@ constexpr int64_t kTileMax = (int64_t(1) << isa::kTileBits) - 1;
 std::optional<BottleneckTiling> makeTiling(const BottleneckGeometry &g,
                                            const OverlayConfig &cfg,
                                            int64_t rows, bool db,
-                                           bool resident) {
+                                           bool resident, int64_t split) {
   const SpatialGeometry &d = g.dw, &p = g.project;
   if (!g.wellFormed() || rows < 1 || rows > d.ho ||
       rows >= (int64_t(1) << (isa::kTileBits - 1)) || d.w > kTileMax)
@@ -386,6 +446,7 @@ std::optional<BottleneckTiling> makeTiling(const BottleneckGeometry &g,
   t.rows = rows;
   t.doubleBuffered = db;
   t.resident = resident;
+  t.split = split;
   if (g.expand) {
     auto e = spatialChunks(*g.expand, cfg, vhMax, db);
     if (!e)
@@ -396,8 +457,11 @@ std::optional<BottleneckTiling> makeTiling(const BottleneckGeometry &g,
   auto pc = spatialChunks(p, cfg, rows, db);
   if (!dc || !pc)
     return std::nullopt;
-  t.dw = std::move(*dc);
-  t.project = std::move(*pc);
+  const int64_t lanes = cfg.convPout;
+  if (g.expand)
+    t.expand = splitChunks(t.expand, *g.expand, lanes, 1, split);
+  t.dw = splitChunks(*dc, d, lanes, d.kh * d.kw, split);
+  t.project = splitChunks(*pc, p, lanes, 1, split);
   if (resident) {
     const int64_t biases = (g.expand ? g.expand->cout : 0) + d.cout + p.cout;
     if (sumKer(t.expand) + sumKer(t.dw) + sumKer(t.project) >
@@ -413,9 +477,9 @@ std::optional<BottleneckTiling> makeTiling(const BottleneckGeometry &g,
 std::optional<BottleneckTiling>
 bottleneckTilingFrom(const BottleneckGeometry &g, const OverlayConfig &cfg,
                      llvm::ArrayRef<int64_t> a) {
-  if (a.size() != 3)
+  if (a.size() != 4 || a[3] < 1 || a[3] > 8)
     return std::nullopt;
-  return makeTiling(g, cfg, a[0], a[1] != 0, a[2] != 0);
+  return makeTiling(g, cfg, a[0], a[1] != 0, a[2] != 0, a[3]);
 }
 
 void walkBottleneck(const BottleneckGeometry &g, const OverlayConfig &cfg,
@@ -451,8 +515,9 @@ chooseBottleneckTiling(const BottleneckGeometry &g, const OverlayConfig &cfg) {
     lastRows = rows;
     for (bool db : {false, true})
       for (bool resident : {false, true})
-        if (auto t = makeTiling(g, cfg, rows, db, resident))
-          candidates.push_back(std::move(*t));
+        for (int64_t split : {1, 2, 3})
+          if (auto t = makeTiling(g, cfg, rows, db, resident, split))
+            candidates.push_back(std::move(*t));
   }
   if (candidates.empty())
     return std::nullopt;

@@ -61,15 +61,18 @@ std::optional<BottleneckOps> matchBottleneck(spectral::SpatialConv2DOp head);
 /// How a fused block runs: strips of `rows` output rows, each stage's
 /// channel chunks, double buffering of INP, KER, BIAS and OUT, and whether
 /// all weights stay in KER for the whole block (loaded with the first
-/// strip) or load chunk by chunk. Each CONV runs in the schedule (tree or
-/// chain) with fewer steps.
+/// strip) or load chunk by chunk, and in how many chunks `split` each
+/// stage's channels are cut at least (so that a chunk's CONVQ, detached,
+/// runs beside the next chunk's CONVs, in the other half of OACC). Each
+/// CONV runs in the schedule (tree or chain) with fewer steps.
 struct BottleneckTiling {
   int64_t rows = 1;
   bool doubleBuffered = false, resident = false;
+  int64_t split = 1;
   std::vector<SpatialChunk> expand, dw, project;
 };
 
-/// spec2.fused's form of `t`: [rows, double_buffered, resident].
+/// spec2.fused's form of `t`: [rows, double_buffered, resident, split].
 std::vector<int64_t> bottleneckTilingArray(const BottleneckTiling &t);
 /// The tiling `a` names (its chunks recomputed), or nullopt if it is
 /// malformed or does not fit `cfg`.
