@@ -103,7 +103,10 @@ Insn spatialZeroOacc(int64_t nco, int64_t oh, int64_t ow) {
       .set(conv::kCpg, 1)
       .set(conv::kOpg, nco)
       .set(conv::kNr, 1)
-      .set(conv::kFirst, 1);
+      .set(conv::kFirst, 1)
+      // One entry: the chain schedule clears conv_pk x conv_px pixels a
+      // step, the tree only conv_px.
+      .set(conv::kChain, 1);
 }
 
 int64_t SpatialGeometry::validMacs() const {

@@ -110,7 +110,8 @@ chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg);
 
 /// A CONV with `first` whose one tap is padding for every output pixel (a
 /// one-row tile that starts below every tap): writes zeros to OACC
-/// [0, nco * oh * ow) without reading anything. Programs keep OACC zero
+/// [0, nco * oh * ow) without reading anything, in the chain schedule
+/// (conv_pk x conv_px pixels a step). Programs keep OACC zero
 /// between layers (the spectral engine's SCONV adds to it; docs/isa.md,
 /// reset rule) and CONVQ, unlike OUTQ, has no `clear`; nor may a CONV have
 /// nr = 0.
