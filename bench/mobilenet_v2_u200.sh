@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue #17's benchmark: torchvision mobilenet_v2 (224x224, batch 1, random
 # weights) compiled for the u200 overlay, dense, every conv on the engine the
-# cost model picks (--engine=auto), against all convs forced onto the
-# spectral engine; the C-simulation's counters checked against the model;
+# cost model picks (--engine=auto) with the inverted-residual blocks fused
+# where the cost model finds it faster, against --no-fuse and against all
+# convs forced onto the spectral engine; the C-simulation's counters checked against the model;
 # then the bundled MobileNetV2-style Fashion-MNIST model's accuracy on the
 # overlay against its float accuracy. Writes bench/results/mobilenet_v2_u200.json.
 #
@@ -42,6 +43,7 @@ compile() { # name, extra spec2c flags...
   echo "mobilenet_v2_u200: compiled $name in $(cat "$TMP/$name.seconds") s" >&2
 }
 compile auto
+compile nofuse --no-fuse
 compile spectral --engine=spectral
 
 # The C-simulation's counters on one input: the modeled cycles are what runs.
@@ -61,7 +63,7 @@ import json, re, sys, datetime
 tmp, out, commit, images = sys.argv[1:]
 def load(name): return json.load(open(f"{tmp}/{name}.json"))
 def text(name): return open(f"{tmp}/{name}").read()
-auto, spectral = load("auto"), load("spectral")
+auto, spectral, nofuse = load("auto"), load("spectral"), load("nofuse")
 counted = int(re.search(r"counters: (\d+) cycles", text("auto.run")).group(1))
 def summary(r, name):
     t = r["total"]
@@ -75,6 +77,8 @@ def summary(r, name):
             "conv_dsp_utilization": t["conv_dsp_utilization"],
             "convs_spatial": sum(l.get("engine") == "spatial" for l in convs),
             "convs_spectral": sum(l.get("engine") == "spectral" for l in convs),
+            "fused_blocks": t.get("fused_blocks"),
+            "fused_ddr_bytes_saved": t.get("fused_ddr_bytes_saved"),
             "compile_seconds": float(text(f"{name}.seconds")),
             "compile_peak_rss_mb": int(text(f"{name}.rss")) // 1024}
 fm = json.load(open(f"{tmp}/fmnist.run.json"))
@@ -83,7 +87,8 @@ res = {
     "benchmark": "mobilenet_v2_u200", "commit": commit,
     "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
     "model": "torchvision mobilenet_v2, random weights, 1x3x224x224, dense",
-    "auto": summary(auto, "auto"), "all_spectral": summary(spectral, "spectral"),
+    "auto": summary(auto, "auto"), "no_fuse": summary(nofuse, "nofuse"),
+    "all_spectral": summary(spectral, "spectral"),
     "csim_counted_cycles": counted,
     "csim_equals_model": counted == auto["total"]["modeled_cycles"],
     "dsp_used": auto["total"]["dsp_used"], "dsp_available": auto["total"]["dsp_available"],
@@ -93,8 +98,10 @@ res = {
     "layers": [{k: l.get(k) for k in ("name", "kind", "engine", "engine_cycles",
                 "modeled_cycles", "ddr_bytes", "dsp_utilization", "macs_executed")}
                for l in auto["layers"]],
+    "blocks": [dict(l["bottleneck"], name=l["name"]) for l in auto["layers"]
+               if "bottleneck" in l],
 }
 json.dump(res, open(out, "w"), indent=1)
-print(json.dumps({k: res[k] for k in ("auto", "all_spectral", "csim_equals_model", "fmnist_mobilenet")}, indent=1))
+print(json.dumps({k: res[k] for k in ("auto", "no_fuse", "all_spectral", "csim_equals_model", "fmnist_mobilenet")}, indent=1))
 PY
 echo "mobilenet_v2_u200: wrote $OUT" >&2

@@ -97,6 +97,22 @@ std::string checkValue(StringRef name, Attribute a) {
                   t[2] >= 0 && t[2] <= 1,
               "array<i64: rows >= 1, double_buffered 0/1, chain 0/1>");
   }
+  if (name == attr::kFused) {
+    auto t = llvm::dyn_cast<DenseI64ArrayAttr>(a);
+    return is(t && t.size() == 4 && t[0] >= 1 && t[1] >= 0 && t[1] <= 1 &&
+                  t[2] >= 0 && t[2] <= 1 && t[3] >= 1 && t[3] <= 8,
+              "array<i64: rows >= 1, double_buffered 0/1, resident 0/1, "
+              "split 1..8>");
+  }
+  if (name == attr::kFusedCost) {
+    auto d = llvm::dyn_cast<DictionaryAttr>(a);
+    bool ok = d && d.size() == 4;
+    for (StringRef key :
+         {"cycles", "ddr_bytes", "cycles_unfused", "ddr_bytes_unfused"})
+      ok = ok && llvm::isa_and_nonnull<IntegerAttr>(d.get(key));
+    return is(ok, "{cycles, ddr_bytes, cycles_unfused, ddr_bytes_unfused} "
+                  "integers");
+  }
   if (name == attr::kEngine) {
     auto s = llvm::dyn_cast<StringAttr>(a);
     return is(s && parseConvEngine(s.getValue()), "\"spectral\" or \"spatial\"");

@@ -33,6 +33,12 @@ def Spec2_Dialect : Dialect {
     - `spec2.spatial_tiling` (array<i64: rows, double_buffered, chain>):
       the schedule of a conv on the spatial engine (its channel chunks follow
       from those; spec2-select-dataflow).
+    - `spec2.fused` (array<i64: rows, double_buffered, resident, split>):
+      on the first conv of an inverted-residual block, that the block runs
+      fused on the spatial engine and how (BottleneckSchedule.h);
+      `spec2.fused_cost` (dictionary of integers cycles, ddr_bytes,
+      cycles_unfused, ddr_bytes_unfused): the block's modeled cost fused and
+      layer by layer, on every block spec2-fuse-bottlenecks considered.
     - `spec2.engine` ("spectral" or "spatial"), `spec2.engine_cycles`
       (dictionary of engine name to modeled cycles, dense): which engine
       runs a conv and what each engine that can run it would take
@@ -57,6 +63,8 @@ def Spec2_Dialect : Dialect {
     "::mlir::DictionaryAttr":$dataflow_costs,
     "::mlir::DenseI64ArrayAttr":$spatial_tiling,
     "::mlir::StringAttr":$engine,
+    "::mlir::DenseI64ArrayAttr":$fused,
+    "::mlir::DictionaryAttr":$fused_cost,
     "::mlir::DictionaryAttr":$engine_cycles,
     "::mlir::ElementsAttr":$lane_order,
     "::mlir::IntegerAttr":$mac_steps,

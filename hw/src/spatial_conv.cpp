@@ -216,6 +216,9 @@ CONVQ_CHANNELS:
   act.faults += faults;
   act.cycles = (nc * oh * ow + kCfg.vecLanes - 1) / kCfg.vecLanes +
                kCfg.vecDepth;
+  // Detached, the next CONV runs beside it from its start.
+  if (getField(insn, convq::kDetach))
+    act.release = 0;
   act.engine[kEngOutq] += act.cycles;
 }
 

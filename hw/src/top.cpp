@@ -179,9 +179,9 @@ DISPATCH:
       ++u.finished[kUnitSconv];
     }
     // The issue rule (isa::ComputeIssue): an async FFT waits for the FFT
-    // unit only; an FFT, SCONV or NOP for the releases of everything before
-    // it; anything else for everything before it to finish. (An FFT's
-    // release is its end, and so is a CONV's.)
+    // unit only; an FFT, SCONV, CONV or NOP for the releases of everything
+    // before it; anything else for everything before it to finish. (An
+    // FFT's release is its end, and so is a CONV's.)
     const bool async = ComputeIssue::isAsync(w);
     const bool all = !async && !ComputeIssue::followsReleases(w);
   WAIT_FFT:
@@ -332,7 +332,8 @@ void spec2_spatial(hls::stream<Word> &queue, hls::stream<bool> &finished,
 /// The conv output stages (OUTQ, CONVQ), the FC engine and the vector unit:
 /// one instruction per call. None of them ever overlaps another (each waits
 /// for everything before it), so they share a unit. A detached OUTQ reports
-/// itself released after its kept rows have moved.
+/// itself released after its kept rows have moved, a detached CONVQ as it
+/// starts.
 void spec2_vector(hls::stream<Word> &queue, hls::stream<uint8_t> &events,
                   hls::stream<bool> &finishedRetire, Buffers &buf,
                   Activity &act) {
@@ -353,6 +354,10 @@ void spec2_vector(hls::stream<Word> &queue, hls::stream<uint8_t> &events,
     outqPlanes(f, buf.bias, buf.oacc, buf.out, act);
     outqTiming(f, act);
   } else if (op == kConvq) {
+    // A detached CONVQ lets the next CONV start on the spatial engine
+    // beside it (isa::ComputeIssue).
+    if (getField(w, convq::kDetach))
+      events.write(kReleased);
     execConvq(w, buf, act);
   } else if (op == kGemv) {
     execGemv(w, buf, act);

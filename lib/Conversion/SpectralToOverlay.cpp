@@ -17,6 +17,7 @@
 #include "spec2/Scheduling/KerLayout.h"
 #include "spec2/Scheduling/ProgramBuilder.h"
 #include "spec2/Scheduling/EngineChoice.h"
+#include "spec2/Scheduling/BottleneckSchedule.h"
 #include "spec2/Scheduling/SpatialSchedule.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/FixedPoint.h"
@@ -25,6 +26,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cmath>
@@ -250,6 +252,9 @@ private:
   FailureOr<std::pair<Dataflow, ConvTiling>>
   scheduleOf(spectral::Conv2DOp op, const ConvGeometry &geo);
   LogicalResult lowerSpatialConv(spectral::SpatialConv2DOp op);
+  FailureOr<std::pair<SpatialAddrs, SpatialShifts>>
+  spatialWeights(spectral::SpatialConv2DOp op, ArrayRef<SpatialChunk> chunks);
+  LogicalResult lowerBottleneck(spectral::SpatialConv2DOp head);
   LogicalResult lowerFc(spectral::FullyConnectedOp op);
   LogicalResult lowerPool(spectral::Pool2DOp op);
   LogicalResult lowerAdd(spectral::AddOp op);
@@ -275,6 +280,8 @@ private:
   WeightHalves weightHalves;
   int64_t dramTop = 0;
   llvm::DenseMap<Value, Activation> acts;
+  /// The ops of fused blocks already lowered with their block's first.
+  llvm::DenseSet<Operation *> fusedMembers;
 };
 
 FailureOr<Activation> Lowering::activationOf(Value v, Operation *user) {
@@ -477,25 +484,12 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
 // Direct convolution (spatial engine)
 //===----------------------------------------------------------------------===//
 
-LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
-  auto in = activationOf(op.getInput(), op);
-  if (failed(in))
-    return failure();
+/// The weight segment of a spatial conv whose KER lists follow `chunks`
+/// (its DRAM addresses in ker/bias) and its fixed point.
+FailureOr<std::pair<SpatialAddrs, SpatialShifts>>
+Lowering::spatialWeights(spectral::SpatialConv2DOp op,
+                         ArrayRef<SpatialChunk> chunks) {
   const SpatialGeometry g = SpatialGeometry::of(op);
-  if (std::string why = spatialRefusal(g, cfg); !why.empty())
-    return op.emitOpError(why) << " on '" << target.name << "'";
-  // The tiling spec2-select-dataflow recorded, else the search's.
-  std::optional<SpatialTiling> chosen;
-  if (auto a = op->getAttrOfType<DenseI64ArrayAttr>(attr::kSpatialTiling)) {
-    chosen = spatialTilingFrom(g, cfg, a.asArrayRef());
-    if (!chosen)
-      return op.emitOpError("its spec2.spatial_tiling does not fit the "
-                            "buffers of '")
-             << target.name << "'";
-  } else {
-    chosen = chooseSpatialTiling(g, cfg)->first;
-  }
-  const SpatialTiling &tiling = *chosen;
   const int fi = int(op.getInFrac().value_or(0)),
             fo = int(op.getOutFrac().value_or(0));
   std::vector<double> w = *readNumbers(op.getWeights());
@@ -532,7 +526,7 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
     seg.push_back(uint8_t(uint16_t(v) & 0xff));
     seg.push_back(uint8_t(uint16_t(v) >> 8));
   };
-  for (const SpatialChunk &c : tiling.chunks)
+  for (const SpatialChunk &c : chunks)
     for (int64_t b0 = 0; b0 < c.nco; b0 += p)
       for (int64_t j = 0; j < c.nci * taps; ++j)
         for (int64_t po = 0; po < p; ++po) {
@@ -546,22 +540,132 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   if (auto l = dyn_cast<NameLoc>(op.getLoc()))
     name = l.getName().str();
   const int64_t segAddr = addSegment(name + ".weights", std::move(seg));
+  return std::make_pair(SpatialAddrs{0, 0, segAddr, segAddr + biasOffset},
+                        SpatialShifts{accShift, facc - fo,
+                                      clampBound(op.getClampMin(), fo),
+                                      clampBound(op.getClampMax(), fo)});
+}
 
+
+LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
+  auto in = activationOf(op.getInput(), op);
+  if (failed(in))
+    return failure();
+  const SpatialGeometry g = SpatialGeometry::of(op);
+  if (std::string why = spatialRefusal(g, cfg); !why.empty())
+    return op.emitOpError(why) << " on '" << target.name << "'";
+  // The tiling spec2-select-dataflow recorded, else the search's.
+  std::optional<SpatialTiling> chosen;
+  if (auto a = op->getAttrOfType<DenseI64ArrayAttr>(attr::kSpatialTiling)) {
+    chosen = spatialTilingFrom(g, cfg, a.asArrayRef());
+    if (!chosen)
+      return op.emitOpError("its spec2.spatial_tiling does not fit the "
+                            "buffers of '")
+             << target.name << "'";
+  } else {
+    chosen = chooseSpatialTiling(g, cfg)->first;
+  }
+  const SpatialTiling &tiling = *chosen;
+  auto weights = spatialWeights(op, tiling.chunks);
+  if (failed(weights))
+    return failure();
+  const int fo = int(op.getOutFrac().value_or(0));
   Activation out;
   out.shape = {1, g.cout, g.ho, g.wo};
   out.frac = fo;
   out.addr = allocate(g.cout * g.ho * g.wo * 2);
   acts[op.getOutput()] = out;
-  const SpatialAddrs addrs{in->addr, out.addr, segAddr, segAddr + biasOffset};
-  const SpatialShifts shifts{accShift, facc - fo,
-                             clampBound(op.getClampMin(), fo),
-                             clampBound(op.getClampMax(), fo)};
+  SpatialAddrs addrs = weights->first;
+  addrs.in = in->addr;
+  addrs.out = out.addr;
+  const SpatialShifts &shifts = weights->second;
   if (tiling.doubleBuffered)
     pb.beginOverlap(/*outHalves=*/true);
   walkSpatialConv(g, cfg, tiling, addrs, shifts,
                   [&](InsnGroup &grp) { pb.flush(grp); }, &weightHalves);
   if (tiling.doubleBuffered)
     pb.endOverlap();
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Fused inverted-residual block (spatial engine, MID)
+//===----------------------------------------------------------------------===//
+
+LogicalResult Lowering::lowerBottleneck(spectral::SpatialConv2DOp head) {
+  std::optional<BottleneckOps> block = matchBottleneck(head);
+  if (!block)
+    return head.emitOpError("carries spec2.fused but heads no "
+                            "inverted-residual block");
+  auto in = activationOf(head.getInput(), head);
+  if (failed(in))
+    return failure();
+  const BottleneckGeometry g = block->geometry();
+  auto tiling = bottleneckTilingFrom(
+      g, cfg, head->getAttrOfType<DenseI64ArrayAttr>(attr::kFused).asArrayRef());
+  if (!tiling)
+    return head.emitOpError("its spec2.fused does not fit the buffers of '")
+           << target.name << "'";
+  // Each layer's weights in the order of its stage's chunks; each stage's
+  // instructions are its own layer's in the report.
+  BottleneckAddrs addrs;
+  BottleneckShifts shifts;
+  uint32_t layers[3] = {};
+  auto stage = [&](spectral::SpatialConv2DOp op, ArrayRef<SpatialChunk> chunks,
+                   SpatialAddrs &a, SpatialShifts &sh, int index) {
+    if (op != head)
+      beginLayer(op);
+    layers[index] = uint32_t(layerLocs.size() - 1);
+    auto w = spatialWeights(op, chunks);
+    if (failed(w))
+      return failure();
+    a = w->first;
+    sh = w->second;
+    return success();
+  };
+  if ((block->expand && failed(stage(block->expand, tiling->expand,
+                                     addrs.expand, shifts.expand, 0))) ||
+      failed(stage(block->dw, tiling->dw, addrs.dw, shifts.dw, 1)) ||
+      failed(stage(block->project, tiling->project, addrs.project,
+                   shifts.project, 2)))
+    return failure();
+  // With the residual, the project's output stage makes the add's result:
+  // the block input joins its accumulators, then one rounding to the add's
+  // format and its clamp.
+  int fo = int(block->project.getOutFrac().value_or(0));
+  if (spectral::AddOp add = block->add) {
+    const int facc = fo + int(shifts.project.outq);
+    fo = int(add.getOutFrac().value_or(0));
+    shifts.residual = facc - in->frac;
+    shifts.project.outq = facc - fo;
+    shifts.project.clampLo = clampBound(add.getClampMin(), fo);
+    shifts.project.clampHi = clampBound(add.getClampMax(), fo);
+    if (shifts.project.outq < 0 || shifts.project.outq > 63 ||
+        shifts.residual < -32 || shifts.residual > 31)
+      return add.emitOpError("fused into its block: formats 2^-")
+             << facc << " and 2^-" << in->frac << " cannot make 2^-" << fo
+             << " at the projection's output stage";
+  }
+  const SpatialGeometry &p = g.project;
+  Activation out;
+  out.shape = {1, p.cout, p.ho, p.wo};
+  out.frac = fo;
+  out.addr = allocate(p.cout * p.ho * p.wo * 2);
+  acts[block->result()] = out;
+  addrs.in = in->addr;
+  addrs.out = out.addr;
+  for (Operation *op : block->ops())
+    fusedMembers.insert(op);
+  if (tiling->doubleBuffered)
+    pb.beginOverlap(/*outHalves=*/true);
+  walkBottleneck(g, cfg, *tiling, addrs, shifts,
+                 [&](InsnGroup &grp, int stageIndex) {
+                   pb.setLayer(layers[stageIndex]);
+                   pb.flush(grp);
+                 });
+  if (tiling->doubleBuffered)
+    pb.endOverlap();
+  weightHalves = WeightHalves();
   return success();
 }
 
@@ -790,14 +894,12 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
            << " cannot produce 2^-" << fracOut << " on the vector unit";
   // A row-major view: rows of the innermost dimension.
   const int64_t total = type.getNumElements();
-  const int64_t width = type.getShape().back(), rows = total / width;
+  const int64_t width = type.getShape().back();
   if (width > 65535)
     return op->emitOpError("innermost dimension ")
            << width << " exceeds the 65535 a DMA row holds";
   const int64_t per = bv ? int64_t(cfg.inpDepth) / 2 : int64_t(cfg.inpDepth);
-  const int64_t chunkRows = std::min<int64_t>(
-      {rows, per / width, int64_t(cfg.outDepth) / width, 65535});
-  if (chunkRows < 1)
+  if (std::min<int64_t>(per, cfg.outDepth) < width)
     return op->emitOpError("one row of ")
            << width << " elements does not fit '" << target.name << "'";
   int64_t tableAddr = 0;
@@ -818,33 +920,19 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
   out.addr = allocate(total * 2);
   acts[op->getResult(0)] = out;
   const int64_t lo = clampBound(loF, fracOut), hi = clampBound(hiF, fracOut);
-  for (int64_t r0 = 0; r0 < rows; r0 += chunkRows) {
-    const int64_t rn = std::min(chunkRows, rows - r0), en = rn * width;
-    // Rows [r0, r0 + rn) of the row-major view.
-    const DramBox box{rows, width, r0, 0, 1, rn, width};
-    group.loads.push_back(loadBox(isa::kBufInp, ina->addr, 0, box));
-    if (bv)
-      group.loads.push_back(loadBox(isa::kBufInp, inb->addr, en, box));
-    if (table)
-      group.loads.push_back(Insn::load(isa::kBufBias)
-                                .set(load::kDramAddr, tableAddr)
-                                .set(load::kCount, int64_t(isa::kLutEntries)));
-    group.computes.push_back(
-        Insn::vec(table ? isa::kVecLut : bv ? isa::kVecAdd : isa::kVecReq)
-            .set(vec::kBAddr, bv ? en : 0)
-            .set(vec::kNc, 1)
-            .set(vec::kH, rn)
-            .set(vec::kW, width)
-            .set(vec::kOh, rn)
-            .set(vec::kOw, width)
+  walkElementwise(
+      total, width, bool(bv), table != nullptr, cfg, ina->addr,
+      bv ? inb->addr : 0, out.addr, tableAddr,
+      [&](int64_t) {
+        return Insn::vec(table ? isa::kVecLut : bv ? isa::kVecAdd
+                                                   : isa::kVecReq)
             .set(vec::kShiftA, shiftA)
             .set(vec::kShiftB, shiftB)
             .set(vec::kShiftOut, shiftOut)
             .set(vec::kClampLo, lo)
-            .set(vec::kClampHi, hi));
-    group.stores.push_back(storeBox(out.addr, 0, box));
-    pb.flush(group);
-  }
+            .set(vec::kClampHi, hi);
+      },
+      [&](InsnGroup &grp) { pb.flush(grp); });
   return success();
 }
 
@@ -965,6 +1053,8 @@ LogicalResult Lowering::run(unsigned &numInsns) {
 
   for (Operation &op : func.getBody().front()) {
     LogicalResult r = success();
+    if (fusedMembers.contains(&op))
+      continue;
     beginLayer(&op);
     // Only a conv right after a double-buffered one may prefetch weights.
     if (!llvm::isa<spectral::Conv2DOp, spectral::SpatialConv2DOp>(op))
@@ -972,7 +1062,8 @@ LogicalResult Lowering::run(unsigned &numInsns) {
     if (auto c = dyn_cast<spectral::Conv2DOp>(op))
       r = lowerConv(c);
     else if (auto sc = dyn_cast<spectral::SpatialConv2DOp>(op))
-      r = lowerSpatialConv(sc);
+      r = sc->hasAttr(attr::kFused) ? lowerBottleneck(sc)
+                                    : lowerSpatialConv(sc);
     else if (auto f = dyn_cast<spectral::FullyConnectedOp>(op))
       r = lowerFc(f);
     else if (auto p = dyn_cast<spectral::Pool2DOp>(op))

@@ -202,7 +202,9 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
     const uint64_t n = getField(insn, convq::kNc) *
                        getField(insn, convq::kOh) * getField(insn, convq::kOw);
     c.cycles = ceilDiv(n, cfg.vecLanes) + cfg.vecDepth;
-    c.engine[kEngOutq] = c.release = c.cycles;
+    c.engine[kEngOutq] = c.cycles;
+    // Detached: the next CONV starts beside it (isa::ComputeIssue).
+    c.release = getField(insn, convq::kDetach) ? 0 : c.cycles;
     return c;
   }
   case kFinish:

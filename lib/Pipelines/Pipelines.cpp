@@ -104,6 +104,8 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
                     ? std::string()
                     : dataflowPolicyName(o.dataflow).str();
   fpm.addPass(createSelectDataflow(flows));
+  if (o.fuse)
+    fpm.addPass(createFuseBottlenecks());
 }
 
 void populateOverlayPipeline(OpPassManager &pm, const CompileOptions &o) {
@@ -123,7 +125,7 @@ void registerPipelines() {
   PassPipelineRegistration<CompileOptions>(
       "spec2-to-spectral",
       "Calibrate, place convs on engines, lower to spectral layers, fold BatchNorm, fuse, prune, "
-      "quantise, schedule bank reads, tile and choose dataflows",
+      "quantise, schedule bank reads, tile, choose dataflows and fuse inverted-residual blocks",
       populateSpectralPipeline);
   PassPipelineRegistration<CompileOptions>(
       "spec2-to-overlay", "Spectral layers to an overlay program",

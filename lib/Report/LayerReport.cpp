@@ -3,10 +3,13 @@
 #include "Spec2/Spec2Dialect.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Scheduling/BottleneckSchedule.h"
 #include "spec2/Scheduling/ConvSchedule.h"
 #include "spec2/Scheduling/SpatialSchedule.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/LayerName.h"
+
+#include "llvm/ADT/DenseMap.h"
 
 using namespace mlir;
 
@@ -14,13 +17,56 @@ namespace spec2 {
 
 namespace {
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/// The report keys of an inverted-residual block's ops: on its first conv
+/// (spec2.fused_cost) the block's modeled figures fused and layer by layer
+/// and whether it runs fused; on the other ops of a fused block the name of
+/// the layer whose row has them. `fusedInto` collects the latter.
+std::optional<llvm::json::Object>
+bottleneckRow(Operation *op, llvm::DenseMap<Operation *, std::string> &fusedInto) {
+  if (auto it = fusedInto.find(op); it != fusedInto.end())
+    return llvm::json::Object{{"fused_into", it->second}};
+  auto cost = op->getAttrOfType<DictionaryAttr>(attr::kFusedCost);
+  auto head = dyn_cast<spectral::SpatialConv2DOp>(op);
+  if (!cost || !head)
+    return std::nullopt;
+  auto get = [&](StringRef key) {
+    auto i = cost.getAs<IntegerAttr>(key);
+    return i ? i.getInt() : int64_t(0);
+  };
+  const bool fused = op->hasAttr(attr::kFused);
+  llvm::json::Array members;
+  if (std::optional<BottleneckOps> block = matchBottleneck(head))
+    for (Operation *m : block->ops()) {
+      members.push_back(layerName(m));
+      if (fused && m != op)
+        fusedInto[m] = layerName(op);
+    }
+  llvm::json::Object b{{"fused", fused},
+                       {"layers", std::move(members)},
+                       {"cycles", get("cycles")},
+                       {"cycles_unfused", get("cycles_unfused")},
+                       {"ddr_bytes", get("ddr_bytes")},
+                       {"ddr_bytes_unfused", get("ddr_bytes_unfused")},
+                       {"ddr_bytes_saved",
+                        fused ? get("ddr_bytes_unfused") - get("ddr_bytes")
+                              : int64_t(0)}};
+  if (auto t = op->getAttrOfType<DenseI64ArrayAttr>(attr::kFused);
+      t && t.size() == 4)
+    b["tiling"] = llvm::json::Object{{"rows", t[0]},
+                                     {"double_buffered", t[1] != 0},
+                                     {"resident", t[2] != 0},
+                                     {"split", t[3]}};
+  return llvm::json::Object{{"bottleneck", std::move(b)}};
+}
 } // namespace
 
 llvm::json::Object buildLayerReport(func::FuncOp func) {
   llvm::json::Array layers;
   int64_t totWeights = 0, totNonzeros = 0, totDense = 0, totExec = 0,
           totBytes = 0, totFcWeights = 0, totFcNonzeros = 0,
-          totSpatialWeights = 0;
+          totSpatialWeights = 0, numFused = 0, fusedSaved = 0;
+  llvm::DenseMap<Operation *, std::string> fusedInto;
   func.walk([&](Operation *op) {
     // spectral_*: spectral conv weights only; fc_*: fully-connected weights.
     int64_t weights = 0, nonzeros = 0, fcWeights = 0, fcNonzeros = 0;
@@ -108,6 +154,15 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
           cycles[e.getName().str()] = i.getInt();
       row["engine_cycles"] = std::move(cycles);
     }
+    if (auto block = bottleneckRow(op, fusedInto)) {
+      if (auto *b = block->getObject("bottleneck"))
+        if (b->getBoolean("fused").value_or(false)) {
+          ++numFused;
+          fusedSaved += b->getInteger("ddr_bytes_saved").value_or(0);
+        }
+      for (auto &kv : *block)
+        row[kv.first] = std::move(kv.second);
+    }
     if (auto t = op->getAttrOfType<DenseI64ArrayAttr>(attr::kSpatialTiling);
         t && t.size() == 3)
       row["tiling"] = llvm::json::Object{{"rows", t[0]},
@@ -164,7 +219,9 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
            {"spatial_weights", totSpatialWeights},
            {"macs_dense", totDense},
            {"macs_executed", totExec},
-           {"weight_bytes", totBytes}}}};
+           {"weight_bytes", totBytes},
+           {"fused_blocks", numFused},
+           {"fused_ddr_bytes_saved", fusedSaved}}}};
 }
 
 } // namespace spec2

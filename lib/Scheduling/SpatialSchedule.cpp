@@ -72,17 +72,20 @@ spatialChunks(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows,
 
 namespace {
 
-/// A CONV with `first` whose one tap is padding for every output pixel (a
-/// one-row tile that starts below every tap): writes zeros to the OACC the
-/// layer used without reading anything. Programs keep OACC zero between
-/// layers (the spectral engine's SCONV adds to it; docs/isa.md, reset rule)
-/// and CONVQ, unlike OUTQ, has no `clear`; nor may a CONV have nr = 0.
-constexpr int64_t kZeroTileY0 = -(int64_t(1) << (isa::kTileBits - 1));
+/// Zeros to the OACC the layer used (spatialZeroOacc).
 Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
-  namespace conv = isa::conv;
   int64_t nco = 0;
   for (const SpatialChunk &c : t.chunks)
     nco = std::max(nco, c.nco);
+  return spatialZeroOacc(nco, t.rows, g.wo);
+}
+
+} // namespace
+
+Insn spatialZeroOacc(int64_t nco, int64_t oh, int64_t ow) {
+  namespace conv = isa::conv;
+  // One tap, one tile row that starts below every tap.
+  constexpr int64_t kZeroTileY0 = -(int64_t(1) << (isa::kTileBits - 1));
   return Insn(isa::kConv)
       .set(conv::kSrcPitch, 1)
       .set(conv::kY0, kZeroTileY0)
@@ -94,16 +97,17 @@ Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
       .set(conv::kSx, 1)
       .set(conv::kDy, 1)
       .set(conv::kDx, 1)
-      .set(conv::kOh, t.rows)
-      .set(conv::kOw, g.wo)
+      .set(conv::kOh, oh)
+      .set(conv::kOw, ow)
       .set(conv::kNco, nco)
       .set(conv::kCpg, 1)
       .set(conv::kOpg, nco)
       .set(conv::kNr, 1)
-      .set(conv::kFirst, 1);
+      .set(conv::kFirst, 1)
+      // One entry: the chain schedule clears conv_pk x conv_px pixels a
+      // step, the tree only conv_px.
+      .set(conv::kChain, 1);
 }
-
-} // namespace
 
 int64_t SpatialGeometry::validMacs() const {
   // Padding is separable: the taps of (oy, ox) inside the input are the

@@ -76,9 +76,16 @@ chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg) {
       auto chunks = spatialChunks(g, cfg, rows, db);
       if (!chunks)
         continue;
-      // Chain mode only ever pays for depthwise layers' short lists.
+      // Chain mode pays for depthwise layers' short lists, and for
+      // reductions that leave the adder tree's conv_pk inputs part idle
+      // (a 3-channel 3x3 conv's 27 taps).
+      auto steps = [&](bool chain) {
+        return isa::convSteps(uint64_t(g.cout), uint64_t(rows * g.wo),
+                              uint64_t(g.cpg() * g.kh * g.kw), chain,
+                              cfg.convPout, cfg.convPk, cfg.convPx);
+      };
       for (bool chain : {false, true})
-        if (!chain || g.cpg() == 1)
+        if (!chain || g.cpg() == 1 || steps(true) < steps(false))
           candidates.push_back(SpatialTiling{rows, *chunks, chain, db});
     }
   }

@@ -2,7 +2,7 @@
 //
 // spec2c MODEL.onnx -o OUT.s2b [--target CFG] [--calib=DATASET]
 //        [--emit=graph|spectral|ovl|asm|bin] [--sparsity=R] [--fc-sparsity=R]
-//        [--layer-sparsity=NAME=R,...] [--dataflow=auto|...] [--report=F]
+//        [--layer-sparsity=NAME=R,...] [--dataflow=auto|...] [--no-fuse] [--report=F]
 //
 // A thin driver: import, then the registered pipelines (spec2-to-spectral,
 // spec2-to-overlay), then binary emission, checked by the loader's verifier
@@ -122,6 +122,11 @@ cl::opt<std::string> layerEngine(
     cl::desc("Per-layer engines, overriding --engine: NAME=E[,NAME=E...] "
              "(ONNX node names; E spectral or spatial)"),
     cl::init(""), cl::cat(category));
+cl::opt<bool> noFuse(
+    "no-fuse",
+    cl::desc("Run every layer of the inverted-residual blocks one by one "
+             "(default: fuse the blocks the cost model finds faster fused)"),
+    cl::cat(category));
 cl::opt<std::string> reportFile(
     "report",
     cl::desc(
@@ -277,6 +282,7 @@ void setCompileOptions(spec2::CompileOptions &copts) {
   copts.dataflow = *spec2::parseDataflowPolicy(dataflow);
   copts.engine = engine;
   copts.layerEngine = layerEngine;
+  copts.fuse = !noFuse;
 }
 
 /// Writes `write`'s output to -o (stdout without it) through a temporary

@@ -391,8 +391,14 @@ constexpr uint64_t tilesAlongX(uint64_t ntx) { return ntx ? ntx : 1; }
 ///    the next SCONV's MACs follow on directly;
 ///  - an SCONV, FFT or NOP counts an earlier OUTQ with `detach` set as
 ///    finished once it has moved its kept rows (its release): it quantises
-///    and clears the rest of its plane beside them.
-/// Every other instruction (OUTQ, GEMV, VEC, FINISH) waits for the full end
+///    and clears the rest of its plane beside them;
+///  - a CONV (like an SCONV, FFT or NOP) follows the releases of what came
+///    before, and a CONVQ with `detach` set releases at its start: the next
+///    CONV of a fused block multiplies (into the other half of OACC) while
+///    the output stage quantises the chunk before. The compiler sets
+///    `detach` only where that CONV neither reads what the CONVQ writes nor
+///    writes what it reads.
+/// Every other instruction (OUTQ, CONVQ, GEMV, VEC, FINISH) waits for the full end
 /// of everything before it. A compute instruction pushes its tokens when
 /// it and every earlier compute instruction have finished, so a token still
 /// covers everything before it.
@@ -408,7 +414,7 @@ struct ComputeIssue {
   /// Does `w` wait only for the releases of the instructions before it?
   static bool followsReleases(const Word &w) {
     const int64_t op = getField(w, kOpcode);
-    return op == kFft || op == kSconv || op == kNop;
+    return op == kFft || op == kSconv || op == kNop || op == kConv;
   }
   /// Earliest start of `w` by the module's own rule.
   uint64_t ready(const Word &w) const {
@@ -725,7 +731,8 @@ constexpr uint64_t convSteps(uint64_t nco, uint64_t pixels, uint64_t nr,
   X(LutAddr, lut_addr, kSramAddrBits, 0, "LUT table in BIAS")                  \
   X(LutShift, lut_shift, kShiftBits, 0, "LUT result right shift")              \
   X(ClampLo, clamp_lo, 16, 1, "activation lower bound")                        \
-  X(ClampHi, clamp_hi, 16, 1, "activation upper bound")
+  X(ClampHi, clamp_hi, 16, 1, "activation upper bound")                       \
+  X(Detach, detach, 1, 0, "later CONVs wait only for its start (ComputeIssue)")
 namespace convq {
 SPEC2_ISA_DEFINE_FIELDS(SPEC2_ISA_CONVQ_FIELDS, kCommonEnd.end())
 } // namespace convq

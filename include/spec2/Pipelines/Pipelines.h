@@ -82,6 +82,11 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
       *this, "layer-engine",
       llvm::cl::desc("Per-layer engines NAME=E[,NAME=E...]"),
       llvm::cl::init("")};
+  Option<bool> fuse{
+      *this, "fuse",
+      llvm::cl::desc("Fuse inverted-residual blocks where the cost model "
+                     "says it is faster (spec2-fuse-bottlenecks)"),
+      llvm::cl::init(true)};
 
   /// True if any layer is to be pruned.
   bool prunes() const {

@@ -108,6 +108,15 @@ bool spatialFits(const SpatialGeometry &g, const OverlayConfig &cfg);
 std::optional<std::pair<SpatialTiling, ConvCost>>
 chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg);
 
+/// A CONV with `first` whose one tap is padding for every output pixel (a
+/// one-row tile that starts below every tap): writes zeros to OACC
+/// [0, nco * oh * ow) without reading anything, in the chain schedule
+/// (conv_pk x conv_px pixels a step). Programs keep OACC zero
+/// between layers (the spectral engine's SCONV adds to it; docs/isa.md,
+/// reset rule) and CONVQ, unlike OUTQ, has no `clear`; nor may a CONV have
+/// nr = 0.
+Insn spatialZeroOacc(int64_t nco, int64_t oh, int64_t ow);
+
 /// Where a spatial conv's data is in DRAM (bytes) and its fixed point.
 struct SpatialAddrs {
   int64_t in, out, ker, bias;

@@ -269,4 +269,36 @@ def SelectDataflow : Pass<"spec2-select-dataflow", "mlir::func::FuncOp"> {
   let dependentDialects = ["spec2::Spec2Dialect"];
 }
 
+def FuseBottlenecks : Pass<"spec2-fuse-bottlenecks", "mlir::func::FuncOp"> {
+  let summary = "Fuse inverted-residual blocks on the spatial engine where the cost model says it is faster";
+  let description = [{
+    Finds every inverted-residual block of spatial convs (1x1 expand ->
+    depthwise -> 1x1 project, or depthwise -> 1x1 project, then the
+    residual `spectral.add` of the block input if there is one and the
+    project has no clamp of its own; BottleneckSchedule.h,
+    matchBottleneck) and times it both ways with the cost model: layer by
+    layer, each conv at its `spec2.spatial_tiling` (double-buffered where
+    spec2-select-dataflow chose so) and the add on the vector unit, and
+    fused (BottleneckSchedule.cpp's search: strip height, double
+    buffering, weights resident or chunk by chunk, each stage's channels
+    cut into 1-3 chunks so that detached CONVQs run beside the next CONV;
+    each CONV in the schedule with fewer steps). Records both on the block's first conv as
+    `spec2.fused_cost = {cycles, ddr_bytes, cycles_unfused,
+    ddr_bytes_unfused}` and, when the fused schedule is faster (equal
+    cycles: fewer DDR bytes), `spec2.fused = array<i64: rows,
+    double_buffered, resident, split>`, which SpectralToOverlay follows:
+    the expanded and depthwise tensors stay in MID.
+
+    ```mlir
+    %e = spectral.spatial_conv2d %x {spec2.fused = array<i64: 14, 1, 1, 2>,
+           spec2.fused_cost = {cycles = 9000 : i64, ...}, ...}
+    ```
+  }];
+  let statistics = [
+    Statistic<"numBlocks", "blocks", "Inverted-residual blocks found">,
+    Statistic<"numFused", "fused", "Blocks fused">,
+  ];
+  let dependentDialects = ["spec2::Spec2Dialect"];
+}
+
 #endif // SPEC2_TRANSFORMS_PASSES
