@@ -59,6 +59,9 @@ struct SpatialChunk {
   int64_t co0, nco, ci0, nci, inCh0, nInCh, opg, cpg;
   /// KER entries of the chunk in the layer's weight list, and their count.
   int64_t kerOffset, kerCount;
+  /// Entries of each lane block's list (CONV's nr): nci*kh*kw when dense,
+  /// fewer when pruned (applySpatialKept, SpatialKer.h).
+  int64_t nr;
 };
 
 /// The cut of a layer: output rows per strip and its channel chunks (the
@@ -73,18 +76,28 @@ struct SpatialTiling {
   /// wires the groups as an overlapped run, ProgramBuilder::beginOverlap
   /// with OUT halves).
   bool doubleBuffered = false;
+  /// The KER lists carry reduction indices (kKerFc, 4 bytes an entry):
+  /// some list is pruned. Dense lists store values only (kKerFcDense).
+  bool indexed = false;
 };
+
+struct SpatialKept;
 
 /// spec2.spatial_tiling's form of `t`: [rows, double_buffered, chain].
 std::vector<int64_t> spatialTilingArray(const SpatialTiling &t);
-/// The tiling of `g` that array names (its chunks recomputed), or nullopt if
-/// it is malformed or does not fit `cfg`.
+/// The tiling of `g` that array names (its chunks recomputed, their lists
+/// holding the entries of `kept`, dense if null), or nullopt if it is
+/// malformed or does not fit `cfg`.
 std::optional<SpatialTiling> spatialTilingFrom(const SpatialGeometry &g,
                                                const OverlayConfig &cfg,
-                                               llvm::ArrayRef<int64_t> a);
+                                               llvm::ArrayRef<int64_t> a,
+                                               const SpatialKept *kept = nullptr);
 
 /// The channel chunks of strips of `rows` output rows in the buffers of
-/// `cfg` (their halves if `doubleBuffered`), or nullopt if none fits.
+/// `cfg` (their halves if `doubleBuffered`), or nullopt if none fits. KER is
+/// sized for dense lists (a pruned list is never longer), and chunks of
+/// whole groups hold whole lane blocks where the groups allow, so that a
+/// chunk's blocks are the layer's lane blocks (SpatialKer.h).
 /// Whole groups per chunk when one does (depthwise, small groups);
 /// otherwise chunks of one group's outputs and, if its inputs do not fit
 /// INP or its weights KER, of its inputs too.
@@ -103,10 +116,12 @@ ConvCost estimateSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
 bool spatialFits(const SpatialGeometry &g, const OverlayConfig &cfg);
 
 /// The fitting tiling of `g` with the fewest modeled cycles (then DDR
-/// bytes), and its cost; nullopt if not even one output row of one output
-/// lane block fits (SpatialSearch.cpp).
+/// bytes), and its cost, its lists holding the entries of `kept` (dense if
+/// null); nullopt if not even one output row of one output lane block fits
+/// (SpatialSearch.cpp).
 std::optional<std::pair<SpatialTiling, ConvCost>>
-chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg);
+chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg,
+                    const SpatialKept *kept = nullptr);
 
 /// Where a spatial conv's data is in DRAM (bytes) and its fixed point.
 struct SpatialAddrs {
@@ -119,8 +134,9 @@ struct SpatialShifts {
 /// The instruction groups of the layer, strip by strip, chunk by chunk, to
 /// `emit` (through an overlapped run of a ProgramBuilder when
 /// `t.doubleBuffered`). With `halves`: in, the KER and BIAS halves of the
-/// layer before (walkConv's WeightHalves); out, this layer's. KER entries are dense (kKerFcDense) from `addrs.ker`, chunk after
-/// chunk; the int32 biases at `addrs.bias`.
+/// layer before (walkConv's WeightHalves); out, this layer's. KER entries
+/// (spatialKerEntries: kKerFcDense, or kKerFc if `t.indexed`) from
+/// `addrs.ker`, chunk after chunk; the int32 biases at `addrs.bias`.
 void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                      const SpatialTiling &t, const SpatialAddrs &addrs,
                      const SpatialShifts &shifts,
