@@ -85,7 +85,8 @@ namespace {
 /// layers (the spectral engine's SCONV adds to it; docs/isa.md, reset rule)
 /// and CONVQ, unlike OUTQ, has no `clear`; nor may a CONV have nr = 0.
 constexpr int64_t kZeroTileY0 = -(int64_t(1) << (isa::kTileBits - 1));
-Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
+Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t,
+              int64_t kerAt) {
   namespace conv = isa::conv;
   int64_t nco = 0, reduction = 1;
   for (const SpatialChunk &c : t.chunks) {
@@ -106,10 +107,11 @@ Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
       .set(conv::kOh, t.rows)
       .set(conv::kOw, g.wo)
       .set(conv::kNco, nco)
-      // Its one entry is the first of whatever list KER holds: a pruned
+      // Its one entry is the first of the layer's last list: a pruned
       // list's index must stay below cpg*kh*kw (a tap on padding all the
-      // same, never read).
+      // same, never read), and another layer's list may hold larger ones.
       .set(conv::kCpg, t.indexed ? reduction : 1)
+      .set(conv::kKerAddr, t.indexed ? kerAt : 0)
       .set(conv::kOpg, nco)
       .set(conv::kNr, 1)
       .set(conv::kFirst, 1);
@@ -251,7 +253,7 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                      DramBox{g.ho, g.wo, oy0, 0, c.nco, rows, g.wo}));
       }
       if (oy0 + t.rows >= g.ho && &c == &t.chunks.back())
-        grp.computes.push_back(zeroOacc(g, t));
+        grp.computes.push_back(zeroOacc(g, t, kerAt));
       if (prefetch) {
         auto weights = [](const Insn &i) {
           return i.get(load::kBuffer) != isa::kBufInp;
