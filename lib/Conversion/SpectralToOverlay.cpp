@@ -19,6 +19,7 @@
 #include "spec2/Scheduling/EngineChoice.h"
 #include "spec2/Scheduling/BottleneckSchedule.h"
 #include "spec2/Scheduling/SpatialSchedule.h"
+#include "spec2/Scheduling/SpatialKer.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/FixedPoint.h"
 #include "spec2/Target/InsnTable.h"
@@ -253,7 +254,8 @@ private:
   scheduleOf(spectral::Conv2DOp op, const ConvGeometry &geo);
   LogicalResult lowerSpatialConv(spectral::SpatialConv2DOp op);
   FailureOr<std::pair<SpatialAddrs, SpatialShifts>>
-  spatialWeights(spectral::SpatialConv2DOp op, ArrayRef<SpatialChunk> chunks);
+  spatialWeights(spectral::SpatialConv2DOp op, const SpatialTiling &tiling,
+                 const SpatialKept &kept);
   LogicalResult lowerBottleneck(spectral::SpatialConv2DOp head);
   LogicalResult lowerFc(spectral::FullyConnectedOp op);
   LogicalResult lowerPool(spectral::Pool2DOp op);
@@ -484,11 +486,14 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
 // Direct convolution (spatial engine)
 //===----------------------------------------------------------------------===//
 
-/// The weight segment of a spatial conv whose KER lists follow `chunks`
-/// (its DRAM addresses in ker/bias) and its fixed point.
+/// The weight segment of a spatial conv whose KER lists follow `tiling`'s
+/// chunks and hold the entries of `kept` (SpatialKer.h; applySpatialKept
+/// made `tiling` from the same `kept`), its DRAM addresses in ker/bias, and
+/// its fixed point.
 FailureOr<std::pair<SpatialAddrs, SpatialShifts>>
 Lowering::spatialWeights(spectral::SpatialConv2DOp op,
-                         ArrayRef<SpatialChunk> chunks) {
+                         const SpatialTiling &tiling,
+                         const SpatialKept &kept) {
   const SpatialGeometry g = SpatialGeometry::of(op);
   const int fi = int(op.getInFrac().value_or(0)),
             fo = int(op.getOutFrac().value_or(0));
@@ -517,24 +522,12 @@ Lowering::spatialWeights(spectral::SpatialConv2DOp op,
   if (accShift > 63 || facc - fo > 63)
     return op.emitOpError("fixed-point shifts out of range");
 
-  // Weight segment: per chunk, per lane block, per reduction entry j the P
-  // lanes' int16 values (dense lists: the entry's index is j); then the
-  // int32 biases at the accumulator format.
-  const int64_t p = cfg.convPout, taps = g.kh * g.kw, cpg = g.cpg();
-  std::vector<uint8_t> seg;
-  auto put16 = [&](int64_t v) {
-    seg.push_back(uint8_t(uint16_t(v) & 0xff));
-    seg.push_back(uint8_t(uint16_t(v) >> 8));
-  };
-  for (const SpatialChunk &c : chunks)
-    for (int64_t b0 = 0; b0 < c.nco; b0 += p)
-      for (int64_t j = 0; j < c.nci * taps; ++j)
-        for (int64_t po = 0; po < p; ++po) {
-          const int64_t co = c.co0 + b0 + po;
-          put16(b0 + po < c.nco
-                    ? q16(w[(co * cpg + c.ci0 + j / taps) * taps + j % taps], fw)
-                    : 0);
-        }
+  // Weight segment: the KER lists (spatialKerEntries), then the int32
+  // biases at the accumulator format.
+  std::vector<int16_t> q(w.size());
+  for (size_t i = 0; i < w.size(); ++i)
+    q[i] = q16(w[i], fw);
+  std::vector<uint8_t> seg = spatialKerEntries(g, cfg, kept, tiling, q);
   const int64_t biasOffset = appendBiases(seg, bias, facc);
   std::string name = "conv";
   if (auto l = dyn_cast<NameLoc>(op.getLoc()))
@@ -554,19 +547,22 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   const SpatialGeometry g = SpatialGeometry::of(op);
   if (std::string why = spatialRefusal(g, cfg); !why.empty())
     return op.emitOpError(why) << " on '" << target.name << "'";
+  // The lists hold the entries pruning kept (SpatialKer.h).
+  const SpatialKept kept = SpatialKept::ofWeights(
+      g, cfg.convPout, *readNumbers(op.getWeights()));
   // The tiling spec2-select-dataflow recorded, else the search's.
   std::optional<SpatialTiling> chosen;
   if (auto a = op->getAttrOfType<DenseI64ArrayAttr>(attr::kSpatialTiling)) {
-    chosen = spatialTilingFrom(g, cfg, a.asArrayRef());
+    chosen = spatialTilingFrom(g, cfg, a.asArrayRef(), &kept);
     if (!chosen)
       return op.emitOpError("its spec2.spatial_tiling does not fit the "
                             "buffers of '")
              << target.name << "'";
   } else {
-    chosen = chooseSpatialTiling(g, cfg)->first;
+    chosen = chooseSpatialTiling(g, cfg, &kept)->first;
   }
   const SpatialTiling &tiling = *chosen;
-  auto weights = spatialWeights(op, tiling.chunks);
+  auto weights = spatialWeights(op, tiling, kept);
   if (failed(weights))
     return failure();
   const int fo = int(op.getOutFrac().value_or(0));
@@ -616,7 +612,18 @@ LogicalResult Lowering::lowerBottleneck(spectral::SpatialConv2DOp head) {
     if (op != head)
       beginLayer(op);
     layers[index] = uint32_t(layerLocs.size() - 1);
-    auto w = spatialWeights(op, chunks);
+    // The fused schedule walks dense lists: spec2-fuse-bottlenecks leaves
+    // blocks with pruned layers unfused.
+    const SpatialGeometry sg = SpatialGeometry::of(op);
+    if (!SpatialKept::ofWeights(sg, cfg.convPout, *readNumbers(op.getWeights()))
+             .dense()) {
+      op.emitOpError("is pruned and fused into a bottleneck; fused blocks "
+                     "run dense weights only");
+      return failure();
+    }
+    SpatialTiling dense;
+    dense.chunks.assign(chunks.begin(), chunks.end());
+    auto w = spatialWeights(op, dense, SpatialKept{});
     if (failed(w))
       return failure();
     a = w->first;

@@ -76,6 +76,7 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   engines.engine = o.engine;
   engines.layerEngine = o.layerEngine;
   engines.sparsity = o.sparsity;
+  engines.layerSparsity = o.layerSparsity;
   fpm.addPass(createChooseEngine(engines));
   fpm.addPass(createGraphToSpectral());
   fpm.addPass(createCanonicalizerPass());

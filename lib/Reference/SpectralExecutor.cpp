@@ -32,7 +32,7 @@ float clampTo(float v, float lo, float hi) {
 
 /// A prepared op: what it reads and writes and its weights.
 struct Step {
-  enum Kind { Conv, Pool, Fc, Clamp, Add, Activation } kind;
+  enum Kind { Conv, SpatialConv, Pool, Fc, Clamp, Add, Activation } kind;
   Operation *op;
   unsigned in0 = 0, in1 = 0, out = 0;
   float lo = -std::numeric_limits<float>::infinity();
@@ -45,6 +45,9 @@ struct Step {
   std::vector<int32_t> bins;
   std::vector<Cd> weights;
   std::vector<double> bias;
+  // Spatial conv: dilation and groups (weights [co][c/group][kh][kw] in
+  // `values`).
+  int64_t dy = 1, dx = 1, group = 1;
   // Pool.
   bool isMax = false, countPad = false;
   // Activation: samples over [xMin, xMax].
@@ -100,6 +103,8 @@ struct SpectralExecutor::Plan {
 
   void conv(const Step &s, const std::vector<float> &x,
             std::vector<float> &y) const;
+  void spatialConv(const Step &s, const std::vector<float> &x,
+                   std::vector<float> &y) const;
   void pool(const Step &s, const std::vector<float> &x,
             std::vector<float> &y) const;
   void fc(const Step &s, const std::vector<float> &x,
@@ -113,7 +118,8 @@ SpectralExecutor::SpectralExecutor(SpectralExecutor &&) noexcept = default;
 
 Operation *SpectralExecutor::firstUnsupported(func::FuncOp func) {
   for (Operation &op : func.getBody().front())
-    if (!isa<spectral::Conv2DOp, spectral::Pool2DOp, spectral::FullyConnectedOp,
+    if (!isa<spectral::Conv2DOp, spectral::SpatialConv2DOp, spectral::Pool2DOp,
+             spectral::FullyConnectedOp,
              spectral::ClampOp, spectral::AddOp, spectral::ActivationOp,
              func::ReturnOp>(op))
       return &op;
@@ -170,6 +176,19 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
         fftw_free(r);
         fftw_free(c);
       }
+    } else if (auto conv = dyn_cast<spectral::SpatialConv2DOp>(op)) {
+      s.kind = Step::SpatialConv;
+      setWindow(s, conv);
+      s.dy = conv.getDilation()[0];
+      s.dx = conv.getDilation()[1];
+      s.group = int64_t(conv.getGroup());
+      auto weights = readNumbers(conv.getWeights());
+      auto bias = readNumbers(conv.getBias());
+      if (!weights || !bias)
+        return conv.emitOpError("weights are not readable");
+      s.values = *weights;
+      s.bias = *bias;
+      s.in0 = slotOf(conv.getInput());
     } else if (auto pool = dyn_cast<spectral::Pool2DOp>(op)) {
       s.kind = Step::Pool;
       setWindow(s, pool);
@@ -287,6 +306,38 @@ void SpectralExecutor::Plan::conv(const Step &s, const std::vector<float> &x,
                     s.lo, s.hi);
 }
 
+/// Direct convolution, as spectral.spatial_conv2d defines it: output
+/// channel co reads the input channels of its group, taps outside the input
+/// read zero.
+void SpectralExecutor::Plan::spatialConv(const Step &s,
+                                         const std::vector<float> &x,
+                                         std::vector<float> &y) const {
+  const int64_t cpg = s.c / s.group, opg = s.co / s.group;
+  y.resize(s.co * s.ho * s.wo);
+  for (int64_t co = 0; co < s.co; ++co) {
+    const int64_t ci0 = co / opg * cpg;
+    const double *w = &s.values[co * cpg * s.kh * s.kw];
+    for (int64_t i = 0; i < s.ho; ++i)
+      for (int64_t j = 0; j < s.wo; ++j) {
+        double acc = s.bias[co];
+        for (int64_t ci = 0; ci < cpg; ++ci)
+          for (int64_t a = 0; a < s.kh; ++a) {
+            const int64_t iy = i * s.sy - s.pt + a * s.dy;
+            if (iy < 0 || iy >= s.h)
+              continue;
+            const float *row = &x[((ci0 + ci) * s.h + iy) * s.w];
+            const double *wr = &w[(ci * s.kh + a) * s.kw];
+            for (int64_t b = 0; b < s.kw; ++b) {
+              const int64_t ix = j * s.sx - s.pl + b * s.dx;
+              if (ix >= 0 && ix < s.w && wr[b] != 0.0)
+                acc += wr[b] * row[ix];
+            }
+          }
+        y[(co * s.ho + i) * s.wo + j] = clampTo(float(acc), s.lo, s.hi);
+      }
+  }
+}
+
 void SpectralExecutor::Plan::pool(const Step &s, const std::vector<float> &x,
                                   std::vector<float> &y) const {
   y.resize(s.c * s.ho * s.wo);
@@ -334,6 +385,9 @@ std::vector<float> SpectralExecutor::run(llvm::ArrayRef<float> input,
     switch (s.kind) {
     case Step::Conv:
       plan->conv(s, x, y);
+      break;
+    case Step::SpatialConv:
+      plan->spatialConv(s, x, y);
       break;
     case Step::Pool:
       plan->pool(s, x, y);

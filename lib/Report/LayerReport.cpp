@@ -5,7 +5,9 @@
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/BottleneckSchedule.h"
 #include "spec2/Scheduling/ConvSchedule.h"
+#include "spec2/Scheduling/SpatialKer.h"
 #include "spec2/Scheduling/SpatialSchedule.h"
+#include "spec2/Target/TargetAttr.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/LayerName.h"
 
@@ -65,13 +67,14 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
   llvm::json::Array layers;
   int64_t totWeights = 0, totNonzeros = 0, totDense = 0, totExec = 0,
           totBytes = 0, totFcWeights = 0, totFcNonzeros = 0,
-          totSpatialWeights = 0, numFused = 0, fusedSaved = 0;
+          totSpatialWeights = 0, totSpatialNonzeros = 0, numFused = 0,
+          fusedSaved = 0;
   llvm::DenseMap<Operation *, std::string> fusedInto;
   func.walk([&](Operation *op) {
     // spectral_*: spectral conv weights only; fc_*: fully-connected weights.
     int64_t weights = 0, nonzeros = 0, fcWeights = 0, fcNonzeros = 0;
     int64_t macsDense = 0, macsExec = 0, bytes = 0, spatialMacs = 0;
-    int64_t spatialWeights = 0;
+    int64_t spatialWeights = 0, spatialNonzeros = 0, keptPerBlock = 0;
     std::string kind;
     if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
       kind = "spectral_conv";
@@ -96,10 +99,50 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     } else if (auto conv = dyn_cast<spectral::SpatialConv2DOp>(op)) {
       kind = "spatial_conv";
       const SpatialGeometry g = SpatialGeometry::of(conv);
-      spatialWeights = g.cout * g.cpg() * g.kh * g.kw;
+      const int64_t dim = g.cpg() * g.kh * g.kw;
+      spatialWeights = g.cout * dim;
       macsDense = g.macs();
       macsExec = g.validMacs(); // padded taps are skipped, not multiplied
-      bytes = spatialWeights * 2 + g.cout * 4; // int16 weights, int32 biases
+      // The lane-block entries the KER lists keep (SpatialKer.h), times
+      // their lanes: what the engine multiplies.
+      spatialNonzeros = spatialWeights;
+      keptPerBlock = dim;
+      auto w = readNumbers(conv.getWeights());
+      auto cfg = targetOf(op);
+      if (w && cfg) {
+        const int64_t lanes = cfg->config.convPout;
+        const SpatialKept kept = SpatialKept::ofWeights(g, lanes, *w);
+        if (!kept.dense()) {
+          spatialNonzeros = 0;
+          keptPerBlock = 0;
+          for (int64_t co = 0; co < g.cout; ++co)
+            for (int64_t r = 0; r < dim; ++r)
+              spatialNonzeros += kept.kept(co / lanes, r);
+          for (int64_t b = 0; b < kept.blocks; ++b) {
+            int64_t n = 0;
+            for (int64_t r = 0; r < dim; ++r)
+              n += kept.kept(b, r);
+            keptPerBlock = std::max(keptPerBlock, n);
+          }
+          // Per kept tap, the outputs whose tap falls inside the input.
+          auto inside = [](int64_t outs, int64_t stride, int64_t pad,
+                           int64_t at, int64_t size) {
+            int64_t n = 0;
+            for (int64_t o = 0; o < outs; ++o)
+              n += o * stride - pad + at >= 0 && o * stride - pad + at < size;
+            return n;
+          };
+          macsExec = 0;
+          for (int64_t co = 0; co < g.cout; ++co)
+            for (int64_t r = 0; r < dim; ++r)
+              if (kept.kept(co / lanes, r))
+                macsExec += inside(g.ho, g.sy, g.pt, r / g.kw % g.kh * g.dy, g.h) *
+                            inside(g.wo, g.sx, g.pl, r % g.kw * g.dx, g.w);
+        }
+      }
+      // int16 weights (with a uint16 index each when pruned), int32 biases.
+      bytes = spatialNonzeros * (spatialNonzeros < spatialWeights ? 4 : 2) +
+              g.cout * 4;
     } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
       kind = "fully_connected";
       auto values = cast<ShapedType>(fc.getValues().getType());
@@ -123,6 +166,7 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     totFcWeights += fcWeights;
     totFcNonzeros += fcNonzeros;
     totSpatialWeights += spatialWeights;
+    totSpatialNonzeros += spatialNonzeros;
     totDense += macsDense;
     totExec += macsExec;
     totBytes += bytes;
@@ -140,6 +184,9 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
     }
     if (spatialWeights > 0) {
       row["spatial_weights"] = spatialWeights;
+      row["spatial_nonzeros"] = spatialNonzeros;
+      row["sparsity"] = 1.0 - double(spatialNonzeros) / double(spatialWeights);
+      row["lane_block_entries"] = keptPerBlock;
       row["spatial_macs"] = macsDense; // the dense count, as for spectral convs
     }
     // What spec2-choose-engine chose, and what each engine would cost.
@@ -217,6 +264,11 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
            {"fc_weights", totFcWeights},
            {"fc_nonzeros", totFcNonzeros},
            {"spatial_weights", totSpatialWeights},
+           {"spatial_nonzeros", totSpatialNonzeros},
+           {"spatial_sparsity",
+            totSpatialWeights
+                ? 1.0 - double(totSpatialNonzeros) / double(totSpatialWeights)
+                : 0.0},
            {"macs_dense", totDense},
            {"macs_executed", totExec},
            {"weight_bytes", totBytes},

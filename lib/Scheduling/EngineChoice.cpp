@@ -2,6 +2,7 @@
 #include "spec2/Scheduling/EngineChoice.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Scheduling/SpatialKer.h"
 #include "spec2/isa.h"
 
 #include <algorithm>
@@ -59,18 +60,22 @@ ConvGeometry spectralGeometry(const SpatialGeometry &s, const OverlayConfig &cfg
 
 std::vector<EngineOption> engineOptions(const SpatialGeometry &g,
                                         const OverlayConfig &cfg,
-                                        double spectralDensity) {
+                                        double sparsity) {
   std::vector<EngineOption> out;
   if (spectralRefusal(g, cfg).empty()) {
     const int64_t dense = spectral::independentBins(cfg.fftSize);
     const int64_t nnz = std::clamp<int64_t>(
-        int64_t(std::lround(double(dense) * spectralDensity)), 1, dense);
+        int64_t(std::lround(double(dense) * (1.0 - sparsity))), 1, dense);
     if (auto c = chooseDataflow(spectralGeometry(g, cfg, nnz), cfg,
                                 std::nullopt))
       out.push_back({ConvEngine::Spectral, c->chosen.cost});
   }
-  if (spatialRefusal(g, cfg).empty())
-    out.push_back({ConvEngine::Spatial, chooseSpatialTiling(g, cfg)->second});
+  if (spatialRefusal(g, cfg).empty()) {
+    const SpatialKept kept = SpatialKept::uniform(
+        g, cfg.convPout, spatialKeptPerBlock(g, sparsity));
+    out.push_back(
+        {ConvEngine::Spatial, chooseSpatialTiling(g, cfg, &kept)->second});
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 #include "spec2/isa.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace spec2 {
 namespace {
@@ -34,7 +35,7 @@ spatialChunks(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows,
                  int64_t inCh0, int64_t nInCh, int64_t iOpg, int64_t iCpg) {
     const int64_t count = ceilDiv(nco, p) * nci * taps * p;
     chunks.push_back({co0, nco, ci0, nci, inCh0, nInCh, iOpg, iCpg, kerAt,
-                      count});
+                      count, nci * taps});
     kerAt += count;
   };
   // Whole groups: as many as the buffers take.
@@ -42,6 +43,12 @@ spatialChunks(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows,
   while (gp > 0 && (gp * cpg * plane > inp ||
                     ceilDiv(gp * opg, p) * cpg * taps * p > ker))
     --gp;
+  // Chunks after the first start on a lane block where whole groups allow
+  // it, so that a chunk's blocks are the layer's (pruned lists are chosen
+  // per lane block of the layer, SpatialKer.h).
+  const int64_t align = p / std::gcd(p, opg);
+  if (gp < g.group && gp * opg > p && gp >= align)
+    gp = gp / align * align;
   if (gp > 0) {
     for (int64_t g0 = 0; g0 < g.group; g0 += gp) {
       const int64_t n = std::min(gp, g.group - g0);
@@ -72,17 +79,25 @@ spatialChunks(const SpatialGeometry &g, const OverlayConfig &cfg, int64_t rows,
 
 namespace {
 
-/// Zeros to the OACC the layer used (spatialZeroOacc).
-Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t) {
-  int64_t nco = 0;
-  for (const SpatialChunk &c : t.chunks)
+/// Zeros to the OACC the layer used (spatialZeroOacc). A pruned layer's
+/// lists hold indices: the zeroing CONV's one entry is then the first of the
+/// layer's last list (`kerAt`), with the reduction that list's indices stay
+/// below (another layer's list may hold larger ones).
+Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t,
+              int64_t kerAt) {
+  int64_t nco = 0, reduction = 1;
+  for (const SpatialChunk &c : t.chunks) {
     nco = std::max(nco, c.nco);
-  return spatialZeroOacc(nco, t.rows, g.wo);
+    reduction = std::max(reduction, c.cpg * g.kh * g.kw);
+  }
+  return t.indexed ? spatialZeroOacc(nco, t.rows, g.wo, reduction, kerAt)
+                   : spatialZeroOacc(nco, t.rows, g.wo);
 }
 
 } // namespace
 
-Insn spatialZeroOacc(int64_t nco, int64_t oh, int64_t ow) {
+Insn spatialZeroOacc(int64_t nco, int64_t oh, int64_t ow, int64_t reduction,
+                     int64_t kerAddr) {
   namespace conv = isa::conv;
   // One tap, one tile row that starts below every tap.
   constexpr int64_t kZeroTileY0 = -(int64_t(1) << (isa::kTileBits - 1));
@@ -100,7 +115,10 @@ Insn spatialZeroOacc(int64_t nco, int64_t oh, int64_t ow) {
       .set(conv::kOh, oh)
       .set(conv::kOw, ow)
       .set(conv::kNco, nco)
-      .set(conv::kCpg, 1)
+      // An indexed entry's index must stay below cpg*kh*kw (a tap on
+      // padding all the same, never read).
+      .set(conv::kCpg, reduction)
+      .set(conv::kKerAddr, kerAddr)
       .set(conv::kOpg, nco)
       .set(conv::kNr, 1)
       .set(conv::kFirst, 1)
@@ -183,11 +201,14 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
       }
       if (kerHolds != c.kerOffset) {
         next(kerAt, cfg.kerDepth, !kerHolds);
-        grp.loads.push_back(Insn::load(isa::kBufKer)
-                                .set(load::kDramAddr, addrs.ker + c.kerOffset * 2)
-                                .set(load::kSramAddr, kerAt)
-                                .set(load::kCount, c.kerCount)
-                                .set(load::kKerFormat, isa::kKerFcDense));
+        const unsigned format = t.indexed ? isa::kKerFc : isa::kKerFcDense;
+        grp.loads.push_back(
+            Insn::load(isa::kBufKer)
+                .set(load::kDramAddr,
+                     addrs.ker + c.kerOffset * int64_t(isa::kerEntryBytes(format)))
+                .set(load::kSramAddr, kerAt)
+                .set(load::kCount, c.kerCount)
+                .set(load::kKerFormat, format));
         kerHolds = c.kerOffset;
       }
       if (last && biasHolds != c.co0) {
@@ -217,7 +238,7 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                                  .set(conv::kCpg, c.cpg)
                                  .set(conv::kOpg, c.opg)
                                  .set(conv::kKerAddr, kerAt)
-                                 .set(conv::kNr, c.nci * g.kh * g.kw)
+                                 .set(conv::kNr, c.nr)
                                  .set(conv::kAccShift, shifts.acc)
                                  .set(conv::kFirst, c.ci0 == 0)
                                  .set(conv::kChain, t.chain));
@@ -240,7 +261,7 @@ void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                      DramBox{g.ho, g.wo, oy0, 0, c.nco, rows, g.wo}));
       }
       if (oy0 + t.rows >= g.ho && &c == &t.chunks.back())
-        grp.computes.push_back(zeroOacc(g, t));
+        grp.computes.push_back(zeroOacc(g, t, kerAt));
       if (prefetch) {
         auto weights = [](const Insn &i) {
           return i.get(load::kBuffer) != isa::kBufInp;

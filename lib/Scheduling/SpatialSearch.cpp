@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "spec2/Scheduling/SpatialSchedule.h"
 
+#include "spec2/Scheduling/SpatialKer.h"
+
 #include "spec2/isa.h"
 
 #include "llvm/Support/Parallel.h"
@@ -46,7 +48,8 @@ std::vector<int64_t> spatialTilingArray(const SpatialTiling &t) {
 
 std::optional<SpatialTiling> spatialTilingFrom(const SpatialGeometry &g,
                                                const OverlayConfig &cfg,
-                                               llvm::ArrayRef<int64_t> a) {
+                                               llvm::ArrayRef<int64_t> a,
+                                               const SpatialKept *kept) {
   if (a.size() != 3 || a[0] < 1 || a[0] > g.ho ||
       a[0] > (int64_t(1) << (isa::kTileBits - 1)) ||
       g.stripRows(a[0]) > kTileMax || !spatialFits(g, cfg))
@@ -54,11 +57,15 @@ std::optional<SpatialTiling> spatialTilingFrom(const SpatialGeometry &g,
   auto chunks = spatialChunks(g, cfg, a[0], a[1] != 0);
   if (!chunks)
     return std::nullopt;
-  return SpatialTiling{a[0], std::move(*chunks), a[2] != 0, a[1] != 0};
+  SpatialTiling t{a[0], std::move(*chunks), a[2] != 0, a[1] != 0};
+  if (kept)
+    applySpatialKept(g, cfg, *kept, t);
+  return t;
 }
 
 std::optional<std::pair<SpatialTiling, ConvCost>>
-chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg) {
+chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg,
+                    const SpatialKept *kept) {
   if (!spatialFits(g, cfg))
     return std::nullopt;
   const int64_t tileMax = kTileMax;
@@ -85,8 +92,11 @@ chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg) {
                               cfg.convPout, cfg.convPk, cfg.convPx);
       };
       for (bool chain : {false, true})
-        if (!chain || g.cpg() == 1 || steps(true) < steps(false))
+        if (!chain || g.cpg() == 1 || steps(true) < steps(false)) {
           candidates.push_back(SpatialTiling{rows, *chunks, chain, db});
+          if (kept)
+            applySpatialKept(g, cfg, *kept, candidates.back());
+        }
     }
   }
   if (candidates.empty())

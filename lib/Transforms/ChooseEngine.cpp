@@ -106,6 +106,18 @@ struct ChooseEnginePass : impl::ChooseEngineBase<ChooseEnginePass> {
     auto forced = parseLayerEngines(func, layerEngine);
     if (failed(forced))
       return signalPassFailure();
+    // The fractions spec2-prune-spectral will prune (it checks the text).
+    llvm::StringMap<double> layerFraction;
+    {
+      SmallVector<StringRef> items;
+      StringRef(layerSparsity).split(items, ',', -1, /*KeepEmpty=*/false);
+      for (StringRef item : items) {
+        auto [name, value] = item.rsplit('=');
+        double r;
+        if (!value.trim().getAsDouble(r) && r >= 0.0 && r < 1.0)
+          layerFraction[name.trim()] = r;
+      }
+    }
 
     llvm::StringSet<> seen;
     std::string names;
@@ -113,8 +125,10 @@ struct ChooseEnginePass : impl::ChooseEngineBase<ChooseEnginePass> {
       const std::string name = layerName(op);
       if (seen.insert(name).second)
         names += (names.empty() ? "" : ", ") + name;
-      const std::vector<EngineOption> options =
-          engineOptions(g, cfg->config, 1.0 - sparsity);
+      auto fraction = layerFraction.find(name);
+      const std::vector<EngineOption> options = engineOptions(
+          g, cfg->config,
+          fraction != layerFraction.end() ? fraction->second : sparsity);
       Builder b(op->getContext());
       SmallVector<NamedAttribute> cycles;
       for (const EngineOption &o : options)

@@ -10,6 +10,8 @@
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/BottleneckSchedule.h"
+#include "spec2/Scheduling/SpatialKer.h"
+#include "spec2/Support/Constants.h"
 #include "spec2/Target/TargetAttr.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -29,14 +31,21 @@ using namespace mlir;
 namespace spec2 {
 namespace {
 
+/// The entries a spatial conv's lists keep (SpatialKer.h).
+SpatialKept keptOf(spectral::SpatialConv2DOp op, const OverlayConfig &cfg) {
+  return SpatialKept::ofWeights(SpatialGeometry::of(op), cfg.convPout,
+                                *readNumbers(op.getWeights()));
+}
+
 /// A spatial conv's modeled cost as it will be lowered alone.
 std::optional<ConvCost> unfusedCost(spectral::SpatialConv2DOp op,
                                     const OverlayConfig &cfg) {
   const SpatialGeometry g = SpatialGeometry::of(op);
+  const SpatialKept kept = keptOf(op, cfg);
   if (auto a = op->getAttrOfType<DenseI64ArrayAttr>(attr::kSpatialTiling))
-    if (auto t = spatialTilingFrom(g, cfg, a.asArrayRef()))
+    if (auto t = spatialTilingFrom(g, cfg, a.asArrayRef(), &kept))
       return estimateSpatialConv(g, cfg, *t);
-  if (auto best = chooseSpatialTiling(g, cfg))
+  if (auto best = chooseSpatialTiling(g, cfg, &kept))
     return best->second;
   return std::nullopt;
 }
@@ -67,6 +76,12 @@ struct FuseBottlenecksPass : impl::FuseBottlenecksBase<FuseBottlenecksPass> {
       std::optional<BottleneckOps> block = matchBottleneck(head);
       if (!block || !formatsChain(*block))
         return;
+      // The fused schedule walks dense lists: a block with a pruned layer
+      // runs layer by layer.
+      for (spectral::SpatialConv2DOp op :
+           {block->expand, block->dw, block->project})
+        if (op && !keptOf(op, cfg).dense())
+          return;
       ConvCost unfused;
       for (spectral::SpatialConv2DOp op :
            {block->expand, block->dw, block->project}) {

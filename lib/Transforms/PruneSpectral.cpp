@@ -56,33 +56,20 @@ FailureOr<llvm::StringMap<double>> parseOverrides(Operation *where,
 }
 
 /// Fails, naming the model's layers, if `overrides` names a layer that is
-/// no conv or fully-connected layer of `func`, or one on the spatial engine
-/// (whose weights are not pruned).
+/// no conv or fully-connected layer of `func`.
 LogicalResult checkOverrideNames(func::FuncOp func,
                                  const llvm::StringMap<double> &overrides) {
-  llvm::StringSet<> seen, direct;
+  llvm::StringSet<> seen;
   std::string names;
   func.walk([&](Operation *op) {
-    if (llvm::isa<spectral::SpatialConv2DOp>(op))
-      direct.insert(layerName(op));
-    if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op) &&
-        seen.insert(layerName(op)).second)
+    if (prune::isPrunedLayer(op) && seen.insert(layerName(op)).second)
       names += (names.empty() ? "" : ", ") + layerName(op);
   });
-  for (const auto &o : overrides) {
-    if (seen.contains(o.getKey()))
-      continue;
-    if (direct.contains(o.getKey()))
+  for (const auto &o : overrides)
+    if (!seen.contains(o.getKey()))
       return func.emitError("layer-sparsity names '")
-             << o.getKey()
-             << "', which runs on the spatial engine, whose weights spec2c "
-                "does not prune (to prune it in the spectral domain: "
-                "--layer-engine="
-             << o.getKey() << "=spectral)";
-    return func.emitError("layer-sparsity names '")
-           << o.getKey() << "', which is no conv or fully-connected layer "
-           << "of this model (layers: " << names << ")";
-  }
+             << o.getKey() << "', which is no conv or fully-connected layer "
+             << "of this model (layers: " << names << ")";
   return success();
 }
 
@@ -121,17 +108,30 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
       if (!cfg)
         return signalPassFailure();
       s->lanes = cfg->config.pin;
+      s->spatialLanes = cfg->config.convPout;
     }
     const llvm::DenseMap<Operation *, int64_t> keepOf =
         prune::shareConvBudget(func, *s, sparsity, *overrides);
+    const llvm::DenseMap<Operation *, int64_t> spatialKeepOf =
+        prune::shareSpatialBudget(func, sparsity, *overrides);
 
     SmallVector<Operation *> layers;
     func.walk([&](Operation *op) {
-      if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+      if (prune::isPrunedLayer(op))
         layers.push_back(op);
     });
     auto pruneLayer = [&](Operation *op, const LayerStatistics *stats,
-                          const PatchStatistics *patch) -> LogicalResult {
+                          const PatchStatistics *patch,
+                          const SpatialStatistics *spatial) -> LogicalResult {
+      if (auto conv = dyn_cast<spectral::SpatialConv2DOp>(op)) {
+        auto counts =
+            prune::pruneSpatial(*s, conv, spatialKeepOf.lookup(conv), spatial);
+        if (failed(counts))
+          return failure();
+        numSpatialTotal += counts->total;
+        numSpatialKept += counts->kept;
+        return success();
+      }
       if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
         auto counts =
             prune::pruneConv(*s, conv, keepOf.lookup(conv), stats, patch);
@@ -158,7 +158,7 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
     if (!*inputs) {
       for (Operation *op : layers) {
         progress.step(layerName(op));
-        if (failed(pruneLayer(op, nullptr, nullptr)))
+        if (failed(pruneLayer(op, nullptr, nullptr, nullptr)))
           return signalPassFailure();
       }
     } else if (failed(prune::pruneSequentially(func, *s, layers, **inputs,

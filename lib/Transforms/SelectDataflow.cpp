@@ -9,6 +9,8 @@
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/ConvSchedule.h"
+#include "spec2/Scheduling/SpatialKer.h"
+#include "spec2/Support/Constants.h"
 #include "spec2/Scheduling/SpatialSchedule.h"
 #include "spec2/Target/TargetAttr.h"
 
@@ -102,7 +104,13 @@ struct SelectDataflowPass : impl::SelectDataflowBase<SelectDataflowPass> {
       return signalPassFailure();
     // Convs on the spatial engine: the cost model's tiling search.
     r = getOperation().walk([&](spectral::SpatialConv2DOp op) {
-      auto best = chooseSpatialTiling(SpatialGeometry::of(op), cfg->config);
+      // Priced at the entries pruning kept (SpatialKer.h).
+      const SpatialGeometry g = SpatialGeometry::of(op);
+      auto w = readNumbers(op.getWeights());
+      std::optional<SpatialKept> kept;
+      if (w)
+        kept = SpatialKept::ofWeights(g, cfg->config.convPout, *w);
+      auto best = chooseSpatialTiling(g, cfg->config, kept ? &*kept : nullptr);
       if (!best) // the lowering says why
         return WalkResult::advance();
       Builder b(op.getContext());

@@ -39,12 +39,14 @@ struct EngineOption {
   ConvCost cost;
 };
 
-/// The cost on every engine that can run `g`: the spectral engine with its
-/// kernels keeping `spectralDensity` of their entries (1 dense; what the
-/// pruning will leave), its best dataflow; the spatial engine dense.
+/// The cost on every engine that can run `g` with `sparsity` of its
+/// weights pruned (0 dense; what the pruning will leave): the spectral
+/// engine with its kernels keeping 1 - sparsity of their bins, its best
+/// dataflow; the spatial engine with its lane blocks' lists keeping
+/// spatialKeptPerBlock entries (SpatialKer.h), its best tiling.
 std::vector<EngineOption> engineOptions(const SpatialGeometry &g,
                                         const OverlayConfig &cfg,
-                                        double spectralDensity);
+                                        double sparsity);
 
 } // namespace spec2
 

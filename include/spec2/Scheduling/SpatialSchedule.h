@@ -59,6 +59,9 @@ struct SpatialChunk {
   int64_t co0, nco, ci0, nci, inCh0, nInCh, opg, cpg;
   /// KER entries of the chunk in the layer's weight list, and their count.
   int64_t kerOffset, kerCount;
+  /// Entries of each lane block's list (CONV's nr): nci*kh*kw when dense,
+  /// fewer when pruned (applySpatialKept, SpatialKer.h).
+  int64_t nr;
 };
 
 /// The cut of a layer: output rows per strip and its channel chunks (the
@@ -73,18 +76,28 @@ struct SpatialTiling {
   /// wires the groups as an overlapped run, ProgramBuilder::beginOverlap
   /// with OUT halves).
   bool doubleBuffered = false;
+  /// The KER lists carry reduction indices (kKerFc, 4 bytes an entry):
+  /// some list is pruned. Dense lists store values only (kKerFcDense).
+  bool indexed = false;
 };
+
+struct SpatialKept;
 
 /// spec2.spatial_tiling's form of `t`: [rows, double_buffered, chain].
 std::vector<int64_t> spatialTilingArray(const SpatialTiling &t);
-/// The tiling of `g` that array names (its chunks recomputed), or nullopt if
-/// it is malformed or does not fit `cfg`.
+/// The tiling of `g` that array names (its chunks recomputed, their lists
+/// holding the entries of `kept`, dense if null), or nullopt if it is
+/// malformed or does not fit `cfg`.
 std::optional<SpatialTiling> spatialTilingFrom(const SpatialGeometry &g,
                                                const OverlayConfig &cfg,
-                                               llvm::ArrayRef<int64_t> a);
+                                               llvm::ArrayRef<int64_t> a,
+                                               const SpatialKept *kept = nullptr);
 
 /// The channel chunks of strips of `rows` output rows in the buffers of
-/// `cfg` (their halves if `doubleBuffered`), or nullopt if none fits.
+/// `cfg` (their halves if `doubleBuffered`), or nullopt if none fits. KER is
+/// sized for dense lists (a pruned list is never longer), and chunks of
+/// whole groups hold whole lane blocks where the groups allow, so that a
+/// chunk's blocks are the layer's lane blocks (SpatialKer.h).
 /// Whole groups per chunk when one does (depthwise, small groups);
 /// otherwise chunks of one group's outputs and, if its inputs do not fit
 /// INP or its weights KER, of its inputs too.
@@ -103,10 +116,12 @@ ConvCost estimateSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
 bool spatialFits(const SpatialGeometry &g, const OverlayConfig &cfg);
 
 /// The fitting tiling of `g` with the fewest modeled cycles (then DDR
-/// bytes), and its cost; nullopt if not even one output row of one output
-/// lane block fits (SpatialSearch.cpp).
+/// bytes), and its cost, its lists holding the entries of `kept` (dense if
+/// null); nullopt if not even one output row of one output lane block fits
+/// (SpatialSearch.cpp).
 std::optional<std::pair<SpatialTiling, ConvCost>>
-chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg);
+chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg,
+                    const SpatialKept *kept = nullptr);
 
 /// A CONV with `first` whose one tap is padding for every output pixel (a
 /// one-row tile that starts below every tap): writes zeros to OACC
@@ -114,8 +129,10 @@ chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg);
 /// (conv_pk x conv_px pixels a step). Programs keep OACC zero
 /// between layers (the spectral engine's SCONV adds to it; docs/isa.md,
 /// reset rule) and CONVQ, unlike OUTQ, has no `clear`; nor may a CONV have
-/// nr = 0.
-Insn spatialZeroOacc(int64_t nco, int64_t oh, int64_t ow);
+/// nr = 0. Its one KER entry is read at `kerAddr`: with indexed (pruned)
+/// lists, an entry whose index is below `reduction`.
+Insn spatialZeroOacc(int64_t nco, int64_t oh, int64_t ow,
+                     int64_t reduction = 1, int64_t kerAddr = 0);
 
 /// Where a spatial conv's data is in DRAM (bytes) and its fixed point.
 struct SpatialAddrs {
@@ -128,8 +145,9 @@ struct SpatialShifts {
 /// The instruction groups of the layer, strip by strip, chunk by chunk, to
 /// `emit` (through an overlapped run of a ProgramBuilder when
 /// `t.doubleBuffered`). With `halves`: in, the KER and BIAS halves of the
-/// layer before (walkConv's WeightHalves); out, this layer's. KER entries are dense (kKerFcDense) from `addrs.ker`, chunk after
-/// chunk; the int32 biases at `addrs.bias`.
+/// layer before (walkConv's WeightHalves); out, this layer's. KER entries
+/// (spatialKerEntries: kKerFcDense, or kKerFc if `t.indexed`) from
+/// `addrs.ker`, chunk after chunk; the int32 biases at `addrs.bias`.
 void walkSpatialConv(const SpatialGeometry &g, const OverlayConfig &cfg,
                      const SpatialTiling &t, const SpatialAddrs &addrs,
                      const SpatialShifts &shifts,

@@ -61,7 +61,9 @@ def ChooseEngine : Pass<"spec2-choose-engine", "mlir::func::FuncOp"> {
     spatial engine runs) the modeled cycles on each engine that can run it
     (include/spec2/Scheduling/EngineChoice.h: the spectral engine at its
     best dataflow and tiling, with its kernels at `sparsity` when pruning
-    is asked for; the spatial engine dense), recorded as
+    is asked for; the spatial engine at its best tiling, its lane blocks'
+    lists at the same sparsity; `layer-sparsity` prices the layers it names
+    at theirs), recorded as
     `spec2.engine_cycles = {spectral = N, spatial = M}`, and the engine
     that runs it, `spec2.engine`: under `engine=auto` the one with fewer
     cycles (then fewer DDR bytes), under `spectral` or `spatial` that one
@@ -78,7 +80,10 @@ def ChooseEngine : Pass<"spec2-choose-engine", "mlir::func::FuncOp"> {
     Option<"layerEngine", "layer-engine", "std::string", "\"\"",
            "Per-layer engines NAME=E[,NAME=E...]">,
     Option<"sparsity", "sparsity", "double", "0.0",
-           "Fraction of spectral kernel entries the pruning will remove">,
+           "Fraction of conv weights the pruning will remove">,
+    Option<"layerSparsity", "layer-sparsity", "std::string", "\"\"",
+           "Per-layer fractions NAME=R[,NAME=R...] (as spec2-prune-spectral's; "
+           "names of no conv are left to it)">,
   ];
   let statistics = [
     Statistic<"numSpectral", "spectral", "Convs placed on the spectral engine">,
@@ -142,6 +147,17 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     spec2.input_covariance) and refits each row's kept weights by least
     squares to reproduce the row's original outputs (W_S C_SS = (W0 C)_S).
 
+    Spatial convs (spectral.spatial_conv2d, the spatial engine) are pruned
+    at the granularity the engine skips: one reduction entry (ci, ky, kx)
+    per lane block of `conv_pout` output channels, every block of a layer
+    keeping the same count (include/spec2/Scheduling/SpatialKer.h). The
+    budget is global over the spatial layers, as it is over the spectral
+    ones. `obs` and `admm` choose the entries by OBS per lane block on the
+    input patches' covariance from the sequential fit (the lanes of a group
+    share it) and refit each lane's kept weights by least squares;
+    `magnitude`, or a layer too wide for the statistics, keeps the entries
+    of largest weight energy over the block's lanes.
+
     `layer-sparsity` fixes the fraction of named layers; `sparsity` then
     applies to the other conv layers so that the conv layers as a whole
     still lose that fraction.
@@ -181,6 +197,10 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     Statistic<"numFcKept", "fc-kept", "Fully-connected weights kept">,
     Statistic<"numFcTotal", "fc-total",
               "Fully-connected weights before pruning">,
+    Statistic<"numSpatialKept", "spatial-kept",
+              "Spatial conv weights kept (lane-block entries times lanes)">,
+    Statistic<"numSpatialTotal", "spatial-total",
+              "Spatial conv weights before pruning">,
   ];
   let dependentDialects = ["spec2::Spec2Dialect"];
 }

@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "Budget.h"
 
+#include "spec2/Scheduling/SpatialSchedule.h"
 #include "spec2/Support/LayerName.h"
 
 #include <algorithm>
@@ -137,6 +138,63 @@ shareConvBudget(func::FuncOp func, const Settings &s, double sparsity,
   return std::move(c.keepOf);
 }
 
+llvm::DenseMap<Operation *, int64_t>
+shareSpatialBudget(func::FuncOp func, double sparsity,
+                   const llvm::StringMap<double> &overrides) {
+  llvm::DenseMap<Operation *, int64_t> keepOf;
+  SmallVector<spectral::SpatialConv2DOp> free, fillers;
+  double total = 0, fixedZeros = 0, multi = 0, single = 0;
+  auto dimOf = [](spectral::SpatialConv2DOp op) {
+    return op.getChannelsPerGroup() * op.getKernel()[0] * op.getKernel()[1];
+  };
+  func.walk([&](spectral::SpatialConv2DOp op) {
+    const double w = double(op.getOutChannels() * dimOf(op));
+    total += w;
+    auto o = overrides.find(layerName(op));
+    if (o != overrides.end()) {
+      fixedZeros += w * o->second;
+      keepOf[op] = keptOf(dimOf(op), o->second);
+    } else {
+      (op.getChannelsPerGroup() == 1 ? single : multi) += w;
+      (op.getChannelsPerGroup() == 1 ? fillers : free).push_back(op);
+    }
+  });
+  if (multi == 0)
+    std::swap(free, fillers);
+  const double freeWeights = multi > 0 ? multi : single;
+  const double share =
+      freeWeights > 0
+          ? std::clamp((sparsity * total - fixedZeros) / freeWeights, 0.0, 0.999)
+          : 0.0;
+  const int64_t budget = int64_t(std::floor((1.0 - sparsity) * total + 1e-9));
+  auto kept = [&] {
+    int64_t k = 0;
+    for (auto [op, keep] : keepOf)
+      k += keep * cast<spectral::SpatialConv2DOp>(op).getOutChannels();
+    return k;
+  };
+  for (bool down : {false, true}) {
+    for (spectral::SpatialConv2DOp op : free) {
+      const double k = double(dimOf(op)) * (1.0 - share);
+      keepOf[op] = std::clamp<int64_t>(
+          int64_t(down ? std::floor(k + 1e-9) : std::round(k)), 1, dimOf(op));
+    }
+    int64_t rows = 0;
+    for (spectral::SpatialConv2DOp op : fillers) {
+      keepOf[op] = 0;
+      rows += op.getOutChannels();
+    }
+    if (!fillers.empty()) {
+      const int64_t left = budget - kept();
+      for (spectral::SpatialConv2DOp op : fillers)
+        keepOf[op] = std::clamp<int64_t>(left / rows, 1, dimOf(op));
+    }
+    if (sparsity <= 0 || kept() <= budget)
+      break;
+  }
+  return keepOf;
+}
+
 double sequentialFitCost(func::FuncOp func, unsigned inputs) {
   double perRun = 0;
   int64_t layers = 0;
@@ -153,6 +211,9 @@ double sequentialFitCost(func::FuncOp func, unsigned inputs) {
     } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
       perRun +=
           double(cast<ShapedType>(fc.getValues().getType()).getNumElements());
+      ++layers;
+    } else if (auto conv = dyn_cast<spectral::SpatialConv2DOp>(op)) {
+      perRun += double(SpatialGeometry::of(conv).macs());
       ++layers;
     }
   });
@@ -177,6 +238,12 @@ size_t jointInputCount(spectral::Conv2DOp conv, size_t available) {
 
 bool statisticsFit(Operation *op) {
   constexpr int64_t kMaxBytes = 64 << 20;
+  if (auto conv = dyn_cast<spectral::SpatialConv2DOp>(op)) {
+    const int64_t dim = conv.getChannelsPerGroup() * conv.getKernel()[0] *
+                        conv.getKernel()[1];
+    return dim <= kMaxSpatialObsDim &&
+           int64_t(conv.getGroup()) * dim * dim * 16 <= kMaxBytes;
+  }
   if (auto conv = dyn_cast<spectral::Conv2DOp>(op))
     return spectral::halfSpectrumBins(conv.getFftSize()) *
                conv.getInChannels() * conv.getInChannels() * 32 <=

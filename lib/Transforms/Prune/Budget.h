@@ -73,6 +73,17 @@ llvm::DenseMap<mlir::Operation *, int64_t>
 shareConvBudget(mlir::func::FuncOp func, const Settings &s, double sparsity,
                 const llvm::StringMap<double> &overrides);
 
+/// Entries kept per lane block of every spatial conv layer of `func`
+/// (SpatialKer.h), so that at least `sparsity` of all spatial conv weights
+/// go; the layers named in `overrides` keep their own fraction. As for
+/// spectral convs, layers whose reduction has one input channel (a first
+/// layer on a grey image, depthwise layers) cannot make up for a dropped
+/// tap with another channel: the other layers take the share, rounded to
+/// the nearest count, and these keep what the budget leaves.
+llvm::DenseMap<mlir::Operation *, int64_t>
+shareSpatialBudget(mlir::func::FuncOp func, double sparsity,
+                   const llvm::StringMap<double> &overrides);
+
 /// Multiply-adds of the sequential fit of `func` on `inputs` inputs.
 double sequentialFitCost(mlir::func::FuncOp func, unsigned inputs);
 
@@ -83,6 +94,10 @@ bool jointFits(spectral::Conv2DOp conv);
 /// How many of `available` inputs the joint fit of `conv` gathers its
 /// patch moments on, within kJointBudget.
 size_t jointInputCount(spectral::Conv2DOp conv, size_t available);
+
+/// The widest reduction (cpg*kh*kw) OBS prunes on a spatial layer; wider
+/// ones are pruned by magnitude.
+constexpr int64_t kMaxSpatialObsDim = 2304;
 
 /// Whether a layer's sequential statistics are small enough to gather.
 bool statisticsFit(mlir::Operation *op);

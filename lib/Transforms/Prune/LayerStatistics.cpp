@@ -1,11 +1,14 @@
 //===- LayerStatistics.cpp - A layer's input moments on calibration data --===//
 #include "LayerStatistics.h"
 
+#include "LinearAlgebra.h"
+
 #include "Spectral/SpectralDialect.h"
 
 #include "llvm/Support/Parallel.h"
 #include "llvm/Support/Threading.h"
 
+#include <cmath>
 #include <fftw3.h>
 #include <mutex>
 
@@ -266,6 +269,100 @@ gatherPatchStatistics(const SpectralExecutor &original,
   }
   part[0].dim = dim;
   return std::move(part[0]);
+}
+
+/// The patches of the sampled output pixels of `conv` on input x, for group
+/// `g`: [sample][ci][ky][kx], zero on padding.
+static void spatialPatches(spectral::SpatialConv2DOp conv, int64_t g,
+                           int64_t stride, const std::vector<float> &x,
+                           std::vector<double> &out) {
+  auto in = conv.getInput().getType(), o = conv.getOutput().getType();
+  const int64_t h = in.getDimSize(2), w = in.getDimSize(3);
+  const int64_t ho = o.getDimSize(2), wo = o.getDimSize(3);
+  const int64_t kh = conv.getKernel()[0], kw = conv.getKernel()[1];
+  const int64_t sy = conv.getStride()[0], sx = conv.getStride()[1];
+  const int64_t dy = conv.getDilation()[0], dx = conv.getDilation()[1];
+  const int64_t pt = conv.getPad()[0], pl = conv.getPad()[1];
+  const int64_t cpg = conv.getChannelsPerGroup(), dim = cpg * kh * kw;
+  for (int64_t p = 0; p < ho * wo; p += stride) {
+    const int64_t i = p / wo, j = p % wo;
+    const size_t at = out.size();
+    out.resize(at + dim, 0.0);
+    double *a = &out[at];
+    for (int64_t ci = 0; ci < cpg; ++ci)
+      for (int64_t ky = 0; ky < kh; ++ky) {
+        const int64_t iy = i * sy - pt + ky * dy;
+        if (iy < 0 || iy >= h)
+          continue;
+        for (int64_t kx = 0; kx < kw; ++kx) {
+          const int64_t ix = j * sx - pl + kx * dx;
+          if (ix >= 0 && ix < w)
+            a[(ci * kh + ky) * kw + kx] = x[((g * cpg + ci) * h + iy) * w + ix];
+        }
+      }
+  }
+}
+
+SpatialStatistics
+gatherSpatialStatistics(const SpectralExecutor &original,
+                        Operation *originalLayer, const SpectralExecutor &pruned,
+                        Operation *prunedLayer,
+                        llvm::ArrayRef<std::vector<float>> inputs) {
+  auto conv = cast<spectral::SpatialConv2DOp>(prunedLayer);
+  SpatialStatistics st;
+  st.groups = int64_t(conv.getGroup());
+  st.dim = conv.getChannelsPerGroup() * conv.getKernel()[0] *
+           conv.getKernel()[1];
+  const int64_t pixels = conv.getOutput().getType().getDimSize(2) *
+                         conv.getOutput().getType().getDimSize(3);
+  const double perPixel =
+      2.0 * double(st.groups) * double(st.dim) * double(st.dim);
+  const int64_t stride = std::max<int64_t>(
+      1, int64_t(std::ceil(perPixel * double(pixels) * double(inputs.size()) /
+                           kSpatialStatisticsBudget)));
+  const size_t workers = std::max<size_t>(
+      1, std::min<size_t>(llvm::hardware_concurrency().compute_thread_count(),
+                          inputs.size()));
+  constexpr size_t kBatch = 16;
+  std::vector<SpatialStatistics> part(workers);
+  llvm::parallelFor(0, workers, [&](size_t wk) {
+    SpatialStatistics &s = part[wk];
+    s.pp.assign(st.groups * st.dim * st.dim, 0.0);
+    s.op.assign(st.groups * st.dim * st.dim, 0.0);
+    std::vector<size_t> mine;
+    for (size_t i = wk; i < inputs.size(); i += workers)
+      mine.push_back(i);
+    std::vector<double> ap, ao;
+    for (size_t b0 = 0; b0 < mine.size(); b0 += kBatch) {
+      const size_t nb = std::min(kBatch, mine.size() - b0);
+      std::vector<std::vector<float>> xo(nb), xp(nb);
+      for (size_t k = 0; k < nb; ++k) {
+        xo[k] = inputOf(original, originalLayer, inputs[mine[b0 + k]]);
+        xp[k] = inputOf(pruned, prunedLayer, inputs[mine[b0 + k]]);
+      }
+      for (int64_t g = 0; g < st.groups; ++g) {
+        ap.clear();
+        ao.clear();
+        for (size_t k = 0; k < nb; ++k) {
+          spatialPatches(conv, g, stride, xp[k], ap);
+          spatialPatches(conv, g, stride, xo[k], ao);
+        }
+        const int64_t rows = int64_t(ap.size()) / st.dim;
+        const int64_t at = g * st.dim * st.dim;
+        prune::addCrossMoments(ap, ap, rows, st.dim,
+                               llvm::MutableArrayRef(s.pp).slice(at, st.dim * st.dim));
+        prune::addCrossMoments(ao, ap, rows, st.dim,
+                               llvm::MutableArrayRef(s.op).slice(at, st.dim * st.dim));
+      }
+    }
+  });
+  for (size_t wk = 1; wk < workers; ++wk) {
+    addInto(part[0].pp, part[wk].pp);
+    addInto(part[0].op, part[wk].op);
+  }
+  st.pp = std::move(part[0].pp);
+  st.op = std::move(part[0].op);
+  return st;
 }
 
 } // namespace spec2

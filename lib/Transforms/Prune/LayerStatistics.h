@@ -50,6 +50,26 @@ PatchStatistics gatherPatchStatistics(
     const SpectralExecutor &pruned, mlir::Operation *prunedLayer,
     llvm::ArrayRef<std::vector<float>> inputs);
 
+/// The same for a spectral.spatial_conv2d, in its own terms: output pixel p
+/// of output channel co (before bias) is w_co . a_p[g], a_p[g] the
+/// cpg*kh*kw input values (zero on padding) the taps of p read in co's
+/// group g. Per group, pp = sum over the sampled pixels of a_p a_p^T on the
+/// pruned input, op[i][j] = sum a_p,i(original) a_p,j(pruned), as
+/// LayerStatistics' (W C_pp = W0 C_op); [group][dim][dim], row-major.
+struct SpatialStatistics {
+  int64_t groups = 0, dim = 0;
+  std::vector<double> pp, op;
+};
+
+/// Multiply-adds gatherSpatialStatistics may spend; beyond it, output
+/// pixels are sampled with a stride.
+constexpr double kSpatialStatisticsBudget = 4e10;
+
+SpatialStatistics gatherSpatialStatistics(
+    const SpectralExecutor &original, mlir::Operation *originalLayer,
+    const SpectralExecutor &pruned, mlir::Operation *prunedLayer,
+    llvm::ArrayRef<std::vector<float>> inputs);
+
 } // namespace spec2
 
 #endif // SPEC2_LIB_TRANSFORMS_PRUNE_LAYERSTATISTICS_H

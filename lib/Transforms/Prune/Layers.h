@@ -13,6 +13,7 @@
 #include "LayerStatistics.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Scheduling/SpatialKer.h"
 
 namespace spec2::prune {
 
@@ -33,6 +34,46 @@ mlir::FailureOr<LayerCounts> pruneConv(const Settings &s, spectral::Conv2DOp op,
 mlir::FailureOr<LayerCounts> pruneFc(const Settings &s,
                                      spectral::FullyConnectedOp op, double frac,
                                      const LayerStatistics *stats);
+
+/// The weights of a spatial layer pruned per lane block: every block of
+/// `lanes` output channels keeps the same reduction entries for all its
+/// lanes (SpatialKer.h).
+struct SpatialPruned {
+  std::vector<double> weights; ///< [cout][cpg*kh*kw], zero where pruned
+  SpatialKept kept;            ///< the entries each block keeps
+};
+
+/// The pruning of one spatial layer on plain arrays (the entry point of
+/// nested pruning levels). `w0` is [cout][dim] (dim = cpg*kh*kw, output
+/// channel co in group co / (cout/groups)); every lane block keeps
+/// min(`keep`, what `base` allows) entries. `base`, if given, is a coarser
+/// level's result (a SpatialKept of the same shape): an entry it does not
+/// keep stays zero here, so this level's zeros are a superset of its zeros;
+/// null allows every entry. With `stats` (and a method other than
+/// magnitude) the entries are chosen by OBS per lane block, the lanes of a
+/// group sharing the group's inverse input covariance: repeatedly drop the
+/// entry r whose removal raises the block's output error least once the
+/// kept weights are re-solved, sum over its lanes of w_r^2 / [C^-1]_rr;
+/// then the kept weights of each lane are refitted by least squares,
+/// W_S (C_pp,SS + ridge) = (W0 C_op)_S + ridge W0_S (the ridge is
+/// `refitRidge` times the mean input power when nothing is pruned, else
+/// negligible). Without `stats`: magnitude, the entries of largest
+/// sum over the block's lanes of w^2, values unchanged.
+SpatialPruned pruneSpatialWeights(const Settings &s, int64_t cout,
+                                  int64_t groups, int64_t dim, int64_t lanes,
+                                  llvm::ArrayRef<double> w0, int64_t keep,
+                                  const SpatialStatistics *stats,
+                                  const SpatialKept *base = nullptr);
+
+/// Prunes the spatial conv `op` to `keep` entries per lane block of the
+/// target's conv_pout lanes (s.spatialLanes) with pruneSpatialWeights and
+/// stores the weights back; returns its weights before and after (non-zero
+/// lane-block entries times their lanes).
+mlir::FailureOr<LayerCounts> pruneSpatial(const Settings &s,
+                                          spectral::SpatialConv2DOp op,
+                                          int64_t keep,
+                                          const SpatialStatistics *stats,
+                                          const SpatialKept *base = nullptr);
 
 } // namespace spec2::prune
 

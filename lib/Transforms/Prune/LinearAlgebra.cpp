@@ -76,6 +76,14 @@ bool choleskySolve(llvm::ArrayRef<T> a, int64_t n,
   return true;
 }
 
+void addCrossMoments(llvm::ArrayRef<double> a, llvm::ArrayRef<double> b,
+                     int64_t rows, int64_t dim,
+                     llvm::MutableArrayRef<double> out) {
+  Eigen::Map<RowMajor<double>>(out.data(), dim, dim).noalias() +=
+      ConstRowMap<double>(a.data(), rows, dim).transpose() *
+      ConstRowMap<double>(b.data(), rows, dim);
+}
+
 template class Cholesky<double>;
 template class Cholesky<Cd>;
 template bool choleskySolve<double>(llvm::ArrayRef<double>, int64_t,

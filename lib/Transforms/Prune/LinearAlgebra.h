@@ -62,6 +62,11 @@ template <typename T>
 bool choleskySolve(llvm::ArrayRef<T> a, int64_t n,
                    llvm::MutableArrayRef<T> rhs);
 
+/// out += a^T b for a and b of `rows` x `dim` (row-major; out dim x dim,
+/// row-major): the moments of a batch of samples, one sample a row.
+void addCrossMoments(llvm::ArrayRef<double> a, llvm::ArrayRef<double> b,
+                     int64_t rows, int64_t dim, llvm::MutableArrayRef<double> out);
+
 extern template class Cholesky<double>;
 extern template class Cholesky<Cd>;
 

@@ -62,6 +62,11 @@ FailureOr<std::optional<Inputs>> sequentialInputs(func::FuncOp func,
   return std::optional<Inputs>(std::move(inputs));
 }
 
+bool isPrunedLayer(Operation *op) {
+  return llvm::isa<spectral::Conv2DOp, spectral::SpatialConv2DOp,
+                   spectral::FullyConnectedOp>(op);
+}
+
 LogicalResult
 pruneSequentially(func::FuncOp func, const Settings &s,
                   ArrayRef<Operation *> layers, const Inputs &inputs,
@@ -71,7 +76,7 @@ pruneSequentially(func::FuncOp func, const Settings &s,
   llvm::scope_exit eraseOriginal([&] { original->erase(); });
   SmallVector<Operation *> originalLayers;
   original.walk([&](Operation *op) {
-    if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+    if (isPrunedLayer(op))
       originalLayers.push_back(op);
   });
   FailureOr<SpectralExecutor> originalExec = SpectralExecutor::create(original);
@@ -86,17 +91,24 @@ pruneSequentially(func::FuncOp func, const Settings &s,
         keepOf.lookup(conv) <
             conv.getInChannels() * spectral::independentBins(conv.getFftSize());
     if (!joint && !statisticsFit(op)) {
-      if (failed(pruneLayer(op, nullptr, nullptr)))
+      if (failed(pruneLayer(op, nullptr, nullptr, nullptr)))
         return failure();
       continue;
     }
     FailureOr<SpectralExecutor> current = SpectralExecutor::create(func);
     if (failed(current))
       return failure();
+    if (llvm::isa<spectral::SpatialConv2DOp>(op)) {
+      SpatialStatistics stats = gatherSpatialStatistics(
+          *originalExec, originalLayers[i], *current, op, inputs);
+      if (failed(pruneLayer(op, nullptr, nullptr, &stats)))
+        return failure();
+      continue;
+    }
     if (!joint) {
       LayerStatistics stats = gatherLayerStatistics(
           *originalExec, originalLayers[i], *current, op, inputs);
-      if (failed(pruneLayer(op, &stats, nullptr)))
+      if (failed(pruneLayer(op, &stats, nullptr, nullptr)))
         return failure();
       continue;
     }
@@ -104,7 +116,7 @@ pruneSequentially(func::FuncOp func, const Settings &s,
     PatchStatistics patch =
         gatherPatchStatistics(*originalExec, originalLayers[i], *current, op,
                               ArrayRef(inputs).take_front(count));
-    if (failed(pruneLayer(op, nullptr, &patch)))
+    if (failed(pruneLayer(op, nullptr, &patch, nullptr)))
       return failure();
   }
   return success();

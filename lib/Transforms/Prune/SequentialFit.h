@@ -38,9 +38,15 @@ mlir::FailureOr<std::optional<Inputs>> sequentialInputs(mlir::func::FuncOp func,
                                                         unsigned calibSeed);
 
 /// Prunes one layer with the statistics the sequential fit gathered for it
-/// (none: from the calibration covariances); `patch` for a joint conv fit.
+/// (none: from the calibration covariances); `patch` for a joint conv fit,
+/// `spatial` for a spatial conv.
 using PruneLayerFn = llvm::function_ref<mlir::LogicalResult(
-    mlir::Operation *, const LayerStatistics *, const PatchStatistics *)>;
+    mlir::Operation *, const LayerStatistics *, const PatchStatistics *,
+    const SpatialStatistics *)>;
+
+/// Whether `op` is a layer the pass prunes: spectral, spatial and
+/// fully-connected.
+bool isPrunedLayer(mlir::Operation *op);
 
 /// Prunes `layers` of `func` in order, each on the statistics of its input
 /// as the already pruned layers compute it; `keepOf` gives the conv layers'

@@ -36,6 +36,9 @@ struct Settings {
   double rho = 3.0;         ///< ADMM penalty, relative to a bin's power
   double refitRidge = 1.0;  ///< FC refit ridge on the sequential fit
   int64_t lanes = 0;        ///< the target's input lanes (0 without one)
+  /// The spatial engine's output lanes (conv_pout): a lane block's lanes
+  /// keep the same entries. 16 without a target (u200's).
+  int64_t spatialLanes = 16;
 };
 
 /// Weights of one layer before and after pruning, for the pass statistics.
