@@ -209,32 +209,32 @@ void BottleneckWalk::chunk(const StageRun &s, const SpatialChunk &c,
   if (!loads.empty() || !isOpen)
     open(loads, s.stage);
   const SpatialGeometry &sg = *s.g;
-  grp.computes.push_back(Insn(isa::kConv)
-                             .set(conv::kSrcBuf, s.srcMid)
-                             .set(conv::kSrcAddr, s.src + c.inCh0 * s.vh * s.vw)
-                             .set(conv::kSrcPitch, s.vw)
-                             .set(conv::kY0, s.y0)
-                             .set(conv::kX0, s.x0)
-                             .set(conv::kVh, s.vh)
-                             .set(conv::kVw, s.vw)
-                             .set(conv::kKh, sg.kh)
-                             .set(conv::kKw, sg.kw)
-                             .set(conv::kSy, sg.sy)
-                             .set(conv::kSx, sg.sx)
-                             .set(conv::kDy, sg.dy)
-                             .set(conv::kDx, sg.dx)
-                             .set(conv::kOh, s.oh)
-                             .set(conv::kOw, s.ow)
-                             .set(conv::kOaccAddr, oaccAt)
-                             .set(conv::kNco, c.nco)
-                             .set(conv::kCpg, c.cpg)
-                             .set(conv::kOpg, c.opg)
-                             .set(conv::kKerAddr, kerAddr)
-                             .set(conv::kNr, c.nci * sg.kh * sg.kw)
-                             .set(conv::kAccShift, s.shifts->acc)
-                             .set(conv::kFirst, c.ci0 == 0)
-                             .set(conv::kChain, chainPays(c, sg, s.oh * s.ow,
-                                                          cfg)));
+  grp.computes.push_back(
+      Insn(isa::kConv)
+          .set(conv::kSrcBuf, s.srcMid)
+          .set(conv::kSrcAddr, s.src + c.inCh0 * s.vh * s.vw)
+          .set(conv::kSrcPitch, s.vw)
+          .set(conv::kY0, s.y0)
+          .set(conv::kX0, s.x0)
+          .set(conv::kVh, s.vh)
+          .set(conv::kVw, s.vw)
+          .set(conv::kKh, sg.kh)
+          .set(conv::kKw, sg.kw)
+          .set(conv::kSy, sg.sy)
+          .set(conv::kSx, sg.sx)
+          .set(conv::kDy, sg.dy)
+          .set(conv::kDx, sg.dx)
+          .set(conv::kOh, s.oh)
+          .set(conv::kOw, s.ow)
+          .set(conv::kOaccAddr, oaccAt)
+          .set(conv::kNco, c.nco)
+          .set(conv::kCpg, c.cpg)
+          .set(conv::kOpg, c.opg)
+          .set(conv::kKerAddr, kerAddr)
+          .set(conv::kNr, c.nci * sg.kh * sg.kw)
+          .set(conv::kAccShift, s.shifts->acc)
+          .set(conv::kFirst, c.ci0 == 0)
+          .set(conv::kChain, chainPays(c, sg, s.oh * s.ow, cfg)));
   if (!last)
     return;
   Insn q = Insn(isa::kConvq)
@@ -248,9 +248,9 @@ void BottleneckWalk::chunk(const StageRun &s, const SpatialChunk &c,
                .set(convq::kClampLo, s.shifts->clampLo)
                .set(convq::kClampHi, s.shifts->clampHi);
   if (s.toMid) {
-    grp.computes.push_back(q.set(convq::kDstBuf, 1)
-                               .set(convq::kOutAddr,
-                                    s.dst + c.co0 * s.oh * s.ow));
+    grp.computes.push_back(
+        q.set(convq::kDstBuf, 1)
+            .set(convq::kOutAddr, s.dst + c.co0 * s.oh * s.ow));
     return;
   }
   // The project's output stage: OUT (its half for this group), the
@@ -287,7 +287,7 @@ void BottleneckWalk::run() {
         residentKer[s].push_back(k);
         residentBias[s].push_back(b);
         k += c.kerCount;
-        if (c.ci0 + c.nci == (s == 0 ? g.expand->cpg()
+        if (c.ci0 + c.nci == (s == 0   ? g.expand->cpg()
                               : s == 1 ? d.cpg()
                                        : p.cpg()))
           b += c.nco;
@@ -331,8 +331,7 @@ void BottleneckWalk::run() {
     for (const StageRun &s : stages)
       for (size_t i = 0; i < s.chunks->size(); ++i)
         chunk(s, (*s.chunks)[i], i, oy0 == 0,
-              i + 1 < s.chunks->size() ||
-                  (s.stage == 2 && oy0 + t.rows < d.ho),
+              i + 1 < s.chunks->size() || (s.stage == 2 && oy0 + t.rows < d.ho),
               loads);
   }
   // Programs keep OACC zero between layers: clear what the largest chunk
@@ -353,8 +352,8 @@ bool BottleneckGeometry::wellFormed() const {
   if (dw.group != dw.cin || dw.cpg() != 1 || dw.cout != project.cin ||
       !isPointwise(project) || project.h != dw.ho || project.w != dw.wo)
     return false;
-  return !residual || (project.cout == cin() && project.ho == dw.h &&
-                       project.wo == dw.w);
+  return !residual ||
+         (project.cout == cin() && project.ho == dw.h && project.wo == dw.w);
 }
 
 namespace {
@@ -389,9 +388,8 @@ BottleneckGeometry BottleneckOps::geometry() {
 
 llvm::SmallVector<mlir::Operation *, 4> BottleneckOps::ops() {
   llvm::SmallVector<mlir::Operation *, 4> out;
-  for (mlir::Operation *op :
-       {expand.getOperation(), dw.getOperation(), project.getOperation(),
-        add.getOperation()})
+  for (mlir::Operation *op : {expand.getOperation(), dw.getOperation(),
+                              project.getOperation(), add.getOperation()})
     if (op)
       out.push_back(op);
   return out;
@@ -412,8 +410,7 @@ std::optional<BottleneckOps> matchBottleneck(spectral::SpatialConv2DOp head) {
     return std::nullopt;
   mlir::Value in = b.expand ? b.expand.getInput() : b.dw.getInput();
   if (auto add = soleUser<spectral::AddOp>(b.project.getOutput()))
-    if (unclamped(b.project) &&
-        (add.getLhs() == in || add.getRhs() == in))
+    if (unclamped(b.project) && (add.getLhs() == in || add.getRhs() == in))
       b.add = add;
   if (!b.geometry().wellFormed())
     return std::nullopt;
@@ -429,14 +426,15 @@ constexpr int64_t kTileMax = (int64_t(1) << isa::kTileBits) - 1;
 
 std::optional<BottleneckTiling> makeTiling(const BottleneckGeometry &g,
                                            const OverlayConfig &cfg,
-                                           int64_t rows, bool db,
-                                           bool resident, int64_t split) {
+                                           int64_t rows, bool db, bool resident,
+                                           int64_t split) {
   const SpatialGeometry &d = g.dw, &p = g.project;
   if (!g.wellFormed() || rows < 1 || rows > d.ho ||
       rows >= (int64_t(1) << (isa::kTileBits - 1)) || d.w > kTileMax)
     return std::nullopt;
   const int64_t copies = db ? 2 : 1, vhMax = d.stripRows(rows);
-  if (vhMax > kTileMax || g.cin() * vhMax * d.w > int64_t(cfg.inpDepth) / copies)
+  if (vhMax > kTileMax ||
+      g.cin() * vhMax * d.w > int64_t(cfg.inpDepth) / copies)
     return std::nullopt;
   const int64_t mid =
       (g.expand ? g.expand->cout * vhMax * d.w : 0) + d.cout * rows * d.wo;
@@ -540,7 +538,8 @@ void walkElementwise(int64_t elements, int64_t width, bool binary, bool table,
                      const std::function<void(InsnGroup &)> &emit) {
   namespace vec = isa::vec;
   const int64_t rows = elements / width;
-  const int64_t per = binary ? int64_t(cfg.inpDepth) / 2 : int64_t(cfg.inpDepth);
+  const int64_t per =
+      binary ? int64_t(cfg.inpDepth) / 2 : int64_t(cfg.inpDepth);
   const int64_t chunkRows = std::min<int64_t>(
       {rows, per / width, int64_t(cfg.outDepth) / width, 65535});
   for (int64_t r0 = 0; r0 < rows; r0 += chunkRows) {

@@ -5,8 +5,8 @@
 // where fusing is faster (Passes.td).
 //
 //===----------------------------------------------------------------------===//
-#include "spec2/Transforms/Passes.h"
 #include "Spec2/Spec2Dialect.h"
+#include "spec2/Transforms/Passes.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/BottleneckSchedule.h"
@@ -97,8 +97,8 @@ struct FuseBottlenecksPass : impl::FuseBottlenecksBase<FuseBottlenecksPass> {
       }
       if (block->add) {
         auto type = block->add.getOutput().getType();
-        const ConvCost c = estimateElementwiseAdd(
-            type.getNumElements(), type.getShape().back(), cfg);
+        const ConvCost c = estimateElementwiseAdd(type.getNumElements(),
+                                                  type.getShape().back(), cfg);
         unfused.cycles += c.cycles;
         unfused.inputBytes += c.inputBytes;
         unfused.outputBytes += c.outputBytes;
@@ -121,8 +121,8 @@ struct FuseBottlenecksPass : impl::FuseBottlenecksBase<FuseBottlenecksPass> {
                b.getNamedAttr("ddr_bytes_unfused", i64(unfused.ddrBytes()))}));
       LLVM_DEBUG(llvm::dbgs() << "block at " << head.getLoc() << ": fused "
                               << f.cycles << " cycles, " << f.ddrBytes()
-                              << " B; unfused " << unfused.cycles
-                              << " cycles, " << unfused.ddrBytes() << " B\n");
+                              << " B; unfused " << unfused.cycles << " cycles, "
+                              << unfused.ddrBytes() << " B\n");
       if (std::make_pair(f.cycles, f.ddrBytes()) >=
           std::make_pair(unfused.cycles, unfused.ddrBytes()))
         return;

@@ -1,4 +1,5 @@
-//===- BottleneckSchedule.h - A fused inverted-residual block ----*- C++ -*-===//
+//===- BottleneckSchedule.h - A fused inverted-residual block ----*- C++
+//-*-===//
 //
 // An inverted-residual bottleneck (1x1 expand -> depthwise -> 1x1 project,
 // with or without the residual add; or depthwise -> project) run fused on
@@ -106,7 +107,8 @@ void walkBottleneck(const BottleneckGeometry &g, const OverlayConfig &cfg,
 /// The block's modeled cost under `t`, its groups built into a program and
 /// timed by the cost model.
 ConvCost estimateBottleneck(const BottleneckGeometry &g,
-                            const OverlayConfig &cfg, const BottleneckTiling &t);
+                            const OverlayConfig &cfg,
+                            const BottleneckTiling &t);
 
 /// The fitting tiling with the fewest modeled cycles (then DDR bytes), and
 /// its cost; nullopt if none fits.
