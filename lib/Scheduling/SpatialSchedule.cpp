@@ -111,7 +111,7 @@ Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t,
       // list's index must stay below cpg*kh*kw (a tap on padding all the
       // same, never read), and another layer's list may hold larger ones.
       .set(conv::kCpg, t.indexed ? reduction : 1)
-      .set(conv::kKerAddr, t.indexed ? kerAt : 0)
+      .set(conv::kKerAddr, kerAt)
       .set(conv::kOpg, nco)
       .set(conv::kNr, 1)
       .set(conv::kFirst, 1);
