@@ -74,21 +74,37 @@ int64_t spatialKeptPerBlock(const SpatialGeometry &g, double sparsity) {
 void applySpatialKept(const SpatialGeometry &g, const OverlayConfig &cfg,
                       const SpatialKept &kept, SpatialTiling &t) {
   const int64_t p = cfg.convPout, taps = g.kh * g.kw;
-  int64_t at = 0;
-  t.indexed = false;
-  for (SpatialChunk &c : t.chunks) {
+  // A step takes conv_pk entries in tree mode, one in chain mode: a list
+  // shorter by less than that saves no cycle, and its indices double the
+  // bytes an entry takes. Pruned lists only where they save steps or bytes;
+  // otherwise dense lists, the pruned weights zeros in them.
+  const int64_t quantum = t.chain ? 1 : int64_t(cfg.convPk);
+  std::vector<int64_t> pruned(t.chunks.size());
+  int64_t stepsDense = 0, stepsPruned = 0, bytesDense = 0, bytesPruned = 0;
+  for (size_t i = 0; i < t.chunks.size(); ++i) {
+    const SpatialChunk &c = t.chunks[i];
+    const int64_t dense = c.nci * taps;
     int64_t nr = 1; // a CONV has at least one entry (zero-valued if need be)
-    if (kept.dense()) {
-      nr = c.nci * taps;
-    } else {
+    if (kept.dense())
+      nr = dense;
+    else
       for (int64_t k = 0; k * p < c.nco; ++k)
         nr = std::max<int64_t>(nr, int64_t(listOf(g, p, kept, c, k).size()));
-    }
-    c.nr = nr;
+    pruned[i] = nr;
+    stepsDense += ceilDiv(dense, quantum);
+    stepsPruned += ceilDiv(nr, quantum);
+    bytesDense += dense * 2;
+    bytesPruned += nr * 4;
+  }
+  t.indexed = !kept.dense() &&
+              (stepsPruned < stepsDense || bytesPruned < bytesDense);
+  int64_t at = 0;
+  for (size_t i = 0; i < t.chunks.size(); ++i) {
+    SpatialChunk &c = t.chunks[i];
+    c.nr = t.indexed ? pruned[i] : c.nci * taps;
     c.kerOffset = at;
-    c.kerCount = ceilDiv(c.nco, p) * nr * p;
+    c.kerCount = ceilDiv(c.nco, p) * c.nr * p;
     at += c.kerCount;
-    t.indexed |= nr < c.nci * taps;
   }
 }
 

@@ -90,8 +90,7 @@ Insn zeroOacc(const SpatialGeometry &g, const SpatialTiling &t,
     nco = std::max(nco, c.nco);
     reduction = std::max(reduction, c.cpg * g.kh * g.kw);
   }
-  return t.indexed ? spatialZeroOacc(nco, t.rows, g.wo, reduction, kerAt)
-                   : spatialZeroOacc(nco, t.rows, g.wo);
+  return spatialZeroOacc(nco, t.rows, g.wo, t.indexed ? reduction : 1, kerAt);
 }
 
 } // namespace

@@ -98,4 +98,49 @@ TEST(SpectralExecutorTest, DenseLeNetMatchesTheGraphReference) {
   EXPECT_GT(diff, 1e-3);
 }
 
+TEST(SpectralExecutorTest, SpatialLeNetMatchesTheGraphReference) {
+  // Every conv on the spatial engine: the executor runs
+  // spectral.spatial_conv2d (the sequential fit of spatial pruning needs it).
+  mlir::MLIRContext context;
+  mlir::DialectRegistry registry;
+  registerSpec2Dialects(registry);
+  context.appendDialectRegistry(registry);
+  auto module =
+      importOnnxFile(context, SPEC2_SOURCE_DIR "/models/lenet_fmnist.onnx");
+  ASSERT_TRUE(module);
+  ASSERT_TRUE(succeeded(runGraphCleanup(*module)));
+  auto graph = module->clone();
+  auto reference = ReferenceExecutor::create(graph);
+  ASSERT_TRUE(succeeded(reference));
+  CompileOptions options;
+  options.calib = "random";
+  options.calibCount = 2;
+  options.target = "u200";
+  options.engine = "spatial";
+  mlir::PassManager pm(&context);
+  populateSpectralPipeline(pm, options);
+  ASSERT_TRUE(succeeded(pm.run(*module)));
+  auto main = module->lookupSymbol<mlir::func::FuncOp>("main");
+  int spatial = 0;
+  main.walk([&](spectral::SpatialConv2DOp) { ++spatial; });
+  ASSERT_EQ(spatial, 2);
+  ASSERT_EQ(SpectralExecutor::firstUnsupported(main), nullptr);
+  auto exec = SpectralExecutor::create(main);
+  ASSERT_TRUE(succeeded(exec));
+  std::mt19937 rng(11);
+  for (int i = 0; i < 3; ++i) {
+    std::vector<float> x = randomImage(rng, 28 * 28);
+    auto want = reference->run({Tensor::floats({1, 1, 28, 28}, x)});
+    ASSERT_TRUE(bool(want)) << llvm::toString(want.takeError());
+    std::vector<float> got = exec->run(x);
+    const std::vector<float> &w = (*want)[0].f32;
+    ASSERT_EQ(got.size(), w.size());
+    double range = 0;
+    for (float v : w)
+      range = std::max(range, double(std::fabs(v)));
+    for (size_t k = 0; k < w.size(); ++k)
+      EXPECT_NEAR(got[k], w[k], 1e-4 * range) << "logit " << k;
+  }
+}
+
 } // namespace

@@ -57,8 +57,10 @@ int64_t spatialKeptPerBlock(const SpatialGeometry &g, double sparsity);
 /// chunk block that straddles two lane blocks of `kept`, which only happens
 /// when chunks do not start on a lane block, lists their union; shorter
 /// lists are padded with zero-valued entries), the chunks' KER offsets and
-/// counts, and whether the lists carry indices (t.indexed: any list shorter
-/// than dense).
+/// counts, and whether the lists carry indices (t.indexed). Pruned lists
+/// are used only where they save engine steps (conv_pk entries a step in
+/// tree mode, one in chain mode) or KER bytes; otherwise the lists stay
+/// dense, with the pruned weights as zeros.
 void applySpatialKept(const SpatialGeometry &g, const OverlayConfig &cfg,
                       const SpatialKept &kept, SpatialTiling &t);
 

@@ -9,6 +9,7 @@
 // RUN: spec2-opt %s --mlir-print-debuginfo --mlir-print-local-scope --spec2-set-target=target=small --spec2-choose-engine=engine=spatial | FileCheck %s --check-prefix=SPATIAL
 // RUN: spec2-opt %s --mlir-print-debuginfo --mlir-print-local-scope --spec2-set-target=target=small --spec2-choose-engine="engine=spatial layer-engine=wide=spectral,pw=spectral" | FileCheck %s --check-prefix=LAYER
 // RUN: spec2-opt %s --mlir-print-debuginfo --mlir-print-local-scope --spec2-set-target=target=small --spec2-choose-engine=sparsity=0.9 | FileCheck %s --check-prefix=SPARSE
+// RUN: spec2-opt %s --mlir-print-debuginfo --mlir-print-local-scope --spec2-set-target=target=small "--spec2-choose-engine=layer-sparsity=pw=0.9" | FileCheck %s --check-prefix=PERLAYER
 // RUN: not spec2-opt %s --mlir-print-debuginfo --mlir-print-local-scope --spec2-set-target=target=small --spec2-choose-engine=layer-engine=dw=spectral 2>&1 | FileCheck %s --check-prefix=NODW
 // RUN: not spec2-opt %s --mlir-print-debuginfo --mlir-print-local-scope --spec2-set-target=target=small --spec2-choose-engine=layer-engine=conv9=spatial 2>&1 | FileCheck %s --check-prefix=NONAME
 // RUN: not spec2-opt %s --mlir-print-debuginfo --mlir-print-local-scope --spec2-set-target=target=small --spec2-choose-engine=layer-engine=pw=systolic 2>&1 | FileCheck %s --check-prefix=BADE
@@ -35,10 +36,20 @@
 // LAYER-SAME: loc("wide")
 // LAYER: tosa.depthwise_conv2d {{.*}}spec2.engine = "spatial"
 
-// Kernels the pruning will leave at 10% of their bins make the spectral
-// engine cheaper for the pointwise conv too.
-// SPARSE: tosa.conv2d {{.*}}spec2.engine = "spectral"
+// Both engines priced at what the pruning will leave (10%): the spectral
+// kernels at 10% of their bins, the spatial lane blocks' lists at 10% of
+// their entries (6 of 64 for the pointwise conv, 57 of 576 for the 3x3,
+// 1 of 9 taps for the depthwise one). The pointwise conv stays direct.
+// SPARSE: tosa.conv2d {{.*}}spec2.engine = "spatial", spec2.engine_cycles = {spatial = 26158 : i64, spectral = 39250 : i64}
 // SPARSE-SAME: loc("pw")
+// SPARSE: tosa.conv2d {{.*}}spec2.engine = "spectral", spec2.engine_cycles = {spatial = 108187 : i64, spectral = 57462 : i64}
+// SPARSE-SAME: loc("wide")
+// SPARSE: tosa.depthwise_conv2d {{.*}}spec2.engine_cycles = {spatial = 15514 : i64}
+// Dense, the same layers cost 114070, 917799 and 28146 direct.
+// PERLAYER: spec2.engine_cycles = {spatial = 26158 : i64, spectral = 39250 : i64}
+// PERLAYER-SAME: loc("pw")
+// PERLAYER: spec2.engine_cycles = {spatial = 917799 : i64, spectral = 447173 : i64}
+// PERLAYER-SAME: loc("wide")
 
 // NODW: error: {{.*}}layer-engine: the spectral engine cannot run layer 'dw' (grouped: the spectral engine sums over every input channel)
 // NONAME: error: {{.*}}layer-engine names 'conv9', which is no conv layer of this model (convs: pw, wide, dw)
