@@ -57,7 +57,8 @@ LogicalResult runGraphCleanup(ModuleOp module) {
   return pm.run(module);
 }
 
-void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
+void populateSpectralLoweringPipeline(OpPassManager &pm,
+                                      const CompileOptions &o) {
   SetTargetOptions target;
   target.target = o.target;
   pm.addPass(createSetTarget(target));
@@ -82,7 +83,12 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   fpm.addPass(createFoldBatchNorm());
   fpm.addPass(createFuseActivations());
   fpm.addPass(createCanonicalizerPass());
-  if (o.prunes()) {
+}
+
+void populateSpectralFinishPipeline(OpPassManager &pm,
+                                    const CompileOptions &o) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  if (o.prunesNow()) {
     PruneSpectralOptions prune;
     prune.sparsity = o.sparsity;
     prune.method = pruneMethodName(o.pruneMethod).str();
@@ -92,7 +98,7 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     if (o.pruneMethod != PruneMethod::Magnitude) {
       prune.calib = o.calib;
       prune.calibCount = o.calibCount;
-      prune.calibSeed = calib.seed;
+      prune.calibSeed = CalibrateOptions().seed;
     }
     fpm.addPass(createPruneSpectral(prune));
   }
@@ -104,6 +110,11 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
                     ? std::string()
                     : dataflowPolicyName(o.dataflow).str();
   fpm.addPass(createSelectDataflow(flows));
+}
+
+void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
+  populateSpectralLoweringPipeline(pm, o);
+  populateSpectralFinishPipeline(pm, o);
 }
 
 void populateOverlayPipeline(OpPassManager &pm, const CompileOptions &o) {
