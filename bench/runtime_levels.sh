@@ -5,13 +5,14 @@
 # cycles, fps, DDR bytes and modeled energy per level, and the program's
 # size against the levels compiled one by one. Two checks per level: the
 # level compiled on its own from the same masks (--emit-level=K) gives the
-# same output bits on $BITS test images and the same dataset results; and,
-# for comparison, a plain --sparsity=R compile (no nesting) gives what
-# nesting costs. ENGINE (default spectral) is --engine: with auto both LeNet
+# same output bits on $BITS test images and the same modeled cycles; and,
+# for comparison, a plain --sparsity=R compile of the sparsest level (no
+# nesting) gives what nesting costs. ENGINE (default spectral) is --engine: with auto both LeNet
 # convs go to the spatial engine on u200, which no level prunes yet (the
 # `auto` row shows that every level is then the same program). Writes
-# bench/results/runtime_levels.json. Usage:
-# [ENGINE=spectral] [BITS=20] bash bench/runtime_levels.sh [LIMIT]
+# bench/results/runtime_levels.json; with KEEP=DIR the program stays there
+# (levels.s2b, levels.json). Usage:
+# [ENGINE=spectral] [BITS=20] [KEEP=DIR] bash bench/runtime_levels.sh [LIMIT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build}"
@@ -55,6 +56,7 @@ t0=$(date +%s.%N)
 "$BIN/spec2c" "${COMMON[@]}" --engine="$ENGINE" --runtime-sparsity=$LEVELS \
   -o "$TMP/levels.s2b" --report="$TMP/levels.json" 2>/dev/null
 compile=$(seconds_since "$t0")
+if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$TMP/levels.s2b" "$TMP/levels.json" "$KEEP/"; fi
 echo "runtime_levels: compiled $LEVELS in $compile s" >&2
 
 IFS=, read -ra RS <<< "$LEVELS"
@@ -65,21 +67,22 @@ for k in "${!RS[@]}"; do
     --level="$k" --json)
   echo "runtime_levels: level $k: $run" >&2
   logits "$TMP/levels.s2b" "$TMP/multi/level$k" "$k"
-  # Level k alone, from the same masks.
+  # Level k alone, from the same masks: output bits on $BITS images and
+  # its modeled cycles on the first one.
   t0=$(date +%s.%N)
   "$BIN/spec2c" "${COMMON[@]}" --engine="$ENGINE" --runtime-sparsity=$LEVELS \
     --emit-level="$k" -o "$TMP/alone$k.s2b" 2>/dev/null
   alone_compile=$(seconds_since "$t0")
-  alone=$("$BIN/spec2-run" "$TMP/alone$k.s2b" --dataset fashion-mnist --limit "$LIMIT" --json)
+  alone=$("$BIN/spec2-run" "$TMP/alone$k.s2b" --input "$TMP/img0.npy" --json)
   logits "$TMP/alone$k.s2b" "$TMP/alone/level$k" 0
   same=0
   for i in $(seq 0 $((BITS - 1))); do
     cmp -s "$TMP/multi/level$k/img$i.npy" "$TMP/alone/level$k/img$i.npy" && same=$((same + 1))
   done
   echo "runtime_levels: level $k alone: $same/$BITS images with the same output bits; $alone" >&2
-  # The same sparsity without nesting (and without a level table).
+  # The sparsest level's sparsity without nesting (and without a level table).
   plain=null
-  if [ "$k" -gt 0 ]; then
+  if [ "$k" -eq $((${#RS[@]} - 1)) ]; then
     "$BIN/spec2c" "${COMMON[@]}" --engine="$ENGINE" --sparsity="$r" \
       -o "$TMP/plain$k.s2b" 2>/dev/null
     plain=$("$BIN/spec2-run" "$TMP/plain$k.s2b" --dataset fashion-mnist --limit "$LIMIT" --json)
