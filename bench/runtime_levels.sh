@@ -12,7 +12,8 @@
 # `auto` row shows that every level is then the same program). Writes
 # bench/results/runtime_levels.json; with KEEP=DIR the program stays there
 # (levels.s2b, levels.json). Usage:
-# [ENGINE=spectral] [BITS=20] [KEEP=DIR] bash bench/runtime_levels.sh [LIMIT]
+# [ENGINE=spectral] [BITS=20] [KEEP=DIR] [PROGRAM=DIR/levels.s2b COMPILE_S=S]
+# [ALONE="0 3"] bash bench/runtime_levels.sh [LIMIT]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR="${BUILD_DIR:-build}"
@@ -52,10 +53,17 @@ logits() { # PROGRAM DIR LEVEL
   done
 }
 
-t0=$(date +%s.%N)
-"$BIN/spec2c" "${COMMON[@]}" --engine="$ENGINE" --runtime-sparsity=$LEVELS \
-  -o "$TMP/levels.s2b" --report="$TMP/levels.json" 2>/dev/null
-compile=$(seconds_since "$t0")
+if [ -n "${PROGRAM:-}" ]; then
+  # A program this script compiled before (KEEP), and the time it took.
+  cp "$PROGRAM" "$TMP/levels.s2b"
+  cp "${PROGRAM%.s2b}.json" "$TMP/levels.json"
+  compile="${COMPILE_S:-null}"
+else
+  t0=$(date +%s.%N)
+  "$BIN/spec2c" "${COMMON[@]}" --engine="$ENGINE" --runtime-sparsity=$LEVELS \
+    -o "$TMP/levels.s2b" --report="$TMP/levels.json" 2>/dev/null
+  compile=$(seconds_since "$t0")
+fi
 if [ -n "${KEEP:-}" ]; then mkdir -p "$KEEP" && cp "$TMP/levels.s2b" "$TMP/levels.json" "$KEEP/"; fi
 echo "runtime_levels: compiled $LEVELS in $compile s" >&2
 
@@ -68,7 +76,10 @@ for k in "${!RS[@]}"; do
   echo "runtime_levels: level $k: $run" >&2
   logits "$TMP/levels.s2b" "$TMP/multi/level$k" "$k"
   # Level k alone, from the same masks: output bits on $BITS images and
-  # its modeled cycles on the first one.
+  # its modeled cycles on the first one (ALONE: which levels, default all;
+  # level k alone compiles levels 0 to k again).
+  alone=null
+  if [[ " ${ALONE:-${!RS[*]}} " == *" $k "* ]]; then
   t0=$(date +%s.%N)
   "$BIN/spec2c" "${COMMON[@]}" --engine="$ENGINE" --runtime-sparsity=$LEVELS \
     --emit-level="$k" -o "$TMP/alone$k.s2b" 2>/dev/null
@@ -80,6 +91,8 @@ for k in "${!RS[@]}"; do
     cmp -s "$TMP/multi/level$k/img$i.npy" "$TMP/alone/level$k/img$i.npy" && same=$((same + 1))
   done
   echo "runtime_levels: level $k alone: $same/$BITS images with the same output bits; $alone" >&2
+  alone="{\"compile_s\":$alone_compile,\"same_output_bits\":$same,\"images_compared\":$BITS,\"run\":$alone}"
+  fi
   # The sparsest level's sparsity without nesting (and without a level table).
   plain=null
   if [ "$k" -eq $((${#RS[@]} - 1)) ]; then
@@ -88,7 +101,7 @@ for k in "${!RS[@]}"; do
     plain=$("$BIN/spec2-run" "$TMP/plain$k.s2b" --dataset fashion-mnist --limit "$LIMIT" --json)
     echo "runtime_levels: plain --sparsity=$r: $plain" >&2
   fi
-  rows+=("{\"level\":$k,\"sparsity\":$r,\"run\":$run,\"alone\":{\"compile_s\":$alone_compile,\"same_output_bits\":$same,\"images_compared\":$BITS,\"run\":$alone},\"plain_sparsity\":$plain}")
+  rows+=("{\"level\":$k,\"sparsity\":$r,\"run\":$run,\"alone\":$alone,\"plain_sparsity\":$plain}")
 done
 
 # --engine=auto: the convs on the spatial engine, which no level prunes.
