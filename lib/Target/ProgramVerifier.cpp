@@ -28,7 +28,7 @@ std::string hex(uint64_t v) { return "0x" + llvm::utohexstr(v, true); }
 /// A level's sparsity as a fraction (%g).
 std::string sparsityText(uint32_t ppm) {
   char text[32];
-  std::snprintf(text, sizeof(text), "%g", double(ppm) * 1e-6);
+  std::snprintf(text, sizeof(text), "%g", double(ppm) / 1e6);
   return text;
 }
 

@@ -60,7 +60,7 @@ struct ProgramLevel {
   /// Where it leaves each of the program's outputs (bytes).
   std::vector<uint64_t> outputAddrs;
 
-  double sparsity() const { return double(sparsityPpm) * 1e-6; }
+  double sparsity() const { return double(sparsityPpm) / 1e6; }
 };
 
 /// One overlay program.
