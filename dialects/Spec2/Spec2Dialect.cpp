@@ -59,8 +59,13 @@ std::string checkValue(StringRef name, Attribute a) {
   };
   if (name == attr::kAbsmax || name == attr::kAbsmaxPre)
     return is(llvm::isa<FloatAttr>(a), "a float");
+  if (name == attr::kLevelSparsity) {
+    auto f = llvm::dyn_cast<FloatAttr>(a);
+    return is(f && f.getValueAsDouble() >= 0 && f.getValueAsDouble() < 1,
+              "a float in [0, 1)");
+  }
   if (name == attr::kTileCovariance || name == attr::kInputCovariance ||
-      name == attr::kLaneOrder)
+      name == attr::kLaneOrder || name == attr::kLevelBase)
     return is(llvm::isa<ElementsAttr>(a), "an elements attribute");
   if (name == attr::kFrac || name == attr::kMacSteps ||
       name == attr::kBankStalls || name == attr::kBankStallsNaive ||

@@ -42,6 +42,8 @@ constexpr llvm::StringLiteral kBankStallsBound = SPEC2_ATTR(BankStallsBound);
 constexpr llvm::StringLiteral kOnnxOpset = SPEC2_ATTR(OnnxOpset);
 constexpr llvm::StringLiteral kOnnxGraph = SPEC2_ATTR(OnnxGraph);
 constexpr llvm::StringLiteral kTarget = SPEC2_ATTR(Target);
+constexpr llvm::StringLiteral kLevelBase = SPEC2_ATTR(LevelBase);
+constexpr llvm::StringLiteral kLevelSparsity = SPEC2_ATTR(LevelSparsity);
 #undef SPEC2_ATTR
 } // namespace attr
 

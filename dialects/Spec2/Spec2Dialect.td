@@ -50,6 +50,12 @@ def Spec2_Dialect : Dialect {
       module came from.
     - `spec2.target` (dictionary, the module): the overlay configuration
       (include/spec2/Target/TargetAttr.h).
+    - `spec2.level_base` (elements, a conv or fully-connected layer): the
+      support of the previous, denser runtime level (its `bins` for a
+      spectral conv, its `columns` for a fully-connected layer), whose zeros
+      spec2-prune-spectral keeps; `spec2.level_sparsity` (f64, an
+      ovl.program): the conv sparsity of the runtime level the program is
+      (spec2c --runtime-sparsity, docs/decisions.md).
   }];
   let discardableAttrs = (ins
     "::mlir::FloatAttr":$absmax,
@@ -73,7 +79,9 @@ def Spec2_Dialect : Dialect {
     "::mlir::IntegerAttr":$bank_stalls_bound,
     "::mlir::IntegerAttr":$onnx_opset,
     "::mlir::StringAttr":$onnx_graph,
-    "::mlir::DictionaryAttr":$target
+    "::mlir::DictionaryAttr":$target,
+    "::mlir::ElementsAttr":$level_base,
+    "::mlir::FloatAttr":$level_sparsity
   );
   let hasOperationAttrVerify = 1;
   let hasRegionArgAttrVerify = 1;

@@ -8,7 +8,9 @@
 #include "sim_engines.h"
 #include "top.h"
 
+#include <algorithm>
 #include <mutex>
+#include <vector>
 
 namespace spec2 {
 namespace SPEC2_HW_NS {
@@ -42,7 +44,12 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
       spatialFinished, spatialFinishedRetire;
   hls::stream<uint8_t> vectorEvents;
   hls::stream<RetireRecord> retireQ;
-  spec2_fetch(uint32_t(count), insns, loadQ, computeQ, storeQ);
+  // The fetch kernel reads an instruction image (isa.h, Runtime levels):
+  // this stream as the only level of one.
+  std::vector<Word> image(count + 1);
+  image[0] = levelEntry(1, uint32_t(count));
+  std::copy(insns, insns + count, image.begin() + 1);
+  spec2_fetch(0, image.data(), loadQ, computeQ, storeQ);
 
   std::mutex lock; // guards the counters
   sim::Counters &ctr = result.counters;

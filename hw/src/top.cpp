@@ -22,7 +22,7 @@
 // hw/vitis builds the kernels and the FIFOs between them.
 //
 // Interfaces:
-//   insns, dram   m_axi (AXI master, DDR)       count  s_axilite
+//   insns, dram   m_axi (AXI master, DDR)       level  s_axilite
 //   queues        axis  (AXI stream)            control s_axilite
 //   buffers       ap_memory (BRAM/URAM ports shared between the kernels)
 #include "top.h"
@@ -52,19 +52,24 @@ constexpr uint32_t kConvKerBanks = kCfg.convPout * kCfg.convPk;
 constexpr uint32_t kConvSrcBanks = kCfg.convPk * kCfg.convPx;
 } // namespace
 
-/// Fetch: reads `count` instruction words and dispatches them in order.
-void spec2_fetch(uint32_t count, const Word *insns, hls::stream<Word> &loadQ,
+/// Fetch: reads the level-table word `level` of the instruction image
+/// `insns` (isa.h, Runtime levels), then that level's instruction words, and
+/// dispatches them in order. `level` is the LEVEL register the host writes
+/// before each run: choosing a pruning level costs one table read.
+void spec2_fetch(uint32_t level, const Word *insns, hls::stream<Word> &loadQ,
                  hls::stream<Word> &computeQ, hls::stream<Word> &storeQ) {
-#pragma HLS INTERFACE s_axilite port = count bundle = control
+#pragma HLS INTERFACE s_axilite port = level bundle = control
 #pragma HLS INTERFACE m_axi port = insns offset = slave bundle = ins_port
 #pragma HLS INTERFACE axis port = loadQ
 #pragma HLS INTERFACE axis port = computeQ
 #pragma HLS INTERFACE axis port = storeQ
 #pragma HLS INTERFACE s_axilite port = return bundle = control
+  const Word entry = insns[level];
+  const uint32_t first = levelFirst(entry), count = levelCount(entry);
 FETCH:
   for (uint32_t i = 0; i < count; ++i) {
 #pragma HLS PIPELINE II = 1
-    const Word w = insns[i];
+    const Word w = insns[first + i];
     switch (moduleOf(unsigned(getField(w, kOpcode)))) {
     case kLoadModule:
       loadQ.write(w);

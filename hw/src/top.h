@@ -36,7 +36,7 @@ struct RetireRecord {
   bool pushPrev, pushNext;
 };
 
-void spec2_fetch(uint32_t count, const isa::Word *insns,
+void spec2_fetch(uint32_t level, const isa::Word *insns,
                  hls::stream<isa::Word> &loadQ,
                  hls::stream<isa::Word> &computeQ,
                  hls::stream<isa::Word> &storeQ);

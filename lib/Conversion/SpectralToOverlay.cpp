@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Conversion/Passes.h"
+#include "EarlierLevels.h"
 #include "Spec2/Spec2Dialect.h"
 
 #include "Overlay/OverlayDialect.h"
@@ -220,7 +221,8 @@ class Lowering {
 public:
   Lowering(ModuleOp module, func::FuncOp func, const NamedOverlayConfig &target)
       : module(module), func(func), target(target), cfg(target.config),
-        b(module.getContext()) {}
+        b(module.getContext()), earlier(module),
+        dramTop(earlier.dramTop()) {}
 
   LogicalResult run(unsigned &numInsns);
 
@@ -231,6 +233,9 @@ private:
     return a;
   }
   int64_t addSegment(StringRef name, std::vector<uint8_t> bytes) {
+    // A denser runtime level's copy serves this one too.
+    if (std::optional<int64_t> shared = earlier.segmentAddr(bytes))
+      return *shared;
     int64_t addr = allocate(int64_t(bytes.size()));
     ovl::SegmentOp::create(
         b, func.getLoc(), name, addr,
@@ -280,7 +285,9 @@ private:
   /// The KER and BIAS halves the last lowered layer ended on (known only
   /// right after a double-buffered conv).
   WeightHalves weightHalves;
-  int64_t dramTop = 0;
+  /// The denser runtime levels' programs already in the module.
+  EarlierLevels earlier;
+  int64_t dramTop;
   llvm::DenseMap<Value, Activation> acts;
   /// The ops of fused blocks already lowered with their block's first.
   llvm::DenseSet<Operation *> fusedMembers;
@@ -1049,12 +1056,18 @@ LogicalResult Lowering::run(unsigned &numInsns) {
     a.shape =
         std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
     a.frac = int(frac.getInt());
-    a.addr = allocate(type.getNumElements() * 2);
-    acts[arg] = a;
     std::string name = "input" + std::to_string(arg.getArgNumber());
     if (auto n =
             func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), "onnx.name"))
       name = n.getValue().str();
+    // Every runtime level reads its inputs where the first one does.
+    std::string why;
+    std::optional<int64_t> shared =
+        earlier.inputAddr(name, a.shape, a.frac, why);
+    if (!why.empty())
+      return func.emitError(why);
+    a.addr = shared ? *shared : allocate(type.getNumElements() * 2);
+    acts[arg] = a;
     addTensor("input", name, a);
   }
 

@@ -57,7 +57,8 @@ LogicalResult runGraphCleanup(ModuleOp module) {
   return pm.run(module);
 }
 
-void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
+void populateSpectralLoweringPipeline(OpPassManager &pm,
+                                      const CompileOptions &o) {
   SetTargetOptions target;
   target.target = o.target;
   pm.addPass(createSetTarget(target));
@@ -83,7 +84,12 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   fpm.addPass(createFoldBatchNorm());
   fpm.addPass(createFuseActivations());
   fpm.addPass(createCanonicalizerPass());
-  if (o.prunes()) {
+}
+
+void populateSpectralFinishPipeline(OpPassManager &pm,
+                                    const CompileOptions &o) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  if (o.prunesNow()) {
     PruneSpectralOptions prune;
     prune.sparsity = o.sparsity;
     prune.method = pruneMethodName(o.pruneMethod).str();
@@ -93,7 +99,7 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
     if (o.pruneMethod != PruneMethod::Magnitude) {
       prune.calib = o.calib;
       prune.calibCount = o.calibCount;
-      prune.calibSeed = calib.seed;
+      prune.calibSeed = CalibrateOptions().seed;
     }
     fpm.addPass(createPruneSpectral(prune));
   }
@@ -107,6 +113,11 @@ void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
   fpm.addPass(createSelectDataflow(flows));
   if (o.fuse)
     fpm.addPass(createFuseBottlenecks());
+}
+
+void populateSpectralPipeline(OpPassManager &pm, const CompileOptions &o) {
+  populateSpectralLoweringPipeline(pm, o);
+  populateSpectralFinishPipeline(pm, o);
 }
 
 void populateOverlayPipeline(OpPassManager &pm, const CompileOptions &o) {

@@ -57,7 +57,8 @@ Expected<LoadedProgram> LoadedProgram::load(Program program) {
 
 LoadedProgram::LoadedProgram(Program p, NamedOverlayConfig c,
                              std::vector<uint8_t> image)
-    : prog(std::move(p)), cfg(std::move(c)), dramImage(std::move(image)) {
+    : prog(std::move(p)), cfg(std::move(c)), dramImage(std::move(image)),
+      insnImage(instructionImage(prog)) {
   static std::atomic<uint64_t> nextId{1};
   id = nextId++;
   std::vector<std::pair<uint64_t, uint64_t>> used;
@@ -79,8 +80,27 @@ LoadedProgram::openDevice(const DeviceSpec &spec) const {
   return spec2::openDevice(spec, cfg);
 }
 
-Expected<Inference>
-LoadedProgram::run(Device &device, const std::vector<Tensor> &inputs) const {
+Error LoadedProgram::checkLevel(unsigned level) const {
+  if (level < prog.numLevels())
+    return Error::success();
+  return createStringError(
+      inconvertibleErrorCode(),
+      prog.numLevels() == 1
+          ? formatv("level {0} is out of range: the program has one level "
+                    "(0); compile with --runtime-sparsity for more",
+                    level)
+                .str()
+          : formatv("level {0} is out of range: the program has {1} levels "
+                    "(0 to {2})",
+                    level, prog.numLevels(), prog.numLevels() - 1)
+                .str());
+}
+
+Expected<Inference> LoadedProgram::run(Device &device,
+                                       const std::vector<Tensor> &inputs,
+                                       unsigned level) const {
+  if (Error e = checkLevel(level))
+    return std::move(e);
   if (device.config().hash != cfg.hash)
     return createStringError(inconvertibleErrorCode(),
                              "the device runs configuration '" +
@@ -121,12 +141,12 @@ LoadedProgram::run(Device &device, const std::vector<Tensor> &inputs) const {
       dram[d.dramAddr + 2 * k + 1] = uint8_t(q >> 8);
     }
   }
-  auto counters = device.run(prog.insns, dram);
+  auto counters = device.run(insnImage, level, dram);
   if (!counters)
     return counters.takeError();
   Inference result;
   result.counters = *counters;
-  for (const TensorDesc &d : prog.outputs) {
+  for (const TensorDesc &d : prog.levelOutputs(level)) {
     std::vector<int64_t> shape(d.dims.begin(), d.dims.end());
     std::vector<float> values(checkedNumElements(shape));
     for (size_t k = 0; k < values.size(); ++k) {

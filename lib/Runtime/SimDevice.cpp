@@ -21,10 +21,24 @@ public:
   const NamedOverlayConfig &config() const override { return cfg; }
   bool hasCounters() const override { return true; }
 
-  Expected<sim::Counters> run(const std::vector<isa::Word> &insns,
+  Expected<sim::Counters> run(const std::vector<isa::Word> &image,
+                              unsigned level,
                               std::vector<uint8_t> &dram) override {
-    sim::RunResult r = overlay->run(insns.data(), insns.size(), dram.data(),
-                                    dram.size(), sim::RunOptions());
+    // What the fetch module does with its LEVEL register (hw/src/top.cpp).
+    if (level >= image.size())
+      return createStringError(inconvertibleErrorCode(),
+                               "level " + std::to_string(level) +
+                                   " has no entry in the level table");
+    const uint64_t first = isa::levelFirst(image[level]);
+    const uint64_t count = isa::levelCount(image[level]);
+    if (first + count > image.size() || count == 0)
+      return createStringError(inconvertibleErrorCode(),
+                               "the level table entry of level " +
+                                   std::to_string(level) +
+                                   " lies outside the instruction image");
+    sim::RunResult r = overlay->run(image.data() + first, size_t(count),
+                                    dram.data(), dram.size(),
+                                    sim::RunOptions());
     if (r.status != sim::Status::Ok)
       return createStringError(inconvertibleErrorCode(),
                                "the overlay stopped: " + r.message);

@@ -2,11 +2,12 @@
 //
 // Compiled with XRT's headers where they are installed (SPEC2_HAVE_XRT);
 // otherwise openXrtDevice() says that this build has no XRT. The program
-// runs as TVM VTA's driver runs VTA: the instruction stream and the DRAM
-// image go to two buffers in the DDR bank hw/vitis/link.cfg connects the
-// overlay to; load, compute and store are started in auto-restart mode (each
-// call executes one instruction), fetch is started with the instruction
-// count, and the host polls compute's return value until FINISH retires.
+// runs as TVM VTA's driver runs VTA: the instruction image (the level
+// table, then every level's stream) and the DRAM image go to two buffers in
+// the DDR bank hw/vitis/link.cfg connects the overlay to; load, compute and
+// store are started in auto-restart mode (each call executes one
+// instruction), fetch is started with the LEVEL register, and the host
+// polls compute's return value until FINISH retires.
 //
 // NEVER RUN ON A CARD: the machines this project is built on have XRT's
 // libraries but no Alveo card and no Vitis to build a bitstream. What is
@@ -75,16 +76,20 @@ public:
   bool hasCounters() const override { return false; }
 
   Expected<sim::Counters> run(const std::vector<isa::Word> &insns,
+                              unsigned level,
                               std::vector<uint8_t> &dram) override {
     try {
-      return runOnCard(insns, dram);
+      return runOnCard(insns, level, dram);
     } catch (const std::exception &e) {
       return xrtError(Twine("XRT: ") + e.what());
     }
   }
 
 private:
+  /// `insns` is the instruction image (level table, then the streams);
+  /// the LEVEL register picks the stream.
   Expected<sim::Counters> runOnCard(const std::vector<isa::Word> &insns,
+                                    unsigned level,
                                     std::vector<uint8_t> &dram) {
     const size_t insnBytes = insns.size() * sizeof(isa::Word);
     if (insnBoBytes != insnBytes) {
@@ -111,7 +116,7 @@ private:
     for (uint32_t module : {regs::kLoad, regs::kCompute, regs::kStore})
       write(module + regs::kCtrl, regs::kApStart | regs::kAutoRestart);
     const uint64_t insnAddr = insnBo.address();
-    write(regs::kFetch + regs::kFetchCount, uint32_t(insns.size()));
+    write(regs::kFetch + regs::kFetchLevel, uint32_t(level));
     write(regs::kFetch + regs::kFetchInsnsLo, uint32_t(insnAddr));
     write(regs::kFetch + regs::kFetchInsnsHi, uint32_t(insnAddr >> 32));
     write(regs::kFetch + regs::kCtrl, regs::kApStart);

@@ -101,8 +101,23 @@ void printProgram(const Program &p, raw_ostream &os, bool withData) {
       data = data.drop_front(line.size());
     }
   }
-  for (const isa::Word &w : p.insns)
+  // The levels as comments: the assembler text holds one stream.
+  if (!p.levels.empty())
+    os << "; " << p.levels.size()
+       << " runtime levels, one stream each; spec2-as assembles the listing "
+          "as one\n";
+  for (auto [i, w] : llvm::enumerate(p.insns)) {
+    for (auto [k, l] : llvm::enumerate(p.levels))
+      if (l.firstInsn == i) {
+        os << "; level " << k << ": conv sparsity "
+           << llvm::formatv("{0:F4}", l.sparsity()) << ", " << l.numInsns
+           << " instructions, outputs at";
+        for (uint64_t a : l.outputAddrs)
+          os << " " << hex(a);
+        os << "\n";
+      }
     os << printInsn(w) << "\n";
+  }
 }
 
 } // namespace spec2

@@ -41,11 +41,101 @@ bool operator==(const Segment &a, const Segment &b) {
   return a.name == b.name && a.dramAddr == b.dramAddr && a.bytes == b.bytes;
 }
 
+bool operator==(const ProgramLevel &a, const ProgramLevel &b) {
+  return a.sparsityPpm == b.sparsityPpm && a.firstInsn == b.firstInsn &&
+         a.numInsns == b.numInsns && a.outputAddrs == b.outputAddrs;
+}
+
 bool operator==(const Program &a, const Program &b) {
   return a.configName == b.configName && a.configHash == b.configHash &&
          a.dramBytes == b.dramBytes && a.inputs == b.inputs &&
          a.outputs == b.outputs && a.segments == b.segments &&
-         llvm::equal(a.insns, b.insns, sameWord);
+         llvm::equal(a.insns, b.insns, sameWord) && a.levels == b.levels;
+}
+
+llvm::ArrayRef<isa::Word> Program::levelInsns(unsigned k) const {
+  if (levels.empty())
+    return insns;
+  return llvm::ArrayRef<isa::Word>(insns).slice(levels[k].firstInsn,
+                                                levels[k].numInsns);
+}
+
+std::vector<TensorDesc> Program::levelOutputs(unsigned k) const {
+  std::vector<TensorDesc> out = outputs;
+  if (!levels.empty())
+    for (size_t i = 0; i < out.size(); ++i)
+      out[i].dramAddr = levels[k].outputAddrs[i];
+  return out;
+}
+
+Program Program::levelProgram(unsigned k) const {
+  Program p;
+  p.configName = configName;
+  p.configHash = configHash;
+  p.dramBytes = dramBytes;
+  p.inputs = inputs;
+  p.outputs = levelOutputs(k);
+  p.segments = segments;
+  llvm::ArrayRef<isa::Word> stream = levelInsns(k);
+  p.insns.assign(stream.begin(), stream.end());
+  return p;
+}
+
+std::vector<isa::Word> instructionImage(const Program &program) {
+  const unsigned n = program.numLevels();
+  std::vector<isa::Word> image;
+  image.reserve(n + program.insns.size());
+  for (unsigned k = 0; k < n; ++k) {
+    const uint32_t first =
+        program.levels.empty() ? 0 : program.levels[k].firstInsn;
+    image.push_back(isa::levelEntry(
+        n + first, uint32_t(program.levelInsns(k).size())));
+  }
+  image.insert(image.end(), program.insns.begin(), program.insns.end());
+  return image;
+}
+
+llvm::Expected<Program> combineLevels(std::vector<Program> levels,
+                                      llvm::ArrayRef<uint32_t> sparsityPpm) {
+  auto fail = [](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "runtime levels: " + why);
+  };
+  if (levels.empty() || levels.size() != sparsityPpm.size())
+    return fail("one sparsity per level needed");
+  Program p;
+  p.configName = levels[0].configName;
+  p.configHash = levels[0].configHash;
+  p.inputs = levels[0].inputs;
+  p.outputs = levels[0].outputs;
+  for (auto [k, l] : llvm::enumerate(levels)) {
+    const std::string label = "level " + std::to_string(k);
+    if (l.configHash != p.configHash || l.inputs != p.inputs)
+      return fail(label + " differs from level 0 in configuration or inputs");
+    if (l.outputs.size() != p.outputs.size())
+      return fail(label + " has another number of outputs than level 0");
+    ProgramLevel entry;
+    entry.sparsityPpm = sparsityPpm[k];
+    entry.firstInsn = uint32_t(p.insns.size());
+    entry.numInsns = uint32_t(l.insns.size());
+    for (auto [o, t] : llvm::enumerate(l.outputs)) {
+      const TensorDesc &want = p.outputs[o];
+      if (t.name != want.name || t.dims != want.dims ||
+          t.fracBits != want.fracBits)
+        return fail(label + "'s output '" + t.name +
+                    "' differs from level 0's in name, shape or format");
+      entry.outputAddrs.push_back(t.dramAddr);
+    }
+    p.levels.push_back(std::move(entry));
+    p.insns.insert(p.insns.end(), l.insns.begin(), l.insns.end());
+    p.dramBytes = std::max(p.dramBytes, l.dramBytes);
+    for (Segment &s : l.segments) {
+      if (k > 0)
+        s.name = "level" + std::to_string(k) + "/" + s.name;
+      p.segments.push_back(std::move(s));
+    }
+  }
+  return p;
 }
 
 } // namespace spec2

@@ -72,9 +72,10 @@ void writeTensor(Writer &w, const TensorDesc &t) {
 // Reading
 //===----------------------------------------------------------------------===//
 
-/// The counts the header announces.
+/// The counts the header announces, and the format version.
 struct Header {
   uint32_t numInsns, numSegments, numInputs, numOutputs;
+  uint32_t version = kProgramFormatVersion;
 };
 
 /// "1 input", "2 inputs".
@@ -122,6 +123,7 @@ private:
   BodyError malformed(const Twine &what) { return {false, what.str()}; }
 
   std::optional<BodyError> readTensor(const Twine &label, TensorDesc &t);
+  std::optional<BodyError> readLevels(const Header &h, Program &p);
   std::optional<BodyError> readSegmentEntry(unsigned i, Segment &s,
                                             uint64_t &size);
 
@@ -181,6 +183,33 @@ std::optional<BodyError> BodyReader::readSegmentEntry(unsigned i, Segment &s,
   return std::nullopt;
 }
 
+std::optional<BodyError> BodyReader::readLevels(const Header &h,
+                                                Program &p) {
+  if (remaining() < 8)
+    return pastEnd(endWord + " ends inside the level table");
+  const uint32_t n = u32();
+  if (!zeros(4))
+    return malformed("non-zero reserved bytes in the level table");
+  if (n > isa::kMaxLevels)
+    return malformed("the level table has " + Twine(n) + " levels, more than " +
+                     Twine(isa::kMaxLevels));
+  const uint64_t entry = 16 + 8 * uint64_t(h.numOutputs);
+  if (n * entry > remaining())
+    return pastEnd(endWord + " ends inside the level table (" +
+                   count(n, "level") + " of " + Twine(entry) + " bytes)");
+  p.levels.resize(n);
+  for (ProgramLevel &l : p.levels) {
+    l.sparsityPpm = u32();
+    l.firstInsn = u32();
+    l.numInsns = u32();
+    if (!zeros(4))
+      return malformed("non-zero reserved bytes in the level table");
+    for (uint32_t o = 0; o < h.numOutputs; ++o)
+      l.outputAddrs.push_back(u64());
+  }
+  return std::nullopt;
+}
+
 std::optional<BodyError> BodyReader::read(const Header &h, Program &p) {
   // Refuse counts the bytes cannot hold before allocating for them.
   uint64_t numTensors = uint64_t(h.numInputs) + h.numOutputs;
@@ -196,6 +225,9 @@ std::optional<BodyError> BodyReader::read(const Header &h, Program &p) {
       return e;
   for (uint32_t i = 0; i < h.numOutputs; ++i)
     if (auto e = readTensor("output " + Twine(i), p.outputs[i]))
+      return e;
+  if (h.version >= 2)
+    if (auto e = readLevels(h, p))
       return e;
 
   if (uint64_t(h.numSegments) * kMinSegmentEntryBytes > remaining())
@@ -263,6 +295,18 @@ std::vector<uint8_t> writeProgram(const Program &p) {
     writeTensor(w, t);
   for (const TensorDesc &t : p.outputs)
     writeTensor(w, t);
+  w.u32(uint32_t(p.levels.size()));
+  w.u32(0);
+  for (const ProgramLevel &l : p.levels) {
+    assert(l.outputAddrs.size() == p.outputs.size() &&
+           "a level without every output's address");
+    w.u32(l.sparsityPpm);
+    w.u32(l.firstInsn);
+    w.u32(l.numInsns);
+    w.u32(0);
+    for (uint64_t a : l.outputAddrs)
+      w.u64(a);
+  }
   for (const Segment &s : p.segments) {
     assert(isValidName(s.name) && "segment name not encodable");
     w.u64(s.dramAddr);
@@ -303,15 +347,17 @@ Expected<Program> readProgram(llvm::ArrayRef<uint8_t> bytes,
                 " bytes, less than the " + Twine(kProgramHeaderBytes) +
                 "-byte header");
   uint32_t version = endian::read32le(bytes.data() + 4);
-  if (version != kProgramFormatVersion)
+  if (version < kOldestProgramFormatVersion || version > kProgramFormatVersion)
     return fail("unsupported format version " + Twine(version) +
-                " (this spec2 reads version " + Twine(kProgramFormatVersion) +
-                ")");
+                " (this spec2 reads versions " +
+                Twine(kOldestProgramFormatVersion) + " to " +
+                Twine(kProgramFormatVersion) + ")");
   Program p;
   p.configHash = endian::read64le(bytes.data() + 8);
   Header h{
       endian::read32le(bytes.data() + 16), endian::read32le(bytes.data() + 20),
-      endian::read32le(bytes.data() + 24), endian::read32le(bytes.data() + 28)};
+      endian::read32le(bytes.data() + 24), endian::read32le(bytes.data() + 28),
+      version};
   p.dramBytes = endian::read64le(bytes.data() + 32);
   uint64_t declared = endian::read64le(bytes.data() + kTotalSizeOffset);
 

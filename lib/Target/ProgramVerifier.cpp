@@ -13,6 +13,7 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <array>
+#include <cstdio>
 #include <numeric>
 
 using llvm::Error;
@@ -23,6 +24,13 @@ namespace spec2 {
 namespace {
 
 std::string hex(uint64_t v) { return "0x" + llvm::utohexstr(v, true); }
+
+/// A level's sparsity as a fraction (%g).
+std::string sparsityText(uint32_t ppm) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%g", double(ppm) / 1e6);
+  return text;
+}
 
 /// Config hashes print with all 16 digits, as in the assembly text.
 std::string hashText(uint64_t v) { return llvm::formatv("{0:x16}", v).str(); }
@@ -67,13 +75,13 @@ public:
 private:
   void report(const Twine &message) {
     if (errors.size() < kMaxVerifierErrors)
-      errors.push_back(message.str());
+      errors.push_back(levelPrefix + message.str());
     else
       ++dropped;
   }
   std::string insnPrefix(size_t i) const {
     return "instruction " + std::to_string(i) + " (" +
-           describeInsn(p.insns[i]) + "): ";
+           describeInsn(insns[i]) + "): ";
   }
   void checkTensors(llvm::ArrayRef<TensorDesc> tensors, StringRef kind,
                     std::vector<Extent> &extents);
@@ -85,9 +93,19 @@ private:
   bool checkInsns();
   void checkStoresSpareSegments(const std::vector<Extent> &segments);
   void checkTokens();
+  /// Returns false when the level table cannot be used to slice the
+  /// instructions.
+  bool checkLevelTable();
+  /// Every check of one level's stream and outputs.
+  void checkLevel(unsigned k, const std::vector<Extent> &inputs,
+                  const std::vector<Extent> &segments);
   Error result();
 
   const Program &p;
+  /// The instructions being checked: the level's stream.
+  llvm::ArrayRef<isa::Word> insns;
+  /// "level K: " while checking level K of a program with a level table.
+  std::string levelPrefix;
   const NamedOverlayConfig &config;
   std::vector<std::string> errors;
   size_t dropped = 0;
@@ -174,14 +192,14 @@ void Verifier::checkOverlaps(const std::vector<Extent> &segments,
 }
 
 bool Verifier::checkInsns() {
-  size_t n = p.insns.size();
+  size_t n = insns.size();
   if (n == 0) {
     report("the program has no instructions (it must end with FINISH)");
     return false;
   }
   bool decodable = true;
   for (size_t i = 0; i < n; ++i) {
-    const isa::Word &w = p.insns[i];
+    const isa::Word &w = insns[i];
     unsigned opcode = unsigned(isa::getBits(w, isa::kOpcode));
     if (opcode >= isa::kNumOpcodes) {
       decodable = false;
@@ -224,8 +242,8 @@ bool Verifier::checkInsns() {
     detail::verifyInsnBounds(w, *format, i, p.dramBytes, config,
                              [&](const Twine &m) { report(m); });
   }
-  if (isa::getBits(p.insns.back(), isa::kOpcode) != isa::kFinish)
-    report("instruction " + Twine(n - 1) + " (" + describeInsn(p.insns.back()) +
+  if (isa::getBits(insns.back(), isa::kOpcode) != isa::kFinish)
+    report("instruction " + Twine(n - 1) + " (" + describeInsn(insns.back()) +
            ") is the last; a program must end with FINISH");
   return decodable;
 }
@@ -233,7 +251,7 @@ bool Verifier::checkInsns() {
 /// The constants a program brings are read-only: no STORE may write into a
 /// segment, so a loaded program can be run again without reloading them.
 void Verifier::checkStoresSpareSegments(const std::vector<Extent> &segments) {
-  for (auto [i, w] : llvm::enumerate(p.insns)) {
+  for (auto [i, w] : llvm::enumerate(insns)) {
     if (isa::getBits(w, isa::kOpcode) != isa::kStore)
       continue;
     const uint64_t begin = isa::getBits(w, isa::store::kDramAddr);
@@ -259,7 +277,7 @@ void Verifier::checkTokens() {
     unsigned pops = 0, pushes = 0; // bit q: queue q
   };
   std::array<std::vector<Step>, 3> modules;
-  for (auto [i, w] : llvm::enumerate(p.insns)) {
+  for (auto [i, w] : llvm::enumerate(insns)) {
     isa::Module m = isa::moduleOf(unsigned(isa::getBits(w, isa::kOpcode)));
     Step s{i};
     for (auto [flag, named] : llvm::enumerate(dependencyFlags()))
@@ -340,16 +358,71 @@ Error Verifier::run() {
     report("DRAM size " + hex(p.dramBytes) + " exceeds " + hex(kMaxDram) +
            ", the reach of " + Twine(isa::kDramAddrBits) +
            "-bit DRAM addresses");
-  std::vector<Extent> tensors, segments;
-  checkTensors(p.inputs, "input", tensors);
-  checkTensors(p.outputs, "output", tensors);
+  std::vector<Extent> inputs, segments;
+  checkTensors(p.inputs, "input", inputs);
   checkSegments(segments);
+  if (!checkLevelTable())
+    return result();
+  for (unsigned k = 0; k < p.numLevels(); ++k)
+    checkLevel(k, inputs, segments);
+  return result();
+}
+
+bool Verifier::checkLevelTable() {
+  if (p.levels.empty())
+    return true;
+  bool usable = true;
+  if (p.levels.size() > isa::kMaxLevels)
+    report("the level table has " + Twine(p.levels.size()) +
+           " levels, more than " + Twine(isa::kMaxLevels));
+  uint64_t next = 0;
+  for (auto [k, l] : llvm::enumerate(p.levels)) {
+    const std::string label = "level " + std::to_string(k);
+    if (l.outputAddrs.size() != p.outputs.size()) {
+      report(label + " has " + Twine(l.outputAddrs.size()) +
+             " output addresses; the program has " + Twine(p.outputs.size()) +
+             " outputs");
+      usable = false;
+    }
+    if (l.firstInsn != next || uint64_t(l.firstInsn) + l.numInsns >
+                                   uint64_t(p.insns.size())) {
+      report(label + " has instructions [" + Twine(l.firstInsn) + ", " +
+             Twine(uint64_t(l.firstInsn) + l.numInsns) +
+             "); the levels must cover the program's " +
+             Twine(p.insns.size()) + " instructions in order, this one from " +
+             Twine(next));
+      usable = false;
+    }
+    next = uint64_t(l.firstInsn) + l.numInsns;
+    if (l.sparsityPpm >= 1000000)
+      report(label + " has sparsity " + sparsityText(l.sparsityPpm) +
+             ", not in [0, 1)");
+    if (k > 0 && l.sparsityPpm <= p.levels[k - 1].sparsityPpm)
+      report(label + " has sparsity " + sparsityText(l.sparsityPpm) +
+             ", not above level " + Twine(k - 1) + "'s " +
+             sparsityText(p.levels[k - 1].sparsityPpm) +
+             " (levels go from dense to sparse)");
+  }
+  if (usable && next != p.insns.size()) {
+    report("the levels end at instruction " + Twine(next) +
+           "; the program has " + Twine(p.insns.size()));
+    usable = false;
+  }
+  return usable;
+}
+
+void Verifier::checkLevel(unsigned k, const std::vector<Extent> &inputs,
+                          const std::vector<Extent> &segments) {
+  levelPrefix = p.levels.empty() ? "" : "level " + std::to_string(k) + ": ";
+  insns = p.levelInsns(k);
+  std::vector<Extent> tensors = inputs;
+  checkTensors(p.levelOutputs(k), "output", tensors);
   checkOverlaps(segments, tensors);
   if (checkInsns()) {
     checkStoresSpareSegments(segments);
     checkTokens();
   }
-  return result();
+  levelPrefix.clear();
 }
 
 } // namespace

@@ -133,18 +133,26 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
         return success();
       }
       if (auto conv = dyn_cast<spectral::Conv2DOp>(op)) {
-        auto counts =
-            prune::pruneConv(*s, conv, keepOf.lookup(conv), stats, patch);
+        auto base = prune::convBaseMask(conv);
+        if (failed(base))
+          return failure();
+        auto counts = prune::pruneConv(*s, conv, keepOf.lookup(conv), stats,
+                                       patch, base->has_value() ? &**base
+                                                                : nullptr);
         if (failed(counts))
           return failure();
         numTotal += counts->total;
         numKept += counts->kept;
         return success();
       }
+      auto fc = cast<spectral::FullyConnectedOp>(op);
+      auto base = prune::fcBaseMask(fc);
+      if (failed(base))
+        return failure();
       auto o = overrides->find(layerName(op));
       auto counts =
-          prune::pruneFc(*s, cast<spectral::FullyConnectedOp>(op),
-                         o != overrides->end() ? o->second : fcSparsity, stats);
+          prune::pruneFc(*s, fc, o != overrides->end() ? o->second : fcSparsity,
+                         stats, base->has_value() ? &**base : nullptr);
       if (failed(counts))
         return failure();
       numFcTotal += counts->total;
@@ -165,10 +173,12 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
                                                keepOf, progress, pruneLayer))) {
       return signalPassFailure();
     }
-    // The calibration covariances have served their purpose.
+    // The calibration covariances and the level bases have served their
+    // purpose.
     func.walk([](Operation *op) {
       op->removeAttr(attr::kTileCovariance);
       op->removeAttr(attr::kInputCovariance);
+      op->removeAttr(attr::kLevelBase);
     });
   }
 };

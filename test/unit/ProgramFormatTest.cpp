@@ -7,6 +7,7 @@
 #include "spec2/Target/ProgramVerifier.h"
 
 #include "llvm/Support/Endian.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <gtest/gtest.h>
 
@@ -68,7 +69,7 @@ TEST(ProgramFormat, HeaderLayoutIsAsDocumented) {
   Program p = kitchenSinkProgram();
   std::vector<uint8_t> b = writeProgram(p);
   EXPECT_EQ(std::string(b.begin(), b.begin() + 4), std::string("S2B\x01"));
-  EXPECT_EQ(endian::read32le(&b[4]), 1u);
+  EXPECT_EQ(endian::read32le(&b[4]), 2u);
   EXPECT_EQ(endian::read64le(&b[8]), p.configHash);
   EXPECT_EQ(endian::read32le(&b[16]), p.insns.size());
   EXPECT_EQ(endian::read32le(&b[20]), p.segments.size());
@@ -128,6 +129,61 @@ TEST(ProgramFormat, ChecksumCatchesEverySingleBitFlip) {
       << readError(bad);
 }
 
+/// The kitchen sink as three runtime levels.
+Program threeLevels() { return asLevels(kitchenSinkProgram(), 3, 250000); }
+
+TEST(ProgramFormat, RoundTripsALevelTable) {
+  Program p = threeLevels();
+  p.levels[1].outputAddrs[0] += 64; // the table is read back, not invented
+  std::vector<uint8_t> bytes = writeProgram(p);
+  EXPECT_EQ(endian::read32le(&bytes[4]), 2u);
+  llvm::Expected<Program> back = readProgram(bytes, "t.s2b");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_TRUE(*back == p);
+  EXPECT_EQ(back->numLevels(), 3u);
+  EXPECT_EQ(back->levels[1].outputAddrs[0], p.outputs[0].dramAddr + 64);
+  EXPECT_EQ(back->levelOutputs(1)[0].dramAddr, p.outputs[0].dramAddr + 64);
+  EXPECT_EQ(back->levelInsns(2).size(), kitchenSinkProgram().insns.size());
+  EXPECT_EQ(writeProgram(*back), bytes);
+  // The instruction image: one table word per level, pointing past the
+  // table to each level's stream.
+  std::vector<isa::Word> image = instructionImage(p);
+  ASSERT_EQ(image.size(), 3 + p.insns.size());
+  for (unsigned k = 0; k < 3; ++k) {
+    EXPECT_EQ(isa::levelFirst(image[k]), 3 + p.levels[k].firstInsn);
+    EXPECT_EQ(isa::levelCount(image[k]), p.levels[k].numInsns);
+  }
+}
+
+TEST(ProgramFormat, ReadsVersionOneAsOneLevel) {
+  // A version 1 file is a version 2 file without the 8 bytes of an empty
+  // level table after the tensor descriptors.
+  Program p = kitchenSinkProgram();
+  std::vector<uint8_t> v2 = writeProgram(p);
+  const size_t at = levelTableOffset(p);
+  std::vector<uint8_t> v1(v2.begin(), v2.begin() + at);
+  v1.insert(v1.end(), v2.begin() + at + 8, v2.end());
+  endian::write32le(&v1[4], 1);
+  endian::write64le(&v1[40], v1.size());
+  reseal(v1);
+  llvm::Expected<Program> back = readProgram(v1, "old.s2b");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_TRUE(*back == p);
+  EXPECT_EQ(back->numLevels(), 1u);
+  EXPECT_EQ(writeProgram(*back), v2); // written as version 2
+}
+
+TEST(ProgramFormat, RefusesAnOversizedLevelTable) {
+  Program p = threeLevels();
+  std::vector<uint8_t> bytes = writeProgram(p);
+  const size_t at = levelTableOffset(p);
+  ASSERT_EQ(endian::read32le(&bytes[at]), 3u);
+  endian::write32le(&bytes[at], 17);
+  reseal(bytes);
+  EXPECT_EQ(readError(bytes), "t.s2b: malformed: the level table has 17 "
+                              "levels, more than 16");
+}
+
 TEST(ProgramFormat, NamesWhatIsWrong) {
   std::vector<uint8_t> bytes = writeProgram(kitchenSinkProgram());
   std::vector<uint8_t> b = bytes;
@@ -136,9 +192,9 @@ TEST(ProgramFormat, NamesWhatIsWrong) {
   EXPECT_EQ(readError(llvm::ArrayRef<uint8_t>({'E', 'L', 'F'})),
             "t.s2b: bad magic: not a spec2 program");
   b = bytes;
-  b[4] = 2;
-  EXPECT_EQ(readError(b), "t.s2b: unsupported format version 2 (this spec2 "
-                          "reads version 1)");
+  b[4] = 3;
+  EXPECT_EQ(readError(b), "t.s2b: unsupported format version 3 (this spec2 "
+                          "reads versions 1 to 2)");
   b = bytes;
   b.push_back(0);
   EXPECT_EQ(readError(b),

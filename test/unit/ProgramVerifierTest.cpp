@@ -174,6 +174,44 @@ TEST(ProgramVerifier, RefusesFlagsWithoutANeighbour) {
             "module has no next module");
 }
 
+/// The kitchen sink as two runtime levels of the same stream.
+Program twoLevels() { return asLevels(kitchenSinkProgram(), 2, 500000); }
+
+TEST(ProgramVerifier, ChecksTheLevelTable) {
+  EXPECT_EQ(verify(twoLevels()), "");
+  const size_t n = kitchenSinkProgram().insns.size();
+  Program p = twoLevels();
+  p.levels[1].firstInsn -= 1;
+  EXPECT_EQ(verify(p),
+            "level 1 has instructions [" + std::to_string(n - 1) + ", " +
+                std::to_string(2 * n - 1) +
+                "); the levels must cover the program's " +
+                std::to_string(2 * n) + " instructions in order, this one "
+                "from " + std::to_string(n));
+  p = twoLevels();
+  p.levels[1].sparsityPpm = 0;
+  EXPECT_EQ(verify(p), "level 1 has sparsity 0, not above level 0's 0 "
+                       "(levels go from dense to sparse)");
+  p = twoLevels();
+  p.levels[1].outputAddrs.clear();
+  EXPECT_EQ(verify(p), "level 1 has 0 output addresses; the program has " +
+                           std::to_string(p.outputs.size()) + " outputs");
+  // Each level's stream is checked on its own: FINISH ends each level.
+  p = twoLevels();
+  p.levels[0].numInsns += n;
+  p.levels[1].firstInsn += n;
+  p.levels[1].numInsns = 0;
+  EXPECT_NE(verify(p).find("level 0: instruction " + std::to_string(n - 1) +
+                           " (finish"),
+            std::string::npos)
+      << verify(p);
+  // A level's output must lie in DRAM like any output.
+  p = twoLevels();
+  p.levels[1].outputAddrs[0] = p.dramBytes;
+  EXPECT_NE(verify(p).find("level 1: output '"), std::string::npos)
+      << verify(p);
+}
+
 TEST(ProgramVerifier, RefusesBadDramLayout) {
   Program p = kitchenSinkProgram();
   p.segments[1].dramAddr = 0x1000 + 143; // overlaps conv1.weight by a byte

@@ -111,6 +111,30 @@ static std::vector<uint8_t> pattern(size_t n, uint8_t seed) {
   return bytes;
 }
 
+Program asLevels(const Program &one, unsigned levels, uint32_t step) {
+  Program p = one;
+  p.insns.clear();
+  for (uint32_t k = 0; k < levels; ++k) {
+    ProgramLevel l;
+    l.sparsityPpm = k * step;
+    l.firstInsn = uint32_t(p.insns.size());
+    l.numInsns = uint32_t(one.insns.size());
+    for (const TensorDesc &t : one.outputs)
+      l.outputAddrs.push_back(t.dramAddr);
+    p.levels.push_back(l);
+    p.insns.insert(p.insns.end(), one.insns.begin(), one.insns.end());
+  }
+  return p;
+}
+
+size_t levelTableOffset(const Program &p) {
+  size_t at = 64; // the header
+  for (const auto *tensors : {&p.inputs, &p.outputs})
+    for (const TensorDesc &t : *tensors)
+      at += 16 + (t.dims.size() * 4 + t.name.size() + 7) / 8 * 8;
+  return at;
+}
+
 Program kitchenSinkProgram() {
   ProgramBuilder b(builtinConfig("small"));
   b.input("x", 0x0, {1, 2, 8, 8}, 12)

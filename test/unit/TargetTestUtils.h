@@ -66,6 +66,15 @@ private:
 /// instructions, FINISH last).
 Program kitchenSinkProgram();
 
+/// `one` (a program without levels) as `levels` runtime levels of its own
+/// stream, level k at sparsity k * `step` parts per million, each leaving
+/// its outputs where `one` does.
+Program asLevels(const Program &one, unsigned levels, uint32_t step);
+
+/// Where a written program's level table starts (after the header and
+/// the tensor descriptors).
+size_t levelTableOffset(const Program &p);
+
 /// The index of `mnemonic`'s first instruction in kitchenSinkProgram().
 size_t kitchenSinkIndex(llvm::StringRef mnemonic);
 

@@ -2,7 +2,7 @@
 //
 // spec2-run MODEL.onnx|PROG.s2b --input X.npy|X.pb [--output Y.npy] [--json]
 // spec2-run MODEL.onnx|PROG.s2b --dataset fashion-mnist[:DIR] [--limit N]
-// [--json] spec2-run PROG.s2b --disassemble [--with-data]
+// [--level=K] [--json] spec2-run PROG.s2b --disassemble [--with-data]
 //
 // ONNX models run on the float32 reference executor; overlay programs (.s2b)
 // run on the C-simulation of the overlay after the loader has verified them.
@@ -81,6 +81,12 @@ cl::opt<std::string>
                cl::desc("With --device=xrt: the overlay bitstream built by "
                         "hw/vitis for the program's configuration"),
                cl::value_desc("file"), cl::cat(category));
+cl::opt<unsigned> level(
+    "level",
+    cl::desc("Which runtime level of a .s2b compiled with --runtime-sparsity "
+             "runs (0, the densest, by default): the LEVEL register the "
+             "overlay's fetch module reads"),
+    cl::init(0), cl::value_desc("K"), cl::cat(category));
 cl::opt<unsigned>
     threads("jobs", cl::desc("Worker threads for --dataset (0 = all cores)"),
             cl::init(0), cl::cat(category));
@@ -285,7 +291,30 @@ json::Object countersJson(const spec2::sim::Counters &c) {
 /// counters' modeled time), in mJ; not a measurement (docs/energy.md).
 double modeledEnergyMj(const spec2::LoadedProgram &prog, uint64_t cycles) {
   const spec2::cost::EnergyModel model(prog.config().config);
-  return model.estimate(prog.program().insns, cycles).total() * 1e3;
+  llvm::ArrayRef<spec2::isa::Word> stream = prog.program().levelInsns(level);
+  return model.estimate(std::vector<spec2::isa::Word>(stream.begin(),
+                                                      stream.end()),
+                        cycles)
+             .total() *
+         1e3;
+}
+
+/// Which level runs, in the text output of a program with levels.
+void printLevel(const spec2::LoadedProgram &prog) {
+  const spec2::Program &p = prog.program();
+  if (p.levels.empty())
+    return;
+  outs() << "level " << level << " of " << p.numLevels() << " (conv sparsity "
+         << format("%.2f", p.levels[level].sparsity()) << ")\n";
+}
+
+/// Which level ran, for --json: its index, its conv sparsity and how many
+/// the program has.
+void addLevel(json::Object &o, const spec2::LoadedProgram &prog) {
+  const spec2::Program &p = prog.program();
+  o["level"] = int64_t(level);
+  o["levels"] = int64_t(p.numLevels());
+  o["level_sparsity"] = p.levels.empty() ? 0.0 : p.levels[level].sparsity();
 }
 
 void printCounters(const spec2::sim::Counters &c) {
@@ -312,7 +341,7 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
   }
   const bool counted = (*device)->hasCounters();
   auto start = std::chrono::steady_clock::now();
-  auto result = prog.run(**device, {*input});
+  auto result = prog.run(**device, {*input}, level);
   if (!result) {
     spec2::reportError(kTool, inputFile + ": " + toString(result.takeError()));
     return 1;
@@ -335,6 +364,7 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
                    {"modeled_ms", nullptr},
                    {"modeled_energy_mj", nullptr},
                    {"counters", nullptr}};
+    addLevel(o, prog);
     if (counted) {
       o["modeled_cycles"] = int64_t(cycles);
       o["modeled_ms"] = prog.cyclesToMs(cycles);
@@ -344,6 +374,7 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
     outs() << json::Value(std::move(o)) << "\n";
     return 0;
   }
+  printLevel(prog);
   outs() << prog.program().outputs.front().name << ": shape "
          << spec2::formatShape(out.shape) << ", argmax " << argmax(out) << "\n";
   size_t shown = std::min<size_t>(out.f32.size(), 10);
@@ -403,7 +434,7 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
     }
     return Classifier(
         [&prog, dev](const spec2::Tensor &image) -> Expected<ImageResult> {
-          auto out = prog.run(*dev, {image});
+          auto out = prog.run(*dev, {image}, level);
           if (!out)
             return out.takeError();
           return ImageResult{std::move(out->outputs.front()),
@@ -428,6 +459,7 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
                    {"modeled_cycles", nullptr},
                    {"modeled_ms", nullptr},
                    {"modeled_energy_mj", nullptr}};
+    addLevel(o, prog);
     if (counted) {
       o["modeled_cycles"] = int64_t(perImage);
       o["modeled_ms"] = prog.cyclesToMs(perImage);
@@ -435,6 +467,7 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
     }
     outs() << json::Value(std::move(o)) << "\n";
   } else {
+    printLevel(prog);
     outs() << "accuracy " << format("%.4f", accuracy) << " (" << run->correct
            << "/" << run->images << ") on " << datasetSpec << " test images\n"
            << executor << ": " << format("%.2f", run->seconds) << " s, "
@@ -464,6 +497,10 @@ int runProgram() {
     spec2::reportError(kTool, toString(spec.takeError()));
     return 1;
   }
+  if (Error e = prog->checkLevel(level)) {
+    spec2::reportError(kTool, modelFile + ": --" + toString(std::move(e)));
+    return 1;
+  }
   return datasetSpec.empty() ? runProgramSingle(*prog, *spec)
                              : runProgramDataset(*prog, *spec);
 }
@@ -484,6 +521,11 @@ int main(int argc, char **argv) {
   if (!disassemble && inputFile.empty() == datasetSpec.empty()) {
     spec2::reportError(kTool, "give exactly one of --input FILE and "
                               "--dataset SPEC");
+    return 1;
+  }
+  if (level.getNumOccurrences() && !isProgram) {
+    spec2::reportError(kTool, "--level selects a runtime level of an overlay "
+                              "program (.s2b)");
     return 1;
   }
   if (isProgram)

@@ -2,11 +2,13 @@
 //
 // spec2c MODEL.onnx -o OUT.s2b [--target CFG] [--calib=DATASET]
 //        [--emit=graph|spectral|ovl|asm|bin] [--sparsity=R] [--fc-sparsity=R]
-//        [--layer-sparsity=NAME=R,...] [--dataflow=auto|...] [--no-fuse] [--report=F]
+//        [--layer-sparsity=NAME=R,...] [--runtime-sparsity=R0,R1,...]
+//        [--emit-level=K] [--dataflow=auto|...] [--no-fuse] [--report=F]
 //
 // A thin driver: import, then the registered pipelines (spec2-to-spectral,
 // spec2-to-overlay), then binary emission, checked by the loader's verifier
-// before anything is written.
+// before anything is written. With --runtime-sparsity the second stage of
+// spec2-to-spectral and spec2-to-overlay run once per level (RuntimeLevels.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,6 +24,8 @@
 #include "spec2/Target/ProgramFormat.h"
 #include "spec2/Target/ProgramVerifier.h"
 #include "spec2/Pipelines/Pipelines.h"
+#include "spec2/Pipelines/RuntimeLevels.h"
+#include "spec2/Report/LevelReport.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -41,6 +45,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <chrono>
+#include <cmath>
 #include <optional>
 
 using namespace llvm;
@@ -105,6 +110,20 @@ cl::opt<std::string> layerSparsity(
     cl::desc("Per-layer sparsity by ONNX node name, overriding --sparsity "
              "and --fc-sparsity: NAME=R[,NAME=R...] (names as in --report)"),
     cl::value_desc("list"), cl::init(""), cl::cat(category));
+cl::list<double> runtimeSparsity(
+    "runtime-sparsity",
+    cl::desc("Compile nested pruning levels into one program, chosen when it "
+             "runs (spec2-run --level=K): the conv sparsity of each, "
+             "increasing from the first (level 0, the default); each level "
+             "keeps a subset of the previous level's weights, refitted. "
+             "Replaces --sparsity; --fc-sparsity and --layer-sparsity hold "
+             "in every level"),
+    cl::CommaSeparated, cl::value_desc("R0,R1,..."), cl::cat(category));
+cl::opt<int> emitLevel(
+    "emit-level",
+    cl::desc("With --runtime-sparsity: emit only level K (pruned with the "
+             "masks of the levels before it) as a program of one level"),
+    cl::init(-1), cl::value_desc("K"), cl::cat(category));
 cl::opt<std::string> dataflow(
     "dataflow",
     cl::desc("Conv dataflow: auto (per layer, lowest modeled latency), "
@@ -175,6 +194,46 @@ mlir::LogicalResult writeReport(llvm::json::Object report) {
   return mlir::success();
 }
 
+/// The checks of --runtime-sparsity and --emit-level; false after an error.
+bool checkLevelOptions() {
+  auto fail = [](const Twine &why) {
+    spec2::reportError(kTool, why.str());
+    return false;
+  };
+  if (runtimeSparsity.empty()) {
+    if (emitLevel >= 0)
+      return fail("--emit-level needs --runtime-sparsity");
+    return true;
+  }
+  if (sparsity.getNumOccurrences())
+    return fail("--runtime-sparsity gives each level its conv sparsity; "
+                "drop --sparsity");
+  if (runtimeSparsity.size() > spec2::isa::kMaxLevels)
+    return fail("--runtime-sparsity: " + Twine(runtimeSparsity.size()) +
+                " levels, the overlay's level table holds at most " +
+                Twine(spec2::isa::kMaxLevels));
+  for (size_t k = 0; k < runtimeSparsity.size(); ++k) {
+    const double r = runtimeSparsity[k];
+    if (!(r >= 0.0 && r < 1.0))
+      return fail("--runtime-sparsity: level " + Twine(k) + "'s " +
+                  std::to_string(r) + " is not in [0, 1)");
+    if (k > 0 && !(r > runtimeSparsity[k - 1]))
+      return fail("--runtime-sparsity must increase from level to level "
+                  "(each level's zeros include the previous level's); "
+                  "level " +
+                  Twine(k) + " has " + std::to_string(r) + " after " +
+                  std::to_string(runtimeSparsity[k - 1]));
+  }
+  if (emitLevel >= int(runtimeSparsity.size()))
+    return fail("--emit-level=" + Twine(int(emitLevel)) +
+                " is out of range: --runtime-sparsity has " +
+                Twine(runtimeSparsity.size()) + " levels");
+  if (emitLevel < 0 && emit != Emit::Bin && emit != Emit::Graph)
+    return fail("--emit=asm, ovl and spectral show one level; with "
+                "--runtime-sparsity give --emit-level=K");
+  return true;
+}
+
 /// The checks of the options that cl::opt cannot make; false after an error.
 bool checkOptions() {
   if (symbolicDim <= 0) {
@@ -215,7 +274,7 @@ bool checkOptions() {
                                     std::to_string(value));
       return false;
     }
-  return true;
+  return checkLevelOptions();
 }
 
 /// With -v, how long each phase took.
@@ -283,6 +342,8 @@ void setCompileOptions(spec2::CompileOptions &copts) {
   copts.engine = engine;
   copts.layerEngine = layerEngine;
   copts.fuse = !noFuse;
+  copts.runtimeSparsity = llvm::ArrayRef<double>(
+      std::vector<double>(runtimeSparsity.begin(), runtimeSparsity.end()));
 }
 
 /// Writes `write`'s output to -o (stdout without it) through a temporary
@@ -318,6 +379,19 @@ mlir::LogicalResult printIR(mlir::ModuleOp module, PhaseTimer &report) {
   return mlir::success();
 }
 
+/// The loader's checks, run on our own output: a failure here is a
+/// compiler bug, never the user's.
+mlir::LogicalResult checkLikeTheLoader(const spec2::Program &program,
+                                       const spec2::NamedOverlayConfig &target) {
+  if (Error e = spec2::verifyProgram(program, target)) {
+    spec2::reportError(kTool, "internal error: the generated program "
+                              "fails verification: " +
+                                  toString(std::move(e)));
+    return mlir::failure();
+  }
+  return mlir::success();
+}
+
 /// The overlay program of the compiled module, checked by the loader's
 /// verifier, written as assembler text or binary, and the report.
 mlir::LogicalResult emitProgram(mlir::ModuleOp module,
@@ -327,14 +401,8 @@ mlir::LogicalResult emitProgram(mlir::ModuleOp module,
   auto program = spec2::exportProgram(module);
   if (failed(program))
     return mlir::failure();
-  // The loader's checks, run on our own output: a failure here is a
-  // compiler bug, never the user's.
-  if (Error e = spec2::verifyProgram(*program, target)) {
-    spec2::reportError(kTool, "internal error: the generated program "
-                              "fails verification: " +
-                                  toString(std::move(e)));
+  if (failed(checkLikeTheLoader(*program, target)))
     return mlir::failure();
-  }
   auto write = [&](llvm::raw_ostream &os) {
     if (emit == Emit::Asm) {
       spec2::printProgram(*program, os, asmData);
@@ -357,6 +425,107 @@ mlir::LogicalResult emitProgram(mlir::ModuleOp module,
   return mlir::success();
 }
 
+/// The full report of one compiled level: layers, performance, energy.
+llvm::json::Object levelReport(spec2::CompiledLevel &level,
+                               const spec2::Program &program, unsigned k,
+                               const spec2::NamedOverlayConfig &target) {
+  llvm::json::Object r =
+      spec2::buildLayerReport(level.spectral->lookupSymbol<mlir::func::FuncOp>(
+          "main"));
+  const spec2::Program alone = program.levelProgram(k);
+  const std::vector<std::string> layers =
+      spec2::instructionLayers(*level.program);
+  spec2::addPerformance(r, alone, layers, target);
+  spec2::addEnergy(r, alone, layers, target);
+  return r;
+}
+
+/// The program of every runtime level, checked by the loader's verifier,
+/// written with the report: level 0's full figures at the top, each level's
+/// in runtime_levels.
+mlir::LogicalResult emitLevels(std::vector<spec2::CompiledLevel> &levels,
+                               const spec2::NamedOverlayConfig &target,
+                               PhaseTimer &report) {
+  std::vector<spec2::Program> programs;
+  std::vector<uint32_t> ppm;
+  for (spec2::CompiledLevel &l : levels) {
+    auto p = spec2::exportProgram(*l.program);
+    if (failed(p))
+      return mlir::failure();
+    programs.push_back(std::move(*p));
+    ppm.push_back(uint32_t(std::lround(l.sparsity * 1e6)));
+  }
+  auto program = spec2::combineLevels(std::move(programs), ppm);
+  if (!program) {
+    spec2::reportError(kTool, "internal error: " +
+                                  toString(program.takeError()));
+    return mlir::failure();
+  }
+  if (failed(checkLikeTheLoader(*program, target)))
+    return mlir::failure();
+  std::vector<uint8_t> bytes = spec2::writeProgram(*program);
+  auto write = [&](llvm::raw_ostream &os) {
+    os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  };
+  auto writeReportFile = [&]() -> mlir::LogicalResult {
+    if (reportFile.empty())
+      return mlir::success();
+    llvm::json::Object top = levelReport(levels[0], *program, 0, target);
+    llvm::json::Array rows;
+    uint64_t separate = 0;
+    for (unsigned k = 0; k < levels.size(); ++k) {
+      llvm::json::Object row = spec2::summarizeLevel(
+          *program, k,
+          k == 0 ? top : levelReport(levels[k], *program, k, target));
+      const uint64_t alone = spec2::standaloneProgramBytes(*program, k);
+      row["program_bytes_alone"] = int64_t(alone);
+      separate += alone;
+      rows.push_back(std::move(row));
+    }
+    top["runtime_levels"] = std::move(rows);
+    top["program_bytes"] = llvm::json::Object{
+        {"levels_in_one", int64_t(bytes.size())},
+        {"levels_one_by_one", int64_t(separate)}};
+    return writeReport(std::move(top));
+  };
+  if (failed(writeOutput(write, writeReportFile)))
+    return mlir::failure();
+  report("wrote " + std::to_string(levels.size()) + " runtime levels, " +
+         std::to_string(program->insns.size()) + " instructions");
+  return mlir::success();
+}
+
+/// --runtime-sparsity: the levels, as one program or (--emit-level) one of
+/// them as a program of its own.
+mlir::LogicalResult compileLevels(mlir::ModuleOp module,
+                                  const spec2::NamedOverlayConfig &target,
+                                  PhaseTimer &report) {
+  spec2::CompileOptions copts;
+  setCompileOptions(copts);
+  spec2::LevelPlan plan;
+  plan.last = emitLevel >= 0 ? unsigned(emitLevel)
+                             : unsigned(runtimeSparsity.size() - 1);
+  plan.alone = emitLevel >= 0;
+  plan.lower = emit != Emit::Spectral;
+  auto levels = spec2::compileRuntimeLevels(module, copts, plan);
+  if (failed(levels))
+    return mlir::failure();
+  report("compiled " + std::to_string(levels->size()) + " runtime levels");
+  if (emitLevel < 0)
+    return emitLevels(*levels, target, report);
+  // One level alone: as a program without levels.
+  spec2::CompiledLevel &level = levels->back();
+  std::optional<llvm::json::Object> layerReport;
+  if (!reportFile.empty())
+    layerReport = spec2::buildLayerReport(
+        level.spectral->lookupSymbol<mlir::func::FuncOp>("main"));
+  if (emit == Emit::Spectral)
+    return printIR(*level.spectral, report);
+  if (emit == Emit::Ovl)
+    return printIR(*level.program, report);
+  return emitProgram(*level.program, target, std::move(layerReport), report);
+}
+
 /// Graph IR -> spectral IR -> overlay program, as far as --emit asks; the
 /// program (or the IR of the last level) is written.
 mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
@@ -367,6 +536,8 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
     spec2::reportError(kTool, toString(target.takeError()));
     return mlir::failure();
   }
+  if (!runtimeSparsity.empty())
+    return compileLevels(module, *target, report);
   spec2::CompileOptions copts;
   setCompileOptions(copts);
   mlir::PassManager spectralPm(module.getContext());

@@ -38,8 +38,9 @@ constexpr uint32_t kApDone = 1u << 1;
 constexpr uint32_t kApIdle = 1u << 2;
 constexpr uint32_t kAutoRestart = 1u << 7;
 
-/// spec2_fetch(count, insns)
-constexpr uint32_t kFetchCount = 0x10;
+/// spec2_fetch(level, insns): LEVEL picks the runtime level's stream from
+/// the level table at the start of the instruction image (isa.h).
+constexpr uint32_t kFetchLevel = 0x10;
 constexpr uint32_t kFetchInsnsLo = 0x18;
 constexpr uint32_t kFetchInsnsHi = 0x1c;
 

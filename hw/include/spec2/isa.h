@@ -777,6 +777,30 @@ inline unsigned usedBits(unsigned opcode) {
 }
 
 //===----------------------------------------------------------------------===//
+// Runtime levels: the instruction image the fetch module reads.
+//===----------------------------------------------------------------------===//
+
+// A program holds one instruction stream per runtime pruning level (nested
+// kernel masks, spec2c --runtime-sparsity; a program compiled without
+// levels has one). The image in DDR that spec2_fetch reads starts with one
+// level-table word per level, followed by the streams. The LEVEL register
+// picks the table word; the word says where that level's stream starts in
+// the image and how many instruction words it has. The host refuses a LEVEL
+// beyond the table before it starts the fetch module (docs/isa.md, Levels).
+
+/// Most levels a program may hold.
+constexpr unsigned kMaxLevels = 16;
+
+/// Level-table word: lane 0 = first instruction word (an index into the
+/// image), lane 1 = instruction count, lanes 2 and 3 zero.
+inline Word levelEntry(uint32_t first, uint32_t count) {
+  Word w = {{uint64_t(first), uint64_t(count), 0, 0}};
+  return w;
+}
+inline uint32_t levelFirst(const Word &w) { return uint32_t(w.lane[0]); }
+inline uint32_t levelCount(const Word &w) { return uint32_t(w.lane[1]); }
+
+//===----------------------------------------------------------------------===//
 // Fixed-point helpers shared by every engine (see docs/numerics.md).
 //===----------------------------------------------------------------------===//
 

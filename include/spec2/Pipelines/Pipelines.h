@@ -88,14 +88,33 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
                      "says it is faster (spec2-fuse-bottlenecks)"),
       llvm::cl::init(true)};
 
-  /// True if any layer is to be pruned.
+  ListOption<double> runtimeSparsity{
+      *this, "runtime-sparsity",
+      llvm::cl::desc("Conv sparsity of each runtime level, densest first "
+                     "(spec2c compiles one level at a time with `sparsity` "
+                     "set to each)")};
+
+  /// True if any layer is to be pruned, at some runtime level.
   bool prunes() const {
+    return prunesNow() || llvm::any_of(runtimeSparsity,
+                                       [](double r) { return r > 0; });
+  }
+  /// True if any layer is to be pruned at `sparsity` (this level).
+  bool prunesNow() const {
     return sparsity > 0 || fcSparsity > 0 || !layerSparsity.empty();
   }
 };
 
-/// Graph IR -> spectral IR: calibrate, lower to spectral layers, fold
-/// BatchNorm, fuse activations, prune (when asked), quantise.
+/// Graph IR -> spectral IR, the stage every runtime level shares: set the
+/// target, calibrate, choose engines, lower to spectral layers, fold
+/// BatchNorm, fuse activations.
+void populateSpectralLoweringPipeline(mlir::OpPassManager &pm,
+                                      const CompileOptions &o);
+/// The rest, once per runtime level: prune (when asked), quantise, schedule
+/// bank reads, tile and choose dataflows.
+void populateSpectralFinishPipeline(mlir::OpPassManager &pm,
+                                    const CompileOptions &o);
+/// Both stages: graph IR -> spectral IR, calibrated and quantised.
 void populateSpectralPipeline(mlir::OpPassManager &pm, const CompileOptions &o);
 /// Spectral IR -> overlay program.
 void populateOverlayPipeline(mlir::OpPassManager &pm, const CompileOptions &o);

@@ -32,9 +32,13 @@ public:
   /// True if run() returns the overlay's cycle and traffic counters (the
   /// C-simulation); a card only runs the program.
   virtual bool hasCounters() const = 0;
-  /// Runs `insns` against `dram` (modified in place) and returns the
-  /// overlay's counters. Fails on deadlock or fault.
-  virtual llvm::Expected<sim::Counters> run(const std::vector<isa::Word> &insns,
+  /// Runs level `level` of the instruction image `image` (isa.h, Runtime
+  /// levels: the level table, then the streams; the LEVEL register on a
+  /// card) against `dram` (modified in place) and returns the overlay's
+  /// counters. Fails on deadlock, fault, or a level the image has no entry
+  /// for.
+  virtual llvm::Expected<sim::Counters> run(const std::vector<isa::Word> &image,
+                                            unsigned level,
                                             std::vector<uint8_t> &dram) = 0;
 
   /// The DRAM image this device last ran, and which loaded program it

@@ -42,10 +42,16 @@ public:
   llvm::Expected<std::unique_ptr<Device>>
   openDevice(const DeviceSpec &spec = DeviceSpec()) const;
 
-  /// Runs one inference on `device`. Inputs must match the program's input
-  /// descriptors in number and shape and be float32.
+  /// Runs one inference on `device` at runtime level `level` (0, the
+  /// densest, unless the program has more; out of range is an error).
+  /// Inputs must match the program's input descriptors in number and shape
+  /// and be float32.
   llvm::Expected<Inference> run(Device &device,
-                                const std::vector<Tensor> &inputs) const;
+                                const std::vector<Tensor> &inputs,
+                                unsigned level = 0) const;
+
+  /// Fails, saying which levels there are, unless `level` is one.
+  llvm::Error checkLevel(unsigned level) const;
 
   /// Modeled milliseconds for `cycles` at the configuration's clock.
   double cyclesToMs(uint64_t cycles) const {
@@ -59,6 +65,8 @@ private:
   NamedOverlayConfig cfg;
   /// The DRAM image with every segment in place and zeros elsewhere.
   std::vector<uint8_t> dramImage;
+  /// What the fetch module reads: the level table, then the instructions.
+  std::vector<isa::Word> insnImage;
   /// The byte ranges outside every segment: cleared before each run.
   std::vector<std::pair<uint64_t, uint64_t>> gaps;
   /// Identifies this program to the devices that ran it.

@@ -11,7 +11,9 @@
 
 #include "spec2/isa.h"
 
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Error.h"
 
 #include <cstdint>
 #include <string>
@@ -46,6 +48,21 @@ struct Segment {
   std::vector<uint8_t> bytes;
 };
 
+/// One runtime pruning level of a program (spec2c --runtime-sparsity): its
+/// own instruction stream, which shares the program's inputs, DRAM image
+/// and every segment it can, and its own output addresses (the outputs'
+/// names, shapes and formats are the program's).
+struct ProgramLevel {
+  /// The conv weights this level prunes, in parts per million.
+  uint32_t sparsityPpm = 0;
+  /// Its instructions: Program::insns[firstInsn, firstInsn + numInsns).
+  uint32_t firstInsn = 0, numInsns = 0;
+  /// Where it leaves each of the program's outputs (bytes).
+  std::vector<uint64_t> outputAddrs;
+
+  double sparsity() const { return double(sparsityPpm) / 1e6; }
+};
+
 /// One overlay program.
 struct Program {
   /// The configuration it was compiled for, and spec2::configHash of it.
@@ -56,8 +73,37 @@ struct Program {
   std::vector<TensorDesc> inputs;
   std::vector<TensorDesc> outputs;
   std::vector<Segment> segments;
+  /// Every level's instructions, level after level.
   std::vector<isa::Word> insns;
+  /// The runtime levels, densest first; empty for a program of one stream
+  /// (every instruction, the outputs where `outputs` says).
+  std::vector<ProgramLevel> levels;
+
+  /// How many levels the program runs at (1 without a level table).
+  unsigned numLevels() const {
+    return levels.empty() ? 1u : unsigned(levels.size());
+  }
+  /// Level `k`'s instructions and outputs (k < numLevels()).
+  llvm::ArrayRef<isa::Word> levelInsns(unsigned k) const;
+  std::vector<TensorDesc> levelOutputs(unsigned k) const;
+  /// Level `k` alone, as a program without a level table (segments
+  /// included, so a cost model can read its weights).
+  Program levelProgram(unsigned k) const;
 };
+
+/// The instruction image the overlay's fetch module reads (isa.h, Runtime
+/// levels): one level-table word per level, then `insns`.
+std::vector<isa::Word> instructionImage(const Program &program);
+
+/// One program with a level table from one program of one stream per level
+/// (densest first), lowered to share one DRAM image: the same inputs, the
+/// segments of the denser levels they reuse, the rest above those
+/// (spec2-spectral-to-overlay with the denser levels in the module). Level
+/// k's own segments are renamed "level<k>/<name>" for k > 0. Fails if the
+/// levels differ in configuration, inputs, or their outputs' names, shapes
+/// and formats.
+llvm::Expected<Program> combineLevels(std::vector<Program> levels,
+                                      llvm::ArrayRef<uint32_t> sparsityPpm);
 
 /// Is `name` usable as a tensor/segment name: 1 to kMaxNameLength printable
 /// ASCII characters other than space, '"', ';' and '='? (So that names need
@@ -72,6 +118,7 @@ bool sameWord(const isa::Word &a, const isa::Word &b);
 /// Field-by-field equality (instruction words bit-exact).
 bool operator==(const TensorDesc &a, const TensorDesc &b);
 bool operator==(const Segment &a, const Segment &b);
+bool operator==(const ProgramLevel &a, const ProgramLevel &b);
 bool operator==(const Program &a, const Program &b);
 
 } // namespace spec2

@@ -6,7 +6,8 @@
 //
 //   Header, 64 bytes:
 //     [ 0,  4)  magic "S2B\x01"
-//     [ 4,  8)  u32 format version = 1
+//     [ 4,  8)  u32 format version = 2 (version 1 files, which have no
+//               level table, are read as programs of one stream)
 //     [ 8, 16)  u64 config hash (spec2::configHash)
 //     [16, 20)  u32 instruction count
 //     [20, 24)  u32 segment count
@@ -21,6 +22,12 @@
 //     u32 zero
 //     u32 dims[rank]
 //     name bytes, zero padding to a multiple of 8
+//   Level table (version 2; spec2c --runtime-sparsity):
+//     u32 level count (0: a program of one stream, no level below), u32 zero
+//     per level, densest first:
+//       u32 conv sparsity in parts per million, u32 first instruction,
+//       u32 instruction count, u32 zero,
+//       u64 DRAM address of each output (header's output count)
 //   Segment table, each entry:
 //     u64 DRAM address (bytes)
 //     u64 size (bytes)
@@ -45,8 +52,10 @@ namespace spec2 {
 
 /// The first four bytes of every .s2b file.
 constexpr char kProgramMagic[4] = {'S', '2', 'B', '\x01'};
-/// The format version this code reads and writes.
-constexpr uint32_t kProgramFormatVersion = 1;
+/// The format version this code writes; it reads this one and version 1
+/// (the same without the level table).
+constexpr uint32_t kProgramFormatVersion = 2;
+constexpr uint32_t kOldestProgramFormatVersion = 1;
 /// Size of the fixed header.
 constexpr unsigned kProgramHeaderBytes = 64;
 

@@ -161,6 +161,13 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
     `layer-sparsity` fixes the fraction of named layers; `sparsity` then
     applies to the other conv layers so that the conv layers as a whole
     still lose that fraction.
+
+    A layer with `spec2.level_base` (the `bins` or `columns` of the previous
+    runtime level, set by spec2c --runtime-sparsity) keeps a subset of that
+    support: every method drops the base's zeros first (OBS with its exact
+    update, so the rest is fitted as if they had never been there), then
+    chooses among the weights left, and the refit runs on the final
+    support. The levels' masks are nested by construction.
   }];
   let options = [
     Option<"sparsity", "sparsity", "double", "0.0",

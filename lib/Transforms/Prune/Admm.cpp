@@ -91,13 +91,14 @@ void updateWeights(const FoldedKernels &k, const PenalisedInverses &p,
 FailureOr<std::vector<uint8_t>>
 admmSupport(const Settings &s, const FoldedKernels &k, const BinCovariance &cov,
             const std::vector<Cd> &w0C, const std::vector<double> &power,
-            int64_t keep, std::vector<Cd> &z) {
+            int64_t keep, std::vector<Cd> &z,
+            const std::vector<uint8_t> *base) {
   FailureOr<PenalisedInverses> p = penalisedInverses(s, k, cov);
   if (failed(p))
     return failure();
   const int64_t pairs = k.pairs();
   std::vector<uint8_t> mask =
-      balancedMask(k.w, pairs, k.n, k.canonical, keep, &power, k.cin);
+      balancedMask(k.w, pairs, k.n, k.canonical, keep, &power, k.cin, base);
   std::vector<Cd> w = k.w, u(k.w.size(), 0);
   z.resize(k.w.size());
   for (size_t i = 0; i < z.size(); ++i)
@@ -109,7 +110,7 @@ admmSupport(const Settings &s, const FoldedKernels &k, const BinCovariance &cov,
     for (size_t i = 0; i < w.size(); ++i)
       wu[i] = w[i] + u[i];
     std::vector<uint8_t> next =
-        balancedMask(wu, pairs, k.n, k.canonical, keep, &power, k.cin);
+        balancedMask(wu, pairs, k.n, k.canonical, keep, &power, k.cin, base);
     // Only the support reaches the output (the refit recomputes the kept
     // values), so a support that has not moved for a while is done.
     stable = next == mask ? stable + 1 : 0;

@@ -82,9 +82,37 @@ int64_t storeKernels(spectral::Conv2DOp op, const FoldedKernels &k,
 
 } // namespace
 
+FailureOr<std::optional<BaseMask>> convBaseMask(spectral::Conv2DOp op) {
+  auto attr = op->getAttrOfType<ElementsAttr>(attr::kLevelBase);
+  if (!attr)
+    return std::optional<BaseMask>();
+  auto shape = cast<ShapedType>(attr.getType()).getShape();
+  auto bins = readNumbers(attr);
+  const int64_t n = op.getFftSize(), half = spectral::halfSpectrumBins(n);
+  const int64_t pairs = op.getOutChannels() * op.getInChannels();
+  if (!bins || shape.size() != 3 || shape[0] * shape[1] != pairs)
+    return op.emitOpError("spec2.level_base is not the bins of a layer with ")
+           << op.getOutChannels() << "x" << op.getInChannels()
+           << " channel pairs";
+  const int64_t slots = shape[2];
+  BaseMask mask(pairs * half, 0);
+  for (int64_t p = 0; p < pairs; ++p)
+    for (int64_t t = 0; t < slots; ++t) {
+      const int64_t b = int64_t((*bins)[p * slots + t]);
+      if (b < 0)
+        continue; // an absent slot
+      if (b >= half)
+        return op.emitOpError("spec2.level_base has bin ")
+               << b << ", beyond the " << half << " half-spectrum bins";
+      mask[p * half + spectral::canonicalBin(n, b)] = 1;
+    }
+  return std::optional<BaseMask>(std::move(mask));
+}
+
 FailureOr<LayerCounts> pruneConv(const Settings &s, spectral::Conv2DOp op,
                                  int64_t perCo, const LayerStatistics *stats,
-                                 const PatchStatistics *patch) {
+                                 const PatchStatistics *patch,
+                                 const BaseMask *base) {
   const int64_t cout = op.getOutChannels(), cin = op.getInChannels();
   const int64_t pairs = cout * cin, nnz = op.getNnz();
   const int64_t indep = spectral::independentBins(op.getFftSize());
@@ -93,8 +121,17 @@ FailureOr<LayerCounts> pruneConv(const Settings &s, spectral::Conv2DOp op,
   if (!spectra || !binsV)
     return op.emitOpError("kernel spectra are not readable");
   LayerCounts counts{uint64_t(pairs * indep), 0};
+  const FoldedKernels k = foldKernels(op, *spectra, *binsV);
+  // A base that keeps every canonical bin constrains nothing.
+  if (base && llvm::all_of(k.canonical, [&](int64_t b) {
+        for (int64_t p = 0; p < pairs; ++p)
+          if (!(*base)[p * k.bins + b])
+            return false;
+        return true;
+      }))
+    base = nullptr;
   if (perCo >= cin * nnz && PairCounts(*binsV, cout, cin, nnz).uniform() &&
-      !stats) {
+      !stats && !base) {
     counts.kept = uint64_t(pairs * nnz);
     return counts;
   }
@@ -103,28 +140,29 @@ FailureOr<LayerCounts> pruneConv(const Settings &s, spectral::Conv2DOp op,
   const Quota quota = laneBalanced(s, op)
                           ? Quota::perLane(cin, s.lanes, indep, perCo)
                           : Quota::perPair(cin, keep);
-  const bool everyBin = perCo >= cin * indep;
-  const FoldedKernels k = foldKernels(op, *spectra, *binsV);
+  // With a base, the methods choose (their quota holds what the base
+  // leaves, so they only drop its zeros).
+  const bool everyBin = perCo >= cin * indep && !base;
   std::vector<uint8_t> mask;
   std::vector<Cd> values = k.w;
   if (everyBin && !stats) {
     // Nothing to choose: folding alone (every canonical bin stays).
     mask = k.everyCanonicalBin();
   } else if (patch) {
-    if (failed(pruneJoint(k, quota, *patch, mask, values)))
+    if (failed(pruneJoint(k, quota, *patch, mask, values, base)))
       op.emitWarning("the joint fit's input moments are not positive "
                      "definite; pruned by magnitude");
   } else if (s.method != Method::Magnitude &&
              failed(fitKernels(s, op, k, keep, quota, everyBin, stats, mask,
-                               values))) {
+                               values, base))) {
     op.emitWarning("no calibration covariance for ")
         << (s.method == Method::Obs ? "obs" : "admm")
         << " (run spec2-calibrate with tile-covariance); pruned by "
            "magnitude";
   }
   if (mask.empty())
-    mask =
-        balancedMask(k.w, pairs, k.n, k.canonical, std::max<int64_t>(1, keep));
+    mask = balancedMask(k.w, pairs, k.n, k.canonical,
+                        std::max<int64_t>(1, keep), nullptr, 1, base);
   counts.kept = uint64_t(storeKernels(op, k, mask, values));
   op->removeAttr(attr::kTileCovariance);
   return counts;

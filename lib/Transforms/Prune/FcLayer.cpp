@@ -125,8 +125,33 @@ struct RowRefit {
 
 } // namespace
 
+FailureOr<std::optional<BaseMask>> fcBaseMask(spectral::FullyConnectedOp op) {
+  auto attr = op->getAttrOfType<ElementsAttr>(attr::kLevelBase);
+  if (!attr)
+    return std::optional<BaseMask>();
+  const int64_t m = cast<ShapedType>(op.getValues().getType()).getShape()[0];
+  const int64_t k = cast<ShapedType>(op.getInput().getType()).getNumElements();
+  auto shape = cast<ShapedType>(attr.getType()).getShape();
+  auto columns = readNumbers(attr);
+  if (!columns || shape.size() != 2 || shape[0] != m)
+    return op.emitOpError("spec2.level_base is not the columns of a layer "
+                          "with ")
+           << m << " rows";
+  BaseMask mask(m * k, 0);
+  for (int64_t row = 0; row < m; ++row)
+    for (int64_t t = 0; t < shape[1]; ++t) {
+      const int64_t c = int64_t((*columns)[row * shape[1] + t]);
+      if (c < 0 || c >= k)
+        return op.emitOpError("spec2.level_base has column ")
+               << c << ", beyond the layer's " << k << " inputs";
+      mask[row * k + c] = 1;
+    }
+  return std::optional<BaseMask>(std::move(mask));
+}
+
 FailureOr<LayerCounts> pruneFc(const Settings &s, spectral::FullyConnectedOp op,
-                               double frac, const LayerStatistics *stats) {
+                               double frac, const LayerStatistics *stats,
+                               const BaseMask *base) {
   auto values = readNumbers(op.getValues());
   auto columns = readNumbers(op.getColumns());
   if (!values || !columns)
@@ -135,11 +160,22 @@ FailureOr<LayerCounts> pruneFc(const Settings &s, spectral::FullyConnectedOp op,
   const int64_t m = shape[0], nnz = shape[1];
   const int64_t k = cast<ShapedType>(op.getInput().getType()).getNumElements();
   LayerCounts counts{uint64_t(m * nnz), 0};
-  const int64_t keep = frac <= 0 ? nnz : std::min(nnz, keptOf(k, frac));
+  int64_t keep = frac <= 0 ? nnz : std::min(nnz, keptOf(k, frac));
+  // A row keeps no weight its base drops (rows are balanced, so the base's
+  // rows keep the same count).
+  if (base) {
+    int64_t allowed = 0;
+    for (int64_t c = 0; c < k; ++c)
+      allowed += (*base)[c];
+    if (allowed >= k)
+      base = nullptr;
+    else
+      keep = std::min(keep, allowed);
+  }
   bool dense = nnz == k;
   for (int64_t t = 0; dense && t < k; ++t)
     dense = int64_t((*columns)[t]) == t;
-  if (keep >= nnz && !(stats && dense)) {
+  if (keep >= nnz && !(stats && dense) && !base) {
     counts.kept = uint64_t(m * nnz);
     return counts;
   }
@@ -167,6 +203,8 @@ FailureOr<LayerCounts> pruneFc(const Settings &s, spectral::FullyConnectedOp op,
     const double *w = &(*values)[row * nnz];
     const double *col = &(*columns)[row * nnz];
     auto score = [&](int64_t t) {
+      if (base && !(*base)[row * k + int64_t(col[t])])
+        return -1.0; // below every weight the base keeps
       const double second =
           moments ? moments->cov[int64_t(col[t]) * (k + 1)] : 1.0;
       return w[t] * w[t] * second;

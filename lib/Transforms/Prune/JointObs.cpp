@@ -198,6 +198,30 @@ struct ChannelJointObs {
     --count[quota.groupOf(best / j.nbc)];
   }
 
+  /// Drops the pairs `base` drops first: each with its own exact update
+  /// (a pair whose block is singular is only cleared).
+  void dropBase(const std::vector<uint8_t> &base, int64_t co) {
+    std::vector<double> ta(j.dim), tb(j.dim), ga(j.dim), gb(j.dim);
+    std::vector<int64_t> live;
+    const int64_t dim = j.dim;
+    for (int64_t gi = 0; gi < j.cin * j.nbc; ++gi) {
+      if (base[k.at(co, gi / j.nbc, k.canonical[gi % j.nbc])])
+        continue;
+      const int64_t a = 2 * gi;
+      const double m00 = hi[a * dim + a], m01 = hi[a * dim + a + 1],
+                   m11 = hi[(a + 1) * dim + a + 1];
+      const double det = m00 * m11 - m01 * m01;
+      if (det > 0) {
+        const double m[4] = {m11 / det, -m01 / det, -m01 / det, m00 / det};
+        drop(gi, m, live, ta, tb, ga, gb);
+      } else {
+        w[a] = w[a + 1] = 0;
+        alive[gi] = 0;
+        --count[quota.groupOf(gi / j.nbc)];
+      }
+    }
+  }
+
   /// Drops pairs until every group holds its limit.
   void run() {
     int64_t total = 0;
@@ -219,7 +243,8 @@ struct ChannelJointObs {
 
 LogicalResult pruneJoint(const FoldedKernels &k, const Quota &quota,
                          const PatchStatistics &ps, std::vector<uint8_t> &mask,
-                         std::vector<Cd> &fit) {
+                         std::vector<Cd> &fit,
+                         const std::vector<uint8_t> *base) {
   const JointShape j(k);
   const std::vector<double> g = spatialBasis(k, j);
   const std::vector<double> hpo = project(j, g, ps.po, ps.dim);
@@ -232,6 +257,8 @@ LogicalResult pruneJoint(const FoldedKernels &k, const Quota &quota,
   llvm::parallelFor(0, k.cout, [&](size_t co) {
     ChannelJointObs obs(k, j, quota, *hinv);
     obs.startFrom(int64_t(co), *hinv, hpo);
+    if (base)
+      obs.dropBase(*base, int64_t(co));
     obs.run();
     for (int64_t ci = 0; ci < k.cin; ++ci)
       for (int64_t q = 0; q < j.nbc; ++q)

@@ -112,7 +112,8 @@ LogicalResult fitKernels(const Settings &s, spectral::Conv2DOp op,
                          const FoldedKernels &k, int64_t keep,
                          const Quota &quota, bool everyBin,
                          const LayerStatistics *stats,
-                         std::vector<uint8_t> &mask, std::vector<Cd> &fit) {
+                         std::vector<uint8_t> &mask, std::vector<Cd> &fit,
+                         const std::vector<uint8_t> *base) {
   std::optional<std::vector<Cd>> fromAttr;
   if (!stats) {
     fromAttr = tileCovariance(op, k.bins, k.cin);
@@ -125,8 +126,12 @@ LogicalResult fitKernels(const Settings &s, spectral::Conv2DOp op,
   std::vector<Cd> z;
   if (everyBin) {
     mask = k.everyCanonicalBin();
+    if (base)
+      for (size_t i = 0; i < mask.size(); ++i)
+        mask[i] &= (*base)[i];
   } else if (s.method == Method::Obs && k.cin <= kMaxObsChannels) {
-    FailureOr<std::vector<uint8_t>> obs = obsSupport(k, cov, w0C, quota);
+    FailureOr<std::vector<uint8_t>> obs =
+        obsSupport(k, cov, w0C, quota, base);
     if (failed(obs))
       return failure();
     mask = std::move(*obs);
@@ -137,7 +142,7 @@ LogicalResult fitKernels(const Settings &s, spectral::Conv2DOp op,
       for (int64_t b = 0; b < k.bins; ++b)
         power[ci * k.bins + b] = cov.pruned(b, ci, ci).real();
     FailureOr<std::vector<uint8_t>> admm =
-        admmSupport(s, k, cov, w0C, power, keep, z);
+        admmSupport(s, k, cov, w0C, power, keep, z, base);
     if (failed(admm))
       return failure();
     mask = std::move(*admm);

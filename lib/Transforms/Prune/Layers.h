@@ -15,25 +15,46 @@
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/SpatialKer.h"
 
+#include <optional>
+#include <vector>
+
 namespace spec2::prune {
+
+/// The weights a runtime level may keep: 1 where the previous, denser level
+/// kept one (spec2.level_base). A conv's mask is over its folded kernels,
+/// [pair][half-spectrum bin]; a fully-connected layer's [row][input].
+using BaseMask = std::vector<uint8_t>;
+
+/// The base mask of `op` from its spec2.level_base (the previous level's
+/// `bins`), if it has one; fails if the attribute does not fit the layer.
+mlir::FailureOr<std::optional<BaseMask>> convBaseMask(spectral::Conv2DOp op);
+/// The same for a fully-connected layer (the previous level's `columns`).
+mlir::FailureOr<std::optional<BaseMask>>
+fcBaseMask(spectral::FullyConnectedOp op);
 
 /// Prunes `op` to `perCo` canonical bins per output channel (whole bins per
 /// pair unless the layer is lane-balanced), fitted with `stats` from the
 /// sequential fit if given (then a layer that keeps every bin is refitted
 /// too), with the joint fit over `patch` if given, else with the
 /// calibration covariance; returns the layer's weights before and after.
+/// With `base`, the weights it drops stay zero (nested runtime levels): the
+/// methods drop them first, then choose among the rest, and the refit runs
+/// on what is left.
 mlir::FailureOr<LayerCounts> pruneConv(const Settings &s, spectral::Conv2DOp op,
                                        int64_t perCo,
                                        const LayerStatistics *stats,
-                                       const PatchStatistics *patch = nullptr);
+                                       const PatchStatistics *patch = nullptr,
+                                       const BaseMask *base = nullptr);
 
 /// Row-balanced pruning of a fully-connected layer to `frac` zeros. With
 /// `stats` from the sequential fit, the kept weights (all of them in a
 /// dense layer) are refitted to the original outputs on the pruned
-/// network's inputs, with a ridge toward the original weights.
+/// network's inputs, with a ridge toward the original weights. With `base`,
+/// only weights it keeps may stay.
 mlir::FailureOr<LayerCounts> pruneFc(const Settings &s,
                                      spectral::FullyConnectedOp op, double frac,
-                                     const LayerStatistics *stats);
+                                     const LayerStatistics *stats,
+                                     const BaseMask *base = nullptr);
 
 /// The weights of a spatial layer pruned per lane block: every block of
 /// `lanes` output channels keeps the same reduction entries for all its

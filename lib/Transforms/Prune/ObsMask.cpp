@@ -100,6 +100,17 @@ struct ChannelObs {
     alive[q][i] = 0;
   }
 
+  /// Drops the weights `base` drops (any order: each drop is an exact
+  /// removal, so the state after them is the fit on what is left).
+  void dropBase(const std::vector<uint8_t> &base, int64_t co) {
+    for (int64_t q = 0; q < nbc; ++q)
+      for (int64_t i = 0; i < k.cin; ++i)
+        if (!base[k.at(co, i, k.canonical[q])]) {
+          drop(q, i);
+          --count[quota.groupOf(i)];
+        }
+  }
+
   /// Drops weights until every group holds its limit.
   void run() {
     for (int64_t q = 0; q < nbc; ++q)
@@ -124,14 +135,16 @@ struct ChannelObs {
 };
 
 /// Greedy OBS support of the folded kernels `w0`, per output channel, never
-/// taking a quota group below its limit. `hinv[b]` is the inverse input
-/// covariance of bin b (cin x cin).
+/// taking a quota group below its limit, after the weights `base` drops.
+/// `hinv[b]` is the inverse input covariance of bin b (cin x cin).
 std::vector<uint8_t> obsMask(const FoldedKernels &k, const std::vector<Cd> &w0,
-                             const Quota &quota,
-                             ArrayRef<std::vector<Cd>> hinv) {
+                             const Quota &quota, ArrayRef<std::vector<Cd>> hinv,
+                             const std::vector<uint8_t> *base) {
   std::vector<uint8_t> mask(k.cout * k.cin * k.bins, 0);
   llvm::parallelFor(0, k.cout, [&](size_t co) {
     ChannelObs obs(k, quota, w0, hinv, int64_t(co));
+    if (base)
+      obs.dropBase(*base, int64_t(co));
     obs.run();
     for (int64_t q = 0; q < obs.nbc; ++q)
       for (int64_t i = 0; i < k.cin; ++i)
@@ -145,7 +158,8 @@ std::vector<uint8_t> obsMask(const FoldedKernels &k, const std::vector<Cd> &w0,
 FailureOr<std::vector<uint8_t>> obsSupport(const FoldedKernels &k,
                                            const BinCovariance &cov,
                                            const std::vector<Cd> &w0C,
-                                           const Quota &quota) {
+                                           const Quota &quota,
+                                           const std::vector<uint8_t> *base) {
   const int64_t cin = k.cin;
   // (C_b + a negligible ridge)^-1 per canonical bin.
   std::vector<std::vector<Cd>> hinv(k.bins);
@@ -172,7 +186,7 @@ FailureOr<std::vector<uint8_t>> obsSupport(const FoldedKernels &k,
         for (int64_t j = 0; j < cin; ++j)
           start[k.at(co, j, b)] +=
               mul(w0C[k.at(co, i, b)], hinv[b][i * cin + j]);
-  return obsMask(k, start, quota, hinv);
+  return obsMask(k, start, quota, hinv, base);
 }
 
 } // namespace spec2::prune

@@ -64,30 +64,35 @@ struct BinCovariance {
 /// Keeps, per (co, ci), the `keep` canonical bins of largest output energy
 /// of `w` ([cout][cin][half-spectrum bins], folded); returns the mask. With
 /// the input's power per (channel, bin) the energy a weight adds to the
-/// output, without it the weight's own; ties go to the lower bin.
+/// output, without it the weight's own; ties go to the lower bin. Only bins
+/// `allowed` keeps (all without it) are kept.
 std::vector<uint8_t> balancedMask(const std::vector<Cd> &w, int64_t pairs,
                                   int64_t n, llvm::ArrayRef<int64_t> canonical,
                                   int64_t keep,
                                   const std::vector<double> *power = nullptr,
-                                  int64_t cin = 1);
+                                  int64_t cin = 1,
+                                  const std::vector<uint8_t> *allowed = nullptr);
 
 /// Per-bin OBS support (per output channel, drop the weight whose removal
 /// raises the output error least once the other weights of its bin are
 /// re-solved), starting from the unconstrained fit w0 C_op C_pp^-1 given
-/// `w0C` = w0 C_op; fails if a bin's covariance is singular.
-mlir::FailureOr<std::vector<uint8_t>> obsSupport(const FoldedKernels &k,
-                                                 const BinCovariance &cov,
-                                                 const std::vector<Cd> &w0C,
-                                                 const Quota &quota);
+/// `w0C` = w0 C_op; the weights `base` drops go first. Fails if a bin's
+/// covariance is singular.
+mlir::FailureOr<std::vector<uint8_t>>
+obsSupport(const FoldedKernels &k, const BinCovariance &cov,
+           const std::vector<Cd> &w0C, const Quota &quota,
+           const std::vector<uint8_t> *base = nullptr);
 
 /// ADMM support with `keep` bins per pair: alternates the per-bin weight
 /// update, the balanced projection (weights by the input `power`
-/// [ci][bin]) and the dual update. Sets `z` to the projected weights of
-/// the last iteration; fails if a bin's penalised covariance is singular.
+/// [ci][bin], onto the bins `base` keeps) and the dual update. Sets `z` to
+/// the projected weights of the last iteration; fails if a bin's penalised
+/// covariance is singular.
 mlir::FailureOr<std::vector<uint8_t>>
 admmSupport(const Settings &s, const FoldedKernels &k, const BinCovariance &cov,
             const std::vector<Cd> &w0C, const std::vector<double> &power,
-            int64_t keep, std::vector<Cd> &z);
+            int64_t keep, std::vector<Cd> &z,
+            const std::vector<uint8_t> *base = nullptr);
 
 /// Least-squares refit of the kept values: per (co, b), w_S C_SS = (w0C)_S
 /// on the support S of `mask`; a (co, b) whose C_SS is not positive definite
@@ -100,21 +105,22 @@ std::vector<Cd> refitSupport(const FoldedKernels &k, const BinCovariance &cov,
 /// Chooses the support of `k` by OBS or ADMM (every canonical bin if
 /// `everyBin`) against the covariance `stats` (from the sequential fit) or
 /// the layer's spec2.tile_covariance, then refits the kept values: sets
-/// `mask` and `fit`; fails without a covariance.
+/// `mask` and `fit` (within `base`, if given); fails without a covariance.
 mlir::LogicalResult fitKernels(const Settings &s, spectral::Conv2DOp op,
                                const FoldedKernels &k, int64_t keep,
                                const Quota &quota, bool everyBin,
                                const LayerStatistics *stats,
-                               std::vector<uint8_t> &mask,
-                               std::vector<Cd> &fit);
+                               std::vector<uint8_t> &mask, std::vector<Cd> &fit,
+                               const std::vector<uint8_t> *base = nullptr);
 
 /// OBS over all bins of an output channel at once, against the layer's
 /// exact output error from the spatial patch moments `ps`: sets `mask` and
-/// `fit`; fails if the moments are not positive definite.
+/// `fit` (the weights `base` drops go first); fails if the moments are not
+/// positive definite.
 mlir::LogicalResult pruneJoint(const FoldedKernels &k, const Quota &quota,
                                const PatchStatistics &ps,
-                               std::vector<uint8_t> &mask,
-                               std::vector<Cd> &fit);
+                               std::vector<uint8_t> &mask, std::vector<Cd> &fit,
+                               const std::vector<uint8_t> *base = nullptr);
 
 } // namespace spec2::prune
 
