@@ -4,7 +4,8 @@
 // Runs a function of spectral ops (after spec2-graph-to-spectral) in floating
 // point, with the kernels as they are stored: convolutions as the overlay
 // computes them (N x N tiles, the stored bins only, the real part of the
-// inverse transform, overlap-and-add), no quantisation. Pruning uses it to see
+// inverse transform, overlap-and-add), spatial convs directly, no
+// quantisation. Pruning uses it to see
 // a pruned network's own activations; for dense kernels it agrees with the
 // graph-level reference executor up to rounding.
 //

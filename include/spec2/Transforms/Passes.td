@@ -171,7 +171,8 @@ def PruneSpectral : Pass<"spec2-prune-spectral", "mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"sparsity", "sparsity", "double", "0.0",
-           "Fraction of spectral weights to remove, in [0, 1)">,
+           "Fraction of conv weights to remove, in [0, 1) (spectral and "
+           "spatial layers, each engine's budget global over its layers)">,
     Option<"method", "method", "std::string", "\"obs\"",
            "obs or admm (both need spec2.tile_covariance from "
            "spec2-calibrate) or magnitude">,
