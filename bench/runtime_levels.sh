@@ -7,9 +7,8 @@
 # level compiled on its own from the same masks (--emit-level=K) gives the
 # same output bits on $BITS test images and the same modeled cycles; and,
 # for comparison, a plain --sparsity=R compile of the sparsest level (no
-# nesting) gives what nesting costs. ENGINE (default spectral) is --engine: with auto both LeNet
-# convs go to the spatial engine on u200, which no level prunes yet (the
-# `auto` row shows that every level is then the same program). Writes
+# nesting) gives what nesting costs. ENGINE (default spectral) is --engine; the `auto` row
+# compiles the levels with both LeNet convs on the spatial engine (u200's choice). Writes
 # bench/results/runtime_levels.json; with KEEP=DIR the program stays there
 # (levels.s2b, levels.json). Usage:
 # [ENGINE=spectral] [BITS=20] [KEEP=DIR] [PROGRAM=DIR/levels.s2b COMPILE_S=S]
@@ -104,7 +103,7 @@ for k in "${!RS[@]}"; do
   rows+=("{\"level\":$k,\"sparsity\":$r,\"run\":$run,\"alone\":$alone,\"plain_sparsity\":$plain}")
 done
 
-# --engine=auto: the convs on the spatial engine, which no level prunes.
+# --engine=auto: the convs on the spatial engine, which takes the levels too.
 "$BIN/spec2c" "${COMMON[@]}" --engine=auto --runtime-sparsity=$LEVELS \
   -o "$TMP/auto.s2b" --report="$TMP/auto.json" 2>/dev/null
 auto=$(python3 -c "

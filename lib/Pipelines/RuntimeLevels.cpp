@@ -17,7 +17,8 @@ namespace {
 SmallVector<Operation *> prunableLayers(func::FuncOp func) {
   SmallVector<Operation *> layers;
   func.walk([&](Operation *op) {
-    if (llvm::isa<spectral::Conv2DOp, spectral::FullyConnectedOp>(op))
+    if (llvm::isa<spectral::Conv2DOp, spectral::SpatialConv2DOp,
+                  spectral::FullyConnectedOp>(op))
       layers.push_back(op);
   });
   return layers;
@@ -50,6 +51,9 @@ LogicalResult setLevelBases(func::FuncOp func, func::FuncOp denser) {
              << base->getName() << "' in this layer's place";
     if (auto conv = dyn_cast<spectral::Conv2DOp>(base))
       op->setAttr(attr::kLevelBase, conv.getBins());
+    else if (auto spatial = dyn_cast<spectral::SpatialConv2DOp>(base))
+      // Its zero lane-block entries are what it dropped (SpatialKer.h).
+      op->setAttr(attr::kLevelBase, spatial.getWeights());
     else
       op->setAttr(attr::kLevelBase,
                   cast<spectral::FullyConnectedOp>(base).getColumns());

@@ -16,6 +16,8 @@
 #include "Prune/Settings.h"
 
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Scheduling/SpatialKer.h"
+#include "spec2/Support/Constants.h"
 #include "spec2/Support/LayerName.h"
 #include "spec2/Support/Progress.h"
 #include "spec2/Target/TargetAttr.h"
@@ -124,8 +126,19 @@ struct PruneSpectralPass : impl::PruneSpectralBase<PruneSpectralPass> {
                           const PatchStatistics *patch,
                           const SpatialStatistics *spatial) -> LogicalResult {
       if (auto conv = dyn_cast<spectral::SpatialConv2DOp>(op)) {
-        auto counts =
-            prune::pruneSpatial(*s, conv, spatialKeepOf.lookup(conv), spatial);
+        // A runtime level's base: the denser level's weights, whose
+        // dropped entries stay dropped here.
+        std::optional<SpatialKept> base;
+        if (auto a = conv->getAttrOfType<ElementsAttr>(attr::kLevelBase)) {
+          auto w = readNumbers(a);
+          if (!w || a.getShapedType() != conv.getWeights().getShapedType())
+            return conv.emitOpError(
+                "spec2.level_base is not the weights of this layer");
+          base = SpatialKept::ofWeights(SpatialGeometry::of(conv),
+                                        s->spatialLanes, *w);
+        }
+        auto counts = prune::pruneSpatial(*s, conv, spatialKeepOf.lookup(conv),
+                                          spatial, base ? &*base : nullptr);
         if (failed(counts))
           return failure();
         numSpatialTotal += counts->total;

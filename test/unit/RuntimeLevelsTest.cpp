@@ -1,7 +1,8 @@
 //===- RuntimeLevelsTest.cpp - Nested pruning levels in one program -------===//
 //
-// The bundled LeNet compiled at three runtime levels (0, 0.5, 0.8): every
-// level's kept spectral bins and FC columns are a subset of the previous
+// The bundled LeNet compiled at three runtime levels (0, 0.5, 0.8), conv1
+// on the spectral engine and conv2 on the spatial one: every level's kept
+// spectral bins, spatial weights and FC columns are a subset of the previous
 // level's (the superset property of the zeros, on the compiled weights), the
 // levels share their inputs and the segments they can, and two levels of the
 // one program run on the C-simulation give different logits and different
@@ -48,6 +49,12 @@ supports(mlir::func::FuncOp func) {
           s.insert({int64_t(i) / nnz,
                     spectral::canonicalBin(conv.getFftSize(),
                                            int64_t((*bins)[i]))});
+    } else if (auto sp = llvm::dyn_cast<spectral::SpatialConv2DOp>(op)) {
+      // Spatial weights: what pruning dropped is exactly zero.
+      auto w = readNumbers(sp.getWeights());
+      for (size_t i = 0; i < w->size(); ++i)
+        if ((*w)[i] != 0)
+          s.insert({int64_t(i), 0});
     } else if (auto fc = llvm::dyn_cast<spectral::FullyConnectedOp>(op)) {
       auto cols = readNumbers(fc.getColumns());
       const int64_t nnz =
@@ -77,6 +84,9 @@ TEST(RuntimeLevels, NestedLevelsInOneProgram) {
   options.calibCount = 4;
   options.target = "small";
   options.fcSparsity = 0.5;
+  // One conv on each engine: both take the levels.
+  options.engine = "spectral";
+  options.layerEngine = "/conv2/Conv=spatial";
   const double sparsities[] = {0.0, 0.5, 0.8};
   options.runtimeSparsity = llvm::ArrayRef<double>(sparsities);
   LevelPlan plan;
