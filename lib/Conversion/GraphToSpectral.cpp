@@ -719,8 +719,13 @@ struct ScalarFunction {
         ok = collect(def->getOperand(i), shape);
       if (ok) {
         ops.insert(def);
-        nonlinear |=
-            !llvm::isa<tosa::MulOp, tosa::AddOp, tosa::SubOp, tosa::ClampOp>(def);
+        // A product of two functions of the input (hard-swish's x times
+        // its hard sigmoid) is as non-linear as a tanh.
+        const bool product = llvm::isa<tosa::MulOp>(def) &&
+                             !scalarConstant(def->getOperand(0)) &&
+                             !scalarConstant(def->getOperand(1));
+        nonlinear |= product || !llvm::isa<tosa::MulOp, tosa::AddOp,
+                                           tosa::SubOp, tosa::ClampOp>(def);
         return true;
       }
       *this = std::move(saved);
@@ -799,8 +804,17 @@ void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
     if (!type || !type.getElementType().isF32())
       continue;
     ScalarFunction fn;
-    if (!fn.collect(root->getResult(0), type.getShape()) || !fn.input ||
-        !fn.nonlinear)
+    if (!fn.collect(root->getResult(0), type.getShape()) || !fn.input)
+      continue;
+    // Affine pieces are left to fold into the conv or FC layer that
+    // produces their input; on a graph input there is none (a model that
+    // starts with HardSigmoid or x * a + b), so the LUT runs them.
+    const bool affineOnInput =
+        llvm::isa<BlockArgument>(fn.input) &&
+        llvm::any_of(fn.ops, [](Operation *op) {
+          return llvm::isa<tosa::MulOp, tosa::AddOp, tosa::SubOp>(op);
+        });
+    if (!fn.nonlinear && !affineOnInput)
       continue;
     // Sample over four times the calibrated range of the input, which covers
     // every int16 code of the format the quantiser will pick for it.
