@@ -4,7 +4,6 @@
 #include "spec2/Target/Insn.h"
 #include "spec2/isa.h"
 
-#include "llvm/Support/Parallel.h"
 
 #include <algorithm>
 #include <limits>
@@ -517,18 +516,10 @@ chooseBottleneckTiling(const BottleneckGeometry &g, const OverlayConfig &cfg) {
           if (auto t = makeTiling(g, cfg, rows, db, resident, split))
             candidates.push_back(std::move(*t));
   }
-  if (candidates.empty())
-    return std::nullopt;
-  std::vector<ConvCost> costs(candidates.size());
-  llvm::parallelFor(0, candidates.size(), [&](size_t i) {
-    costs[i] = estimateBottleneck(g, cfg, candidates[i]);
-  });
-  size_t best = 0;
-  for (size_t i = 1; i < candidates.size(); ++i)
-    if (std::make_pair(costs[i].cycles, costs[i].ddrBytes()) <
-        std::make_pair(costs[best].cycles, costs[best].ddrBytes()))
-      best = i;
-  return std::make_pair(std::move(candidates[best]), costs[best]);
+  return cheapestCandidate(std::move(candidates),
+                           [&](const BottleneckTiling &t) {
+                             return estimateBottleneck(g, cfg, t);
+                           });
 }
 
 void walkElementwise(int64_t elements, int64_t width, bool binary, bool table,

@@ -11,7 +11,6 @@
 #include "spec2/CostModel/CycleModel.h"
 
 #include "llvm/Support/MathExtras.h"
-#include "llvm/Support/Parallel.h"
 
 #include <algorithm>
 
@@ -115,17 +114,9 @@ bestTiling(const ConvGeometry &g, const OverlayConfig &cfg, Dataflow flow) {
                    llvm::isPowerOf2_64(uint64_t(lo / t.rows))))
                 consider(t);
           }
-  std::vector<ConvCost> costs(candidates.size());
-  llvm::parallelFor(0, candidates.size(), [&](size_t i) {
-    costs[i] = estimateConv(g, cfg, candidates[i], flow);
+  return cheapestCandidate(std::move(candidates), [&](const ConvTiling &t) {
+    return estimateConv(g, cfg, t, flow);
   });
-  std::optional<std::pair<ConvTiling, ConvCost>> best;
-  for (size_t i = 0; i < candidates.size(); ++i)
-    if (!best ||
-        std::make_pair(costs[i].cycles, costs[i].ddrBytes()) <
-            std::make_pair(best->second.cycles, best->second.ddrBytes()))
-      best = std::make_pair(candidates[i], costs[i]);
-  return best;
 }
 
 std::optional<DataflowChoice> chooseDataflow(const ConvGeometry &g,

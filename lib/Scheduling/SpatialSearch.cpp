@@ -12,7 +12,6 @@
 
 #include "spec2/isa.h"
 
-#include "llvm/Support/Parallel.h"
 
 #include <algorithm>
 
@@ -99,18 +98,9 @@ chooseSpatialTiling(const SpatialGeometry &g, const OverlayConfig &cfg,
         }
     }
   }
-  if (candidates.empty())
-    return std::nullopt;
-  std::vector<ConvCost> costs(candidates.size());
-  llvm::parallelFor(0, candidates.size(), [&](size_t i) {
-    costs[i] = estimateSpatialConv(g, cfg, candidates[i]);
+  return cheapestCandidate(std::move(candidates), [&](const SpatialTiling &t) {
+    return estimateSpatialConv(g, cfg, t);
   });
-  size_t best = 0;
-  for (size_t i = 1; i < candidates.size(); ++i)
-    if (std::make_pair(costs[i].cycles, costs[i].ddrBytes()) <
-        std::make_pair(costs[best].cycles, costs[best].ddrBytes()))
-      best = i;
-  return std::make_pair(std::move(candidates[best]), costs[best]);
 }
 
 } // namespace spec2

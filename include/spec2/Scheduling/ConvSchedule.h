@@ -42,6 +42,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Parallel.h"
 
 #include <cstdint>
 #include <functional>
@@ -154,6 +155,25 @@ struct ConvCost {
   int64_t inputBytes = 0, kernelBytes = 0, outputBytes = 0, cycles = 0;
   int64_t ddrBytes() const { return inputBytes + kernelBytes + outputBytes; }
 };
+
+/// The candidate `estimate` times fastest (then with the fewest DDR bytes;
+/// the first of equals), the estimates run in parallel; nothing if there
+/// are no candidates. Every tiling search ends here.
+template <typename Tiling, typename Estimate>
+std::optional<std::pair<Tiling, ConvCost>>
+cheapestCandidate(std::vector<Tiling> candidates, Estimate estimate) {
+  if (candidates.empty())
+    return std::nullopt;
+  std::vector<ConvCost> costs(candidates.size());
+  llvm::parallelFor(0, candidates.size(),
+                    [&](size_t i) { costs[i] = estimate(candidates[i]); });
+  size_t best = 0;
+  for (size_t i = 1; i < candidates.size(); ++i)
+    if (std::make_pair(costs[i].cycles, costs[i].ddrBytes()) <
+        std::make_pair(costs[best].cycles, costs[best].ddrBytes()))
+      best = i;
+  return std::make_pair(std::move(candidates[best]), costs[best]);
+}
 /// The cost model's figures for one layer's instructions alone in a program
 /// (no FINISH: its time is until its last store ends, as its share of a
 /// whole program's), DDR bytes split by the buffer they load or store.
