@@ -4,7 +4,8 @@
 # choice, run on the C-simulation and on onnxruntime (the independent oracle)
 # on the same random inputs; per model the worst logit error relative to
 # onnxruntime's logit range, argmax agreement, modeled latency and which
-# engine the convs run on. Writes bench/results/torchvision_logits.json.
+# engine the convs run on. Writes bench/results/torchvision_logits.json
+# (models not given keep their earlier entries, each with its commit).
 #
 #   bash bench/torchvision_logits.sh [--models mobilenet_v2,regnet_x_400mf,resnet18] [--inputs N]
 #
@@ -52,9 +53,17 @@ done
 import glob, json, os, sys, datetime
 import numpy as np
 tmp, out, models, commit = sys.argv[1:]
-res = {"benchmark": "torchvision_logits", "commit": commit,
-       "date": datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"),
-       "inputs": "uniform [0, 1], 1x3x224x224, seed 1", "models": {}}
+# Models not re-run keep their earlier entries (each records its commit).
+old = {}
+if os.path.exists(out):
+    prev = json.load(open(out))
+    old = prev["models"]
+    for e in old.values():
+        e.setdefault("commit", prev.get("commit"))
+        e.setdefault("date", prev.get("date"))
+res = {"benchmark": "torchvision_logits",
+       "inputs": "uniform [0, 1], 1x3x224x224, seed 1", "models": old}
+date = datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
 for m in models.split(","):
     rel, agree, names = [], 0, sorted(os.listdir(f"{tmp}/{m}/ort"))
     for n in names:
@@ -70,8 +79,9 @@ for m in models.split(","):
         "modeled_ms": r["total"]["modeled_ms"], "modeled_fps": 1000 / r["total"]["modeled_ms"],
         "convs_spatial": sum(l.get("engine") == "spatial" for l in convs),
         "convs_spectral": sum(l.get("engine") == "spectral" for l in convs),
-        "compile_seconds": float(open(f"{tmp}/{m}/seconds").read())}
+        "compile_seconds": float(open(f"{tmp}/{m}/seconds").read()),
+        "commit": commit, "date": date}
 json.dump(res, open(out, "w"), indent=1)
-print(json.dumps(res["models"], indent=1))
+print(json.dumps({m: res["models"][m] for m in models.split(",")}, indent=1))
 PY
 echo "torchvision_logits: wrote $OUT" >&2

@@ -241,3 +241,83 @@ double ActivationOp::evaluate(double x) {
   const double f = pos - double(i);
   return double(values[i]) * (1 - f) + double(values[i + 1]) * f;
 }
+
+namespace {
+
+/// True if every dimension of `shape` before `axis` has extent 1: a run
+/// along `axis` is then contiguous in the dense layout.
+bool leadingOnes(ArrayRef<int64_t> shape, int64_t axis) {
+  for (int64_t d = 0; d < axis; ++d)
+    if (shape[d] != 1)
+      return false;
+  return true;
+}
+
+} // namespace
+
+LogicalResult ConcatOp::verify() {
+  auto out = getOutput().getType();
+  const int64_t rank = out.getRank(), axis = getAxis();
+  if (getInputs().empty())
+    return emitOpError("needs at least one input");
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " out of range for rank " << rank;
+  if (!leadingOnes(out.getShape(), axis))
+    return emitOpError("axis ")
+           << axis << " is not contiguous: the dimensions before it must be 1";
+  int64_t total = 0;
+  for (Value v : getInputs()) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() != rank)
+      return emitOpError("inputs and result differ in rank");
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && t.getDimSize(d) != out.getDimSize(d))
+        return emitOpError("input shapes differ from the result outside axis ")
+               << axis;
+    total += t.getDimSize(axis);
+  }
+  if (total != out.getDimSize(axis))
+    return emitOpError("the inputs' extents sum to ")
+           << total << " along axis " << axis << ", the result has "
+           << out.getDimSize(axis);
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = getInput().getType(), out = getOutput().getType();
+  const int64_t rank = in.getRank(), axis = getAxis();
+  if (out.getRank() != rank)
+    return emitOpError("input and result differ in rank");
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " out of range for rank " << rank;
+  if (!leadingOnes(in.getShape(), axis))
+    return emitOpError("axis ")
+           << axis << " is not contiguous: the dimensions before it must be 1";
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && in.getDimSize(d) != out.getDimSize(d))
+      return emitOpError("a slice keeps every dimension but axis ") << axis;
+  if (getStart() < 0 ||
+      getStart() + out.getDimSize(axis) > in.getDimSize(axis))
+    return emitOpError("elements [")
+           << getStart() << ", " << getStart() + out.getDimSize(axis)
+           << ") are outside the input's " << in.getDimSize(axis);
+  return success();
+}
+
+LogicalResult PermuteChannelsOp::verify() {
+  auto t = getInput().getType();
+  if (t.getRank() != 4 || t.getDimSize(0) != 1)
+    return emitOpError("expects an NCHW tensor of batch 1");
+  ArrayRef<int64_t> perm = getPerm();
+  const int64_t c = t.getDimSize(1);
+  if (int64_t(perm.size()) != c)
+    return emitOpError("perm has ")
+           << perm.size() << " entries for " << c << " channels";
+  std::vector<bool> seen(size_t(c), false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= c || seen[size_t(p)])
+      return emitOpError("perm is not a permutation of 0..") << c - 1;
+    seen[size_t(p)] = true;
+  }
+  return success();
+}

@@ -257,4 +257,68 @@ def Spectral_ActivationOp : Spectral_Op<"activation", [AllTypesMatch<["input", "
   }];
 }
 
+def Spectral_ConcatOp : Spectral_Op<"concat"> {
+  let summary = "Concatenation along an axis that is contiguous in memory";
+  let description = [{
+    The inputs joined along `axis`; every dimension before `axis` has
+    extent 1 (batch 1, channel axis of NCHW), so in the overlay's dense
+    layout the result is the inputs' bytes one after the other. The
+    lowering places the producers' outputs at their offsets in the
+    result (no instructions); an input it cannot place (a graph input,
+    a value already placed elsewhere, one given twice) is copied by the
+    vector unit. Quantisation gives the inputs the result's format.
+
+    ```mlir
+    %y = spectral.concat %a, %b {axis = 1 : i64}
+         : (tensor<1x64x56x56xf32>, tensor<1x64x56x56xf32>) -> tensor<1x128x56x56xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Spectral_Tensor>:$inputs, I64Attr:$axis,
+      OptionalAttr<I32Attr>:$out_frac);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat =
+      "$inputs attr-dict `:` functional-type($inputs, $output)";
+  let hasVerifier = 1;
+}
+
+def Spectral_SliceOp : Spectral_Op<"slice"> {
+  let summary = "A contiguous part of a tensor: a view, no data moved";
+  let description = [{
+    Elements `[start, start + size)` along `axis` and every element of the
+    other axes; every dimension before `axis` has extent 1, so the result
+    is a contiguous run of the input's bytes (ShuffleNet's channel split).
+
+    ```mlir
+    %y = spectral.slice %x {axis = 1 : i64, start = 58 : i64}
+         : tensor<1x116x28x28xf32> -> tensor<1x58x28x28xf32>
+    ```
+  }];
+  let arguments = (ins Spectral_Tensor:$input, I64Attr:$axis, I64Attr:$start,
+      OptionalAttr<I32Attr>:$in_frac, OptionalAttr<I32Attr>:$out_frac);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($output)";
+  let hasVerifier = 1;
+}
+
+def Spectral_PermuteChannelsOp
+    : Spectral_Op<"permute_channels", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "Output channel c is input channel perm[c] (channel shuffle)";
+  let description = [{
+    A permutation of the channels of an NCHW tensor, as ShuffleNet's
+    Reshape -> Transpose -> Reshape makes. The overlay copies runs of
+    consecutive input channels to output channels a fixed stride apart,
+    one strided STORE per run.
+
+    ```mlir
+    %y = spectral.permute_channels %x {perm = array<i64: 0, 2, 1, 3>}
+         : tensor<1x4x28x28xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input, DenseI64ArrayAttr:$perm),
+      Spectral_QuantAttrs);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
 #endif // SPEC2_SPECTRAL_OPS

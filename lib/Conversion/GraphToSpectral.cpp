@@ -672,6 +672,202 @@ struct AddToSpectral : OpRewritePattern<tosa::AddOp> {
 };
 
 //===----------------------------------------------------------------------===//
+// Data movement: concat, slice, channel permutation
+//===----------------------------------------------------------------------===//
+
+/// True if every dimension of `shape` before `axis` has extent 1: a run
+/// along `axis` is then contiguous in the overlay's dense layout.
+bool contiguousAxis(ArrayRef<int64_t> shape, int64_t axis) {
+  return llvm::all_of(shape.take_front(axis),
+                      [](int64_t d) { return d == 1; });
+}
+
+/// concat(transpose(x_i, P), a) = transpose(concat(x_i, P[a]), P): the
+/// concat moves to the layout its operands were produced in (the layers'
+/// NCHW), where the layout transposes around it cancel.
+struct HoistTransposesOverConcat : OpRewritePattern<tosa::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ConcatOp op,
+                                PatternRewriter &rw) const override {
+    SmallVector<Value> inner;
+    ArrayRef<int32_t> perms;
+    for (Value v : op.getOperands()) {
+      auto t = v.getDefiningOp<tosa::TransposeOp>();
+      if (!t || (!perms.empty() && t.getPerms() != perms))
+        return rw.notifyMatchFailure(op, "operands not transposed alike");
+      perms = t.getPerms();
+      inner.push_back(t.getInput1());
+    }
+    if (perms.empty())
+      return failure();
+    auto first = cast<RankedTensorType>(inner.front().getType());
+    const int32_t axis = perms[op.getAxis()];
+    SmallVector<int64_t> shape(first.getShape());
+    shape[axis] = 0;
+    for (Value v : inner)
+      shape[axis] += cast<RankedTensorType>(v.getType()).getDimSize(axis);
+    auto c = tosa::ConcatOp::create(rw, op.getLoc(),
+                                    f32Tensor(rw.getContext(), shape), inner,
+                                    rw.getI32IntegerAttr(axis));
+    copyRange(op, c);
+    rw.replaceOp(op, transpose(rw, op.getLoc(), c, perms));
+    return success();
+  }
+};
+
+/// A concat along an axis with only extents of 1 before it (channels of
+/// NCHW at batch 1); an NHWC channel concat between layout transposes.
+struct ConcatToSpectral : OpRewritePattern<tosa::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ConcatOp op,
+                                PatternRewriter &rw) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return rw.notifyMatchFailure(op, "not a static f32 concat");
+    const int64_t axis = op.getAxis();
+    Location loc = op.getLoc();
+    if (contiguousAxis(type.getShape(), axis)) {
+      auto y = spectral::ConcatOp::create(rw, loc, type, op.getOperands(),
+                                          rw.getI64IntegerAttr(axis),
+                                          IntegerAttr());
+      copyRange(op, y);
+      rw.replaceOp(op, y);
+      return success();
+    }
+    if (type.getRank() != 4 || axis != 3 || type.getDimSize(0) != 1)
+      return rw.notifyMatchFailure(op, "not contiguous in any layout");
+    SmallVector<Value> nchw;
+    for (Value v : op.getOperands())
+      nchw.push_back(transpose(rw, loc, v, kToNchw));
+    auto y = spectral::ConcatOp::create(
+        rw, loc,
+        f32Tensor(rw.getContext(), {1, type.getDimSize(3), type.getDimSize(1),
+                                    type.getDimSize(2)}),
+        nchw, rw.getI64IntegerAttr(1), IntegerAttr());
+    copyRange(op, y);
+    rw.replaceOp(op, transpose(rw, loc, y, kToNhwc));
+    return success();
+  }
+};
+
+/// The one axis a slice cuts (every other one whole), its start; nullopt
+/// if it cuts none or several.
+std::optional<std::pair<int64_t, int64_t>> cutAxis(tosa::SliceOp op) {
+  auto start = op.getStart().getDefiningOp<tosa::ConstShapeOp>();
+  auto in = cast<RankedTensorType>(op.getInput1().getType());
+  auto out = cast<RankedTensorType>(op.getType());
+  if (!start || !in.hasStaticShape() || !out.hasStaticShape())
+    return std::nullopt;
+  SmallVector<int64_t> s;
+  for (APInt v : start.getValues().getValues<APInt>())
+    s.push_back(v.getSExtValue());
+  std::optional<std::pair<int64_t, int64_t>> cut;
+  for (int64_t d = 0; d < in.getRank(); ++d)
+    if (out.getDimSize(d) != in.getDimSize(d)) {
+      if (cut)
+        return std::nullopt;
+      cut = std::make_pair(d, s[d]);
+    }
+  return cut;
+}
+
+/// A slice that cuts one axis with only extents of 1 before it, in its own
+/// layout or in the layout of the tensor its input transposes: a view.
+struct SliceToSpectral : OpRewritePattern<tosa::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::SliceOp op,
+                                PatternRewriter &rw) const override {
+    auto cut = cutAxis(op);
+    auto out = cast<RankedTensorType>(op.getType());
+    if (!cut || !out.getElementType().isF32())
+      return rw.notifyMatchFailure(op, "not a cut of one axis");
+    // A grouped conv's part: GroupedToSpatial takes the whole group.
+    if (op->hasOneUse())
+      if (auto conv = dyn_cast<tosa::Conv2DOp>(*op->getUsers().begin()))
+        if (conv->hasOneUse() &&
+            llvm::isa<tosa::ConcatOp>(*conv->getUsers().begin()))
+          return rw.notifyMatchFailure(op, "part of a grouped conv");
+    auto [axis, start] = *cut;
+    Value x = op.getInput1();
+    ArrayRef<int32_t> perms;
+    if (auto t = x.getDefiningOp<tosa::TransposeOp>()) {
+      perms = t.getPerms();
+      x = t.getInput1();
+      axis = perms[axis];
+    }
+    auto xType = cast<RankedTensorType>(x.getType());
+    if (!contiguousAxis(xType.getShape(), axis))
+      return rw.notifyMatchFailure(op, "the cut axis is not contiguous");
+    SmallVector<int64_t> shape(xType.getShape());
+    shape[axis] = perms.empty() ? out.getDimSize(axis)
+                                : out.getDimSize(llvm::find(perms, axis) -
+                                                 perms.begin());
+    auto y = spectral::SliceOp::create(
+        rw, op.getLoc(), f32Tensor(rw.getContext(), shape), x,
+        rw.getI64IntegerAttr(axis), rw.getI64IntegerAttr(start),
+        IntegerAttr(), IntegerAttr());
+    copyRange(op, y);
+    rw.replaceOp(op, perms.empty() ? Value(y)
+                                   : transpose(rw, op.getLoc(), y, perms));
+    return success();
+  }
+};
+
+/// ShuffleNet's channel shuffle: reshape [1, C, H, W] to [1, d0, .., dk, H, W]
+/// (the channels split), transpose the channel factors, reshape back to
+/// [1, C, H, W]: a permutation of the channels.
+struct ChannelShuffleToSpectral : OpRewritePattern<tosa::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReshapeOp op,
+                                PatternRewriter &rw) const override {
+    auto t = op.getInput1().getDefiningOp<tosa::TransposeOp>();
+    auto split = t ? t.getInput1().getDefiningOp<tosa::ReshapeOp>() : nullptr;
+    if (!split)
+      return rw.notifyMatchFailure(op, "not reshape-transpose-reshape");
+    Value x = split.getInput1();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    auto mid = cast<RankedTensorType>(split.getType());
+    if (xType != outType || xType.getRank() != 4 || !xType.hasStaticShape() ||
+        xType.getDimSize(0) != 1 || !xType.getElementType().isF32())
+      return rw.notifyMatchFailure(op, "not a permutation of NCHW");
+    const int64_t r = mid.getRank(), c = xType.getDimSize(1);
+    ArrayRef<int32_t> perms = t.getPerms();
+    // [1, factors..., H, W] with H and W and the leading 1 left in place.
+    if (r < 4 || mid.getDimSize(0) != 1 || perms[0] != 0 ||
+        mid.getDimSize(r - 2) != xType.getDimSize(2) ||
+        mid.getDimSize(r - 1) != xType.getDimSize(3) ||
+        perms[r - 2] != r - 2 || perms[r - 1] != r - 1)
+      return rw.notifyMatchFailure(op, "moves more than channels");
+    // Channel index of each position of the transposed factors.
+    SmallVector<int64_t> dims(mid.getShape().begin() + 1,
+                              mid.getShape().end() - 2);
+    const int64_t k = int64_t(dims.size());
+    SmallVector<int64_t> tdims, stride(size_t(k), 1);
+    for (int64_t i = k - 2; i >= 0; --i)
+      stride[i] = stride[i + 1] * dims[i + 1];
+    for (int64_t i = 0; i < k; ++i)
+      tdims.push_back(dims[perms[i + 1] - 1]);
+    SmallVector<int64_t> perm(static_cast<size_t>(c));
+    for (int64_t o = 0; o < c; ++o) {
+      int64_t rem = o, src = 0;
+      for (int64_t i = k - 1; i >= 0; --i) {
+        const int64_t idx = rem % tdims[i];
+        rem /= tdims[i];
+        src += idx * stride[perms[i + 1] - 1];
+      }
+      perm[o] = src;
+    }
+    auto y = spectral::PermuteChannelsOp::create(
+        rw, op.getLoc(), xType, x, rw.getDenseI64ArrayAttr(perm),
+        IntegerAttr(), IntegerAttr());
+    copyRange(op, y);
+    rw.replaceOp(op, y);
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
 // Element-wise functions of one activation -> spectral.activation
 //===----------------------------------------------------------------------===//
 
@@ -873,7 +1069,12 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     numActivations = functions;
     RewritePatternSet patterns(ctx);
     patterns.add<ConvToSpectral, ConvToSpatial>(ctx, n);
-    patterns.add<DepthwiseToSpatial, GroupedToSpatial>(ctx);
+    patterns.add<DepthwiseToSpatial>(ctx);
+    // Before a concat of a grouped conv's parts becomes a plain concat.
+    patterns.add<GroupedToSpatial>(ctx, /*benefit=*/3);
+    patterns.add<HoistTransposesOverConcat>(ctx, /*benefit=*/2);
+    patterns.add<ConcatToSpectral, SliceToSpectral, ChannelShuffleToSpectral>(
+        ctx);
     patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
     patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");
     patterns.add<PaddedAvgPoolToSpectral>(ctx, /*benefit=*/2);

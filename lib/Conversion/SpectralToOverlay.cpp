@@ -15,6 +15,7 @@
 #include "Overlay/OverlayDialect.h"
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Scheduling/ConvSchedule.h"
+#include "spec2/Scheduling/CopySchedule.h"
 #include "spec2/Scheduling/KerLayout.h"
 #include "spec2/Scheduling/ProgramBuilder.h"
 #include "spec2/Scheduling/EngineChoice.h"
@@ -270,6 +271,18 @@ private:
                                  int fracB, int fracOut, APFloat lo, APFloat hi,
                                  const std::vector<int32_t> *table = nullptr);
   LogicalResult lowerActivation(spectral::ActivationOp op);
+  LogicalResult lowerConcat(spectral::ConcatOp op);
+  LogicalResult lowerSlice(spectral::SliceOp op);
+  LogicalResult lowerPermuteChannels(spectral::PermuteChannelsOp op);
+  LogicalResult copyPlanes(Operation *op, const PlaneCopy &copy, int fracIn,
+                           int fracOut);
+  void placeConcats();
+  /// Where the layer producing `v` writes it: its place in a concatenation
+  /// (placeConcats), else fresh DRAM of `bytes`.
+  int64_t outputAddr(Value v, int64_t bytes) {
+    auto it = placed.find(v);
+    return it != placed.end() ? it->second : allocate(bytes);
+  }
   LogicalResult checkLowerable();
 
   ModuleOp module;
@@ -291,6 +304,10 @@ private:
   llvm::DenseMap<Value, Activation> acts;
   /// The ops of fused blocks already lowered with their block's first.
   llvm::DenseSet<Operation *> fusedMembers;
+  /// DRAM bytes of the values written into a concatenation's result.
+  llvm::DenseMap<Value, int64_t> placed;
+  /// Per concat, the inputs it copies (not placed at their offset).
+  llvm::DenseMap<Operation *, llvm::SmallVector<unsigned>> concatCopies;
 };
 
 FailureOr<Activation> Lowering::activationOf(Value v, Operation *user) {
@@ -466,7 +483,7 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   Activation out;
   out.shape = {1, cout, ho, wo};
   out.frac = fo;
-  out.addr = allocate(cout * ho * wo * 2);
+  out.addr = outputAddr(op.getOutput(), cout * ho * wo * 2);
   acts[op.getOutput()] = out;
   addrs.in = in->addr;
   addrs.out = out.addr;
@@ -576,7 +593,7 @@ LogicalResult Lowering::lowerSpatialConv(spectral::SpatialConv2DOp op) {
   Activation out;
   out.shape = {1, g.cout, g.ho, g.wo};
   out.frac = fo;
-  out.addr = allocate(g.cout * g.ho * g.wo * 2);
+  out.addr = outputAddr(op.getOutput(), g.cout * g.ho * g.wo * 2);
   acts[op.getOutput()] = out;
   SpatialAddrs addrs = weights->first;
   addrs.in = in->addr;
@@ -664,7 +681,7 @@ LogicalResult Lowering::lowerBottleneck(spectral::SpatialConv2DOp head) {
   Activation out;
   out.shape = {1, p.cout, p.ho, p.wo};
   out.frac = fo;
-  out.addr = allocate(p.cout * p.ho * p.wo * 2);
+  out.addr = outputAddr(block->result(), p.cout * p.ho * p.wo * 2);
   acts[block->result()] = out;
   addrs.in = in->addr;
   addrs.out = out.addr;
@@ -737,7 +754,7 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
   Activation out;
   out.shape = {1, m};
   out.frac = fo;
-  out.addr = allocate(m * 2);
+  out.addr = outputAddr(op.getOutput(), m * 2);
   acts[op.getOutput()] = out;
   const int64_t lo = clampBound(op.getClampMin(), fo),
                 hi = clampBound(op.getClampMax(), fo);
@@ -832,8 +849,11 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
            << " exceeds the vector unit (window <= 31, stride/pad <= 15)";
   const int fi = int(op.getInFrac().value_or(0)),
             fo = int(op.getOutFrac().value_or(0));
-  if (fi != fo)
-    return op.emitOpError("pooling must keep its input format");
+  // A pool keeps its input's format unless it writes into a concat's.
+  const int shiftA = std::max(0, fo - fi), shiftOut = std::max(0, fi - fo);
+  if (shiftA > 31 || shiftOut > 63)
+    return op.emitOpError("formats 2^-")
+           << fi << " and 2^-" << fo << " are too far apart";
   int64_t chunk = std::min<int64_t>(
       {c, int64_t(cfg.inpDepth) / (h * w), int64_t(cfg.outDepth) / (ho * wo)});
   if (chunk < 1)
@@ -847,7 +867,7 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
   Activation out;
   out.shape = {1, c, ho, wo};
   out.frac = fo;
-  out.addr = allocate(c * ho * wo * 2);
+  out.addr = outputAddr(op.getOutput(), c * ho * wo * 2);
   acts[op.getOutput()] = out;
   const int64_t lo = clampBound(op.getClampMin(), fo),
                 hi = clampBound(op.getClampMax(), fo);
@@ -874,6 +894,8 @@ LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
             .set(vec::kOw, wo)
             .set(vec::kClampLo, lo)
             .set(vec::kClampHi, hi)
+            .set(vec::kShiftA, shiftA)
+            .set(vec::kShiftOut, shiftOut)
             .set(vec::kIncludePad, op.getCountIncludePad() ? 1 : 0));
     group.stores.push_back(storeBox(out.addr + c0 * ho * wo * 2, 0,
                                     DramBox{ho, wo, 0, 0, cn, ho, wo}));
@@ -931,7 +953,7 @@ LogicalResult Lowering::lowerElementwise(Operation *op, Value a, Value bv,
   out.shape =
       std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
   out.frac = fracOut;
-  out.addr = allocate(total * 2);
+  out.addr = outputAddr(op->getResult(0), total * 2);
   acts[op->getResult(0)] = out;
   const int64_t lo = clampBound(loF, fracOut), hi = clampBound(hiF, fracOut);
   walkElementwise(
@@ -978,6 +1000,180 @@ LogicalResult Lowering::lowerClamp(spectral::ClampOp op) {
 }
 
 //===----------------------------------------------------------------------===//
+// Data movement: concat, slice, channel permutation
+//===----------------------------------------------------------------------===//
+
+/// The value whose bytes `v` is (a reshape is a view).
+Value storageOf(Value v) {
+  while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
+    v = r.getInput1();
+  return v;
+}
+
+int64_t bytesOf(Value v) {
+  return cast<RankedTensorType>(v.getType()).getNumElements() * 2;
+}
+
+/// A dense tensor as planes of rows for a copy: the last two dimensions
+/// are a plane's rows and columns.
+PlaneCopy planesOf(ArrayRef<int64_t> shape, int64_t src, int64_t dst) {
+  const size_t r = shape.size();
+  const int64_t w = r ? shape[r - 1] : 1, h = r > 1 ? shape[r - 2] : 1;
+  int64_t planes = 1;
+  for (size_t d = 0; d + 2 < r; ++d)
+    planes *= shape[d];
+  return PlaneCopy{planes, h, w, src, dst};
+}
+
+void Lowering::placeConcats() {
+  SmallVector<spectral::ConcatOp> concats;
+  func.walk([&](spectral::ConcatOp c) { concats.push_back(c); });
+  // Last first: a concat whose result a later one takes in is placed
+  // inside that one's result before its own inputs are placed inside it.
+  for (spectral::ConcatOp c : llvm::reverse(concats)) {
+    Value out = c.getOutput();
+    if (!placed.count(out)) {
+      // Inputs already placed one after the other (a DenseNet block's
+      // earlier concats): the result is their span, nothing moves.
+      std::optional<int64_t> at, first;
+      bool span = true;
+      for (Value in : c.getInputs()) {
+        auto it = placed.find(storageOf(in));
+        if (it == placed.end() || (at && *at != it->second)) {
+          span = false;
+          break;
+        }
+        first = first ? first : std::optional<int64_t>(it->second);
+        at = it->second + bytesOf(in);
+      }
+      placed[out] = span ? *first : allocate(bytesOf(out));
+      if (span)
+        continue;
+    }
+    int64_t at = placed[out];
+    SmallVector<unsigned> copies;
+    for (auto [i, in] : llvm::enumerate(c.getInputs())) {
+      Value root = storageOf(in);
+      Operation *def = root.getDefiningOp();
+      // Graph inputs and views of other tensors are where they are.
+      const bool writable = def &&
+                            llvm::isa<spectral::SpectralDialect>(def->getDialect()) &&
+                            !llvm::isa<spectral::SliceOp>(def);
+      auto it = placed.find(root);
+      if (it != placed.end() ? it->second != at : !writable)
+        copies.push_back(unsigned(i));
+      else
+        placed[root] = at;
+      at += bytesOf(in);
+    }
+    if (!copies.empty())
+      concatCopies[c] = std::move(copies);
+  }
+}
+
+LogicalResult Lowering::copyPlanes(Operation *op, const PlaneCopy &copy,
+                                   int fracIn, int fracOut) {
+  if (auto why = copyMisfit(copy, cfg))
+    return op->emitOpError("cannot copy on '") << target.name << "': " << *why;
+  const int shiftA = std::max(0, fracOut - fracIn),
+            shiftOut = std::max(0, fracIn - fracOut);
+  if (shiftA > 31 || shiftOut > 63)
+    return op->emitOpError("formats 2^-")
+           << fracIn << " and 2^-" << fracOut << " are too far apart";
+  const Insn vecInsn = Insn::vec(isa::kVecReq)
+                           .set(vec::kShiftA, shiftA)
+                           .set(vec::kShiftOut, shiftOut)
+                           .set(vec::kClampLo, -32768)
+                           .set(vec::kClampHi, 32767);
+  walkPlaneCopy(copy, cfg, vecInsn, [&](InsnGroup &grp) { pb.flush(grp); });
+  return success();
+}
+
+LogicalResult Lowering::lowerConcat(spectral::ConcatOp op) {
+  Activation out;
+  auto type = op.getOutput().getType();
+  out.shape = std::vector<int64_t>(type.getShape().begin(),
+                                   type.getShape().end());
+  out.frac = int(op.getOutFrac().value_or(0));
+  auto it = placed.find(op.getOutput());
+  if (it == placed.end())
+    return op.emitOpError("was not placed (internal error)");
+  out.addr = it->second;
+  acts[op.getOutput()] = out;
+  const SmallVector<unsigned> copies = concatCopies.lookup(op);
+  int64_t at = out.addr;
+  for (auto [i, in] : llvm::enumerate(op.getInputs())) {
+    auto a = activationOf(in, op);
+    if (failed(a))
+      return failure();
+    if (llvm::is_contained(copies, unsigned(i))) {
+      if (failed(copyPlanes(op, planesOf(a->shape, a->addr, at), a->frac,
+                            out.frac)))
+        return failure();
+    } else if (a->addr != at || a->frac != out.frac) {
+      return op.emitOpError("input ")
+             << i << " is not where or in the format the result needs "
+                     "(internal error)";
+    }
+    at += bytesOf(in);
+  }
+  return success();
+}
+
+LogicalResult Lowering::lowerSlice(spectral::SliceOp op) {
+  auto in = activationOf(op.getInput(), op);
+  if (failed(in))
+    return failure();
+  if (int(op.getOutFrac().value_or(0)) != in->frac)
+    return op.emitOpError("a slice keeps its input's format");
+  auto type = op.getOutput().getType();
+  int64_t inner = 1;
+  for (int64_t d = op.getAxis() + 1; d < type.getRank(); ++d)
+    inner *= type.getDimSize(d);
+  Activation out;
+  out.shape = std::vector<int64_t>(type.getShape().begin(),
+                                   type.getShape().end());
+  out.frac = in->frac;
+  out.addr = in->addr + int64_t(op.getStart()) * inner * 2;
+  acts[op.getOutput()] = out;
+  return success();
+}
+
+LogicalResult Lowering::lowerPermuteChannels(spectral::PermuteChannelsOp op) {
+  auto in = activationOf(op.getInput(), op);
+  if (failed(in))
+    return failure();
+  auto type = op.getOutput().getType();
+  const int64_t c = type.getDimSize(1), h = type.getDimSize(2),
+                w = type.getDimSize(3);
+  Activation out;
+  out.shape = {1, c, h, w};
+  out.frac = int(op.getOutFrac().value_or(0));
+  out.addr = outputAddr(op.getOutput(), c * h * w * 2);
+  acts[op.getOutput()] = out;
+  // Runs of consecutive input channels going to output channels a fixed
+  // stride apart (ShuffleNet's shuffle: two runs of C/2, stride 2).
+  ArrayRef<int64_t> perm = op.getPerm();
+  std::vector<int64_t> to(static_cast<size_t>(c));
+  for (int64_t o = 0; o < c; ++o)
+    to[size_t(perm[o])] = o;
+  for (int64_t c0 = 0; c0 < c;) {
+    int64_t n = 1, stride = 1;
+    if (c0 + 1 < c && to[c0 + 1] > to[c0]) {
+      stride = to[c0 + 1] - to[c0];
+      while (c0 + n < c && to[c0 + n] == to[c0] + n * stride)
+        ++n;
+    }
+    PlaneCopy copy{n, h, w, in->addr + c0 * h * w * 2, out.addr, to[c0],
+                   stride, c};
+    if (failed(copyPlanes(op, copy, in->frac, out.frac)))
+      return failure();
+    c0 += n;
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // The program
 //===----------------------------------------------------------------------===//
 
@@ -989,9 +1185,16 @@ std::string whyNoEngine(Operation *op) {
   if (llvm::isa<tosa::MatMulOp>(op))
     return "only matrix-vector products with constant weights run on the "
            "fully-connected engine";
+  if (auto c = dyn_cast<tosa::ConcatOp>(op))
+    return "the overlay concatenates only along an axis with extents of 1 "
+           "before it (channels of NCHW at batch 1)";
+  if (llvm::isa<tosa::SliceOp>(op))
+    return "the overlay slices only one axis with extents of 1 before it "
+           "(channels of NCHW at batch 1), as a view";
   return "the overlay runs convolution, fully-connected, max/average/global "
-         "pooling, add, ReLU/ReLU6/clip and element-wise functions of one "
-         "activation";
+         "pooling, add, ReLU/ReLU6/clip, element-wise functions of one "
+         "activation, concatenation and slices along channels and channel "
+         "shuffles";
 }
 
 LogicalResult Lowering::checkLowerable() {
@@ -1071,6 +1274,7 @@ LogicalResult Lowering::run(unsigned &numInsns) {
     addTensor("input", name, a);
   }
 
+  placeConcats();
   for (Operation &op : func.getBody().front()) {
     LogicalResult r = success();
     if (fusedMembers.contains(&op))
@@ -1094,6 +1298,12 @@ LogicalResult Lowering::run(unsigned &numInsns) {
       r = lowerClamp(c);
     else if (auto act = dyn_cast<spectral::ActivationOp>(op))
       r = lowerActivation(act);
+    else if (auto c = dyn_cast<spectral::ConcatOp>(op))
+      r = lowerConcat(c);
+    else if (auto sl = dyn_cast<spectral::SliceOp>(op))
+      r = lowerSlice(sl);
+    else if (auto pc = dyn_cast<spectral::PermuteChannelsOp>(op))
+      r = lowerPermuteChannels(pc);
     if (failed(r))
       return failure();
   }

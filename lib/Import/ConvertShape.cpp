@@ -492,6 +492,76 @@ LogicalResult convertSlice(NodeContext &n) {
   return success();
 }
 
+/// Split: consecutive parts along `axis`, sized by the `split` input
+/// (opset 13+) or attribute, else equal (the last smaller with
+/// `num_outputs`, opset 18).
+LogicalResult convertSplit(NodeContext &n) {
+  std::vector<int64_t> in = n.inputShape(0);
+  const int64_t rank = int64_t(in.size());
+  auto axisOr = normAxis(n, n.intAttr("axis", 0), rank);
+  if (failed(axisOr))
+    return failure();
+  const int64_t axis = *axisOr, dim = in[axis];
+  const int64_t parts = int64_t(n.numOutputs());
+  std::vector<int64_t> sizes;
+  if (n.opset() >= 13 && n.hasInput(1)) {
+    auto s = n.requireLiteral(1, "split");
+    if (failed(s))
+      return failure();
+    sizes = (*s)->asInts();
+  } else if (n.opset() < 13) {
+    sizes = n.intsAttr("split");
+  }
+  if (sizes.empty()) {
+    if (parts < 1)
+      return n.emitError() << "has no outputs";
+    const int64_t each = n.attr("num_outputs") ? (dim + parts - 1) / parts
+                                               : dim / parts;
+    if (!n.attr("num_outputs") && each * parts != dim)
+      return n.emitError() << "cannot split " << dim << " elements of axis "
+                           << axis << " into " << parts << " equal parts";
+    for (int64_t i = 0, left = dim; i < parts; ++i, left -= each)
+      sizes.push_back(std::min(each, std::max<int64_t>(left, 0)));
+  }
+  if (int64_t(sizes.size()) != parts)
+    return n.emitError() << "split has " << sizes.size() << " sizes for "
+                         << parts << " outputs";
+  int64_t total = 0;
+  for (int64_t z : sizes) {
+    if (z < 0)
+      return n.emitError() << "negative split size " << z;
+    total += z;
+  }
+  if (total != dim)
+    return n.emitError() << "split sizes sum to " << total << ", axis "
+                         << axis << " has " << dim;
+  std::vector<int64_t> begin(size_t(rank), 0);
+  for (int64_t i = 0; i < parts; begin[axis] += sizes[size_t(i)], ++i) {
+    if (!n.outputUsed(unsigned(i)))
+      continue;
+    std::vector<int64_t> count = in;
+    count[axis] = sizes[size_t(i)];
+    if (sizes[size_t(i)] == 0)
+      return n.emitError() << "empty parts are not supported";
+    if (auto lit = n.literal(0)) {
+      std::vector<int64_t> strides = stridesOf(in);
+      n.setOutputLiteral(unsigned(i),
+                         gatherElements(*lit, count, [&](ArrayRef<int64_t> j) {
+                           int64_t src = 0;
+                           for (int64_t d = 0; d < rank; ++d)
+                             src += (begin[d] + j[d]) * strides[d];
+                           return src;
+                         }));
+      continue;
+    }
+    Value v = n.input(0);
+    if (!v)
+      return failure();
+    n.setOutput(unsigned(i), n.tosa().slice(v, begin, count));
+  }
+  return success();
+}
+
 LogicalResult convertGather(NodeContext &n) {
   std::vector<int64_t> in = n.inputShape(0);
   int64_t rank = in.size();
@@ -712,6 +782,7 @@ void registerShapeConverters(ConverterRegistry &r) {
     return convertReduce(n, "min", /*mean=*/false, 18);
   };
   r["Concat"] = convertConcat;
+  r["Split"] = convertSplit;
   r["Pad"] = convertPad;
   r["Slice"] = convertSlice;
   r["Gather"] = convertGather;

@@ -153,11 +153,15 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
       macsExec = fcNonzeros;
       bytes = fcNonzeros * 4 + rows * 4; // {value, column} entries, biases
     } else if (llvm::isa<spectral::Pool2DOp, spectral::AddOp, spectral::ClampOp,
-                         spectral::ActivationOp>(op)) {
-      kind = llvm::isa<spectral::Pool2DOp>(op)  ? "pool"
-             : llvm::isa<spectral::AddOp>(op)   ? "add"
-             : llvm::isa<spectral::ClampOp>(op) ? "clamp"
-                                                : "activation";
+                         spectral::ActivationOp, spectral::ConcatOp,
+                         spectral::SliceOp, spectral::PermuteChannelsOp>(op)) {
+      kind = llvm::isa<spectral::Pool2DOp>(op)       ? "pool"
+             : llvm::isa<spectral::AddOp>(op)        ? "add"
+             : llvm::isa<spectral::ClampOp>(op)      ? "clamp"
+             : llvm::isa<spectral::ConcatOp>(op)     ? "concat"
+             : llvm::isa<spectral::SliceOp>(op)      ? "slice"
+             : llvm::isa<spectral::PermuteChannelsOp>(op) ? "permute_channels"
+                                                     : "activation";
     } else {
       return;
     }

@@ -6,6 +6,7 @@
 #include "spec2/Support/FixedPoint.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/EquivalenceClasses.h"
 
 #include <cmath>
 
@@ -20,6 +21,47 @@ using namespace mlir;
 
 namespace spec2 {
 namespace {
+
+/// `v` without the reshapes in front of it (views of the same bytes).
+Value storageOf(Value v) {
+  while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
+    v = r.getInput1();
+  return v;
+}
+
+/// One format per concatenation: the overlay places the layers producing
+/// a concat's inputs at their offsets in its result, so they write in the
+/// result's format. Inputs and results of concats that share a layer (a
+/// DenseNet block's growing concats) form one class; its format is the
+/// coarsest its members' ranges need. Graph inputs are copied, so they
+/// keep their own, and so do slices (views of another tensor, copied).
+llvm::DenseMap<Operation *, int32_t> concatFormats(func::FuncOp func) {
+  llvm::EquivalenceClasses<Operation *> classes;
+  func.walk([&](spectral::ConcatOp c) {
+    classes.insert(c);
+    for (Value in : c.getInputs())
+      if (Operation *def = storageOf(in).getDefiningOp())
+        if (isa<spectral::SpectralDialect>(def->getDialect()) &&
+            !isa<spectral::SliceOp>(def)) // a view: copied
+          classes.unionSets(c, def);
+  });
+  llvm::DenseMap<Operation *, int32_t> coarsest, result;
+  for (auto it = classes.begin(); it != classes.end(); ++it) {
+    if (!(*it)->isLeader())
+      continue;
+    std::optional<int32_t> frac;
+    for (auto m = classes.member_begin(**it); m != classes.member_end(); ++m)
+      if (auto r = (*m)->getAttrOfType<FloatAttr>(attr::kAbsmax)) {
+        const int32_t f = fracFor(r.getValueAsDouble());
+        frac = frac ? std::min(*frac, f) : f;
+      }
+    if (!frac)
+      continue;
+    for (auto m = classes.member_begin(**it); m != classes.member_end(); ++m)
+      result[*m] = *frac;
+  }
+  return result;
+}
 
 struct QuantizePass : impl::QuantizeBase<QuantizePass> {
   void runOnOperation() override {
@@ -48,6 +90,7 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
           return int32_t(f.getInt());
       return std::nullopt;
     };
+    const llvm::DenseMap<Operation *, int32_t> shared = concatFormats(func);
     WalkResult result = func.walk([&](Operation *op) {
       if (!isa<spectral::SpectralDialect>(op->getDialect()))
         return WalkResult::advance();
@@ -56,8 +99,11 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
         op->emitError("no calibrated range; run spec2-calibrate first");
         return WalkResult::interrupt();
       }
+      auto sharedFrac = shared.find(op);
       op->setAttr("out_frac",
-                  b.getI32IntegerAttr(fracFor(r.getValueAsDouble())));
+                  b.getI32IntegerAttr(sharedFrac != shared.end()
+                                          ? sharedFrac->second
+                                          : fracFor(r.getValueAsDouble())));
       // An input no layer of the overlay produces has no format: leave the
       // op unquantised; spec2-spectral-to-overlay then reports the op that
       // has no engine, with the reason.
@@ -69,7 +115,10 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
         return true;
       };
       bool known;
-      if (auto add = dyn_cast<spectral::AddOp>(op))
+      if (auto concat = dyn_cast<spectral::ConcatOp>(op))
+        known = llvm::all_of(concat.getInputs(),
+                             [&](Value v) { return fracOf(v).has_value(); });
+      else if (auto add = dyn_cast<spectral::AddOp>(op))
         known = inFrac(add.getLhs(), "lhs_frac") &&
                 inFrac(add.getRhs(), "rhs_frac");
       else
@@ -81,7 +130,11 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
       }
       // Pooling and clamps keep the format of their input: max pooling
       // cannot grow values and averaging cannot either.
-      if (isa<spectral::Pool2DOp, spectral::ClampOp>(op))
+      // A slice is a view and a channel permutation a copy: they keep it
+      // too. (A member of a concat's class takes the class's format.)
+      if (isa<spectral::Pool2DOp, spectral::ClampOp, spectral::SliceOp,
+              spectral::PermuteChannelsOp>(op) &&
+          !shared.contains(op))
         op->setAttr("out_frac", op->getAttr("in_frac"));
       return WalkResult::advance();
     });

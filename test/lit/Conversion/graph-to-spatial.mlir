@@ -56,10 +56,15 @@ func.func @grouped(%x: tensor<1x4x4x4xf32>) -> tensor<1x2x4x4xf32> {
 }
 
 // Groups that read the input's channels out of order are not the
-// importer's chain: they stay in TOSA.
+// importer's chain: convs of channel slices (views), concatenated.
 // CHECK-LABEL: func.func @not_grouped
 // CHECK-NOT: spectral.spatial_conv2d
-// CHECK: tosa.concat
+// CHECK-DAG: %[[X0:.*]] = spectral.slice %arg0 {axis = 1 : i64, start = 0 : i64}
+// CHECK-DAG: %[[X1:.*]] = spectral.slice %arg0 {axis = 1 : i64, start = 2 : i64}
+// CHECK-DAG: %[[C0:.*]] = spectral.conv2d %[[X1]]
+// CHECK-DAG: %[[C1:.*]] = spectral.conv2d %[[X0]]
+// CHECK: spectral.concat %[[C0]], %[[C1]] {axis = 1 : i64}
+// CHECK-NOT: tosa.concat
 func.func @not_grouped(%x: tensor<1x4x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %w0 = "tosa.const"() <{values = dense<[[[[3.0, 4.0]]]]> : tensor<1x1x1x2xf32>}> : () -> tensor<1x1x1x2xf32>
   %b = "tosa.const"() <{values = dense<[7.0]> : tensor<1xf32>}> : () -> tensor<1xf32>

@@ -134,8 +134,8 @@ func.func @main(%x: tensor<1x1x6x6xf32> {spec2.frac = 14 : i32}) -> tensor<1x1x6
 // -----
 
 func.func @main(%x: tensor<1x2x4x4xf32> {spec2.frac = 14 : i32}) -> tensor<1x2x2x2xf32> {
-  // expected-error @+1 {{'spectral.pool2d' op pooling must keep its input format}}
-  %p = spectral.pool2d %x {kind = "avg", kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, count_include_pad = false, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, in_frac = 14 : i32, out_frac = 12 : i32} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  // expected-error @+1 {{'spectral.pool2d' op formats 2^--20 and 2^-14 are too far apart}}
+  %p = spectral.pool2d %x {kind = "avg", kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, count_include_pad = false, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32, in_frac = -20 : i32, out_frac = 14 : i32} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
   return %p : tensor<1x2x2x2xf32>
 }
 

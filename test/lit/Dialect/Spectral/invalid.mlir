@@ -574,3 +574,55 @@ func.func @spatial_clamp(%x: tensor<1x1x6x6xf32>) -> tensor<1x1x6x6xf32> {
   %y = spectral.spatial_conv2d %x {kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>, dilation = array<i64: 1, 1>, group = 1 : i64, weights = dense<0.0> : tensor<1x1x3x3xf32>, bias = dense<0.0> : tensor<1xf32>, clamp_min = 1.0 : f32, clamp_max = 0.0 : f32} : tensor<1x1x6x6xf32> -> tensor<1x1x6x6xf32>
   return %y : tensor<1x1x6x6xf32>
 }
+
+//===----------------------------------------------------------------------===//
+// Data movement: concat, slice, permute_channels
+//===----------------------------------------------------------------------===//
+
+// -----
+
+func.func @concat_not_contiguous(%a: tensor<1x2x4x4xf32>, %b: tensor<1x2x4x4xf32>) -> tensor<1x2x8x4xf32> {
+  // expected-error @+1 {{'spectral.concat' op axis 2 is not contiguous: the dimensions before it must be 1}}
+  %y = spectral.concat %a, %b {axis = 2 : i64} : (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x8x4xf32>
+  return %y : tensor<1x2x8x4xf32>
+}
+
+// -----
+
+func.func @concat_extent(%a: tensor<1x2x4x4xf32>, %b: tensor<1x3x4x4xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'spectral.concat' op the inputs' extents sum to 5 along axis 1, the result has 4}}
+  %y = spectral.concat %a, %b {axis = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<1x3x4x4xf32>) -> tensor<1x4x4x4xf32>
+  return %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @concat_shapes(%a: tensor<1x2x4x4xf32>, %b: tensor<1x2x4x5xf32>) -> tensor<1x4x4x4xf32> {
+  // expected-error @+1 {{'spectral.concat' op input shapes differ from the result outside axis 1}}
+  %y = spectral.concat %a, %b {axis = 1 : i64} : (tensor<1x2x4x4xf32>, tensor<1x2x4x5xf32>) -> tensor<1x4x4x4xf32>
+  return %y : tensor<1x4x4x4xf32>
+}
+
+// -----
+
+func.func @slice_outside(%x: tensor<1x4x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'spectral.slice' op elements [3, 5) are outside the input's 4}}
+  %y = spectral.slice %x {axis = 1 : i64, start = 3 : i64} : tensor<1x4x4x4xf32> -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+func.func @slice_two_axes(%x: tensor<1x4x4x4xf32>) -> tensor<1x2x2x4xf32> {
+  // expected-error @+1 {{'spectral.slice' op a slice keeps every dimension but axis 1}}
+  %y = spectral.slice %x {axis = 1 : i64, start = 0 : i64} : tensor<1x4x4x4xf32> -> tensor<1x2x2x4xf32>
+  return %y : tensor<1x2x2x4xf32>
+}
+
+// -----
+
+func.func @permute_not_permutation(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf32> {
+  // expected-error @+1 {{'spectral.permute_channels' op perm is not a permutation of 0..2}}
+  %y = spectral.permute_channels %x {perm = array<i64: 0, 0, 2>} : tensor<1x3x4x4xf32>
+  return %y : tensor<1x3x4x4xf32>
+}
