@@ -725,8 +725,12 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
   for (double v : bias)
     bmax = std::max(bmax, std::fabs(v));
   int fw = fracFor(wmax);
-  // The bias must fit int32 at the accumulator's format.
-  while (fw > -8 && bmax > 0 && std::ldexp(bmax, fi + fw) >= 2147483647.0)
+  // The bias must fit int32 at the accumulator's format: coarser weights
+  // (down to the output's format) when the inputs are tiny against it (a
+  // randomly initialised GoogLeNet's features are ~1e-10, its logits the
+  // bias).
+  while (fw > fo - fi && bmax > 0 &&
+         std::ldexp(bmax, fi + fw) >= 2147483647.0)
     --fw;
   const int shift = fi + fw - fo;
   if (shift < 0)
