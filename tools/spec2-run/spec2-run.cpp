@@ -1,6 +1,7 @@
 //===- spec2-run.cpp - Run models: float reference (and later overlay) ----===//
 //
-// spec2-run MODEL.onnx|PROG.s2b --input X.npy|X.pb [--output Y.npy] [--json]
+// spec2-run MODEL.onnx|PROG.s2b --input [NAME=]X.npy|X.pb ... [--output Y.npy]
+//     [--output-dir D] [--json]
 // spec2-run MODEL.onnx|PROG.s2b --dataset fashion-mnist[:DIR] [--limit N]
 // [--level=K] [--json] spec2-run PROG.s2b --disassemble [--with-data]
 //
@@ -8,6 +9,8 @@
 // run on the C-simulation of the overlay after the loader has verified them.
 //
 //===----------------------------------------------------------------------===//
+
+#include "InputsOutputs.h"
 
 #include "spec2/CostModel/EnergyModel.h"
 #include "spec2/Import/OnnxImporter.h"
@@ -43,11 +46,19 @@ namespace {
 cl::OptionCategory category("spec2-run options");
 cl::opt<std::string> modelFile(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::cat(category));
-cl::opt<std::string> inputFile("input", cl::desc("Input tensor (.npy or .pb)"),
-                               cl::value_desc("file"), cl::cat(category));
+cl::list<std::string>
+    inputSpecs("input",
+               cl::desc("Input tensor (.npy or .pb): NAME=FILE, repeatable, one "
+                        "per model input; a bare FILE for a model of one input"),
+               cl::value_desc("[name=]file"), cl::cat(category));
 cl::opt<std::string> outputFile("output",
                                 cl::desc("Write the first output as .npy"),
                                 cl::value_desc("file"), cl::cat(category));
+cl::opt<std::string>
+    outputDir("output-dir",
+              cl::desc("Write every output as DIR/NAME.npy (created if "
+                       "missing)"),
+              cl::value_desc("dir"), cl::cat(category));
 cl::list<std::string> inputShapes(
     "input-shape",
     cl::desc("With an ONNX model: shape of a graph input, NAME=D0,D1,... "
@@ -106,55 +117,60 @@ int64_t argmax(const spec2::Tensor &t) {
   return best;
 }
 
+/// --output (the first output) and --output-dir (all of them).
+int writeOutputs(llvm::ArrayRef<std::string> names,
+                 llvm::ArrayRef<spec2::Tensor> outputs) {
+  if (!outputFile.empty())
+    if (Error e = spec2::writeNpy(outputFile, outputs.front())) {
+      spec2::reportError(kTool, toString(std::move(e)));
+      return 1;
+    }
+  if (!outputDir.empty())
+    if (Error e = spec2::writeModelOutputs(outputDir, names, outputs)) {
+      spec2::reportError(kTool, toString(std::move(e)));
+      return 1;
+    }
+  return 0;
+}
+
+/// Every output's name, shape and argmax for --json.
+json::Array outputsJson(llvm::ArrayRef<std::string> names,
+                        llvm::ArrayRef<spec2::Tensor> outputs) {
+  json::Array a;
+  for (size_t i = 0; i < outputs.size(); ++i)
+    a.push_back(json::Object{{"name", names[i]},
+                             {"shape", json::Array(outputs[i].shape)},
+                             {"argmax", argmax(outputs[i])}});
+  return a;
+}
+
 int runSingle(const spec2::ReferenceExecutor &exec) {
-  auto input = spec2::readTensorFile(inputFile);
-  if (!input) {
-    spec2::reportError(kTool, toString(input.takeError()));
-    return 1;
-  }
-  if (exec.inputShapes().size() != 1) {
-    spec2::reportError(kTool, "the model takes " +
-                                  Twine(exec.inputShapes().size()) +
-                                  " inputs; --input supplies one");
-    return 1;
-  }
-  // Integer .npy inputs (e.g. raw pixels) are accepted as float values.
-  if (input->dtype != spec2::DType::F32) {
-    spec2::reportError(kTool, "input '" + inputFile + "' is " +
-                                  spec2::dtypeName(input->dtype) +
-                                  "; the model input is float32");
+  auto inputs = spec2::readModelInputs(inputSpecs, exec.inputNames());
+  if (!inputs) {
+    spec2::reportError(kTool, toString(inputs.takeError()));
     return 1;
   }
   auto start = std::chrono::steady_clock::now();
-  auto outputs = exec.run({*input});
+  auto outputs = exec.run(*inputs);
   if (!outputs) {
     spec2::reportError(kTool, toString(outputs.takeError()));
     return 1;
   }
   double seconds = secondsSince(start);
   const spec2::Tensor &out = outputs->front();
-  if (!outputFile.empty()) {
-    if (Error e = spec2::writeNpy(outputFile, out)) {
-      spec2::reportError(kTool, toString(std::move(e)));
-      return 1;
-    }
-  }
+  const std::vector<std::string> names = exec.outputNames();
+  if (writeOutputs(names, *outputs))
+    return 1;
   if (json) {
     json::Object o{
         {"executor", "reference"}, {"images", 1},
         {"seconds", seconds},      {"output_shape", json::Array(out.shape)},
-        {"argmax", argmax(out)},   {"modeled_cycles", nullptr},
-        {"modeled_ms", nullptr}};
+        {"argmax", argmax(out)},   {"outputs", outputsJson(names, *outputs)},
+        {"modeled_cycles", nullptr}, {"modeled_ms", nullptr}};
     outs() << json::Value(std::move(o)) << "\n";
     return 0;
   }
-  outs() << exec.outputNames().front() << ": shape "
-         << spec2::formatShape(out.shape) << ", argmax " << argmax(out) << "\n";
-  size_t shown = std::min<size_t>(out.f32.size(), 10);
-  outs() << "  values:";
-  for (size_t i = 0; i < shown; ++i)
-    outs() << " " << format("%.6g", out.f32[i]);
-  outs() << (shown < out.f32.size() ? " ...\n" : "\n");
+  spec2::printModelOutputs(outs(), names, *outputs);
   return 0;
 }
 
@@ -329,9 +345,14 @@ void printCounters(const spec2::sim::Counters &c) {
 
 int runProgramSingle(const spec2::LoadedProgram &prog,
                      const spec2::DeviceSpec &spec) {
-  auto input = spec2::readTensorFile(inputFile);
-  if (!input) {
-    spec2::reportError(kTool, toString(input.takeError()));
+  std::vector<std::string> inputNames, names;
+  for (const auto &t : prog.program().inputs)
+    inputNames.push_back(t.name);
+  for (const auto &t : prog.program().outputs)
+    names.push_back(t.name);
+  auto inputs = spec2::readModelInputs(inputSpecs, inputNames);
+  if (!inputs) {
+    spec2::reportError(kTool, toString(inputs.takeError()));
     return 1;
   }
   auto device = prog.openDevice(spec);
@@ -341,18 +362,18 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
   }
   const bool counted = (*device)->hasCounters();
   auto start = std::chrono::steady_clock::now();
-  auto result = prog.run(**device, {*input}, level);
+  auto result = prog.run(**device, *inputs, level);
   if (!result) {
-    spec2::reportError(kTool, inputFile + ": " + toString(result.takeError()));
+    // One input: its file is what the error is about (shape, format).
+    spec2::reportError(kTool, (inputSpecs.size() == 1 ? inputSpecs.front()
+                                                      : modelFile) +
+                                  ": " + toString(result.takeError()));
     return 1;
   }
   double seconds = secondsSince(start);
   const spec2::Tensor &out = result->outputs.front();
-  if (!outputFile.empty())
-    if (Error e = spec2::writeNpy(outputFile, out)) {
-      spec2::reportError(kTool, toString(std::move(e)));
-      return 1;
-    }
+  if (writeOutputs(names, result->outputs))
+    return 1;
   const uint64_t cycles = result->counters.totalCycles;
   if (json) {
     json::Object o{{"executor", (*device)->description()},
@@ -360,6 +381,7 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
                    {"seconds", seconds},
                    {"output_shape", json::Array(out.shape)},
                    {"argmax", argmax(out)},
+                   {"outputs", outputsJson(names, result->outputs)},
                    {"modeled_cycles", nullptr},
                    {"modeled_ms", nullptr},
                    {"modeled_energy_mj", nullptr},
@@ -375,13 +397,7 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
     return 0;
   }
   printLevel(prog);
-  outs() << prog.program().outputs.front().name << ": shape "
-         << spec2::formatShape(out.shape) << ", argmax " << argmax(out) << "\n";
-  size_t shown = std::min<size_t>(out.f32.size(), 10);
-  outs() << "  values:";
-  for (size_t i = 0; i < shown; ++i)
-    outs() << " " << format("%.6g", out.f32[i]);
-  outs() << (shown < out.f32.size() ? " ...\n" : "\n");
+  spec2::printModelOutputs(outs(), names, result->outputs);
   if (!counted) {
     outs() << (*device)->description() << ": " << format("%.4f", seconds)
            << " s (this device has no cycle counters)\n";
@@ -518,9 +534,14 @@ int main(int argc, char **argv) {
     spec2::reportError(kTool, "--disassemble takes an overlay program (.s2b)");
     return 1;
   }
-  if (!disassemble && inputFile.empty() == datasetSpec.empty()) {
-    spec2::reportError(kTool, "give exactly one of --input FILE and "
-                              "--dataset SPEC");
+  if (!disassemble && inputSpecs.empty() == datasetSpec.empty()) {
+    spec2::reportError(kTool, "give --input [NAME=]FILE (one per model input) "
+                              "or --dataset SPEC");
+    return 1;
+  }
+  if (!datasetSpec.empty() && (!outputFile.empty() || !outputDir.empty())) {
+    spec2::reportError(kTool, "--output and --output-dir write the outputs of "
+                              "one inference (--input)");
     return 1;
   }
   if (level.getNumOccurrences() && !isProgram) {
