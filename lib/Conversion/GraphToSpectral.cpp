@@ -67,6 +67,18 @@ Value transpose(PatternRewriter &rw, Location loc, Value v,
 constexpr int32_t kToNchw[] = {0, 3, 1, 2};
 constexpr int32_t kToNhwc[] = {0, 2, 3, 1};
 
+/// The dry run (spec2-graph-to-spectral's dry-run, the up-front support
+/// check) makes every layer with placeholder weights: a splat of the
+/// layer's shape, nothing read, transformed or copied. Only which ops
+/// convert matters there.
+ElementsAttr placeholder(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                         Type element) {
+  auto type = RankedTensorType::get(shape, element);
+  if (llvm::isa<FloatType>(element))
+    return DenseElementsAttr::get(type, FloatAttr::get(element, 0.0));
+  return DenseElementsAttr::get(type, IntegerAttr::get(element, 0));
+}
+
 FloatAttr infAttr(Builder &b, bool negative) {
   return b.getF32FloatAttr(negative ? -std::numeric_limits<float>::infinity()
                                     : std::numeric_limits<float>::infinity());
@@ -134,7 +146,8 @@ bool runsSpatial(tosa::Conv2DOp op, int64_t n) {
 }
 
 struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
-  ConvToSpectral(MLIRContext *ctx, int64_t n) : OpRewritePattern(ctx), n(n) {}
+  ConvToSpectral(MLIRContext *ctx, int64_t n, bool dry)
+      : OpRewritePattern(ctx), n(n), dry(dry) {}
 
   LogicalResult matchAndRewrite(tosa::Conv2DOp op,
                                 PatternRewriter &rw) const override {
@@ -145,9 +158,7 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
       return rw.notifyMatchFailure(op, "not a static f32 convolution");
     if (op.getDilation()[0] != 1 || op.getDilation()[1] != 1)
       return rw.notifyMatchFailure(op, "dilated convolution");
-    auto w = constantNumbers(op.getWeight());
-    auto bias = constantNumbers(op.getBias());
-    if (!w || !bias)
+    if (!isConstantTensor(op.getWeight()) || !isConstantTensor(op.getBias()))
       return rw.notifyMatchFailure(op, "weights or bias are not constant");
     const int64_t cout = wType.getDimSize(0), kh = wType.getDimSize(1),
                   kw = wType.getDimSize(2), cin = wType.getDimSize(3);
@@ -155,16 +166,30 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
       return rw.notifyMatchFailure(op, "kernel larger than the FFT size");
     if (runsSpatial(op, n))
       return rw.notifyMatchFailure(op, "the spatial engine runs it");
-    std::vector<float> spectra, biasF(cout);
-    std::vector<int32_t> bins;
-    kernelSpectra(*w, cout, kh, kw, cin, n, spectra, bins);
-    for (int64_t c = 0; c < cout; ++c)
-      biasF[c] = float((*bias)[bias->size() == 1 ? 0 : c]);
     MLIRContext *ctx = rw.getContext();
     const int64_t nb = spectral::independentBins(n);
     std::string name = "spectra";
     if (auto loc = dyn_cast<NameLoc>(op.getLoc()))
       name = loc.getName().str() + ".spectra";
+    ElementsAttr spectraAttr, binsAttr, biasAttr;
+    if (dry) {
+      spectraAttr = placeholder(ctx, {cout, cin, nb, 2}, Float32Type::get(ctx));
+      binsAttr = placeholder(ctx, {cout, cin, nb}, IntegerType::get(ctx, 32));
+      biasAttr = placeholder(ctx, {cout}, Float32Type::get(ctx));
+    } else {
+      auto w = constantNumbers(op.getWeight());
+      auto bias = constantNumbers(op.getBias());
+      std::vector<float> spectra, biasF(cout);
+      std::vector<int32_t> bins;
+      kernelSpectra(*w, cout, kh, kw, cin, n, spectra, bins);
+      for (int64_t c = 0; c < cout; ++c)
+        biasF[c] = float((*bias)[bias->size() == 1 ? 0 : c]);
+      spectraAttr =
+          makeF32Elements(ctx, {cout, cin, nb, 2}, std::move(spectra), name);
+      binsAttr = makeI32Elements(ctx, {cout, cin, nb}, std::move(bins),
+                                 name + ".bins");
+      biasAttr = makeF32Elements(ctx, {cout}, std::move(biasF), name + ".bias");
+    }
     Location loc = op.getLoc();
     Value x = transpose(rw, loc, op.getInput(), kToNchw);
     ArrayRef<int64_t> p = op.getPad(); // TOSA: top, bottom, left, right
@@ -174,10 +199,8 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
         x, rw.getI64IntegerAttr(n), rw.getDenseI64ArrayAttr({kh, kw}),
         rw.getDenseI64ArrayAttr({p[0], p[2], p[1], p[3]}),
         rw.getDenseI64ArrayAttr(op.getStride()),
-        makeF32Elements(ctx, {cout, cin, nb, 2}, std::move(spectra), name),
-        makeI32Elements(ctx, {cout, cin, nb}, std::move(bins), name + ".bins"),
-        makeF32Elements(ctx, {cout}, std::move(biasF), name + ".bias"),
-        infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
+        spectraAttr, binsAttr, biasAttr, infAttr(rw, true), infAttr(rw, false),
+        IntegerAttr(), IntegerAttr());
     copyRange(op, y);
     if (Attribute cov = op->getAttr(attr::kTileCovariance))
       y->setAttr(attr::kTileCovariance, cov);
@@ -185,6 +208,7 @@ struct ConvToSpectral : OpRewritePattern<tosa::Conv2DOp> {
     return success();
   }
   int64_t n;
+  bool dry;
 };
 
 //===----------------------------------------------------------------------===//
@@ -198,6 +222,7 @@ struct SpatialConvParts {
   std::vector<float> bias;   ///< [cout]
   int64_t cout, cpg, kh, kw, group;
   ArrayRef<int64_t> pad, stride, dilation; ///< TOSA's (pad: t, b, l, r)
+  bool dry = false; ///< placeholder weights (oihw and bias empty)
 };
 
 /// Replaces `op` (whose result is NHWC `outType`) by a spatial_conv2d of
@@ -220,9 +245,13 @@ void replaceBySpatial(PatternRewriter &rw, Operation *op,
       rw.getDenseI64ArrayAttr(parts.stride),
       rw.getDenseI64ArrayAttr(parts.dilation),
       rw.getI64IntegerAttr(parts.group),
-      makeF32Elements(ctx, {cout, parts.cpg, parts.kh, parts.kw},
-                      std::move(parts.oihw), name + ".weights"),
-      makeF32Elements(ctx, {cout}, std::move(parts.bias), name + ".bias"),
+      parts.dry ? placeholder(ctx, {cout, parts.cpg, parts.kh, parts.kw},
+                              Float32Type::get(ctx))
+                : makeF32Elements(ctx, {cout, parts.cpg, parts.kh, parts.kw},
+                                  std::move(parts.oihw), name + ".weights"),
+      parts.dry ? placeholder(ctx, {cout}, Float32Type::get(ctx))
+                : makeF32Elements(ctx, {cout}, std::move(parts.bias),
+                                  name + ".bias"),
       infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
   copyRange(op, y);
   rw.replaceOp(op, transpose(rw, loc, y, kToNhwc));
@@ -255,14 +284,22 @@ std::optional<std::vector<double>> constantOrSlice(Value v) {
   return std::vector<double>(full->begin() + s0, full->begin() + s0 + n);
 }
 
-/// Is `op` a static f32 conv whose weights and bias are constants?
+/// Is `op` a static f32 conv whose weights and bias are constants? Reads
+/// them, unless `dry` (then `w` and `bias` stay empty).
 template <typename ConvOp>
-LogicalResult readConv(ConvOp op, PatternRewriter &rw,
+LogicalResult readConv(ConvOp op, PatternRewriter &rw, bool dry,
                        std::optional<std::vector<double>> &w,
                        std::optional<std::vector<double>> &bias) {
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   if (!inType.getElementType().isF32() || !inType.hasStaticShape())
     return rw.notifyMatchFailure(op, "not a static f32 convolution");
+  Value b = op.getBias();
+  if (auto slice = b.template getDefiningOp<tosa::SliceOp>())
+    b = slice.getInput1();
+  if (!isConstantTensor(op.getWeight()) || !isConstantTensor(b))
+    return rw.notifyMatchFailure(op, "weights or bias are not constant");
+  if (dry)
+    return success();
   w = constantNumbers(op.getWeight());
   bias = constantOrSlice(op.getBias());
   if (!w || !bias)
@@ -286,7 +323,8 @@ std::vector<float> ohwiToOihw(const std::vector<double> &w, int64_t cout,
 /// A group-1 conv the spectral engine cannot run at all: dilated, or a
 /// kernel larger than the FFT size.
 struct ConvToSpatial : OpRewritePattern<tosa::Conv2DOp> {
-  ConvToSpatial(MLIRContext *ctx, int64_t n) : OpRewritePattern(ctx), n(n) {}
+  ConvToSpatial(MLIRContext *ctx, int64_t n, bool dry)
+      : OpRewritePattern(ctx), n(n), dry(dry) {}
   LogicalResult matchAndRewrite(tosa::Conv2DOp op,
                                 PatternRewriter &rw) const override {
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
@@ -295,42 +333,50 @@ struct ConvToSpatial : OpRewritePattern<tosa::Conv2DOp> {
     if (!runsSpatial(op, n))
       return rw.notifyMatchFailure(op, "the spectral engine runs it");
     std::optional<std::vector<double>> w, bias;
-    if (failed(readConv(op, rw, w, bias)))
+    if (failed(readConv(op, rw, dry, w, bias)))
       return failure();
-    SpatialConvParts parts{op.getInput(), ohwiToOihw(*w, cout, kh, kw, cin),
-                           biasOf(*bias, cout), cout, cin, kh, kw, 1,
-                           op.getPad(), op.getStride(), op.getDilation()};
+    SpatialConvParts parts{op.getInput(),
+                           dry ? std::vector<float>()
+                               : ohwiToOihw(*w, cout, kh, kw, cin),
+                           dry ? std::vector<float>() : biasOf(*bias, cout),
+                           cout, cin, kh, kw, 1, op.getPad(), op.getStride(),
+                           op.getDilation(), dry};
     replaceBySpatial(rw, op, cast<RankedTensorType>(op.getType()), parts);
     return success();
   }
   int64_t n;
+  bool dry;
 };
 
 /// Depthwise: TOSA's weight [kh, kw, C, M] feeds output channel c*M + m
 /// from input channel c, which is group C with one input channel each.
 struct DepthwiseToSpatial : OpRewritePattern<tosa::DepthwiseConv2DOp> {
-  using OpRewritePattern::OpRewritePattern;
+  DepthwiseToSpatial(MLIRContext *ctx, bool dry)
+      : OpRewritePattern(ctx), dry(dry) {}
   LogicalResult matchAndRewrite(tosa::DepthwiseConv2DOp op,
                                 PatternRewriter &rw) const override {
     std::optional<std::vector<double>> w, bias;
-    if (failed(readConv(op, rw, w, bias)))
+    if (failed(readConv(op, rw, dry, w, bias)))
       return failure();
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     const int64_t kh = wType.getDimSize(0), kw = wType.getDimSize(1),
                   c = wType.getDimSize(2), m = wType.getDimSize(3);
-    std::vector<float> oihw(c * m * kh * kw);
-    for (int64_t ci = 0; ci < c; ++ci)
+    std::vector<float> oihw(dry ? 0 : c * m * kh * kw);
+    for (int64_t ci = 0; ci < (dry ? 0 : c); ++ci)
       for (int64_t mi = 0; mi < m; ++mi)
         for (int64_t y = 0; y < kh; ++y)
           for (int64_t x = 0; x < kw; ++x)
             oihw[((ci * m + mi) * kh + y) * kw + x] =
                 float((*w)[((y * kw + x) * c + ci) * m + mi]);
-    SpatialConvParts parts{op.getInput(), std::move(oihw),
-                           biasOf(*bias, c * m), c * m, 1, kh, kw, c,
-                           op.getPad(), op.getStride(), op.getDilation()};
+    SpatialConvParts parts{op.getInput(),
+                           std::move(oihw),
+                           dry ? std::vector<float>() : biasOf(*bias, c * m),
+                           c * m, 1, kh, kw, c, op.getPad(), op.getStride(),
+                           op.getDilation(), dry};
     replaceBySpatial(rw, op, cast<RankedTensorType>(op.getType()), parts);
     return success();
   }
+  bool dry;
 };
 
 /// The offset on the channel axis of a slice that takes `size` channels of
@@ -354,7 +400,8 @@ std::optional<int64_t> channelSliceStart(tosa::SliceOp slice, int64_t size) {
 /// group g's on channels [g*cpg, (g+1)*cpg) of one input, all with the same
 /// window: one spatial_conv2d.
 struct GroupedToSpatial : OpRewritePattern<tosa::ConcatOp> {
-  using OpRewritePattern::OpRewritePattern;
+  GroupedToSpatial(MLIRContext *ctx, bool dry, PatternBenefit benefit)
+      : OpRewritePattern(ctx, benefit), dry(dry) {}
   LogicalResult matchAndRewrite(tosa::ConcatOp op,
                                 PatternRewriter &rw) const override {
     auto outType = cast<RankedTensorType>(op.getType());
@@ -387,8 +434,10 @@ struct GroupedToSpatial : OpRewritePattern<tosa::ConcatOp> {
           channelSliceStart(slice, cpg) != int64_t(g) * cpg)
         return rw.notifyMatchFailure(op, "not the groups of one input");
       std::optional<std::vector<double>> w, b;
-      if (failed(readConv(conv, rw, w, b)))
+      if (failed(readConv(conv, rw, dry, w, b)))
         return failure();
+      if (dry)
+        continue;
       std::vector<float> wg = ohwiToOihw(*w, gout, kh, kw, cpg);
       std::vector<float> bg = biasOf(*b, gout);
       oihw.insert(oihw.end(), wg.begin(), wg.end());
@@ -398,11 +447,12 @@ struct GroupedToSpatial : OpRewritePattern<tosa::ConcatOp> {
       return rw.notifyMatchFailure(op, "the groups do not cover the input");
     SpatialConvParts parts{source, std::move(oihw), std::move(bias), cout,
                            cpg, kh, kw, group, first.getPad(),
-                           first.getStride(), first.getDilation()};
+                           first.getStride(), first.getDilation(), dry};
     // The concat carries the calibrated range of the whole layer.
     replaceBySpatial(rw, op, outType, parts);
     return success();
   }
+  bool dry;
 };
 
 template <typename PoolOp> struct PoolToSpectral : OpRewritePattern<PoolOp> {
@@ -587,7 +637,8 @@ struct DropTrailingCrop : OpRewritePattern<SpectralOp> {
 
 /// matmul(reshape(x) : [1, 1, K], const [1, K, M]) -> fully_connected.
 struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
-  using OpRewritePattern::OpRewritePattern;
+  MatMulToFullyConnected(MLIRContext *ctx, bool dry)
+      : OpRewritePattern(ctx), dry(dry) {}
 
   LogicalResult matchAndRewrite(tosa::MatMulOp op,
                                 PatternRewriter &rw) const override {
@@ -596,17 +647,21 @@ struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
     if (!aType.hasStaticShape() || aType.getDimSize(0) != 1 ||
         aType.getDimSize(1) != 1 || !aType.getElementType().isF32())
       return rw.notifyMatchFailure(op, "not a matrix-vector product");
-    auto b = constantNumbers(op.getB());
-    if (!b)
+    if (!isConstantTensor(op.getB()))
       return rw.notifyMatchFailure(op, "weights are not constant");
     const int64_t k = bType.getDimSize(1), m = bType.getDimSize(2);
-    std::vector<float> values(m * k);
-    std::vector<int32_t> columns(m * k);
-    for (int64_t r = 0; r < m; ++r)
-      for (int64_t c = 0; c < k; ++c) {
-        values[r * k + c] = float((*b)[c * m + r]);
-        columns[r * k + c] = int32_t(c);
-      }
+    std::vector<float> values;
+    std::vector<int32_t> columns;
+    if (!dry) {
+      auto b = constantNumbers(op.getB());
+      values.resize(m * k);
+      columns.resize(m * k);
+      for (int64_t r = 0; r < m; ++r)
+        for (int64_t c = 0; c < k; ++c) {
+          values[r * k + c] = float((*b)[c * m + r]);
+          columns[r * k + c] = int32_t(c);
+        }
+    }
     Value x = op.getA();
     if (auto r = x.getDefiningOp<tosa::ReshapeOp>())
       x = r.getInput1();
@@ -617,8 +672,11 @@ struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
     Location loc = op.getLoc();
     auto y = spectral::FullyConnectedOp::create(
         rw, loc, f32Tensor(ctx, {1, m}), x,
-        makeF32Elements(ctx, {m, k}, std::move(values), name + ".values"),
-        makeI32Elements(ctx, {m, k}, std::move(columns), name + ".columns"),
+        dry ? placeholder(ctx, {m, k}, Float32Type::get(ctx))
+            : makeF32Elements(ctx, {m, k}, std::move(values), name + ".values"),
+        dry ? placeholder(ctx, {m, k}, IntegerType::get(ctx, 32))
+            : makeI32Elements(ctx, {m, k}, std::move(columns),
+                              name + ".columns"),
         makeF32Elements(ctx, {m}, std::vector<float>(m, 0.f), name + ".bias"),
         infAttr(rw, true), infAttr(rw, false), IntegerAttr(), IntegerAttr());
     copyRange(op, y);
@@ -629,6 +687,7 @@ struct MatMulToFullyConnected : OpRewritePattern<tosa::MatMulOp> {
                                            shape);
     return success();
   }
+  bool dry;
 };
 
 struct ClampToSpectral : OpRewritePattern<tosa::ClampOp> {
@@ -682,6 +741,17 @@ bool contiguousAxis(ArrayRef<int64_t> shape, int64_t axis) {
                       [](int64_t d) { return d == 1; });
 }
 
+/// True if `v` is a tensor the overlay holds (a layer's output or a graph
+/// input, possibly reshaped): dense in its logical shape, so a contiguous
+/// run of it is a run of bytes. A TOSA value (an NHWC conv not converted
+/// yet, a transpose) is not; its concat or slice waits for it.
+bool onOverlay(Value v) {
+  while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
+    v = r.getInput1();
+  Operation *def = v.getDefiningOp();
+  return !def || llvm::isa<spectral::SpectralDialect>(def->getDialect());
+}
+
 /// concat(transpose(x_i, P), a) = transpose(concat(x_i, P[a]), P): the
 /// concat moves to the layout its operands were produced in (the layers'
 /// NCHW), where the layout transposes around it cancel.
@@ -696,6 +766,8 @@ struct HoistTransposesOverConcat : OpRewritePattern<tosa::ConcatOp> {
       if (!t || (!perms.empty() && t.getPerms() != perms))
         return rw.notifyMatchFailure(op, "operands not transposed alike");
       perms = t.getPerms();
+      if (!onOverlay(t.getInput1()))
+        return rw.notifyMatchFailure(op, "an operand is not on the overlay yet");
       inner.push_back(t.getInput1());
     }
     if (perms.empty())
@@ -715,8 +787,37 @@ struct HoistTransposesOverConcat : OpRewritePattern<tosa::ConcatOp> {
   }
 };
 
-/// A concat along an axis with only extents of 1 before it (channels of
-/// NCHW at batch 1); an NHWC channel concat between layout transposes.
+/// The overlay tensor equal to transpose(v, NHWC -> NCHW), when there is
+/// one without moving data: v is a layer's output transposed to NHWC, or a
+/// reshape of an overlay tensor that the transpose only reshapes (the axes
+/// it moves have extent 1, as for a plane of one channel).
+std::optional<Value> asNchw(PatternRewriter &rw, Location loc, Value v) {
+  if (auto t = v.getDefiningOp<tosa::TransposeOp>())
+    if (t.getPerms() == ArrayRef<int32_t>(kToNhwc) && onOverlay(t.getInput1()))
+      return t.getInput1();
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!onOverlay(v) || type.getRank() != 4)
+    return std::nullopt;
+  SmallVector<int64_t> moved, kept;
+  for (int32_t p : kToNchw)
+    moved.push_back(type.getDimSize(p));
+  for (int64_t d : moved)
+    if (d != 1)
+      kept.push_back(d);
+  SmallVector<int64_t> order;
+  for (int64_t d : type.getShape())
+    if (d != 1)
+      order.push_back(d);
+  if (kept != order)
+    return std::nullopt;
+  return tosa::ReshapeOp::create(rw, loc, f32Tensor(rw.getContext(), moved), v,
+                                 tosa::getTosaConstShape(rw, loc, moved))
+      .getResult();
+}
+
+/// A concat of overlay tensors along an axis with only extents of 1 before
+/// it (channels of NCHW at batch 1), or an NHWC channel concat (axis 3) of
+/// tensors that are overlay tensors in NCHW.
 struct ConcatToSpectral : OpRewritePattern<tosa::ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(tosa::ConcatOp op,
@@ -724,21 +825,33 @@ struct ConcatToSpectral : OpRewritePattern<tosa::ConcatOp> {
     auto type = cast<RankedTensorType>(op.getType());
     if (!type.hasStaticShape() || !type.getElementType().isF32())
       return rw.notifyMatchFailure(op, "not a static f32 concat");
-    const int64_t axis = op.getAxis();
     Location loc = op.getLoc();
-    if (contiguousAxis(type.getShape(), axis)) {
+    if (llvm::all_of(op.getOperands(), onOverlay) &&
+        contiguousAxis(type.getShape(), op.getAxis())) {
       auto y = spectral::ConcatOp::create(rw, loc, type, op.getOperands(),
-                                          rw.getI64IntegerAttr(axis),
+                                          rw.getI64IntegerAttr(op.getAxis()),
                                           IntegerAttr());
       copyRange(op, y);
       rw.replaceOp(op, y);
       return success();
     }
-    if (type.getRank() != 4 || axis != 3 || type.getDimSize(0) != 1)
-      return rw.notifyMatchFailure(op, "not contiguous in any layout");
+    if (type.getRank() != 4 || op.getAxis() != 3 || type.getDimSize(0) != 1)
+      return rw.notifyMatchFailure(op, "not contiguous on the overlay");
+    // Check every operand before creating anything.
+    for (Value v : op.getOperands()) {
+      auto t = v.getDefiningOp<tosa::TransposeOp>();
+      if (!(t && t.getPerms() == ArrayRef<int32_t>(kToNhwc) &&
+            onOverlay(t.getInput1())) &&
+          !onOverlay(v))
+        return rw.notifyMatchFailure(op, "an operand is not on the overlay yet");
+    }
     SmallVector<Value> nchw;
-    for (Value v : op.getOperands())
-      nchw.push_back(transpose(rw, loc, v, kToNchw));
+    for (Value v : op.getOperands()) {
+      std::optional<Value> x = asNchw(rw, loc, v);
+      if (!x)
+        return rw.notifyMatchFailure(op, "an operand is NHWC on the overlay");
+      nchw.push_back(*x);
+    }
     auto y = spectral::ConcatOp::create(
         rw, loc,
         f32Tensor(rw.getContext(), {1, type.getDimSize(3), type.getDimSize(1),
@@ -796,6 +909,8 @@ struct SliceToSpectral : OpRewritePattern<tosa::SliceOp> {
       axis = perms[axis];
     }
     auto xType = cast<RankedTensorType>(x.getType());
+    if (!onOverlay(x))
+      return rw.notifyMatchFailure(op, "the input is not on the overlay yet");
     if (!contiguousAxis(xType.getShape(), axis))
       return rw.notifyMatchFailure(op, "the cut axis is not contiguous");
     SmallVector<int64_t> shape(xType.getShape());
@@ -831,6 +946,8 @@ struct ChannelShuffleToSpectral : OpRewritePattern<tosa::ReshapeOp> {
     if (xType != outType || xType.getRank() != 4 || !xType.hasStaticShape() ||
         xType.getDimSize(0) != 1 || !xType.getElementType().isF32())
       return rw.notifyMatchFailure(op, "not a permutation of NCHW");
+    if (!onOverlay(x))
+      return rw.notifyMatchFailure(op, "the input is not on the overlay yet");
     const int64_t r = mid.getRank(), c = xType.getDimSize(1);
     ArrayRef<int32_t> perms = t.getPerms();
     // [1, factors..., H, W] with H and W and the leading 1 left in place.
@@ -1068,10 +1185,10 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     lowerScalarFunctions(getOperation(), functions);
     numActivations = functions;
     RewritePatternSet patterns(ctx);
-    patterns.add<ConvToSpectral, ConvToSpatial>(ctx, n);
-    patterns.add<DepthwiseToSpatial>(ctx);
+    patterns.add<ConvToSpectral, ConvToSpatial>(ctx, n, dryRun);
+    patterns.add<DepthwiseToSpatial>(ctx, dryRun);
     // Before a concat of a grouped conv's parts becomes a plain concat.
-    patterns.add<GroupedToSpatial>(ctx, /*benefit=*/3);
+    patterns.add<GroupedToSpatial>(ctx, dryRun, /*benefit=*/3);
     patterns.add<HoistTransposesOverConcat>(ctx, /*benefit=*/2);
     patterns.add<ConcatToSpectral, SliceToSpectral, ChannelShuffleToSpectral>(
         ctx);
@@ -1081,7 +1198,8 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     patterns.add<DropTrailingCrop<spectral::Conv2DOp>,
                  DropTrailingCrop<spectral::SpatialConv2DOp>,
                  DropTrailingCrop<spectral::Pool2DOp>>(ctx);
-    patterns.add<MatMulToFullyConnected, ClampToSpectral, AddToSpectral,
+    patterns.add<MatMulToFullyConnected>(ctx, dryRun);
+    patterns.add<ClampToSpectral, AddToSpectral,
                  GlobalAvgPoolToSpectral, GlobalMaxPoolToSpectral>(ctx);
     // Cancels the layout transposes around the new ops as it goes.
     tosa::TransposeOp::getCanonicalizationPatterns(patterns, ctx);

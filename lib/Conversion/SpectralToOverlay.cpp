@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Conversion/Passes.h"
+#include "spec2/Conversion/OverlaySupport.h"
 #include "EarlierLevels.h"
 #include "Spec2/Spec2Dialect.h"
 
@@ -1181,49 +1182,18 @@ LogicalResult Lowering::lowerPermuteChannels(spectral::PermuteChannelsOp op) {
 // The program
 //===----------------------------------------------------------------------===//
 
-/// Why `op` has no overlay engine, as precisely as we can tell.
-std::string whyNoEngine(Operation *op) {
-  // Every conv with constant weights has an engine (spectral or spatial).
-  if (llvm::isa<tosa::Conv2DOp, tosa::DepthwiseConv2DOp>(op))
-    return "its weights are not constant";
-  if (llvm::isa<tosa::MatMulOp>(op))
-    return "only matrix-vector products with constant weights run on the "
-           "fully-connected engine";
-  if (auto c = dyn_cast<tosa::ConcatOp>(op))
-    return "the overlay concatenates only along an axis with extents of 1 "
-           "before it (channels of NCHW at batch 1)";
-  if (llvm::isa<tosa::SliceOp>(op))
-    return "the overlay slices only one axis with extents of 1 before it "
-           "(channels of NCHW at batch 1), as a view";
-  return "the overlay runs convolution, fully-connected, max/average/global "
-         "pooling, add, ReLU/ReLU6/clip, element-wise functions of one "
-         "activation, concatenation and slices along channels and channel "
-         "shuffles";
-}
-
 LogicalResult Lowering::checkLowerable() {
-  // Report the first op without an engine; layout transposes only when
-  // nothing else explains them (they are left over around such an op).
-  Operation *culprit = nullptr;
-  for (Operation &op : func.getBody().front()) {
-    if (llvm::isa<spectral::SpectralDialect>(op.getDialect())) {
-      if (!op.hasAttr("out_frac"))
-        return op.emitOpError("is not quantised; run spec2-quantize first");
-      continue;
-    }
-    if (llvm::isa<func::ReturnOp, tosa::ReshapeOp, tosa::ConstOp,
-                  tosa::ConstShapeOp>(op))
-      continue;
-    if (!culprit || llvm::isa<tosa::TransposeOp>(culprit))
-      culprit = &op;
-    if (!llvm::isa<tosa::TransposeOp>(culprit))
-      break;
-  }
-  if (!culprit)
-    return success();
-  return culprit->emitError("'")
-         << culprit->getName()
-         << "' has no engine on the overlay: " << whyNoEngine(culprit);
+  // The first op without an engine (spec2c lists them all before it
+  // calibrates: spec2::checkOverlaySupport); the layers after it have no
+  // format.
+  std::vector<Refusal> refused = overlayRefusals(func);
+  if (!refused.empty())
+    return refused.front().op->emitError(refused.front().message(true));
+  for (Operation &op : func.getBody().front())
+    if (llvm::isa<spectral::SpectralDialect>(op.getDialect()) &&
+        !op.hasAttr("out_frac"))
+      return op.emitOpError("is not quantised; run spec2-quantize first");
+  return success();
 }
 
 LogicalResult Lowering::emitInstructions() {

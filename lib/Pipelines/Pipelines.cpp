@@ -5,13 +5,18 @@
 #include "Overlay/OverlayDialect.h"
 #include "Spec2/Spec2Dialect.h"
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Conversion/OverlaySupport.h"
 #include "spec2/Conversion/Passes.h"
 #include "spec2/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/StringExtras.h"
 
 using namespace mlir;
 
@@ -57,6 +62,22 @@ LogicalResult runGraphCleanup(ModuleOp module) {
   return pm.run(module);
 }
 
+namespace {
+/// Lower to spectral layers, fold BatchNorm, fuse activations: the real
+/// conversion, or (dry) its shape on placeholder weights.
+void populateLayerConversion(OpPassManager &fpm, bool dry) {
+  GraphToSpectralOptions lower;
+  lower.dryRun = dry;
+  fpm.addPass(createGraphToSpectral(lower));
+  fpm.addPass(createCanonicalizerPass());
+  FoldBatchNormOptions fold;
+  fold.dryRun = dry;
+  fpm.addPass(createFoldBatchNorm(fold));
+  fpm.addPass(createFuseActivations());
+  fpm.addPass(createCanonicalizerPass());
+}
+} // namespace
+
 void populateSpectralLoweringPipeline(OpPassManager &pm,
                                       const CompileOptions &o) {
   SetTargetOptions target;
@@ -79,11 +100,52 @@ void populateSpectralLoweringPipeline(OpPassManager &pm,
   engines.sparsity = o.sparsity;
   engines.layerSparsity = o.layerSparsity;
   fpm.addPass(createChooseEngine(engines));
-  fpm.addPass(createGraphToSpectral());
-  fpm.addPass(createCanonicalizerPass());
-  fpm.addPass(createFoldBatchNorm());
-  fpm.addPass(createFuseActivations());
-  fpm.addPass(createCanonicalizerPass());
+  populateLayerConversion(fpm, /*dry=*/false);
+}
+
+LogicalResult checkOverlaySupport(ModuleOp module, StringRef target) {
+  OwningOpRef<ModuleOp> copy = module.clone();
+  PassManager pm(module.getContext());
+  SetTargetOptions t;
+  t.target = target.str();
+  pm.addPass(createSetTarget(t));
+  populateLayerConversion(pm.nest<func::FuncOp>(), /*dry=*/true);
+  if (failed(pm.run(*copy)))
+    return failure();
+  auto main = copy->lookupSymbol<func::FuncOp>("main");
+  if (!main)
+    return success();
+  std::vector<Refusal> refused = overlayRefusals(main);
+  if (refused.empty())
+    return success();
+  // One error per node (a BatchNormalization is a mul and an add): the op
+  // kinds no engine runs, then those refused for a particular reason.
+  struct NodeRefusals {
+    std::vector<std::string> kinds, reasons;
+  };
+  llvm::MapVector<Location, NodeRefusals> byNode;
+  for (const Refusal &r : refused) {
+    NodeRefusals &n = byNode[r.op->getLoc()];
+    std::string kind = "'" + r.op->getName().getStringRef().str() + "'";
+    if (!r.why.empty())
+      n.reasons.push_back(r.message(/*withSupported=*/false));
+    else if (!llvm::is_contained(n.kinds, kind))
+      n.kinds.push_back(std::move(kind));
+  }
+  for (auto &[loc, n] : byNode) {
+    std::string text;
+    if (!n.kinds.empty())
+      text = llvm::join(n.kinds, ", ") +
+             (n.kinds.size() == 1 ? " has" : " have") +
+             " no engine on the overlay";
+    for (const std::string &m : n.reasons)
+      text += (text.empty() ? "" : "; ") + m;
+    emitError(loc) << text;
+  }
+  return module.emitError()
+         << byNode.size() << (byNode.size() == 1 ? " node" : " nodes")
+         << " cannot run on the overlay (found before calibration); "
+         << overlaySupportedOps();
 }
 
 void populateSpectralFinishPipeline(OpPassManager &pm,

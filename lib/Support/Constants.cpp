@@ -52,6 +52,12 @@ std::optional<std::vector<double>> readNumbers(Attribute attr) {
   return out;
 }
 
+bool isConstantTensor(Value v) {
+  while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
+    v = r.getInput1();
+  return bool(v.getDefiningOp<tosa::ConstOp>());
+}
+
 std::optional<std::vector<double>> constantNumbers(Value v) {
   while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
     v = r.getInput1();

@@ -59,11 +59,15 @@ int64_t channelsOf(Operation *layer) {
 
 /// Scales (mul) or shifts (add) output channels of a conv or FC layer.
 LogicalResult foldAffine(Operation *affine, Operation *layer, Value constant,
-                         bool isScale, PatternRewriter &rw) {
+                         bool isScale, bool dry, PatternRewriter &rw) {
   const int64_t c = channelsOf(layer);
   auto k = perChannel(constant, affine->getResult(0).getType(), c);
   if (!k)
     return rw.notifyMatchFailure(affine, "not a per-channel constant");
+  if (dry) {
+    rw.replaceOp(affine, layer->getResult(0));
+    return success();
+  }
   MLIRContext *ctx = rw.getContext();
   auto scaleRows = [&](ElementsAttr attr, StringRef name) {
     auto type = cast<ShapedType>(attr.getType());
@@ -113,35 +117,38 @@ Operation *foldableLayer(Value v) {
 }
 
 struct FoldMul : OpRewritePattern<tosa::MulOp> {
-  using OpRewritePattern::OpRewritePattern;
+  FoldMul(MLIRContext *ctx, bool dry) : OpRewritePattern(ctx), dry(dry) {}
   LogicalResult matchAndRewrite(tosa::MulOp op,
                                 PatternRewriter &rw) const override {
     if (op.getType() != op.getInput1().getType())
       return rw.notifyMatchFailure(op, "broadcasts the layer output");
     if (Operation *layer = foldableLayer(op.getInput1()))
-      return foldAffine(op, layer, op.getInput2(), /*isScale=*/true, rw);
+      return foldAffine(op, layer, op.getInput2(), /*isScale=*/true, dry, rw);
     return rw.notifyMatchFailure(op, "no foldable layer");
   }
+  bool dry;
 };
 
 struct FoldAdd : OpRewritePattern<tosa::AddOp> {
-  using OpRewritePattern::OpRewritePattern;
+  FoldAdd(MLIRContext *ctx, bool dry) : OpRewritePattern(ctx), dry(dry) {}
   LogicalResult matchAndRewrite(tosa::AddOp op,
                                 PatternRewriter &rw) const override {
     for (auto [a, b] : {std::pair(op.getInput1(), op.getInput2()),
                         std::pair(op.getInput2(), op.getInput1())})
       if (a.getType() == op.getType())
         if (Operation *layer = foldableLayer(a))
-          return foldAffine(op, layer, b, /*isScale=*/false, rw);
+          return foldAffine(op, layer, b, /*isScale=*/false, dry, rw);
     return rw.notifyMatchFailure(op, "no foldable layer");
   }
+  bool dry;
 };
 
 struct FoldBatchNormPass : impl::FoldBatchNormBase<FoldBatchNormPass> {
+  using FoldBatchNormBase::FoldBatchNormBase;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<FoldMul, FoldAdd>(ctx);
+    patterns.add<FoldMul, FoldAdd>(ctx, dryRun);
     tosa::ReshapeOp::getCanonicalizationPatterns(patterns, ctx);
     unsigned before = 0, after = 0;
     getOperation().walk(

@@ -536,6 +536,12 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
     spec2::reportError(kTool, toString(target.takeError()));
     return mlir::failure();
   }
+  // Every op the overlay cannot run, before calibration or any heavy work.
+  if (emit != Emit::Spectral) {
+    if (failed(spec2::checkOverlaySupport(module, targetSpec)))
+      return mlir::failure();
+    report("checked that the overlay runs every op");
+  }
   if (!runtimeSparsity.empty())
     return compileLevels(module, *target, report);
   spec2::CompileOptions copts;

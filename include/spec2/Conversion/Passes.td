@@ -34,6 +34,9 @@ def GraphToSpectral : Pass<"spec2-graph-to-spectral", "mlir::func::FuncOp"> {
   let options = [
     Option<"fftSize", "fft-size", "int64_t", "0",
            "FFT tile size N; 0: the module's target's (spec2.target)">,
+    Option<"dryRun", "dry-run", "bool", "false",
+           "Placeholder (splat) weights: nothing is read or transformed, for "
+           "the up-front check of which ops convert">,
   ];
   let dependentDialects = ["spec2::Spec2Dialect", "spec2::spectral::SpectralDialect", "mlir::tosa::TosaDialect"];
   let statistics = [

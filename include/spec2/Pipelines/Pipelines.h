@@ -110,6 +110,13 @@ struct CompileOptions : mlir::PassPipelineOptions<CompileOptions> {
 /// BatchNorm, fuse activations.
 void populateSpectralLoweringPipeline(mlir::OpPassManager &pm,
                                       const CompileOptions &o);
+/// Runs on a copy of `module` (graph IR) the conversion to spectral layers
+/// in its dry run (placeholder weights: no calibration, no engine choice,
+/// nothing read) for `target`, and reports every op the overlay cannot run,
+/// each at its node, with the reason; fails if there is any. Fast (no
+/// weight is touched), so spec2c runs it before any heavy work.
+mlir::LogicalResult checkOverlaySupport(mlir::ModuleOp module,
+                                        llvm::StringRef target);
 /// The rest, once per runtime level: prune (when asked), quantise, schedule
 /// bank reads, tile and choose dataflows.
 void populateSpectralFinishPipeline(mlir::OpPassManager &pm,

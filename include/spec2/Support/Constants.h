@@ -27,6 +27,9 @@ std::optional<std::vector<double>> readNumbers(mlir::Attribute attr);
 
 /// The value of `v` if it is a constant (looking through tosa.reshape).
 std::optional<std::vector<double>> constantNumbers(mlir::Value v);
+/// True if `v` is (a reshape of) a tosa.const: what constantNumbers reads,
+/// without reading it.
+bool isConstantTensor(mlir::Value v);
 
 /// An f32 ElementsAttr of `shape` owning `data` (a resource blob named after
 /// `nameHint` when large).

@@ -100,6 +100,11 @@ def FoldBatchNorm : Pass<"spec2-fold-batchnorm", "mlir::func::FuncOp"> {
     spectra and bias: the spectrum of a scaled kernel is the scaled
     spectrum) or `spectral.fully_connected`; so does a constant bias add.
   }];
+  let options = [
+    Option<"dryRun", "dry-run", "bool", "false",
+           "Fold without computing the scaled weights (the layers carry "
+           "placeholder weights in spec2-graph-to-spectral's dry run)">,
+  ];
   let statistics = [Statistic<"numFolded", "folded", "Affine ops folded">];
   let dependentDialects = ["spec2::Spec2Dialect"];
 }
