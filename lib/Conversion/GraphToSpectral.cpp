@@ -13,6 +13,7 @@
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/Constants.h"
+#include "spec2/Support/FixedPoint.h"
 #include "spec2/Target/TargetAttr.h"
 
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
@@ -907,7 +908,7 @@ void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
     else
       range = fn.input.getDefiningOp()->getAttr(kAbsMax);
     if (auto f = dyn_cast_or_null<FloatAttr>(range))
-      absmax = std::max(f.getValueAsDouble(), 1e-6);
+      absmax = std::max(f.getValueAsDouble(), minFullRange());
     const double lo = -4 * absmax, hi = 4 * absmax;
     std::vector<float> samples(kActivationSamples);
     for (int64_t i = 0; i < kActivationSamples; ++i)

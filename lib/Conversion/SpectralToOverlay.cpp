@@ -395,7 +395,7 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   double bmax = 0;
   for (double v : bias)
     bmax = std::max(bmax, std::fabs(v));
-  const double range = std::max({pre, bmax, 1e-6});
+  const double range = std::max({pre, bmax, minFullRange()});
   const int log2n2 = int(2 * cfg.fftLog2());
   // ACC >> accShift must fit int32 ahead of the IFFT's N^2 growth.
   const int accShift =
@@ -521,7 +521,7 @@ Lowering::spatialWeights(spectral::SpatialConv2DOp op,
     range = a.getValueAsDouble();
   else if (auto a = op->getAttrOfType<FloatAttr>(attr::kAbsmax))
     range = a.getValueAsDouble();
-  range = std::max({range, bmax, 1e-6});
+  range = std::max({range, bmax, minFullRange()});
   const int accShift =
       int(std::max<int64_t>(0, ceilLog2(4 * range) + fi + fw - 31));
   const int facc = fi + fw - accShift;
