@@ -253,6 +253,13 @@ bool leadingOnes(ArrayRef<int64_t> shape, int64_t axis) {
   return true;
 }
 
+/// A channel dimension after the batch: what the per-channel ops need.
+LogicalResult verifyChannelTensor(Operation *op, RankedTensorType t) {
+  if (t.getRank() < 2)
+    return op->emitOpError("expects [N, C, ...] (channels in dimension 1)");
+  return success();
+}
+
 } // namespace
 
 LogicalResult ConcatOp::verify() {
@@ -320,4 +327,33 @@ LogicalResult PermuteChannelsOp::verify() {
     seen[size_t(p)] = true;
   }
   return success();
+}
+
+LogicalResult ChannelAffineOp::verify() {
+  if (failed(verifyChannelTensor(*this, getInput().getType())))
+    return failure();
+  const int64_t c = getChannels();
+  if (!hasShape(getScale(), {c}) || !hasShape(getShift(), {c}))
+    return emitOpError("scale and shift must have ")
+           << c << " values (one per channel)";
+  if (!isF32(getScale()) || !isF32(getShift()))
+    return emitOpError("scale and shift must be f32");
+  return verifyClamp(*this, getClampMin(), getClampMax());
+}
+
+LogicalResult ChannelMulOp::verify() {
+  auto in = getInput().getType();
+  if (failed(verifyChannelTensor(*this, in)))
+    return failure();
+  auto s = getScale().getType();
+  bool ok = s.getRank() == in.getRank() &&
+            s.getDimSize(0) == in.getDimSize(0) &&
+            s.getDimSize(1) == in.getDimSize(1);
+  for (int64_t d = 2; ok && d < s.getRank(); ++d)
+    ok = s.getDimSize(d) == 1;
+  if (!ok)
+    return emitOpError("scale must be [")
+           << in.getDimSize(0) << ", " << in.getDimSize(1) << ", 1, ...] of rank "
+           << in.getRank() << " (one value per channel of the input)";
+  return verifyClamp(*this, getClampMin(), getClampMax());
 }

@@ -26,8 +26,9 @@ def Spectral_Dialect : Dialect {
     One op per layer the overlay executes: `spectral.conv2d` (FFT tiles,
     sparse Hadamard products, overlap-and-add), `spectral.spatial_conv2d`
     (direct convolution on the spatial engine), `spectral.fully_connected`
-    (row-balanced sparse matrix-vector), `spectral.pool2d`, `spectral.add`
-    and `spectral.clamp` (vector unit).
+    (row-balanced sparse matrix-vector), `spectral.pool2d`, `spectral.add`,
+    `spectral.clamp`, `spectral.activation`, `spectral.channel_affine` and
+    `spectral.channel_mul` (vector unit).
   }];
 }
 
@@ -318,6 +319,62 @@ def Spectral_PermuteChannelsOp
       Spectral_QuantAttrs);
   let results = (outs Spectral_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
+def Spectral_ChannelAffineOp
+    : Spectral_Op<"channel_affine", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "Per-channel scale and shift on the vector unit, then a clamp";
+  let description = [{
+    `y[n, c, ...] = clamp(x[n, c, ...] * scale[c] + shift[c])` with constant
+    `scale` and `shift` of one value per channel (dimension 1): a
+    BatchNormalization, or a Mul/Add by a per-channel constant, that
+    spec2-fold-batchnorm could not fold into the conv or FC layer before it.
+    The vector unit runs it as VEC.affine with an int16 scale and an int32
+    shift per channel; `scale_frac` is the scale's fixed-point format, chosen
+    by spec2-quantize.
+
+    ```mlir
+    %y = spectral.channel_affine %x {scale = dense<[0.5, 2.0]> : tensor<2xf32>,
+           shift = dense<[0.1, -1.0]> : tensor<2xf32>, clamp_min = 0.0 : f32,
+           clamp_max = 0x7F800000 : f32} : tensor<1x2x8x8xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input, ElementsAttr:$scale,
+      ElementsAttr:$shift, F32Attr:$clamp_min, F32Attr:$clamp_max),
+      Spectral_QuantAttrs, (ins OptionalAttr<I32Attr>:$scale_frac));
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    int64_t getChannels() { return getInput().getType().getDimSize(1); }
+  }];
+}
+
+def Spectral_ChannelMulOp
+    : Spectral_Op<"channel_mul", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "Product with a run-time per-channel vector, then a clamp";
+  let description = [{
+    `y[n, c, ...] = clamp(x[n, c, ...] * s[n, c, 0, ...])`: `scale` is an
+    activation with one value per channel of `input` (shape `[N, C, 1, ...]`
+    of the same rank), the gate of a squeeze-and-excitation block
+    (GlobalAveragePool -> 1x1 conv -> ReLU -> 1x1 conv -> HardSigmoid or
+    Sigmoid -> Mul). The vector unit runs it as VEC.mul, the channel's
+    factor loaded into INP beside its planes. `in_frac`/`scale_frac` give the
+    operands' fixed-point formats once quantised.
+
+    ```mlir
+    %y = spectral.channel_mul %x, %s {clamp_min = 0xFF800000 : f32,
+           clamp_max = 0x7F800000 : f32}
+         : tensor<1x16x56x56xf32>, tensor<1x16x1x1xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input, Spectral_Tensor:$scale,
+      F32Attr:$clamp_min, F32Attr:$clamp_max), Spectral_QuantAttrs,
+      (ins OptionalAttr<I32Attr>:$scale_frac));
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat =
+      "$input `,` $scale attr-dict `:` type($output) `,` type($scale)";
   let hasVerifier = 1;
 }
 

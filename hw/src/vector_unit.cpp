@@ -1,6 +1,7 @@
 // Vector unit: max/average pooling (global pooling is a window the size of
-// the plane), element-wise add and requantisation, each followed by the
-// shared requantise-saturate-clamp stage.
+// the plane), element-wise add, requantisation and LUT functions, and the
+// per-plane affine and multiply, each followed by the shared
+// requantise-saturate-clamp stage.
 #include "overlay.h"
 
 namespace spec2 {
@@ -79,6 +80,38 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
       buf.out[outAddr + i] = finish(v, shiftOut, lo, hi);
     }
     work = n;
+  } else if (op == kVecAffine || op == kVecMul) {
+    const uint64_t plane = uint64_t(h * w);
+  VEC_CHANNEL:
+    for (int64_t c = 0; c < nc; ++c) {
+      // The plane's factor (and shift): BIAS pairs for AFFINE, one INP
+      // element for MUL.
+      int64_t s = 0, t = 0;
+      if (op == kVecAffine) {
+        const uint64_t e = bAddr + 2 * uint64_t(c);
+        if (e + 1 >= kCfg.biasDepth) {
+          ++act.faults;
+        } else {
+          s = int16_t(uint16_t(uint32_t(buf.bias[e])));
+          t = buf.bias[e + 1];
+        }
+      } else {
+        s = readInp(buf, bAddr + uint64_t(c), act);
+      }
+    VEC_CHANNEL_PLANE:
+      for (uint64_t i = 0; i < plane; ++i) {
+#pragma HLS PIPELINE II = 1
+        const uint64_t k = uint64_t(c) * plane + i;
+        const int64_t v = (readInp(buf, aAddr + k, act) * s + t) *
+                          (int64_t(1) << shiftA);
+        if (outAddr + k >= kCfg.outDepth) {
+          ++act.faults;
+          continue;
+        }
+        buf.out[outAddr + k] = finish(v, shiftOut, lo, hi);
+      }
+    }
+    work = uint64_t(nc) * plane;
   } else if (op == kVecMaxPool || op == kVecAvgPool) {
     const int64_t oh = getField(insn, vec::kOh);
     const int64_t ow = getField(insn, vec::kOw);

@@ -13,6 +13,7 @@
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/Constants.h"
+#include "spec2/Support/FixedPoint.h"
 #include "spec2/Target/TargetAttr.h"
 
 #include "mlir/Dialect/Tosa/Utils/ConversionUtils.h"
@@ -588,6 +589,88 @@ struct GlobalMaxPoolToSpectral : OpRewritePattern<tosa::ReduceMaxOp> {
   }
 };
 
+/// x * s with s a run-time [N, C, 1, ...] activation and x [N, C, ...]: the
+/// channel gating of squeeze-and-excitation, on the vector unit.
+struct ChannelMulToSpectral : OpRewritePattern<tosa::MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MulOp op,
+                                PatternRewriter &rw) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() < 3 ||
+        !type.getElementType().isF32())
+      return rw.notifyMatchFailure(op, "not a float product");
+    for (auto [x, s] : {std::pair(op.getInput1(), op.getInput2()),
+                        std::pair(op.getInput2(), op.getInput1())}) {
+      auto st = dyn_cast<RankedTensorType>(s.getType());
+      if (x.getType() != type || !st || st.getRank() != type.getRank() ||
+          constantNumbers(s) || constantNumbers(x) ||
+          st.getDimSize(0) != type.getDimSize(0) ||
+          st.getDimSize(1) != type.getDimSize(1) ||
+          st.getNumElements() != type.getDimSize(0) * type.getDimSize(1) ||
+          st == type)
+        continue;
+      auto y = spectral::ChannelMulOp::create(
+          rw, op.getLoc(), type, x, s, infAttr(rw, true), infAttr(rw, false),
+          IntegerAttr(), IntegerAttr(), IntegerAttr());
+      copyRange(op, y);
+      rw.replaceOp(op, y);
+      return success();
+    }
+    return rw.notifyMatchFailure(op, "not x times a per-channel activation");
+  }
+};
+
+/// The vector unit's pooling window is at most 31 x 31 with strides up to
+/// 15: a global pool of a larger plane (squeeze-and-excitation at 56x56 or
+/// 112x112) runs as a pool of a x b tiles (a, b <= 15, strided by
+/// themselves), then a global pool of the (H/a) x (W/b) result, split again
+/// if still too wide. Exact for max; for the average too, every tile having
+/// the same count.
+struct SplitGlobalPool : OpRewritePattern<spectral::Pool2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  static constexpr int64_t kMaxWindow = 31, kMaxStride = 15;
+
+  /// 1 if n fits a window, else the largest factor of n in [2, 15] (0 if
+  /// there is none: a prime above 15).
+  static int64_t tileOf(int64_t n) {
+    if (n <= kMaxWindow)
+      return 1;
+    for (int64_t f = kMaxStride; f >= 2; --f)
+      if (n % f == 0)
+        return f;
+    return 0;
+  }
+
+  LogicalResult matchAndRewrite(spectral::Pool2DOp op,
+                                PatternRewriter &rw) const override {
+    auto in = op.getInput().getType();
+    const int64_t h = in.getDimSize(2), w = in.getDimSize(3);
+    ArrayRef<int64_t> k = op.getKernel();
+    if (k[0] != h || k[1] != w || (h <= kMaxWindow && w <= kMaxWindow) ||
+        llvm::any_of(op.getPad(), [](int64_t p) { return p != 0; }))
+      return rw.notifyMatchFailure(op, "not a global pool too wide to run");
+    const int64_t th = tileOf(h), tw = tileOf(w);
+    if (th == 0 || tw == 0)
+      return rw.notifyMatchFailure(op, "no tiling of the plane fits");
+    Location loc = op.getLoc();
+    auto partial = spectral::Pool2DOp::create(
+        rw, loc,
+        f32Tensor(rw.getContext(), {1, in.getDimSize(1), h / th, w / tw}),
+        op.getInput(), op.getKindAttr(), rw.getDenseI64ArrayAttr({th, tw}),
+        rw.getDenseI64ArrayAttr({th, tw}), op.getPadAttr(),
+        op.getCountIncludePadAttr(), infAttr(rw, true), infAttr(rw, false),
+        IntegerAttr(), IntegerAttr());
+    // A pool keeps its input's format (spec2-quantize), so the range only
+    // marks the op as calibrated.
+    copyRange(op, partial);
+    rw.modifyOpInPlace(op, [&] {
+      op->setOperand(0, partial.getResult());
+      op.setKernelAttr(rw.getDenseI64ArrayAttr({h / th, w / tw}));
+    });
+    return success();
+  }
+};
+
 /// Rows (i = 0) or columns (1) a window covers: the dilated kernel's.
 template <typename SpectralOp> int64_t windowSpan(SpectralOp op, int i) {
   return op.getKernel()[i];
@@ -1138,7 +1221,7 @@ void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
     else
       range = fn.input.getDefiningOp()->getAttr(kAbsMax);
     if (auto f = dyn_cast_or_null<FloatAttr>(range))
-      absmax = std::max(f.getValueAsDouble(), 1e-6);
+      absmax = std::max(f.getValueAsDouble(), minFullRange());
     const double lo = -4 * absmax, hi = 4 * absmax;
     std::vector<float> samples(kActivationSamples);
     for (int64_t i = 0; i < kActivationSamples; ++i)
@@ -1192,6 +1275,7 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     patterns.add<HoistTransposesOverConcat>(ctx, /*benefit=*/2);
     patterns.add<ConcatToSpectral, SliceToSpectral, ChannelShuffleToSpectral>(
         ctx);
+    patterns.add<ChannelMulToSpectral, SplitGlobalPool>(ctx);
     patterns.add<PoolToSpectral<tosa::MaxPool2dOp>>(ctx, "max");
     patterns.add<PoolToSpectral<tosa::AvgPool2dOp>>(ctx, "avg");
     patterns.add<PaddedAvgPoolToSpectral>(ctx, /*benefit=*/2);

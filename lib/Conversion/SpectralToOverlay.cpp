@@ -256,6 +256,8 @@ private:
   LogicalResult emitInstructions();
   FailureOr<Activation> activationOf(Value v, Operation *user);
 
+  /// spectral.channel_affine and spectral.channel_mul: VEC.affine/VEC.mul.
+  LogicalResult lowerChannelOp(Operation *op);
   LogicalResult lowerConv(spectral::Conv2DOp op);
   FailureOr<std::pair<Dataflow, ConvTiling>>
   scheduleOf(spectral::Conv2DOp op, const ConvGeometry &geo);
@@ -411,7 +413,7 @@ LogicalResult Lowering::lowerConv(spectral::Conv2DOp op) {
   double bmax = 0;
   for (double v : bias)
     bmax = std::max(bmax, std::fabs(v));
-  const double range = std::max({pre, bmax, 1e-6});
+  const double range = std::max({pre, bmax, minFullRange()});
   const int log2n2 = int(2 * cfg.fftLog2());
   // ACC >> accShift must fit int32 ahead of the IFFT's N^2 growth.
   const int accShift =
@@ -537,7 +539,7 @@ Lowering::spatialWeights(spectral::SpatialConv2DOp op,
     range = a.getValueAsDouble();
   else if (auto a = op->getAttrOfType<FloatAttr>(attr::kAbsmax))
     range = a.getValueAsDouble();
-  range = std::max({range, bmax, 1e-6});
+  range = std::max({range, bmax, minFullRange()});
   const int accShift =
       int(std::max<int64_t>(0, ceilLog2(4 * range) + fi + fw - 31));
   const int facc = fi + fw - accShift;
@@ -834,6 +836,135 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
 //===----------------------------------------------------------------------===//
 // Vector unit: pooling, add, clamp
 //===----------------------------------------------------------------------===//
+
+//===----------------------------------------------------------------------===//
+// Per-channel affine and multiply (vector unit)
+//===----------------------------------------------------------------------===//
+
+/// The groups of a VEC.affine / VEC.mul over a [C][rows][width] tensor:
+/// whole planes while they fit INP (with a factor each for MUL) and OUT,
+/// else row chunks of one plane. Each group loads its planes, its channels'
+/// entries (BIAS pairs from `pairs` for AFFINE, the int16 factors of the
+/// run-time vector at `factors` into INP after the planes for MUL), runs
+/// one VEC with `proto`'s fields and stores the result.
+void walkChannels(int64_t channels, int64_t rows, int64_t width, bool isMul,
+                  const OverlayConfig &cfg, int64_t x, int64_t factors,
+                  int64_t pairs, int64_t out, const Insn &proto,
+                  const std::function<void(InsnGroup &)> &emit) {
+  const int64_t plane = rows * width;
+  const int64_t inp = int64_t(cfg.inpDepth), outDepth = int64_t(cfg.outDepth);
+  // Planes per group, or 0 if one plane must be cut into row chunks.
+  int64_t planes = std::min<int64_t>(
+      {channels, isMul ? inp / (plane + 1) : inp / plane, outDepth / plane,
+       isMul ? int64_t(65535) : int64_t(cfg.biasDepth) / 2, int64_t(65535)});
+  const int64_t chunkRows =
+      planes > 0 ? rows
+                 : std::min<int64_t>({rows, (inp - 1) / width,
+                                      outDepth / width, 65535});
+  auto group = [&](int64_t c0, int64_t nc, int64_t r0, int64_t rn) {
+    InsnGroup g;
+    const int64_t en = nc * rn * width;
+    const DramBox box{rows, width, r0, 0, nc, rn, width};
+    g.loads.push_back(loadBox(isa::kBufInp, x + c0 * plane * 2, 0, box));
+    if (isMul)
+      g.loads.push_back(loadBox(isa::kBufInp, factors, en,
+                                DramBox{1, channels, 0, c0, 1, 1, nc}));
+    else
+      g.loads.push_back(Insn::load(isa::kBufBias)
+                            .set(load::kDramAddr, pairs + c0 * 8)
+                            .set(load::kCount, 2 * nc));
+    g.computes.push_back(Insn(proto)
+                             .set(vec::kBAddr, isMul ? en : 0)
+                             .set(vec::kNc, nc)
+                             .set(vec::kH, rn)
+                             .set(vec::kW, width)
+                             .set(vec::kOh, rn)
+                             .set(vec::kOw, width));
+    g.stores.push_back(storeBox(out + c0 * plane * 2, 0, box));
+    emit(g);
+  };
+  if (planes > 0) {
+    for (int64_t c0 = 0; c0 < channels; c0 += planes)
+      group(c0, std::min(planes, channels - c0), 0, rows);
+    return;
+  }
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t r0 = 0; r0 < rows; r0 += chunkRows)
+      group(c, 1, r0, std::min(chunkRows, rows - r0));
+}
+
+LogicalResult Lowering::lowerChannelOp(Operation *op) {
+  auto affine = dyn_cast<spectral::ChannelAffineOp>(op);
+  auto mul = dyn_cast<spectral::ChannelMulOp>(op);
+  Value xv = op->getOperand(0);
+  auto in = activationOf(xv, op);
+  if (failed(in))
+    return failure();
+  FailureOr<Activation> gate = failure();
+  if (mul && failed(gate = activationOf(mul.getScale(), op)))
+    return failure();
+  const int fi = int(op->getAttrOfType<IntegerAttr>("in_frac").getInt());
+  const int fo = int(op->getAttrOfType<IntegerAttr>("out_frac").getInt());
+  auto fsAttr = op->getAttrOfType<IntegerAttr>("scale_frac");
+  if (!fsAttr)
+    return op->emitOpError("has no scale_frac; run spec2-quantize first");
+  const int fs = int(fsAttr.getInt());
+  // v = (a * s [+ t]) << shift_a at 2^-(fi + fs), then >> shift_out.
+  const int shiftOut = std::max(0, fi + fs - fo);
+  const int shiftA = std::max(0, fo - fi - fs);
+  if (shiftOut > 63 || shiftA > int(isa::kVecProductMaxShift))
+    return op->emitOpError("formats 2^-")
+           << fi << " x 2^-" << fs << " cannot produce 2^-" << fo
+           << " on the vector unit";
+  auto type = cast<RankedTensorType>(xv.getType());
+  const int64_t batch = type.getDimSize(0), channels = type.getDimSize(1);
+  const int64_t width = type.getRank() > 2 ? type.getShape().back() : 1;
+  const int64_t rows = type.getNumElements() / batch / channels / width;
+  if (width > std::min<int64_t>(int64_t(cfg.inpDepth) - 1, cfg.outDepth) ||
+      width > 65535)
+    return op->emitOpError("one row of ")
+           << width << " elements does not fit '" << target.name << "'";
+  int64_t pairs = 0;
+  if (affine) {
+    // {int16 scale in an int32 entry, int32 shift} per channel.
+    auto scale = readNumbers(affine.getScale());
+    auto shift = readNumbers(affine.getShift());
+    std::vector<uint8_t> bytes;
+    auto put = [&](int32_t v) {
+      for (int k = 0; k < 4; ++k)
+        bytes.push_back(uint8_t(uint32_t(v) >> (8 * k)));
+    };
+    for (int64_t c = 0; c < channels; ++c) {
+      put(q16((*scale)[c], fs));
+      put(q32((*shift)[c], fi + fs));
+    }
+    std::string name = "channel_affine";
+    if (auto l = dyn_cast<NameLoc>(op->getLoc()))
+      name = l.getName().str();
+    pairs = addSegment(name + ".pairs", std::move(bytes));
+  }
+  Activation out;
+  out.shape =
+      std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
+  out.frac = fo;
+  out.addr = allocate(type.getNumElements() * 2);
+  acts[op->getResult(0)] = out;
+  auto lo = cast<FloatAttr>(op->getAttr("clamp_min")).getValue();
+  auto hi = cast<FloatAttr>(op->getAttr("clamp_max")).getValue();
+  const Insn proto = Insn::vec(mul ? isa::kVecMul : isa::kVecAffine)
+                         .set(vec::kShiftA, shiftA)
+                         .set(vec::kShiftOut, shiftOut)
+                         .set(vec::kClampLo, clampBound(lo, fo))
+                         .set(vec::kClampHi, clampBound(hi, fo));
+  // Each sample of a batch in turn; the gate has a vector per sample.
+  const int64_t sample = channels * rows * width * 2;
+  for (int64_t n = 0; n < batch; ++n)
+    walkChannels(channels, rows, width, bool(mul), cfg, in->addr + n * sample,
+                 mul ? gate->addr + n * channels * 2 : 0, pairs,
+                 out.addr + n * sample, proto,
+                 [&](InsnGroup &g) { pb.flush(g); });
+  return success();
+}
 
 LogicalResult Lowering::lowerPool(spectral::Pool2DOp op) {
   auto in = activationOf(op.getInput(), op);
@@ -1257,6 +1388,11 @@ LogicalResult Lowering::run(unsigned &numInsns) {
     // Only a conv right after a double-buffered one may prefetch weights.
     if (!llvm::isa<spectral::Conv2DOp, spectral::SpatialConv2DOp>(op))
       weightHalves = WeightHalves();
+    if (llvm::isa<spectral::ChannelAffineOp, spectral::ChannelMulOp>(op)) {
+      if (failed(lowerChannelOp(&op)))
+        return failure();
+      continue;
+    }
     if (auto c = dyn_cast<spectral::Conv2DOp>(op))
       r = lowerConv(c);
     else if (auto sc = dyn_cast<spectral::SpatialConv2DOp>(op))

@@ -177,7 +177,8 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
     const uint64_t op = getField(insn, vec::kOp);
     const uint64_t nc = getField(insn, vec::kNc);
     uint64_t work;
-    if (op == kVecAdd || op == kVecReq || op == kVecLut)
+    if (op == kVecAdd || op == kVecReq || op == kVecLut || op == kVecAffine ||
+        op == kVecMul)
       work = nc * getField(insn, vec::kH) * getField(insn, vec::kW);
     else
       work = nc * getField(insn, vec::kOh) * getField(insn, vec::kOw) *

@@ -172,6 +172,17 @@ void vecActivity(const Word &w, Activity &a) {
     }
     return;
   }
+  if (op == kVecAffine || op == kVecMul) {
+    // One product per element; the plane's entry is read once per plane.
+    const uint64_t n = nc * field(w, vec::kH) * field(w, vec::kW);
+    a.accesses[kMemInp] += n + (op == kVecMul ? nc : 0);
+    if (op == kVecAffine)
+      a.accesses[kMemBias] += 2 * nc;
+    a.accesses[kMemOut] += n;
+    a.vecOps += n;
+    a.vecProducts += n;
+    return;
+  }
   const uint64_t taps = outputs * field(w, vec::kKh) * field(w, vec::kKw);
   a.accesses[kMemInp] += taps;
   a.accesses[kMemOut] += outputs;

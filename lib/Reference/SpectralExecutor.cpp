@@ -32,7 +32,17 @@ float clampTo(float v, float lo, float hi) {
 
 /// A prepared op: what it reads and writes and its weights.
 struct Step {
-  enum Kind { Conv, SpatialConv, Pool, Fc, Clamp, Add, Activation } kind;
+  enum Kind {
+    Conv,
+    SpatialConv,
+    Pool,
+    Fc,
+    Clamp,
+    Add,
+    Activation,
+    ChannelAffine, ///< x[c] * values[c] + bias[c]
+    ChannelMul     ///< x[c] * in1[c]
+  } kind;
   Operation *op;
   unsigned in0 = 0, in1 = 0, out = 0;
   float lo = -std::numeric_limits<float>::infinity();
@@ -68,6 +78,14 @@ void dims(Value v, int64_t &c, int64_t &h, int64_t &w) {
   c = t.getRank() > 1 ? t.getDimSize(1) : 1;
   h = t.getRank() > 2 ? t.getDimSize(2) : 1;
   w = t.getRank() > 3 ? t.getDimSize(3) : 1;
+}
+
+/// Channels (dimension 1) and the elements of each [n][c] plane, any rank.
+void setPlanes(Step &s, Value v) {
+  auto t = cast<ShapedType>(v.getType());
+  s.c = t.getDimSize(1);
+  s.h = t.getNumElements() / (t.getDimSize(0) * s.c);
+  s.w = 1;
 }
 
 /// Shapes, window, clamp and input of a conv or pooling op.
@@ -121,6 +139,7 @@ Operation *SpectralExecutor::firstUnsupported(func::FuncOp func) {
     if (!isa<spectral::Conv2DOp, spectral::SpatialConv2DOp, spectral::Pool2DOp,
              spectral::FullyConnectedOp,
              spectral::ClampOp, spectral::AddOp, spectral::ActivationOp,
+             spectral::ChannelAffineOp, spectral::ChannelMulOp,
              func::ReturnOp>(op))
       return &op;
   return nullptr;
@@ -228,6 +247,23 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
       s.xMin = act.getXMin().convertToDouble();
       s.xMax = act.getXMax().convertToDouble();
       s.in0 = slotOf(act.getInput());
+    } else if (auto affine = dyn_cast<spectral::ChannelAffineOp>(op)) {
+      s.kind = Step::ChannelAffine;
+      auto scale = readNumbers(affine.getScale());
+      auto shift = readNumbers(affine.getShift());
+      if (!scale || !shift)
+        return affine.emitOpError("scale and shift are not readable");
+      s.values = *scale;
+      s.bias = *shift;
+      setPlanes(s, affine.getInput());
+      setClamp(s, affine.getClampMinAttr(), affine.getClampMaxAttr());
+      s.in0 = slotOf(affine.getInput());
+    } else if (auto mul = dyn_cast<spectral::ChannelMulOp>(op)) {
+      s.kind = Step::ChannelMul;
+      setPlanes(s, mul.getInput());
+      setClamp(s, mul.getClampMinAttr(), mul.getClampMaxAttr());
+      s.in0 = slotOf(mul.getInput());
+      s.in1 = slotOf(mul.getScale());
     } else {
       return op.emitError("the spectral executor does not implement '")
              << op.getName() << "'";
@@ -423,6 +459,20 @@ std::vector<float> SpectralExecutor::run(llvm::ArrayRef<float> input,
       y.resize(x.size());
       for (size_t i = 0; i < x.size(); ++i)
         y[i] = clampTo(x[i] + b[i], s.lo, s.hi);
+      break;
+    }
+    case Step::ChannelAffine:
+    case Step::ChannelMul: {
+      // Planes in [n][c] order; the gate holds one value per plane.
+      const size_t plane = size_t(s.h * s.w);
+      y.resize(x.size());
+      for (size_t i = 0; i < x.size(); ++i) {
+        const size_t p = i / plane, c = p % size_t(s.c);
+        const double v = s.kind == Step::ChannelMul
+                             ? double(x[i]) * double(slots[s.in1][p])
+                             : double(x[i]) * s.values[c] + s.bias[c];
+        y[i] = clampTo(float(v), s.lo, s.hi);
+      }
       break;
     }
     }

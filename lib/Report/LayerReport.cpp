@@ -143,6 +143,15 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
       // int16 weights (with a uint16 index each when pruned), int32 biases.
       bytes = spatialNonzeros * (spatialNonzeros < spatialWeights ? 4 : 2) +
               g.cout * 4;
+    } else if (llvm::isa<spectral::ChannelAffineOp, spectral::ChannelMulOp>(
+                   op)) {
+      // One product per element on the vector unit; an affine's constants
+      // are {int16 scale, int32 shift} pairs of 8 bytes per channel.
+      const bool affine = llvm::isa<spectral::ChannelAffineOp>(op);
+      kind = affine ? "channel_affine" : "channel_mul";
+      auto t = cast<RankedTensorType>(op->getResult(0).getType());
+      macsDense = macsExec = t.getNumElements();
+      bytes = affine ? t.getDimSize(1) * 8 : 0;
     } else if (auto fc = dyn_cast<spectral::FullyConnectedOp>(op)) {
       kind = "fully_connected";
       auto values = cast<ShapedType>(fc.getValues().getType());

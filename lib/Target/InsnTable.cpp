@@ -70,6 +70,8 @@ const InsnFormat kFormats[] = {
     {"vec.add", kVec, true, kVecOp, kVecAdd, kVecFields},
     {"vec.req", kVec, true, kVecOp, kVecReq, kVecFields},
     {"vec.lut", kVec, true, kVecOp, kVecLut, kVecFields},
+    {"vec.affine", kVec, true, kVecOp, kVecAffine, kVecFields},
+    {"vec.mul", kVec, true, kVecOp, kVecMul, kVecFields},
     {"nop", kNop, false, kNoSelector, 0, {}},
     {"conv", kConv, false, kNoSelector, 0, kConvFields},
     {"convq", kConvq, false, kNoSelector, 0, kConvqFields},
@@ -102,8 +104,8 @@ llvm::StringRef opcodeSummary(unsigned opcode) {
     return "Row-balanced sparse matrix-vector product (fully-connected "
            "engine)";
   case kVec:
-    return "Pooling, element-wise add, requantisation or a table function "
-           "from INP into OUT (vector unit)";
+    return "Pooling, element-wise add, requantisation, a table function or "
+           "a per-plane affine or multiply from INP into OUT (vector unit)";
   case kNop:
     return "Only dependency tokens (compute module): passes a store's token "
            "on to load";

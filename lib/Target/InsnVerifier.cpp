@@ -332,6 +332,11 @@ void InsnChecker::checkVec() {
       isZero("shift_a", "for vec.lut");
       isZero("shift_b", "for vec.lut");
     }
+    if (op == isa::kVecAffine || op == isa::kVecMul) {
+      isZero("shift_b", "for " + format.mnemonic);
+      inRange("shift_a", 0, isa::kVecProductMaxShift,
+              " (the product's accumulator)");
+    }
   }
   if (!ok)
     return;
@@ -347,6 +352,16 @@ void InsnChecker::checkVec() {
     uint64_t b = u("b_addr");
     sram("BIAS", "read", b, add(b, isa::kLutEntries), c.biasDepth,
          "b_addr + 257 (the table)");
+  }
+  if (op == isa::kVecAffine) {
+    uint64_t b = u("b_addr");
+    sram("BIAS", "read", b, add(b, mul(2, u("nc"))), c.biasDepth,
+         "b_addr + 2*nc (a scale and a shift per plane)");
+  }
+  if (op == isa::kVecMul) {
+    uint64_t b = u("b_addr");
+    sram("INP", "read", b, add(b, u("nc")), c.inpDepth,
+         "b_addr + nc (a factor per plane)");
   }
   sram("OUT", "write", out, add(out, mul(mul(u("nc"), u("oh")), u("ow"))),
        c.outDepth, "out_addr + nc*oh*ow");

@@ -217,7 +217,7 @@ bool Verifier::checkInsns() {
       decodable = false;
       report(insnPrefix(i) + "op=" + Twine(isa::getBits(w, isa::vec::kOp)) +
              " is not a vector operation (0 maxpool, 1 avgpool, 2 add, "
-             "3 req, 4 lut)");
+             "3 req, 4 lut, 5 affine, 6 mul)");
       continue;
     }
     if (hasUnusedBitsSet(w)) {

@@ -27,7 +27,8 @@ struct FuseClamp : OpRewritePattern<spectral::ClampOp> {
     if (!def || !op.getInput().hasOneUse() ||
         !isa<spectral::Conv2DOp, spectral::SpatialConv2DOp,
              spectral::FullyConnectedOp, spectral::Pool2DOp, spectral::AddOp,
-             spectral::ClampOp>(def))
+             spectral::ClampOp, spectral::ChannelAffineOp,
+             spectral::ChannelMulOp>(def))
       return rw.notifyMatchFailure(op, "no single-use layer to fuse into");
     APFloat lo = cast<FloatAttr>(def->getAttr("clamp_min")).getValue();
     APFloat hi = cast<FloatAttr>(def->getAttr("clamp_max")).getValue();

@@ -1,6 +1,7 @@
 //===- Quantize.cpp - int16 fixed-point formats from calibrated ranges ----===//
 #include "spec2/Transforms/Passes.h"
 #include "Spec2/Spec2Dialect.h"
+#include "spec2/Support/Constants.h"
 
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Support/FixedPoint.h"
@@ -61,6 +62,28 @@ llvm::DenseMap<Operation *, int32_t> concatFormats(func::FuncOp func) {
       result[*m] = *frac;
   }
   return result;
+}
+
+/// The format of a channel_affine's int16 scales on the vector unit (its
+/// int32 shifts are at the product's format, in_frac + scale_frac): as fine
+/// as the largest scale allows, then coarser while a shift would overflow
+/// int32 or the product's right shift to out_frac would pass 63.
+int channelAffineScaleFrac(spectral::ChannelAffineOp op, int inFrac,
+                           int outFrac) {
+  double smax = 0, tmax = 0;
+  const std::vector<double> scale = readNumbers(op.getScale()).value_or(
+                                std::vector<double>()),
+                            shift = readNumbers(op.getShift()).value_or(
+                                std::vector<double>());
+  for (double v : scale)
+    smax = std::max(smax, std::fabs(v));
+  for (double v : shift)
+    tmax = std::max(tmax, std::fabs(v));
+  int f = fracFor(smax);
+  while (f > -64 && (std::ldexp(tmax, inFrac + f) >= 2147483647.0 ||
+                     inFrac + f - outFrac > 63))
+    --f;
+  return f;
 }
 
 struct QuantizePass : impl::QuantizeBase<QuantizePass> {
@@ -139,7 +162,23 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
-      signalPassFailure();
+      return signalPassFailure();
+    // The per-channel ops' second format: the gate's (a layer's output) or
+    // the constant scales'.
+    func.walk([&](spectral::ChannelMulOp op) {
+      if (!op.getInFrac())
+        return;
+      if (auto f = fracOf(op.getScale()))
+        op.setScaleFracAttr(b.getI32IntegerAttr(*f));
+      else
+        for (StringRef name : {"in_frac", "out_frac"})
+          op->removeAttr(name);
+    });
+    func.walk([&](spectral::ChannelAffineOp op) {
+      if (auto fi = op.getInFrac())
+        op.setScaleFracAttr(b.getI32IntegerAttr(channelAffineScaleFrac(
+            op, int(*fi), int(op.getOutFrac().value_or(0)))));
+    });
   }
 };
 

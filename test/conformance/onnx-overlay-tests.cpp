@@ -2,8 +2,8 @@
 //
 // Every ONNX backend node test whose operators are all ones the overlay is
 // meant to run (Conv, MaxPool, AveragePool, GlobalAveragePool, Gemm, MatMul,
-// Relu, Add, Flatten, Reshape, Clip) goes through the whole compiler, the
-// loader and the C-simulation:
+// Relu, Add, Flatten, Reshape, Clip, BatchNormalization, Mul) goes through
+// the whole compiler, the loader and the C-simulation:
 //
 //   import -> graph clean-up -> spec2-to-spectral -> spec2-to-overlay ->
 //   exportProgram -> LoadedProgram::load (verifier) -> run on the simulator
@@ -112,8 +112,10 @@ cl::opt<bool> batch1(
 /// The operators the overlay is meant to run.
 const StringSet<> &overlayOps() {
   static const StringSet<> ops{
-      "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Gemm", "MatMul",
-      "Relu", "Add",     "Flatten",     "Reshape",           "Clip"};
+      "Conv",    "MaxPool", "AveragePool", "GlobalAveragePool",
+      "Gemm",    "MatMul",  "Relu",        "Add",
+      "Flatten", "Reshape", "Clip",        "BatchNormalization",
+      "Mul"};
   return ops;
 }
 

@@ -670,6 +670,72 @@ TEST_F(EngineTest, VectorAddAndRequantSaturate) {
               ref::clamp(int64_t(buf->inp[i]) * 32, -600, 600));
 }
 
+TEST_F(EngineTest, VectorAffineScalesAndShiftsEachPlane) {
+  using namespace isa::vec;
+  // Three planes of 4x5, full-scale operands and extreme pairs: the product
+  // and its shift must be exact before the rounding stage.
+  const unsigned nc = 3, plane = 20;
+  for (unsigned i = 0; i < nc * plane; ++i)
+    buf->inp[10 + i] = randI16(-32768, 32767);
+  buf->inp[10] = -32768;
+  const int32_t pairs[nc][2] = {
+      {-32768, 2147483647}, {32767, -2147483647 - 1}, {12345, -77}};
+  for (unsigned c = 0; c < nc; ++c) {
+    // The scale's upper half is not part of it.
+    buf->bias[40 + 2 * c] = int32_t(uint32_t(0xabcd0000u) |
+                                    uint16_t(int16_t(pairs[c][0])));
+    buf->bias[40 + 2 * c + 1] = pairs[c][1];
+  }
+  Activity act;
+  execVec(vecInsn(isa::kVecAffine, 10, 40, 100, nc, 4, 5)
+              .set(kOh, 4)
+              .set(kOw, 5)
+              .set(kShiftA, 15)
+              .set(kShiftOut, 33)
+              .set(kClampLo, -30000),
+          *buf, act);
+  EXPECT_EQ(act.faults, 0u);
+  for (unsigned c = 0; c < nc; ++c)
+    for (unsigned i = 0; i < plane; ++i) {
+      const int64_t a = buf->inp[10 + c * plane + i];
+      const int64_t v = (a * pairs[c][0] + pairs[c][1]) * (int64_t(1) << 15);
+      const int64_t want =
+          ref::clamp(ref::clamp(ref::roundShift(v, 33), -32768, 32767),
+                     -30000, 32767);
+      ASSERT_EQ(buf->out[100 + c * plane + i], want) << "c" << c << " " << i;
+    }
+  EXPECT_EQ(act.cycles,
+            (nc * plane + kCfg.vecLanes - 1) / kCfg.vecLanes + kCfg.vecDepth);
+}
+
+TEST_F(EngineTest, VectorMulGatesEachPlaneByItsFactor) {
+  using namespace isa::vec;
+  const unsigned nc = 4, plane = 9;
+  for (unsigned i = 0; i < nc * plane; ++i)
+    buf->inp[i] = randI16(-32768, 32767);
+  // The run-time factors sit after the planes, one per plane.
+  const int16_t factors[nc] = {-32768, 32767, 0, 4096};
+  for (unsigned c = 0; c < nc; ++c)
+    buf->inp[nc * plane + c] = factors[c];
+  Activity act;
+  execVec(vecInsn(isa::kVecMul, 0, nc * plane, 200, nc, 3, 3)
+              .set(kOh, 3)
+              .set(kOw, 3)
+              .set(kShiftA, 1)
+              .set(kShiftOut, 16)
+              .set(kClampHi, 20000),
+          *buf, act);
+  EXPECT_EQ(act.faults, 0u);
+  for (unsigned c = 0; c < nc; ++c)
+    for (unsigned i = 0; i < plane; ++i) {
+      const int64_t v = int64_t(buf->inp[c * plane + i]) * factors[c] * 2;
+      ASSERT_EQ(buf->out[200 + c * plane + i],
+                ref::clamp(ref::clamp(ref::roundShift(v, 16), -32768, 32767),
+                           -32768, 20000))
+          << "c" << c << " " << i;
+    }
+}
+
 TEST_F(EngineTest, VectorLutInterpolatesTheTable) {
   using namespace isa::vec;
   // A table of tanh-like values; every input code is checked.

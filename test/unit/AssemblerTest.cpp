@@ -101,7 +101,7 @@ TEST(Assembler, CorruptWordsPrintAsRawWordsAndRoundTrip) {
   EXPECT_EQ(printInsn(stray).rfind(".word ", 0), 0u);
   isa::Word badOp{};
   isa::setField(badOp, isa::kOpcode, isa::kVec);
-  isa::setField(badOp, isa::vec::kOp, 6);
+  isa::setField(badOp, isa::vec::kOp, 7);
   EXPECT_EQ(printInsn(badOp).rfind(".word ", 0), 0u);
 
   // Random words, and random words of each format with the unused bits
@@ -164,8 +164,8 @@ TEST(Assembler, ReportsErrorsWithLineAndColumn) {
       parseError(h + "lod nc=1\n"),
       "t.s2asm:3:1: error: unknown mnemonic 'lod' (expected finish, "
       "load.inp, load.ker, load.bias, load.fcx, store, fft, sconv, "
-      "outq, gemv, vec.maxpool, vec.avgpool, vec.add, vec.req, vec.lut, nop, "
-            "conv, convq)");
+      "outq, gemv, vec.maxpool, vec.avgpool, vec.add, vec.req, vec.lut, "
+      "vec.affine, vec.mul, nop, conv, convq)");
   EXPECT_EQ(
       parseError(h + "fft nc=1 tiles=2\n")
           .rfind("t.s2asm:3:10: error: unknown field 'tiles' for fft (fields: "

@@ -62,11 +62,11 @@ TEST(InsnTable, NamesAreUniqueAndSnakeCase) {
             << f.name.str();
     }
   }
-  EXPECT_EQ(insnFormats().size(), 18u);
+  EXPECT_EQ(insnFormats().size(), 20u);
   for (const char *m :
        {"finish", "load.inp", "load.ker", "load.bias", "load.fcx", "store",
         "fft", "sconv", "outq", "gemv", "vec.maxpool", "vec.avgpool", "vec.add",
-        "vec.req", "nop"})
+        "vec.req", "vec.lut", "vec.affine", "vec.mul", "nop"})
     EXPECT_NE(findInsnFormat(m), nullptr) << m;
   EXPECT_EQ(findInsnFormat("load"), nullptr);
   EXPECT_EQ(findInsnFormat("vec.min"), nullptr);

@@ -356,6 +356,28 @@ Program kitchenSinkProgram() {
                      {"lut_shift", 2},
                      {"clamp_lo", 0},
                      {"clamp_hi", 32767}})
+      // The per-plane ops last: the indices above stay as they were.
+      .add("vec.affine", {{"b_addr", 300},
+                          {"out_addr", 4096},
+                          {"nc", 2},
+                          {"h", 4},
+                          {"w", 4},
+                          {"oh", 4},
+                          {"ow", 4},
+                          {"shift_a", 3},
+                          {"shift_out", 20},
+                          {"clamp_lo", -32768},
+                          {"clamp_hi", 32767}})
+      .add("vec.mul", {{"b_addr", 64},
+                       {"out_addr", 4096},
+                       {"nc", 2},
+                       {"h", 4},
+                       {"w", 4},
+                       {"oh", 4},
+                       {"ow", 4},
+                       {"shift_out", 14},
+                       {"clamp_lo", -32768},
+                       {"clamp_hi", 32767}})
       .add("finish", {}, {"pop_next"});
   return b.build();
 }
@@ -541,6 +563,12 @@ void Oracle::vec(unsigned op) {
         }
       continue;
     }
+    if (op == isa::kVecAffine) {
+      at(kBias, b + 2 * ch);
+      at(kBias, b + 2 * ch + 1);
+    }
+    if (op == isa::kVecMul)
+      at(kInp, b + ch);
     for (int64_t y = 0; y < h; ++y)
       for (int64_t x = 0; x < wd; ++x) {
         at(kInp, a + (ch * h + y) * wd + x);

@@ -38,7 +38,7 @@ constexpr unsigned kCountBits = 24;
 /// Version of the instruction layout. It is part of every config hash, so a
 /// program encoded for another layout is refused as built for another
 /// overlay. Bump it whenever a field moves or changes meaning.
-constexpr unsigned kIsaVersion = 4;
+constexpr unsigned kIsaVersion = 5;
 /// Entries of a VEC LUT table: 256 segments over the int16 input range.
 constexpr unsigned kLutEntries = 257;
 /// Bits of a shift amount.
@@ -198,7 +198,7 @@ enum Opcode : unsigned {
   kSconv = 4, ///< Sparse spectral MAC + IFFT + overlap-add into OACC (compute).
   kOutq = 5,  ///< Bias + requantise + activation OACC -> OUT (compute).
   kGemv = 6,  ///< Row-balanced sparse matrix-vector FCX -> FACC/OUT (compute).
-  kVec = 7,   ///< Vector unit: pooling, add, requantise INP -> OUT (compute).
+  kVec = 7,   ///< Vector unit: pooling, add, LUT, per-channel ops (compute).
   kNop = 8,   ///< Only its dependency tokens (compute): passes a store's
               ///< token on to the load module.
   kConv = 9,  ///< Spatial conv MACs INP/MID -> OACC (compute, spatial engine).
@@ -574,8 +574,20 @@ SPEC2_ISA_DEFINE_FIELDS(SPEC2_ISA_GEMV_FIELDS, kCommonEnd.end())
 //            v = T[i] + round((T[i+1] - T[i]) * f >> 8), T = BIAS[bAddr..+257)
 //            (a piecewise-linear activation: tanh, sigmoid, leaky ReLU, ...)
 //   (pools:  v = v << shiftA)
+//   AFFINE:  per plane c < nc, S = int16(BIAS[bAddr + 2c]) (the entry's low
+//            16 bits, sign-extended), T = BIAS[bAddr + 2c + 1] (int32):
+//            v = (a * S + T) << shiftA
+//            (a per-channel scale and shift: a standalone BatchNorm)
+//   MUL:     per plane c < nc, s = INP[bAddr + c] (int16, a run-time factor
+//            per plane loaded beside the planes): v = (a * s) << shiftA
+//            (squeeze-and-excitation's channel gating)
+//   (AFFINE and MUL: a 16 x 16-bit product plus a 32-bit addend, held in a
+//   48-bit accumulator; shiftA <= 15 keeps v exact in it)
 // then out = clamp(sat16(round(v >> shiftOut)), lo, hi). Window (oy, ox)
 // covers rows oy*sy - pt .. + kh-1 and columns ox*sx - pl .. + kw-1.
+// A plane is h*w elements; AFFINE and MUL read their plane index c as the
+// element index divided by h*w (one plane cut into row chunks is nc = 1 with
+// bAddr pointing at that plane's entry).
 //===----------------------------------------------------------------------===//
 enum VecOp : unsigned {
   kVecMaxPool = 0,
@@ -583,12 +595,16 @@ enum VecOp : unsigned {
   kVecAdd = 2,
   kVecReq = 3,
   kVecLut = 4,
-  kNumVecOps = 5,
+  kVecAffine = 5,
+  kVecMul = 6,
+  kNumVecOps = 7,
 };
+/// Largest left shift of AFFINE and MUL's products (the 48-bit accumulator).
+constexpr unsigned kVecProductMaxShift = 15;
 
 #define SPEC2_ISA_VEC_FIELDS(X)                                                \
   X(AAddr, a_addr, kSramAddrBits, 0, "first operand in INP")                   \
-  X(BAddr, b_addr, kSramAddrBits, 0, "second operand / LUT table")             \
+  X(BAddr, b_addr, kSramAddrBits, 0, "second operand / table / plane entries")\
   X(OutAddr, out_addr, kSramAddrBits, 0, "result in OUT")                      \
   X(Nc, nc, kDimBits, 0, "planes")                                             \
   X(H, h, kDimBits, 0, "operand rows")                                         \

@@ -18,10 +18,15 @@ inline int64_t ceilLog2(double v) {
   return v <= 0 ? 0 : int64_t(std::ceil(std::log2(v)));
 }
 
-/// The finest format: ranges down to 2^(14 - kMaxFrac) ~ 2.3e-10 keep 14
+/// The finest format: ranges down to 2^(14 - kMaxFrac) ~ 1.4e-14 keep 14
 /// significant bits (networks with random weights shrink their activations
-/// block by block; torchvision's mobilenet_v2 ends near 1e-9).
-constexpr int64_t kMaxFrac = 46;
+/// block by block; torchvision's mobilenet_v2 ends near 1e-9, efficientnet_b0
+/// near 1e-13). Shifts between formats stay within the ISA's 6-bit fields.
+constexpr int64_t kMaxFrac = 60;
+
+/// The smallest range the formats resolve to 14 bits: a floor for ranges
+/// that are zero (or calibrated on inputs that never reach a layer).
+inline double minFullRange() { return std::ldexp(1.0, int(14 - kMaxFrac)); }
 
 /// Fraction bits f (real = q * 2^-f) that put `absmax` just below 2^14 in
 /// int16, one bit of headroom; within [-8, kMaxFrac]; 14 for an all-zero

@@ -99,13 +99,19 @@ def FoldBatchNorm : Pass<"spec2-fold-batchnorm", "mlir::func::FuncOp"> {
     Both fold into the preceding `spectral.conv2d` (scaling its kernel
     spectra and bias: the spectrum of a scaled kernel is the scaled
     spectrum) or `spectral.fully_connected`; so does a constant bias add.
+    A per-channel multiply or add with no such layer before it (a pool, a
+    residual add or a concat before it, or a layer with a fused activation)
+    becomes `spectral.channel_affine` on the vector unit, consecutive ones
+    merged into one.
   }];
   let options = [
     Option<"dryRun", "dry-run", "bool", "false",
            "Fold without computing the scaled weights (the layers carry "
            "placeholder weights in spec2-graph-to-spectral's dry run)">,
   ];
-  let statistics = [Statistic<"numFolded", "folded", "Affine ops folded">];
+  let statistics = [Statistic<"numFolded", "folded", "Affine ops folded">,
+                    Statistic<"numChannelAffine", "channel-affine",
+                              "Affine ops left to the vector unit">];
   let dependentDialects = ["spec2::Spec2Dialect"];
 }
 

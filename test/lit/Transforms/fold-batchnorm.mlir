@@ -1,6 +1,6 @@
 // spec2-fold-batchnorm: per-channel multiplies and adds after a conv or FC
 // layer fold into its weights and bias (the spectrum of a scaled kernel is
-// the scaled spectrum).
+// the scaled spectrum); the others become spectral.channel_affine.
 // RUN: spec2-opt %s --spec2-fold-batchnorm | FileCheck %s
 
 // Scale [2, -3] then shift [10, 20]: channel 0's spectra double, channel
@@ -55,13 +55,15 @@ func.func @fc_scale_bias(%x: tensor<1x8xf32>) -> tensor<1x3xf32> {
 }
 
 // Nothing folds into a layer with a fused activation (the affine op must
-// stay after the clamp), nor into one whose result has another user.
+// stay after the clamp), nor into one whose result has another user: both
+// become the vector unit's channel_affine.
 // CHECK-LABEL: func.func @not_foldable
 // CHECK: %[[R:.*]] = spectral.fully_connected %arg0 {bias = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>, clamp_max = 0x7F800000 : f32, clamp_min = 0.000000e+00 : f32
-// CHECK: tosa.mul %[[R]]
+// CHECK: %[[M:.*]] = spectral.channel_affine %[[R]] {clamp_max = 0x7F800000 : f32, clamp_min = 0xFF800000 : f32, scale = dense<[2.000000e+00, 5.000000e-01, -1.000000e+00]> : tensor<3xf32>, shift = dense<0.000000e+00> : tensor<3xf32>} : tensor<1x3xf32>
 // CHECK: %[[U:.*]] = spectral.fully_connected %arg0 {bias = dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>, clamp_max = 0x7F800000 : f32, clamp_min = 0xFF800000 : f32
-// CHECK: tosa.add %[[U]]
-// CHECK: return
+// CHECK: %[[A:.*]] = spectral.channel_affine %[[U]] {clamp_max = 0x7F800000 : f32, clamp_min = 0xFF800000 : f32, scale = dense<1.000000e+00> : tensor<3xf32>, shift = dense<[2.000000e+00, 5.000000e-01, -1.000000e+00]> : tensor<3xf32>} : tensor<1x3xf32>
+// CHECK-NOT: tosa.
+// CHECK: return %[[M]], %[[A]], %[[U]]
 func.func @not_foldable(%x: tensor<1x8xf32>) -> (tensor<1x3xf32>, tensor<1x3xf32>, tensor<1x3xf32>) {
   %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
   %scale = "tosa.const"() <{values = dense<[[2.0, 0.5, -1.0]]> : tensor<1x3xf32>}> : () -> tensor<1x3xf32>
@@ -110,4 +112,48 @@ func.func @spatial_scale_shift(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32> {
   %m = tosa.mul %c, %scale, %shift : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>, tensor<1xi8>) -> tensor<1x2x4x4xf32>
   %a = tosa.add %m, %off : (tensor<1x2x4x4xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x4x4xf32>
   return %a : tensor<1x2x4x4xf32>
+}
+
+// A standalone BatchNormalization (after a pool, nothing to fold into):
+// scale [2, -3] then shift [10, 20] merge into one channel_affine, which
+// keeps the range calibrated after the last op; a second Mul by 0.5 (a
+// scalar counts for every channel) after a residual add merges too:
+// s = [1, -1.5], t = [5, 10].
+// CHECK-LABEL: func.func @standalone_affine
+// CHECK: %[[P:.*]] = spectral.pool2d
+// CHECK-NEXT: %[[A:.*]] = spectral.channel_affine %[[P]] {clamp_max = 0x7F800000 : f32, clamp_min = 0xFF800000 : f32, scale = dense<[1.000000e+00, -1.500000e+00]> : tensor<2xf32>, shift = dense<[5.000000e+00, 1.000000e+01]> : tensor<2xf32>, spec2.absmax = 2.100000e+01 : f32} : tensor<1x2x2x2xf32>
+// CHECK-NOT: tosa.mul
+// CHECK-NOT: tosa.add
+// CHECK: return %[[A]]
+func.func @standalone_affine(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %scale = "tosa.const"() <{values = dense<[[[[2.0]], [[-3.0]]]]> : tensor<1x2x1x1xf32>}> : () -> tensor<1x2x1x1xf32>
+  %off = "tosa.const"() <{values = dense<[[[[10.0]], [[20.0]]]]> : tensor<1x2x1x1xf32>}> : () -> tensor<1x2x1x1xf32>
+  %half = "tosa.const"() <{values = dense<0.5> : tensor<1x1x1x1xf32>}> : () -> tensor<1x1x1x1xf32>
+  %p = spectral.pool2d %x {kind = "max", kernel = array<i64: 2, 2>, stride = array<i64: 2, 2>, pad = array<i64: 0, 0, 0, 0>, count_include_pad = false, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  %m = tosa.mul %p, %scale, %shift {spec2.absmax = 12.0 : f32} : (tensor<1x2x2x2xf32>, tensor<1x2x1x1xf32>, tensor<1xi8>) -> tensor<1x2x2x2xf32>
+  %a = tosa.add %m, %off {spec2.absmax = 42.0 : f32} : (tensor<1x2x2x2xf32>, tensor<1x2x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %h = tosa.mul %half, %a, %shift {spec2.absmax = 21.0 : f32} : (tensor<1x1x1x1xf32>, tensor<1x2x2x2xf32>, tensor<1xi8>) -> tensor<1x2x2x2xf32>
+  return %h : tensor<1x2x2x2xf32>
+}
+
+// A channel_affine before a foldable conv folds into it like the tosa ops
+// (scale [2, -3], shift [10, 20]: spectra doubled / times -3, bias [0.5, -1]
+// -> [11, 23]); one after a clamped affine does not merge into it.
+// CHECK-LABEL: func.func @affine_folds
+// CHECK: %[[C:.*]] = spectral.conv2d %arg0 {bias = dense<[1.100000e+01, 2.300000e+01]> : tensor<2xf32>
+// CHECK-SAME: spectra = dense<{{\[\[\[\[}}2.000000e+00, 4.000000e+00], [6.000000e+00, 8.000000e+00]]], {{\[\[\[}}-1.500000e+01, -1.800000e+01], [-2.100000e+01, -2.400000e+01]]]]>
+// CHECK: %[[R:.*]] = spectral.channel_affine %[[C]] {clamp_max = 0x7F800000 : f32, clamp_min = 0.000000e+00 : f32, scale = dense<1.000000e+00> : tensor<2xf32>, shift = dense<1.000000e+00> : tensor<2xf32>}
+// CHECK: %[[S:.*]] = spectral.channel_affine %[[R]] {clamp_max = 0x7F800000 : f32, clamp_min = 0xFF800000 : f32, scale = dense<2.000000e+00> : tensor<2xf32>, shift = dense<0.000000e+00> : tensor<2xf32>}
+// CHECK: return %[[S]]
+func.func @affine_folds(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %c = spectral.conv2d %x {fft_size = 4 : i64, kernel = array<i64: 3, 3>, pad = array<i64: 1, 1, 1, 1>, stride = array<i64: 1, 1>,
+         spectra = dense<[[[[1.0, 2.0], [3.0, 4.0]]], [[[5.0, 6.0], [7.0, 8.0]]]]> : tensor<2x1x2x2xf32>,
+         bins = dense<[[[0, 5]], [[1, 6]]]> : tensor<2x1x2xi32>, bias = dense<[0.5, -1.0]> : tensor<2xf32>,
+         clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32}
+       : tensor<1x1x4x4xf32> -> tensor<1x2x4x4xf32>
+  %a = spectral.channel_affine %c {scale = dense<[2.0, -3.0]> : tensor<2xf32>, shift = dense<[10.0, 20.0]> : tensor<2xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x2x4x4xf32>
+  %r = spectral.channel_affine %a {scale = dense<1.0> : tensor<2xf32>, shift = dense<1.0> : tensor<2xf32>, clamp_min = 0.0 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x2x4x4xf32>
+  %s = spectral.channel_affine %r {scale = dense<2.0> : tensor<2xf32>, shift = dense<0.0> : tensor<2xf32>, clamp_min = 0xFF800000 : f32, clamp_max = 0x7F800000 : f32} : tensor<1x2x4x4xf32>
+  return %s : tensor<1x2x4x4xf32>
 }

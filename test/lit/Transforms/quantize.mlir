@@ -1,5 +1,5 @@
 // spec2-quantize: every spectral layer gets the int16 formats of its
-// operands and result, frac = 14 - ceil(log2(absmax)) clamped to [-8, 24];
+// operands and result, frac = 14 - ceil(log2(absmax)) clamped to [-8, 60];
 // pools and clamps keep their input's format.
 // RUN: spec2-opt %s -split-input-file -verify-diagnostics --spec2-quantize | FileCheck %s
 
@@ -25,12 +25,12 @@ func.func @chain(%x: tensor<1x1x4x4xf32> {spec2.absmax = 1.0 : f32}) -> tensor<1
 }
 
 // An add takes each operand's format. Powers of two: 2 -> 13, 4 -> 12. A
-// range of 0 gives 14; tiny and huge ranges stop at 46 and -8; 1e6 -> -6.
+// range of 0 gives 14; tiny and huge ranges stop at 60 and -8; 1e6 -> -6.
 // CHECK-LABEL: func.func @formats
 // CHECK-SAME: (%arg0: tensor<1x4xf32> {spec2.absmax = 2.000000e+00 : f32, spec2.frac = 13 : i32}, %arg1: tensor<1x4xf32> {spec2.absmax = 0.000000e+00 : f32, spec2.frac = 14 : i32})
 // CHECK: %[[A:.*]] = spectral.clamp %arg0 {{.*}}in_frac = 13 : i32, out_frac = 13 : i32
 // CHECK: %[[S:.*]] = spectral.add %[[A]], %arg1 {{.*}}lhs_frac = 13 : i32, out_frac = 12 : i32, rhs_frac = 14 : i32
-// CHECK: spectral.add %[[S]], %[[S]] {{.*}}lhs_frac = 12 : i32, out_frac = 46 : i32, rhs_frac = 12 : i32
+// CHECK: spectral.add %[[S]], %[[S]] {{.*}}lhs_frac = 12 : i32, out_frac = 60 : i32, rhs_frac = 12 : i32
 // CHECK: spectral.add %[[S]], %arg0 {{.*}}lhs_frac = 12 : i32, out_frac = -8 : i32, rhs_frac = 13 : i32
 // CHECK: spectral.add %arg1, %arg1 {{.*}}lhs_frac = 14 : i32, out_frac = -6 : i32, rhs_frac = 14 : i32
 func.func @formats(%a: tensor<1x4xf32> {spec2.absmax = 2.0 : f32}, %b: tensor<1x4xf32> {spec2.absmax = 0.0 : f32}) -> (tensor<1x4xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
