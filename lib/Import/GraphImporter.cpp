@@ -261,6 +261,12 @@ LogicalResult GraphImporter::importInitializers() {
   return success();
 }
 
+/// Floating-point element types that are read and computed as float32.
+static bool isNarrowedFloat(int elemType) {
+  return elemType == onnx::TensorProto::DOUBLE ||
+         elemType == onnx::TensorProto::FLOAT16;
+}
+
 /// Converts an ONNX value_info tensor type to a static f32 shape: fixed
 /// dimensions as declared, symbolic ones from `given` (an --input-shape
 /// entry, -1 = unset) or else the symbolic-dimension value.
@@ -328,7 +334,8 @@ staticShape(const onnx::ValueInfoProto &info, const ImportOptions &options,
 static LogicalResult checkConstantInput(const onnx::ValueInfoProto &info,
                                         const Tensor &value, Location loc) {
   const auto &tt = info.type().tensor_type();
-  const bool declaredFloat = tt.elem_type() == onnx::TensorProto::FLOAT;
+  const bool declaredFloat = tt.elem_type() == onnx::TensorProto::FLOAT ||
+                             isNarrowedFloat(tt.elem_type());
   if (declaredFloat != (value.dtype == DType::F32))
     return emitError(loc) << "constant for graph input '" << info.name()
                           << "' is " << dtypeName(value.dtype)
@@ -402,7 +409,15 @@ LogicalResult GraphImporter::importInputs(func::FuncOp &func) {
     if (failed(shape))
       return failure();
     int elemType = in.type().tensor_type().elem_type();
-    if (elemType != onnx::TensorProto::FLOAT) {
+    if (isNarrowedFloat(elemType)) {
+      // Initializers and tensor files of these types are read as float32
+      // too: the reference computes in float32, the overlay in int16.
+      emitWarning(fileLoc)
+          << "graph input '" << in.name() << "' is "
+          << onnx::TensorProto::DataType_Name(
+                 static_cast<onnx::TensorProto::DataType>(elemType))
+          << "; spec2c computes it in float32";
+    } else if (elemType != onnx::TensorProto::FLOAT) {
       if (!mustBind.contains(in.name()))
         return emitError(fileLoc)
                << "graph input '" << in.name() << "' has element type "

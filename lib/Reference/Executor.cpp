@@ -141,6 +141,7 @@ static bool isSupported(Operation *op) {
              tosa::DepthwiseConv2DOp, tosa::AvgPool2dOp, tosa::MaxPool2dOp,
              tosa::MatMulOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
              tosa::MaximumOp, tosa::MinimumOp, tosa::GreaterEqualOp,
+             tosa::PowOp,
              tosa::SelectOp, tosa::ReciprocalOp, tosa::ExpOp, tosa::LogOp,
              tosa::AbsOp, tosa::SigmoidOp, tosa::TanhOp, tosa::RsqrtOp,
              tosa::ClampOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
@@ -442,6 +443,9 @@ std::optional<Buf> StepEvaluator::evalBinary() {
       })
       .Case([&](tosa::GreaterEqualOp) {
         return binary([](float a, float b) { return a >= b ? 1.0f : 0.0f; });
+      })
+      .Case([&](tosa::PowOp) {
+        return binary([](float a, float b) { return std::pow(a, b); });
       })
       .Case([&](tosa::SelectOp) {
         Buf r = Buf::alloc(shapeOf(op->getResult(0)));
