@@ -147,6 +147,7 @@ static bool isSupported(Operation *op) {
              tosa::ClampOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
              tosa::ReduceSumOp, tosa::ReduceProductOp, tosa::ReshapeOp,
              tosa::TransposeOp, tosa::SliceOp, tosa::PadOp, tosa::ConcatOp,
+             tosa::TileOp, tosa::ReverseOp,
              func::ReturnOp>(op);
 }
 
@@ -314,6 +315,8 @@ private:
   Buf evalSlice();
   Buf evalPad();
   Buf evalConcat(tosa::ConcatOp c);
+  Buf evalTile();
+  Buf evalReverse(int64_t axis);
 
   const std::vector<int64_t> &shapeOperand(unsigned i, int slot) const {
     return plan.shapeConsts.find(slot)->second;
@@ -530,6 +533,8 @@ std::optional<Buf> StepEvaluator::evalDataMovement() {
       .Case([&](tosa::SliceOp) { return evalSlice(); })
       .Case([&](tosa::PadOp) { return evalPad(); })
       .Case([&](tosa::ConcatOp c) { return evalConcat(c); })
+      .Case([&](tosa::TileOp) { return evalTile(); })
+      .Case([&](tosa::ReverseOp r) { return evalReverse(r.getAxis()); })
       .Default([](Operation *) { return std::nullopt; });
 }
 
@@ -609,6 +614,40 @@ Buf StepEvaluator::evalConcat(tosa::ConcatOp c) {
       int64_t chunk = b->size() / outer;
       o = std::copy(b->data + i * chunk, b->data + (i + 1) * chunk, o);
     }
+  return r;
+}
+
+Buf StepEvaluator::evalTile() {
+  Buf r = Buf::alloc(shapeOf(op->getResult(0)));
+  const std::vector<int64_t> &is = in[0]->shape;
+  std::vector<int64_t> strides = stridesOf(is);
+  size_t rank = r.shape.size();
+  std::vector<int64_t> idx(rank, 0);
+  for (int64_t i = 0, total = r.size(); i < total; ++i) {
+    int64_t off = 0;
+    for (size_t d = 0; d < rank; ++d)
+      off += (idx[d] % is[d]) * strides[d];
+    r.mut()[i] = in[0]->data[off];
+    for (size_t d = rank; d-- > 0;) {
+      if (++idx[d] < r.shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+  return r;
+}
+
+Buf StepEvaluator::evalReverse(int64_t axis) {
+  Buf r = Buf::alloc(in[0]->shape);
+  int64_t outer = 1, inner = 1, n = r.shape[axis];
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= r.shape[d];
+  for (size_t d = axis + 1; d < r.shape.size(); ++d)
+    inner *= r.shape[d];
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k = 0; k < n; ++k)
+      std::copy_n(in[0]->data + (o * n + k) * inner, inner,
+                  r.mut() + (o * n + (n - 1 - k)) * inner);
   return r;
 }
 
