@@ -55,6 +55,20 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
   return s;
 }
 
+/// Calls fn(flatIndex, index) for every index of `shape` in row-major order.
+template <typename F>
+void forEachIndex(const std::vector<int64_t> &shape, F fn) {
+  std::vector<int64_t> idx(shape.size(), 0);
+  for (int64_t i = 0, total = checkedNumElements(shape); i < total; ++i) {
+    fn(i, idx);
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (++idx[d] < shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
 /// Calls fn(outIndex, aIndex, bIndex) over a TOSA broadcast (equal ranks,
 /// unit dims stretch).
 template <typename F>
@@ -565,19 +579,12 @@ Buf StepEvaluator::evalSlice() {
   Buf r = Buf::alloc(shapeOf(op->getResult(0)));
   const std::vector<int64_t> &start = shapeOperand(1, operandSlots[1]);
   std::vector<int64_t> is = stridesOf(in[0]->shape);
-  size_t rank = r.shape.size();
-  std::vector<int64_t> idx(rank, 0);
-  for (int64_t i = 0, total = r.size(); i < total; ++i) {
+  forEachIndex(r.shape, [&](int64_t i, const std::vector<int64_t> &idx) {
     int64_t off = 0;
-    for (size_t d = 0; d < rank; ++d)
+    for (size_t d = 0; d < idx.size(); ++d)
       off += (start[d] + idx[d]) * is[d];
     r.mut()[i] = in[0]->data[off];
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < r.shape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
+  });
   return r;
 }
 
@@ -587,19 +594,12 @@ Buf StepEvaluator::evalPad() {
   float value = in[2]->data[0];
   std::fill(r.mut(), r.mut() + r.size(), value);
   std::vector<int64_t> os = stridesOf(r.shape);
-  size_t rank = r.shape.size();
-  std::vector<int64_t> idx(rank, 0);
-  for (int64_t i = 0, total = in[0]->size(); i < total; ++i) {
+  forEachIndex(in[0]->shape, [&](int64_t i, const std::vector<int64_t> &idx) {
     int64_t off = 0;
-    for (size_t d = 0; d < rank; ++d)
+    for (size_t d = 0; d < idx.size(); ++d)
       off += (idx[d] + pads[2 * d]) * os[d];
     r.mut()[off] = in[0]->data[i];
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < in[0]->shape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
+  });
   return r;
 }
 
@@ -621,19 +621,12 @@ Buf StepEvaluator::evalTile() {
   Buf r = Buf::alloc(shapeOf(op->getResult(0)));
   const std::vector<int64_t> &is = in[0]->shape;
   std::vector<int64_t> strides = stridesOf(is);
-  size_t rank = r.shape.size();
-  std::vector<int64_t> idx(rank, 0);
-  for (int64_t i = 0, total = r.size(); i < total; ++i) {
+  forEachIndex(r.shape, [&](int64_t i, const std::vector<int64_t> &idx) {
     int64_t off = 0;
-    for (size_t d = 0; d < rank; ++d)
+    for (size_t d = 0; d < idx.size(); ++d)
       off += (idx[d] % is[d]) * strides[d];
     r.mut()[i] = in[0]->data[off];
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < r.shape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
+  });
   return r;
 }
 
