@@ -474,6 +474,42 @@ LogicalResult convertBatchNorm(NodeContext &n) {
   return success();
 }
 
+/// (x - mean) / sqrt(var + eps) * scale + bias, with mean and variance over
+/// the spatial axes of each (image, channel).
+LogicalResult convertInstanceNorm(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> x = n.inputShape(0);
+  if (x.size() < 3)
+    return n.emitError() << "input must have rank >= 3, got "
+                         << formatShape(x);
+  int64_t c = x[1];
+  for (unsigned i = 1; i < 3; ++i)
+    if (n.inputShape(i) != std::vector<int64_t>{c})
+      return n.emitError() << "input #" << i << " has shape "
+                           << formatShape(n.inputShape(i)) << ", expected ["
+                           << c << "]";
+  Value v = n.input(0), scale = n.input(1), bias = n.input(2);
+  if (!v || !scale || !bias)
+    return failure();
+  std::vector<int64_t> ones(x.size(), 1), bshape(x.size(), 1);
+  bshape[1] = c;
+  int64_t count = 1;
+  for (size_t d = 2; d < x.size(); ++d)
+    count *= x[d];
+  auto spatialMean = [&](Value t) {
+    for (size_t d = 2; d < x.size(); ++d)
+      t = tb.reduce("sum", t, d);
+    return tb.mul(t, tb.splat(ones, 1.0f / static_cast<float>(count)));
+  };
+  Value centred = tb.binary<tosa::SubOp>(v, spatialMean(v));
+  Value var = spatialMean(tb.mul(centred, centred));
+  Value inv = tb.unary<tosa::RsqrtOp>(tb.binary<tosa::AddOp>(
+      var, tb.splat(ones, n.floatAttr("epsilon", 1e-5f))));
+  Value y = tb.mul(tb.mul(centred, inv), tb.reshape(scale, bshape));
+  n.setOutput(0, tb.binary<tosa::AddOp>(y, tb.reshape(bias, bshape)));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Gemm and MatMul
 //===----------------------------------------------------------------------===//
@@ -634,6 +670,7 @@ void registerNNConverters(ConverterRegistry &r) {
     return convertGlobalPool(n, true);
   };
   r["BatchNormalization"] = convertBatchNorm;
+  r["InstanceNormalization"] = convertInstanceNorm;
   r["Gemm"] = convertGemm;
   r["MatMul"] = convertMatMul;
 }
