@@ -11,6 +11,7 @@
 #include "GraphImporter.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 
@@ -331,9 +332,115 @@ LogicalResult convertConv(NodeContext &n) {
 // Pooling
 //===----------------------------------------------------------------------===//
 
+/// Keeps every `stride`-th element along `axis` (of a length that is a
+/// multiple of it) by reshaping it into (length / stride, stride) and taking
+/// the first of each group.
+Value subsample(TosaBuilder &tb, Value v, size_t axis, int64_t stride) {
+  if (stride == 1)
+    return v;
+  SmallVector<int64_t> shape(TosaBuilder::shapeOf(v));
+  int64_t outer = 1, inner = 1, out = shape[axis] / stride;
+  for (size_t d = 0; d < shape.size(); ++d)
+    (d < axis ? outer : inner) *= d == axis ? 1 : shape[d];
+  Value split = tb.reshape(v, {outer, out, stride, inner});
+  Value first = tb.slice(split, {0, 0, 0, 0}, {outer, out, 1, inner});
+  shape[axis] = out;
+  return tb.reshape(first, shape);
+}
+
+/// Pooling that TOSA's 2-D pooling ops cannot express (dilations, three
+/// spatial dimensions), on the reference only: every kernel tap is a slice of
+/// the padded NC... input, combined by maximum or sum, then subsampled by the
+/// strides. An average divides by a per-position count folded at compile
+/// time, which is what count_include_pad and ceil mode change.
+LogicalResult convertPoolBySlices(NodeContext &n, bool isMax,
+                                  const WindowAttrs &a, bool ceilMode,
+                                  bool countPad) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> x = n.inputShape(0);
+  size_t r = x.size() - 2;
+  SmallVector<int64_t> outs, pads(2 * x.size(), 0);
+  std::vector<std::vector<float>> counts(r);
+  for (size_t i = 0; i < r; ++i) {
+    int64_t in = x[2 + i], k = a.kernel[i], s = a.strides[i],
+            d = a.dilations[i], pb = a.pads[i], pe = a.pads[r + i];
+    auto w = resolveWindow(n, in, k, s, d, pb, pe, ceilMode);
+    if (failed(w))
+      return failure();
+    outs.push_back(w->out);
+    // Room for `out * s` positions from every tap.
+    pads[2 * (2 + i)] = pb;
+    pads[2 * (2 + i) + 1] =
+        std::max<int64_t>(0, (k - 1) * d + w->out * s - in - pb);
+    for (int64_t o = 0; o < w->out; ++o) {
+      int64_t c = 0;
+      for (int64_t t = 0; t < k; ++t) {
+        int64_t pos = o * s - pb + t * d;
+        c += countPad ? pos < in + pe : pos >= 0 && pos < in;
+      }
+      counts[i].push_back(static_cast<float>(c));
+    }
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  v = tb.pad(v, pads, isMax ? -std::numeric_limits<float>::infinity() : 0.0f);
+  SmallVector<int64_t> size(x.begin(), x.end());
+  for (size_t i = 0; i < r; ++i)
+    size[2 + i] = outs[i] * a.strides[i];
+  Value acc;
+  SmallVector<int64_t> tap(r, 0);
+  for (bool more = true; more;) {
+    SmallVector<int64_t> start(x.size(), 0);
+    for (size_t i = 0; i < r; ++i)
+      start[2 + i] = tap[i] * a.dilations[i];
+    Value part = tb.slice(v, start, size);
+    acc = !acc    ? part
+          : isMax ? tb.binary<tosa::MaximumOp>(acc, part)
+                  : tb.binary<tosa::AddOp>(acc, part);
+    more = false;
+    for (size_t i = r; i-- > 0 && !more;)
+      if (++tap[i] < a.kernel[i])
+        more = true;
+      else
+        tap[i] = 0;
+  }
+  for (size_t i = 0; i < r; ++i)
+    acc = subsample(tb, acc, 2 + i, a.strides[i]);
+  if (!isMax) {
+    std::vector<int64_t> cshape(x.size(), 1);
+    std::vector<float> inv(1, 1.0f);
+    for (size_t i = 0; i < r; ++i) {
+      cshape[2 + i] = outs[i];
+      std::vector<float> next;
+      for (float f : inv)
+        for (float c : counts[i])
+          next.push_back(f / c);
+      inv = std::move(next);
+    }
+    acc = tb.mul(acc, tb.constant(cshape, std::move(inv), "pool_count"));
+  }
+  n.setOutput(0, acc);
+  return success();
+}
+
 LogicalResult convertPool(NodeContext &n, bool isMax) {
   TosaBuilder &tb = n.tosa();
-  auto view = spatialView(n, n.inputShape(0));
+  std::vector<int64_t> inShape = n.inputShape(0);
+  if (inShape.size() == 5) {
+    std::vector<int64_t> ks = n.intsAttr("kernel_shape");
+    if (ks.size() != 3)
+      return n.emitError() << "kernel_shape must have one value per spatial "
+                              "dimension";
+    if (isMax && n.outputUsed(1))
+      return n.emitError() << "the Indices output is not supported";
+    auto attrs = readWindowAttrs(n, {inShape[2], inShape[3], inShape[4]}, ks);
+    if (failed(attrs))
+      return failure();
+    return convertPoolBySlices(n, isMax, *attrs, n.intAttr("ceil_mode", 0),
+                               !isMax && n.intAttr("count_include_pad", 0));
+  }
+  auto view = spatialView(n, inShape);
   if (failed(view))
     return failure();
   ArrayRef<int64_t> x = view->nchw;
@@ -349,10 +456,19 @@ LogicalResult convertPool(NodeContext &n, bool isMax) {
   if (failed(attrsOr))
     return failure();
   WindowAttrs attrs = *attrsOr;
-  if (attrs.dilations[0] != 1 || attrs.dilations[1] != 1)
-    return n.emitError() << "dilated pooling is not supported";
   bool ceilMode = n.intAttr("ceil_mode", 0) != 0;
   bool countPad = !isMax && n.intAttr("count_include_pad", 0) != 0;
+  if (attrs.dilations[0] != 1 || attrs.dilations[1] != 1) {
+    if (!view->oneD)
+      return convertPoolBySlices(n, isMax, attrs, ceilMode, countPad);
+    // Back to one spatial dimension: the slices work on the NCW input.
+    WindowAttrs a1;
+    a1.kernel = {attrs.kernel[1]};
+    a1.strides = {attrs.strides[1]};
+    a1.dilations = {attrs.dilations[1]};
+    a1.pads = {attrs.pads[1], attrs.pads[3]};
+    return convertPoolBySlices(n, isMax, a1, ceilMode, countPad);
+  }
 
   auto win = resolveWindows2D(n, attrs, x, ceilMode);
   if (failed(win))
