@@ -178,6 +178,27 @@ FailureOr<WindowAttrs> readWindowAttrs2D(NodeContext &n, const SpatialView &v,
 // Conv
 //===----------------------------------------------------------------------===//
 
+/// A conv's input as NCHW and its weight as 4-D (a 1-D conv gets unit
+/// H dimensions).
+struct ConvView : SpatialView {
+  std::vector<int64_t> weight;
+};
+
+FailureOr<ConvView> convView(NodeContext &n) {
+  auto view = spatialView(n, n.inputShape(0));
+  if (failed(view))
+    return failure();
+  ConvView v;
+  static_cast<SpatialView &>(v) = *view;
+  v.weight = n.inputShape(1);
+  if (v.weight.size() != (v.oneD ? 3u : 4u))
+    return n.emitError() << "weight shape " << formatShape(v.weight)
+                         << " does not match the input rank";
+  if (v.oneD)
+    v.weight.insert(v.weight.begin() + 2, 1);
+  return v;
+}
+
 /// Reorders OIHW weight data of output channels [o0, o0+no) to OHWI.
 std::vector<float> oihwToOhwi(const std::vector<float> &w, int64_t o0,
                               int64_t no, int64_t ci, int64_t kh, int64_t kw) {
@@ -193,15 +214,10 @@ std::vector<float> oihwToOhwi(const std::vector<float> &w, int64_t o0,
 
 LogicalResult convertConv(NodeContext &n) {
   TosaBuilder &tb = n.tosa();
-  auto view = spatialView(n, n.inputShape(0));
+  auto view = convView(n);
   if (failed(view))
     return failure();
-  std::vector<int64_t> ws = n.inputShape(1);
-  if (ws.size() != (view->oneD ? 3u : 4u))
-    return n.emitError() << "weight shape " << formatShape(ws)
-                         << " does not match the input rank";
-  if (view->oneD)
-    ws.insert(ws.begin() + 2, 1);
+  std::vector<int64_t> ws = view->weight;
   ArrayRef<int64_t> x = view->nchw;
   int64_t group = n.intAttr("group", 1);
   int64_t cin = x[1], cout = ws[0], kh = ws[2], kw = ws[3];
@@ -324,6 +340,202 @@ LogicalResult convertConv(NodeContext &n) {
   result = tb.nhwcToNchw(result);
   if (view->oneD)
     result = tb.reshape(result, {x[0], cout, ow});
+  n.setOutput(0, result);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+
+/// One spatial dimension of a ConvTranspose: TOSA's transpose_conv2d writes
+/// (in - 1) * stride + kernel positions plus out_pad; ONNX's output starts
+/// `cropBegin` positions into that range and is `out` long.
+struct TransposedDim {
+  int64_t out = 0, cropBegin = 0, outPadBegin = 0, outPadEnd = 0;
+};
+
+FailureOr<SmallVector<TransposedDim>> resolveTransposedDims(
+    NodeContext &n, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel) {
+  size_t r = in.size();
+  auto list = [&](StringRef name, int64_t dflt, size_t size)
+      -> FailureOr<std::vector<int64_t>> {
+    std::vector<int64_t> v = n.intsAttr(name);
+    if (v.empty())
+      return std::vector<int64_t>(size, dflt);
+    if (v.size() != size)
+      return n.emitError() << "attribute '" << name << "' has " << v.size()
+                           << " values, expected " << size;
+    return v;
+  };
+  auto strides = list("strides", 1, r), dil = list("dilations", 1, r),
+       outPad = list("output_padding", 0, r), pads = list("pads", 0, 2 * r);
+  if (failed(strides) || failed(dil) || failed(outPad) || failed(pads))
+    return failure();
+  std::vector<int64_t> outShape = n.intsAttr("output_shape");
+  if (outShape.size() == r + 2)
+    outShape.erase(outShape.begin(), outShape.begin() + 2);
+  if (!outShape.empty() && outShape.size() != r)
+    return n.emitError() << "output_shape " << formatShape(outShape)
+                         << " does not have one value per spatial dimension";
+  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return n.emitError() << "unknown auto_pad '" << autoPad << "'";
+  SmallVector<TransposedDim> dims;
+  for (size_t i = 0; i < r; ++i) {
+    int64_t s = (*strides)[i], effK = (kernel[i] - 1) * (*dil)[i] + 1;
+    if (s <= 0 || (*dil)[i] <= 0)
+      return n.emitError() << "strides and dilations must be positive";
+    int64_t full = s * (in[i] - 1) + (*outPad)[i] + effK;
+    int64_t pb = (*pads)[i], pe = (*pads)[r + i];
+    if (autoPad == "VALID")
+      pb = pe = 0;
+    bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+    if (!outShape.empty() || same) {
+      // As the ONNX reference: the total padding that gives the requested
+      // (or input * stride) size, split with SAME_UPPER's smaller half first.
+      int64_t want = outShape.empty() ? in[i] * s : outShape[i];
+      int64_t total = full - want;
+      // Floor division, as Python's //: a negative total (a larger output)
+      // extends the end.
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
+      pb = autoPad == "SAME_UPPER" ? half : total - half;
+      pe = total - pb;
+    }
+    TransposedDim d;
+    d.out = full - pb - pe;
+    if (d.out <= 0)
+      return n.emitError() << "pads leave an empty output";
+    d.outPadBegin = std::max<int64_t>(0, -pb);
+    d.cropBegin = std::max<int64_t>(0, pb);
+    // TOSA covers [-outPadBegin, (in-1)*s + effK + outPadEnd); ONNX wants
+    // [pb, pb + out).
+    d.outPadEnd = std::max<int64_t>(0, pb + d.out - (s * (in[i] - 1) + effK));
+    dims.push_back(d);
+  }
+  return dims;
+}
+
+/// ONNX ConvTranspose weight [C, M/group, KH, KW] of group g to TOSA's
+/// [M/group, KD_H, KD_W, C/group] with the kernel dilated by zeros.
+std::vector<float> transposeConvWeight(const Tensor &w, int64_t g, int64_t gin,
+                                       int64_t gout, int64_t kh, int64_t kw,
+                                       int64_t dy, int64_t dx) {
+  int64_t ekh = (kh - 1) * dy + 1, ekw = (kw - 1) * dx + 1;
+  std::vector<float> out(gout * ekh * ekw * gin, 0.0f);
+  for (int64_t c = 0; c < gin; ++c)
+    for (int64_t m = 0; m < gout; ++m)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          out[((m * ekh + y * dy) * ekw + x * dx) * gin + c] =
+              w.f32[(((g * gin + c) * gout + m) * kh + y) * kw + x];
+  return out;
+}
+
+/// Inserts dy - 1 and dx - 1 zeros between the taps of an OHWI kernel.
+Value dilateKernel(TosaBuilder &tb, Value w, int64_t dy, int64_t dx) {
+  if (dy == 1 && dx == 1)
+    return w;
+  ArrayRef<int64_t> s = TosaBuilder::shapeOf(w);
+  int64_t o = s[0], kh = s[1], kw = s[2], c = s[3];
+  Value spread = tb.pad(tb.reshape(w, {o, kh, 1, kw, 1, c}),
+                        {0, 0, 0, 0, 0, dy - 1, 0, 0, 0, dx - 1, 0, 0}, 0.0f);
+  return tb.slice(tb.reshape(spread, {o, kh * dy, kw * dx, c}), {0, 0, 0, 0},
+                  {o, (kh - 1) * dy + 1, (kw - 1) * dx + 1, c});
+}
+
+LogicalResult convertConvTranspose(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  auto view = convView(n);
+  if (failed(view))
+    return failure();
+  std::vector<int64_t> ws = view->weight;
+  ArrayRef<int64_t> x = view->nchw;
+  int64_t group = n.intAttr("group", 1);
+  int64_t cin = x[1], gout = ws[1], kh = ws[2], kw = ws[3];
+  if (group <= 0 || ws[0] != cin || cin % group)
+    return n.emitError() << "input " << formatShape(n.inputShape(0))
+                         << ", weight " << formatShape(n.inputShape(1))
+                         << " and group=" << group << " contradict each other";
+  int64_t gin = cin / group, cout = gout * group;
+  SmallVector<int64_t> spatialIn =
+      view->oneD ? SmallVector<int64_t>{x[3]} : SmallVector<int64_t>{x[2], x[3]};
+  SmallVector<int64_t> kernel =
+      view->oneD ? SmallVector<int64_t>{kw} : SmallVector<int64_t>{kh, kw};
+  auto dimsOr = resolveTransposedDims(n, spatialIn, kernel);
+  if (failed(dimsOr))
+    return failure();
+  SmallVector<TransposedDim> dims = *dimsOr;
+  if (view->oneD)
+    dims.insert(dims.begin(), TransposedDim{1, 0, 0, 0});
+  std::vector<int64_t> strides = n.intsAttr("strides"),
+                       dil = n.intsAttr("dilations");
+  strides.resize(view->oneD ? 1 : 2, 1);
+  dil.resize(view->oneD ? 1 : 2, 1);
+  if (view->oneD) {
+    strides.insert(strides.begin(), 1);
+    dil.insert(dil.begin(), 1);
+  }
+  auto weightLit = n.literal(1);
+  Value weightSsa;
+  if (!weightLit) {
+    weightSsa = n.input(1);
+    if (!weightSsa)
+      return failure();
+    weightSsa = tb.reshape(weightSsa, ws);
+  }
+  Value input = n.input(0);
+  if (!input)
+    return failure();
+  input = tb.nchwToNhwc(tb.reshape(input, x));
+  Value bias;
+  if (n.hasInput(2)) {
+    if (n.inputShape(2) != std::vector<int64_t>{cout})
+      return n.emitError() << "bias shape " << formatShape(n.inputShape(2))
+                           << " contradicts " << cout << " output channels";
+    bias = n.input(2);
+    if (!bias)
+      return failure();
+  } else {
+    bias = tb.constant({cout}, std::vector<float>(cout, 0.0f), "zero_bias");
+  }
+  int64_t ekh = (kh - 1) * dil[0] + 1, ekw = (kw - 1) * dil[1] + 1;
+  int64_t fullH = (x[2] - 1) * strides[0] + ekh + dims[0].outPadBegin +
+                  dims[0].outPadEnd;
+  int64_t fullW = (x[3] - 1) * strides[1] + ekw + dims[1].outPadBegin +
+                  dims[1].outPadEnd;
+  // Positive out_pad adds bias-only rows and columns (TOSA shifts the
+  // output by out_pad_top/left); cropping is left to the slice below.
+  SmallVector<int64_t> outPad = {dims[0].outPadBegin, dims[0].outPadEnd,
+                                 dims[1].outPadBegin, dims[1].outPadEnd};
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < group; ++g) {
+    Value xg = tb.slice(input, {0, 0, 0, g * gin}, {x[0], x[2], x[3], gin});
+    Value wg =
+        weightLit
+            ? tb.constant({gout, ekh, ekw, gin},
+                          transposeConvWeight(*weightLit, g, gin, gout, kh, kw,
+                                              dil[0], dil[1]),
+                          n.node().input(1) + "_g" + std::to_string(g))
+            : dilateKernel(tb,
+                           tb.transpose(tb.slice(weightSsa, {g * gin, 0, 0, 0},
+                                                 {gin, gout, kh, kw}),
+                                        {1, 2, 3, 0}),
+                           dil[0], dil[1]);
+    parts.push_back(tosa::TransposeConv2DOp::create(
+        tb.builder(), n.loc(),
+        TosaBuilder::f32Type({x[0], fullH, fullW, gout}, n.context()), xg, wg,
+        tb.slice(bias, {g * gout}, {gout}), tb.zeroPoint(), tb.zeroPoint(),
+        outPad, SmallVector<int64_t>{strides[0], strides[1]},
+        Float32Type::get(n.context())));
+  }
+  Value result = tb.concat(parts, 3);
+  result = tb.slice(result, {0, dims[0].cropBegin, dims[1].cropBegin, 0},
+                    {x[0], dims[0].out, dims[1].out, cout});
+  result = tb.nhwcToNchw(result);
+  if (view->oneD)
+    result = tb.reshape(result, {x[0], cout, dims[1].out});
   n.setOutput(0, result);
   return success();
 }
@@ -777,6 +989,7 @@ LogicalResult convertMatMul(NodeContext &n) {
 
 void registerNNConverters(ConverterRegistry &r) {
   r["Conv"] = convertConv;
+  r["ConvTranspose"] = convertConvTranspose;
   r["MaxPool"] = [](NodeContext &n) { return convertPool(n, true); };
   r["AveragePool"] = [](NodeContext &n) { return convertPool(n, false); };
   r["GlobalAveragePool"] = [](NodeContext &n) {

@@ -152,6 +152,7 @@ ReferenceExecutor::ReferenceExecutor(ReferenceExecutor &&) noexcept = default;
 
 static bool isSupported(Operation *op) {
   return isa<tosa::ConstOp, tosa::ConstShapeOp, tosa::Conv2DOp,
+             tosa::TransposeConv2DOp,
              tosa::DepthwiseConv2DOp, tosa::AvgPool2dOp, tosa::MaxPool2dOp,
              tosa::MatMulOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
              tosa::MaximumOp, tosa::MinimumOp, tosa::GreaterEqualOp,
@@ -399,6 +400,19 @@ std::optional<Buf> StepEvaluator::evalWindowed() {
                     window({in[1]->shape[1], in[1]->shape[2]}, c.getPad(),
                            c.getStride(), c.getDilation()),
                     r.mut(), os[1], os[2]);
+        return r;
+      })
+      .Case([&](tosa::TransposeConv2DOp c) {
+        std::vector<int64_t> os = shapeOf(op->getResult(0));
+        Buf r = Buf::alloc(os);
+        ArrayRef<int64_t> outPad = c.getOutPad();
+        ref::transposeConv2d(
+            in[0]->data, in[0]->shape, in[1]->data, in[2]->data, in[2]->size(),
+            os[3],
+            window({in[1]->shape[1], in[1]->shape[2]},
+                   {outPad[0], outPad[1], outPad[2], outPad[3]}, c.getStride(),
+                   {}),
+            r.mut(), os[1], os[2]);
         return r;
       })
       .Case([&](tosa::DepthwiseConv2DOp c) {
