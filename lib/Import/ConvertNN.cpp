@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 
@@ -541,6 +542,168 @@ LogicalResult convertConvTranspose(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+
+/// One axis of tosa.resize: input position (out * d + offset) / n.
+struct ResizeAxis {
+  int64_t n = 1, d = 1, offset = 0, border = 0;
+};
+
+/// A ratio n/d with d <= 1000 equal to `scale` to float precision.
+std::optional<std::pair<int64_t, int64_t>> ratioOf(double scale) {
+  for (int64_t d = 1; d <= 1000; ++d) {
+    double n = std::round(scale * d);
+    if (n >= 1 && std::fabs(n / d - scale) <= 1e-6 * scale)
+      return std::make_pair(int64_t(n), d);
+  }
+  return std::nullopt;
+}
+
+/// Maps ONNX's coordinate transformation and nearest rounding onto TOSA's
+/// integer scale and offset. TOSA rounds a nearest position half up; the
+/// other roundings shift the offset by half a pixel or by one unit of
+/// 1/n (positions are multiples of 1/n, so one unit separates a tie from
+/// its neighbours).
+FailureOr<ResizeAxis> resizeAxis(NodeContext &n, int64_t in, int64_t out,
+                                 std::pair<int64_t, int64_t> scale,
+                                 StringRef coord, bool nearest,
+                                 StringRef rounding) {
+  ResizeAxis a;
+  if (coord == "align_corners") {
+    // in - 1 over the resized length - 1, that length being in * scale
+    // unfloored (as the ONNX reference does when scales are given).
+    auto r = ratioOf((double(in) * scale.first / scale.second - 1) /
+                     std::max<int64_t>(in - 1, 1));
+    if (out > 1 && in > 1 && !r)
+      return n.emitError() << "align_corners scale is not a ratio of "
+                              "integers up to 1000";
+    if (out > 1 && in > 1)
+      std::tie(a.n, a.d) = *r;
+  } else if (coord == "asymmetric" || coord == "half_pixel" ||
+             coord == "pytorch_half_pixel") {
+    a.n = 2 * scale.first;
+    a.d = 2 * scale.second;
+    // (out + 1/2) / s - 1/2 = (out * d + (d - n) / 2) / n, in doubled units.
+    if (coord != "asymmetric" && !(coord == "pytorch_half_pixel" && out == 1))
+      a.offset = scale.second - scale.first;
+  } else {
+    return n.emitError() << "coordinate_transformation_mode '" << coord
+                         << "' is not supported (half_pixel, "
+                            "pytorch_half_pixel, asymmetric, align_corners)";
+  }
+  if (nearest) {
+    if (rounding == "floor") {
+      if (a.n % 2) {
+        a.n *= 2, a.d *= 2, a.offset *= 2;
+      }
+      a.offset -= a.n / 2;
+    } else if (rounding == "ceil") {
+      if (a.n % 2) {
+        a.n *= 2, a.d *= 2, a.offset *= 2;
+      }
+      a.offset += a.n / 2 - 1;
+    } else if (rounding == "round_prefer_floor") {
+      a.offset -= 1;
+    } else if (rounding != "round_prefer_ceil") {
+      return n.emitError() << "unknown nearest_mode '" << rounding << "'";
+    }
+  }
+  a.border = (out - 1) * a.d + a.offset - (in - 1) * a.n;
+  return a;
+}
+
+/// Resize and Upsample of the two trailing (H, W) axes of an NCHW tensor.
+LogicalResult convertResize(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> x = n.inputShape(0);
+  bool upsample = n.opType() == "Upsample";
+  std::string mode = n.stringAttr("mode", "nearest");
+  if (mode == "bilinear")
+    mode = "linear";
+  if (mode != "nearest" && mode != "linear")
+    return n.emitError() << "mode '" << mode
+                         << "' is not supported (nearest, linear)";
+  if (n.intAttr("antialias", 0) != 0 || !n.intsAttr("axes").empty() ||
+      n.stringAttr("keep_aspect_ratio_policy", "stretch") != "stretch")
+    return n.emitError() << "antialias, axes and keep_aspect_ratio_policy "
+                            "are not supported";
+  std::string coord = upsample || n.opset() < 11
+                          ? "asymmetric"
+                          : n.stringAttr("coordinate_transformation_mode",
+                                         "half_pixel");
+  std::string rounding = upsample || n.opset() < 11
+                             ? "floor"
+                             : n.stringAttr("nearest_mode",
+                                            "round_prefer_floor");
+  // Scales (attribute for Upsample-7, input 1 before opset 11, input 2
+  // after) or sizes (input 3).
+  std::vector<float> scales;
+  std::vector<int64_t> sizes;
+  unsigned scalesInput = n.opset() < 11 ? 1 : 2;
+  if (upsample && n.opset() < 9) {
+    const auto *attr = n.attr("scales");
+    if (attr)
+      scales.assign(attr->floats().begin(), attr->floats().end());
+  } else if (n.hasInput(3)) {
+    auto lit = n.requireLiteral(3, "sizes");
+    if (failed(lit))
+      return failure();
+    sizes = (*lit)->asInts();
+  } else if (n.hasInput(scalesInput)) {
+    auto lit = n.requireLiteral(scalesInput, "scales");
+    if (failed(lit))
+      return failure();
+    scales = (*lit)->asFloats();
+  }
+  if (scales.empty() && sizes.empty())
+    return n.emitError() << "needs scales or sizes";
+  if ((!scales.empty() && scales.size() != x.size()) ||
+      (!sizes.empty() && sizes.size() != x.size()))
+    return n.emitError() << "scales/sizes need one value per axis of "
+                         << formatShape(x);
+  std::vector<int64_t> out(x.size());
+  for (size_t i = 0; i < x.size(); ++i)
+    out[i] = sizes.empty() ? int64_t(std::floor(x[i] * double(scales[i])))
+                           : sizes[i];
+  if (x.size() != 4 || out[0] != x[0] || out[1] != x[1])
+    return n.emitError() << "only the H and W axes of an NCHW input can be "
+                            "resized, got "
+                         << formatShape(x) << " -> " << formatShape(out);
+  SmallVector<ResizeAxis> axes;
+  for (int i : {2, 3}) {
+    if (out[i] <= 0)
+      return n.emitError() << "empty output " << formatShape(out);
+    auto ratio = sizes.empty() ? ratioOf(scales[i])
+                               : std::make_optional(std::make_pair(out[i], x[i]));
+    if (!ratio)
+      return n.emitError() << "scale " << scales[i]
+                           << " is not a ratio of integers up to 1000";
+    auto a = resizeAxis(n, x[i], out[i], *ratio, coord, mode == "nearest",
+                        rounding);
+    if (failed(a))
+      return failure();
+    axes.push_back(*a);
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  Value r = tosa::ResizeOp::create(
+      tb.builder(), n.loc(),
+      TosaBuilder::f32Type({x[0], out[2], out[3], x[1]}, n.context()),
+      tb.nchwToNhwc(v),
+      tb.shapeValue({axes[0].n, axes[0].d, axes[1].n, axes[1].d}),
+      tb.shapeValue({axes[0].offset, axes[1].offset}),
+      tb.shapeValue({axes[0].border, axes[1].border}),
+      tosa::ResizeModeAttr::get(n.context(),
+                                mode == "nearest"
+                                    ? tosa::ResizeMode::NEAREST_NEIGHBOR
+                                    : tosa::ResizeMode::BILINEAR));
+  n.setOutput(0, tb.nhwcToNchw(r));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
 
@@ -990,6 +1153,8 @@ LogicalResult convertMatMul(NodeContext &n) {
 void registerNNConverters(ConverterRegistry &r) {
   r["Conv"] = convertConv;
   r["ConvTranspose"] = convertConvTranspose;
+  r["Resize"] = convertResize;
+  r["Upsample"] = convertResize;
   r["MaxPool"] = [](NodeContext &n) { return convertPool(n, true); };
   r["AveragePool"] = [](NodeContext &n) { return convertPool(n, false); };
   r["GlobalAveragePool"] = [](NodeContext &n) {

@@ -223,7 +223,8 @@ static bool isConstantOperand(StringRef opType, int index, int64_t opset) {
     return index == 1;
   if (opType == "Clip")
     return index >= 1;
-  if (opType == "Pad" || opType == "Slice")
+  if (opType == "Pad" || opType == "Slice" || opType == "Resize" ||
+      opType == "Upsample")
     return index >= 1;
   if (opType == "Squeeze" || opType == "Unsqueeze")
     return index == 1 && opset >= 13;

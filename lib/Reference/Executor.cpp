@@ -162,7 +162,7 @@ static bool isSupported(Operation *op) {
              tosa::ClampOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
              tosa::ReduceSumOp, tosa::ReduceProductOp, tosa::ReshapeOp,
              tosa::TransposeOp, tosa::SliceOp, tosa::PadOp, tosa::ConcatOp,
-             tosa::TileOp, tosa::ReverseOp,
+             tosa::TileOp, tosa::ReverseOp, tosa::ResizeOp,
              func::ReturnOp>(op);
 }
 
@@ -332,6 +332,7 @@ private:
   Buf evalConcat(tosa::ConcatOp c);
   Buf evalTile();
   Buf evalReverse(int64_t axis);
+  Buf evalResize(tosa::ResizeOp r);
 
   const std::vector<int64_t> &shapeOperand(unsigned i, int slot) const {
     return plan.shapeConsts.find(slot)->second;
@@ -563,6 +564,7 @@ std::optional<Buf> StepEvaluator::evalDataMovement() {
       .Case([&](tosa::ConcatOp c) { return evalConcat(c); })
       .Case([&](tosa::TileOp) { return evalTile(); })
       .Case([&](tosa::ReverseOp r) { return evalReverse(r.getAxis()); })
+      .Case([&](tosa::ResizeOp r) { return evalResize(r); })
       .Default([](Operation *) { return std::nullopt; });
 }
 
@@ -655,6 +657,59 @@ Buf StepEvaluator::evalReverse(int64_t axis) {
     for (int64_t k = 0; k < n; ++k)
       std::copy_n(in[0]->data + (o * n + k) * inner, inner,
                   r.mut() + (o * n + (n - 1 - k)) * inner);
+  return r;
+}
+
+/// TOSA 1.0 RESIZE in float: output row oy samples input position
+/// (oy * scale_d + offset) / scale_n, rounded half up (nearest) or
+/// interpolated between its two neighbours (bilinear), indices clamped.
+Buf StepEvaluator::evalResize(tosa::ResizeOp op) {
+  Buf r = Buf::alloc(shapeOf(op.getResult()));
+  const std::vector<int64_t> &scale = shapeOperand(1, operandSlots[1]);
+  const std::vector<int64_t> &offset = shapeOperand(2, operandSlots[2]);
+  const bool nearest = op.getMode() == tosa::ResizeMode::NEAREST_NEIGHBOR;
+  const std::vector<int64_t> &is = in[0]->shape;
+  const int64_t n = is[0], h = is[1], w = is[2], c = is[3];
+  const int64_t oh = r.shape[1], ow = r.shape[2];
+  // Per output coordinate: the two input indices and the second's weight.
+  struct Tap {
+    int64_t i0, i1;
+    float frac;
+  };
+  auto taps = [&](int64_t count, int64_t sn, int64_t sd, int64_t off,
+                  int64_t extent) {
+    std::vector<Tap> t(count);
+    for (int64_t o = 0; o < count; ++o) {
+      int64_t pos = o * sd + off;
+      int64_t i = pos >= 0 ? pos / sn : -((-pos + sn - 1) / sn);
+      float frac = float(pos - i * sn) / float(sn);
+      if (nearest) {
+        i += frac >= 0.5f;
+        frac = 0.0f;
+      }
+      t[o] = {std::clamp<int64_t>(i, 0, extent - 1),
+              std::clamp<int64_t>(i + 1, 0, extent - 1), frac};
+    }
+    return t;
+  };
+  std::vector<Tap> ty = taps(oh, scale[0], scale[1], offset[0], h);
+  std::vector<Tap> tx = taps(ow, scale[2], scale[3], offset[1], w);
+  const float *src = in[0]->data;
+  float *dst = r.mut();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t x = 0; x < ow; ++x)
+        for (int64_t k = 0; k < c; ++k) {
+          auto at = [&](int64_t iy, int64_t ix) {
+            return src[((b * h + iy) * w + ix) * c + k];
+          };
+          const Tap &a = ty[y], &e = tx[x];
+          float top = at(a.i0, e.i0) * (1 - e.frac) + at(a.i0, e.i1) * e.frac;
+          float bottom =
+              at(a.i1, e.i0) * (1 - e.frac) + at(a.i1, e.i1) * e.frac;
+          dst[((b * oh + y) * ow + x) * c + k] =
+              top * (1 - a.frac) + bottom * a.frac;
+        }
   return r;
 }
 
