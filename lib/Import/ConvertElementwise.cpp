@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 using namespace mlir;
 
@@ -62,12 +63,34 @@ FailureOr<Tensor> foldBinary(NodeContext &n, const Tensor &a, const Tensor &b,
 
 LogicalResult convertBinary(NodeContext &n, StringRef kind) {
   auto as = n.inputShape(0), bs = n.inputShape(1);
+  auto la = n.literal(0), lb = n.literal(1);
+  // Before opset 7, broadcast=1 aligns B with A's dimensions from `axis`
+  // on (default: B's trailing dimensions); B gains unit dimensions so the
+  // numpy rule below gives the same result.
+  std::optional<std::vector<int64_t>> legacyShape;
+  if (n.opset() < 7 && n.intAttr("broadcast", 0) != 0 &&
+      bs.size() < as.size()) {
+    int64_t rank = as.size();
+    int64_t axis = n.intAttr("axis", rank - int64_t(bs.size()));
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis + int64_t(bs.size()) > rank)
+      return n.emitError() << "legacy broadcast axis " << n.intAttr("axis", 0)
+                           << " does not fit B " << formatShape(bs)
+                           << " into A " << formatShape(as);
+    std::vector<int64_t> shape(rank, 1);
+    std::copy(bs.begin(), bs.end(), shape.begin() + axis);
+    legacyShape = shape;
+    bs = shape;
+    if (lb) {
+      Tensor t = *lb;
+      t.shape = shape;
+      lb = std::make_shared<const Tensor>(std::move(t));
+    }
+  }
   if (failed(broadcastShapes(as, bs)))
     return n.emitError() << "operand shapes " << formatShape(as) << " and "
                          << formatShape(bs) << " do not broadcast";
-  if (n.opset() < 7 && n.attr("broadcast"))
-    return n.emitError() << "legacy 'broadcast' attribute is not supported";
-  auto la = n.literal(0), lb = n.literal(1);
   if (la && lb) {
     auto fn = [&](double x, double y) -> double {
       if (kind == "Add")
@@ -110,6 +133,8 @@ LogicalResult convertBinary(NodeContext &n, StringRef kind) {
   b = n.input(1);
   if (!b)
     return failure();
+  if (legacyShape)
+    b = tb.reshape(b, *legacyShape);
   Value r;
   if (kind == "Add")
     r = tb.binary<tosa::AddOp>(a, b);
@@ -268,6 +293,139 @@ LogicalResult convertLeakyRelu(NodeContext &n) {
   return success();
 }
 
+/// Splat of `value` with the rank of `x` (a scalar the LUT sampler sees).
+Value scalarLike(TosaBuilder &tb, Value x, float value) {
+  return tb.splat(std::vector<int64_t>(TosaBuilder::shapeOf(x).size(), 1),
+                  value);
+}
+
+LogicalResult convertPow(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  auto as = n.inputShape(0), bs = n.inputShape(1);
+  auto out = broadcastShapes(as, bs);
+  if (failed(out) || ArrayRef<int64_t>(*out) != ArrayRef<int64_t>(as))
+    return n.emitError() << "exponent " << formatShape(bs)
+                         << " does not broadcast to the base "
+                         << formatShape(as);
+  auto la = n.literal(0), lb = n.literal(1);
+  if (la && lb && la->dtype == DType::F32) {
+    auto r = foldBinary(n, *la, *lb, [](double x, double y) {
+      return std::pow(x, y);
+    });
+    if (failed(r))
+      return failure();
+    n.setOutputLiteral(0, std::move(*r));
+    return success();
+  }
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  // x^2 is by far the commonest exponent (variance, L2 norms): a product
+  // keeps it exact for negative bases and in the ops every engine knows.
+  if (lb && lb->numElements() == 1 && lb->asFloats()[0] == 2.0f) {
+    n.setOutput(0, tb.mul(x, x));
+    return success();
+  }
+  Value y;
+  if (lb) {
+    // An integer exponent arrives as int64; TOSA's pow wants f32 operands.
+    y = tb.constant(lb->shape, lb->asFloats(), n.node().input(1));
+  } else {
+    y = n.input(1);
+    if (!y)
+      return failure();
+  }
+  n.setOutput(0, tb.binary<tosa::PowOp>(x, y));
+  return success();
+}
+
+/// sqrt(x) = 1 / rsqrt(x): rsqrt(0) = inf gives 0, rsqrt(x < 0) = NaN stays.
+LogicalResult convertSqrt(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  n.setOutput(0, tb.unary<tosa::ReciprocalOp>(tb.unary<tosa::RsqrtOp>(x)));
+  return success();
+}
+
+/// log(1 + exp(x)) as max(x, 0) + log(1 + exp(-|x|)), which neither
+/// overflows for large x nor loses small values for very negative x.
+LogicalResult convertSoftplus(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  Value negAbs = tb.mul(tb.unary<tosa::AbsOp>(x), scalarLike(tb, x, -1.0f));
+  Value log1p = tb.unary<tosa::LogOp>(tb.binary<tosa::AddOp>(
+      tb.unary<tosa::ExpOp>(negAbs), scalarLike(tb, x, 1.0f)));
+  n.setOutput(0, tb.binary<tosa::AddOp>(tb.clamp(x, 0.0f, kInf), log1p));
+  return success();
+}
+
+/// x / (1 + |x|).
+LogicalResult convertSoftsign(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  Value denom = tb.binary<tosa::AddOp>(tb.unary<tosa::AbsOp>(x),
+                                       scalarLike(tb, x, 1.0f));
+  n.setOutput(0, tb.mul(x, tb.unary<tosa::ReciprocalOp>(denom)));
+  return success();
+}
+
+/// gamma * (x >= 0 ? x : alpha * (exp(x) - 1)).
+LogicalResult convertSelu(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  float alpha = n.floatAttr("alpha", 1.67326319217681884765625f);
+  float gamma = n.floatAttr("gamma", 1.05070102214813232421875f);
+  Value expm1 = tb.binary<tosa::SubOp>(tb.unary<tosa::ExpOp>(x),
+                                       scalarLike(tb, x, 1.0f));
+  Value neg = tb.mul(expm1, scalarLike(tb, x, alpha));
+  n.setOutput(0, tb.mul(selectNonNegative(tb, n.loc(), x, neg),
+                        scalarLike(tb, x, gamma)));
+  return success();
+}
+
+/// max(0, x) + min(0, alpha * (exp(x / alpha) - 1)).
+LogicalResult convertCelu(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  float alpha = n.floatAttr("alpha", 1.0f);
+  if (alpha == 0.0f)
+    return n.emitError() << "alpha must be non-zero";
+  Value e = tb.unary<tosa::ExpOp>(tb.mul(x, scalarLike(tb, x, 1.0f / alpha)));
+  Value neg = tb.mul(tb.binary<tosa::SubOp>(e, scalarLike(tb, x, 1.0f)),
+                     scalarLike(tb, x, alpha));
+  n.setOutput(0, tb.binary<tosa::AddOp>(tb.clamp(x, 0.0f, kInf),
+                                        tb.clamp(neg, -kInf, 0.0f)));
+  return success();
+}
+
+/// x > alpha ? x : 0, spelled select(alpha >= x, 0, x) so that it needs no
+/// comparison beyond greater_equal.
+LogicalResult convertThresholdedRelu(NodeContext &n) {
+  Value x = n.input(0);
+  if (!x)
+    return failure();
+  TosaBuilder &tb = n.tosa();
+  float alpha = n.floatAttr("alpha", 1.0f);
+  auto boolType = RankedTensorType::get(TosaBuilder::shapeOf(x),
+                                        tb.builder().getI1Type());
+  Value atOrBelow = tosa::GreaterEqualOp::create(
+      tb.builder(), n.loc(), boolType, scalarLike(tb, x, alpha), x);
+  n.setOutput(0, tosa::SelectOp::create(tb.builder(), n.loc(), x.getType(),
+                                        atOrBelow, scalarLike(tb, x, 0.0f),
+                                        x));
+  return success();
+}
+
 LogicalResult convertClip(NodeContext &n) {
   float lo = -kInf, hi = kInf;
   if (n.opset() < 11) {
@@ -359,6 +517,13 @@ void registerElementwiseConverters(ConverterRegistry &r) {
   r["Abs"] = convertUnary<tosa::AbsOp>;
   r["Reciprocal"] = convertUnary<tosa::ReciprocalOp>;
   r["Neg"] = convertNeg;
+  r["Pow"] = convertPow;
+  r["Sqrt"] = convertSqrt;
+  r["Softplus"] = convertSoftplus;
+  r["Softsign"] = convertSoftsign;
+  r["Selu"] = convertSelu;
+  r["Celu"] = convertCelu;
+  r["ThresholdedRelu"] = convertThresholdedRelu;
   r["Softmax"] = [](NodeContext &n) { return convertSoftmax(n, false); };
   r["LogSoftmax"] = [](NodeContext &n) { return convertSoftmax(n, true); };
 }

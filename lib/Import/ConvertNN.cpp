@@ -11,6 +11,8 @@
 #include "GraphImporter.h"
 
 #include <cmath>
+#include <limits>
+#include <optional>
 
 using namespace mlir;
 
@@ -177,6 +179,27 @@ FailureOr<WindowAttrs> readWindowAttrs2D(NodeContext &n, const SpatialView &v,
 // Conv
 //===----------------------------------------------------------------------===//
 
+/// A conv's input as NCHW and its weight as 4-D (a 1-D conv gets unit
+/// H dimensions).
+struct ConvView : SpatialView {
+  std::vector<int64_t> weight;
+};
+
+FailureOr<ConvView> convView(NodeContext &n) {
+  auto view = spatialView(n, n.inputShape(0));
+  if (failed(view))
+    return failure();
+  ConvView v;
+  static_cast<SpatialView &>(v) = *view;
+  v.weight = n.inputShape(1);
+  if (v.weight.size() != (v.oneD ? 3u : 4u))
+    return n.emitError() << "weight shape " << formatShape(v.weight)
+                         << " does not match the input rank";
+  if (v.oneD)
+    v.weight.insert(v.weight.begin() + 2, 1);
+  return v;
+}
+
 /// Reorders OIHW weight data of output channels [o0, o0+no) to OHWI.
 std::vector<float> oihwToOhwi(const std::vector<float> &w, int64_t o0,
                               int64_t no, int64_t ci, int64_t kh, int64_t kw) {
@@ -192,15 +215,10 @@ std::vector<float> oihwToOhwi(const std::vector<float> &w, int64_t o0,
 
 LogicalResult convertConv(NodeContext &n) {
   TosaBuilder &tb = n.tosa();
-  auto view = spatialView(n, n.inputShape(0));
+  auto view = convView(n);
   if (failed(view))
     return failure();
-  std::vector<int64_t> ws = n.inputShape(1);
-  if (ws.size() != (view->oneD ? 3u : 4u))
-    return n.emitError() << "weight shape " << formatShape(ws)
-                         << " does not match the input rank";
-  if (view->oneD)
-    ws.insert(ws.begin() + 2, 1);
+  std::vector<int64_t> ws = view->weight;
   ArrayRef<int64_t> x = view->nchw;
   int64_t group = n.intAttr("group", 1);
   int64_t cin = x[1], cout = ws[0], kh = ws[2], kw = ws[3];
@@ -328,12 +346,476 @@ LogicalResult convertConv(NodeContext &n) {
 }
 
 //===----------------------------------------------------------------------===//
+// ConvTranspose
+//===----------------------------------------------------------------------===//
+
+/// One spatial dimension of a ConvTranspose: TOSA's transpose_conv2d writes
+/// (in - 1) * stride + kernel positions plus out_pad; ONNX's output starts
+/// `cropBegin` positions into that range and is `out` long.
+struct TransposedDim {
+  int64_t out = 0, cropBegin = 0, outPadBegin = 0, outPadEnd = 0;
+};
+
+FailureOr<SmallVector<TransposedDim>> resolveTransposedDims(
+    NodeContext &n, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel) {
+  size_t r = in.size();
+  auto list = [&](StringRef name, int64_t dflt, size_t size)
+      -> FailureOr<std::vector<int64_t>> {
+    std::vector<int64_t> v = n.intsAttr(name);
+    if (v.empty())
+      return std::vector<int64_t>(size, dflt);
+    if (v.size() != size)
+      return n.emitError() << "attribute '" << name << "' has " << v.size()
+                           << " values, expected " << size;
+    return v;
+  };
+  auto strides = list("strides", 1, r), dil = list("dilations", 1, r),
+       outPad = list("output_padding", 0, r), pads = list("pads", 0, 2 * r);
+  if (failed(strides) || failed(dil) || failed(outPad) || failed(pads))
+    return failure();
+  std::vector<int64_t> outShape = n.intsAttr("output_shape");
+  if (outShape.size() == r + 2)
+    outShape.erase(outShape.begin(), outShape.begin() + 2);
+  if (!outShape.empty() && outShape.size() != r)
+    return n.emitError() << "output_shape " << formatShape(outShape)
+                         << " does not have one value per spatial dimension";
+  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" &&
+      autoPad != "SAME_LOWER")
+    return n.emitError() << "unknown auto_pad '" << autoPad << "'";
+  SmallVector<TransposedDim> dims;
+  for (size_t i = 0; i < r; ++i) {
+    int64_t s = (*strides)[i], effK = (kernel[i] - 1) * (*dil)[i] + 1;
+    if (s <= 0 || (*dil)[i] <= 0)
+      return n.emitError() << "strides and dilations must be positive";
+    int64_t full = s * (in[i] - 1) + (*outPad)[i] + effK;
+    int64_t pb = (*pads)[i], pe = (*pads)[r + i];
+    if (autoPad == "VALID")
+      pb = pe = 0;
+    bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+    if (!outShape.empty() || same) {
+      // As the ONNX reference: the total padding that gives the requested
+      // (or input * stride) size, split with SAME_UPPER's smaller half first.
+      int64_t want = outShape.empty() ? in[i] * s : outShape[i];
+      int64_t total = full - want;
+      // Floor division, as Python's //: a negative total (a larger output)
+      // extends the end.
+      int64_t half = total >= 0 ? total / 2 : -((-total + 1) / 2);
+      pb = autoPad == "SAME_UPPER" ? half : total - half;
+      pe = total - pb;
+    }
+    TransposedDim d;
+    d.out = full - pb - pe;
+    if (d.out <= 0)
+      return n.emitError() << "pads leave an empty output";
+    d.outPadBegin = std::max<int64_t>(0, -pb);
+    d.cropBegin = std::max<int64_t>(0, pb);
+    // TOSA covers [-outPadBegin, (in-1)*s + effK + outPadEnd); ONNX wants
+    // [pb, pb + out).
+    d.outPadEnd = std::max<int64_t>(0, pb + d.out - (s * (in[i] - 1) + effK));
+    dims.push_back(d);
+  }
+  return dims;
+}
+
+/// ONNX ConvTranspose weight [C, M/group, KH, KW] of group g to TOSA's
+/// [M/group, KD_H, KD_W, C/group] with the kernel dilated by zeros.
+std::vector<float> transposeConvWeight(const Tensor &w, int64_t g, int64_t gin,
+                                       int64_t gout, int64_t kh, int64_t kw,
+                                       int64_t dy, int64_t dx) {
+  int64_t ekh = (kh - 1) * dy + 1, ekw = (kw - 1) * dx + 1;
+  std::vector<float> out(gout * ekh * ekw * gin, 0.0f);
+  for (int64_t c = 0; c < gin; ++c)
+    for (int64_t m = 0; m < gout; ++m)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          out[((m * ekh + y * dy) * ekw + x * dx) * gin + c] =
+              w.f32[(((g * gin + c) * gout + m) * kh + y) * kw + x];
+  return out;
+}
+
+/// Inserts dy - 1 and dx - 1 zeros between the taps of an OHWI kernel.
+Value dilateKernel(TosaBuilder &tb, Value w, int64_t dy, int64_t dx) {
+  if (dy == 1 && dx == 1)
+    return w;
+  ArrayRef<int64_t> s = TosaBuilder::shapeOf(w);
+  int64_t o = s[0], kh = s[1], kw = s[2], c = s[3];
+  Value spread = tb.pad(tb.reshape(w, {o, kh, 1, kw, 1, c}),
+                        {0, 0, 0, 0, 0, dy - 1, 0, 0, 0, dx - 1, 0, 0}, 0.0f);
+  return tb.slice(tb.reshape(spread, {o, kh * dy, kw * dx, c}), {0, 0, 0, 0},
+                  {o, (kh - 1) * dy + 1, (kw - 1) * dx + 1, c});
+}
+
+LogicalResult convertConvTranspose(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  auto view = convView(n);
+  if (failed(view))
+    return failure();
+  std::vector<int64_t> ws = view->weight;
+  ArrayRef<int64_t> x = view->nchw;
+  int64_t group = n.intAttr("group", 1);
+  int64_t cin = x[1], gout = ws[1], kh = ws[2], kw = ws[3];
+  if (group <= 0 || ws[0] != cin || cin % group)
+    return n.emitError() << "input " << formatShape(n.inputShape(0))
+                         << ", weight " << formatShape(n.inputShape(1))
+                         << " and group=" << group << " contradict each other";
+  int64_t gin = cin / group, cout = gout * group;
+  SmallVector<int64_t> spatialIn =
+      view->oneD ? SmallVector<int64_t>{x[3]} : SmallVector<int64_t>{x[2], x[3]};
+  SmallVector<int64_t> kernel =
+      view->oneD ? SmallVector<int64_t>{kw} : SmallVector<int64_t>{kh, kw};
+  auto dimsOr = resolveTransposedDims(n, spatialIn, kernel);
+  if (failed(dimsOr))
+    return failure();
+  SmallVector<TransposedDim> dims = *dimsOr;
+  if (view->oneD)
+    dims.insert(dims.begin(), TransposedDim{1, 0, 0, 0});
+  std::vector<int64_t> strides = n.intsAttr("strides"),
+                       dil = n.intsAttr("dilations");
+  strides.resize(view->oneD ? 1 : 2, 1);
+  dil.resize(view->oneD ? 1 : 2, 1);
+  if (view->oneD) {
+    strides.insert(strides.begin(), 1);
+    dil.insert(dil.begin(), 1);
+  }
+  auto weightLit = n.literal(1);
+  Value weightSsa;
+  if (!weightLit) {
+    weightSsa = n.input(1);
+    if (!weightSsa)
+      return failure();
+    weightSsa = tb.reshape(weightSsa, ws);
+  }
+  Value input = n.input(0);
+  if (!input)
+    return failure();
+  input = tb.nchwToNhwc(tb.reshape(input, x));
+  Value bias;
+  if (n.hasInput(2)) {
+    if (n.inputShape(2) != std::vector<int64_t>{cout})
+      return n.emitError() << "bias shape " << formatShape(n.inputShape(2))
+                           << " contradicts " << cout << " output channels";
+    bias = n.input(2);
+    if (!bias)
+      return failure();
+  } else {
+    bias = tb.constant({cout}, std::vector<float>(cout, 0.0f), "zero_bias");
+  }
+  int64_t ekh = (kh - 1) * dil[0] + 1, ekw = (kw - 1) * dil[1] + 1;
+  int64_t fullH = (x[2] - 1) * strides[0] + ekh + dims[0].outPadBegin +
+                  dims[0].outPadEnd;
+  int64_t fullW = (x[3] - 1) * strides[1] + ekw + dims[1].outPadBegin +
+                  dims[1].outPadEnd;
+  // Positive out_pad adds bias-only rows and columns (TOSA shifts the
+  // output by out_pad_top/left); cropping is left to the slice below.
+  SmallVector<int64_t> outPad = {dims[0].outPadBegin, dims[0].outPadEnd,
+                                 dims[1].outPadBegin, dims[1].outPadEnd};
+  SmallVector<Value> parts;
+  for (int64_t g = 0; g < group; ++g) {
+    Value xg = tb.slice(input, {0, 0, 0, g * gin}, {x[0], x[2], x[3], gin});
+    Value wg =
+        weightLit
+            ? tb.constant({gout, ekh, ekw, gin},
+                          transposeConvWeight(*weightLit, g, gin, gout, kh, kw,
+                                              dil[0], dil[1]),
+                          n.node().input(1) + "_g" + std::to_string(g))
+            : dilateKernel(tb,
+                           tb.transpose(tb.slice(weightSsa, {g * gin, 0, 0, 0},
+                                                 {gin, gout, kh, kw}),
+                                        {1, 2, 3, 0}),
+                           dil[0], dil[1]);
+    parts.push_back(tosa::TransposeConv2DOp::create(
+        tb.builder(), n.loc(),
+        TosaBuilder::f32Type({x[0], fullH, fullW, gout}, n.context()), xg, wg,
+        tb.slice(bias, {g * gout}, {gout}), tb.zeroPoint(), tb.zeroPoint(),
+        outPad, SmallVector<int64_t>{strides[0], strides[1]},
+        Float32Type::get(n.context())));
+  }
+  Value result = tb.concat(parts, 3);
+  result = tb.slice(result, {0, dims[0].cropBegin, dims[1].cropBegin, 0},
+                    {x[0], dims[0].out, dims[1].out, cout});
+  result = tb.nhwcToNchw(result);
+  if (view->oneD)
+    result = tb.reshape(result, {x[0], cout, dims[1].out});
+  n.setOutput(0, result);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Resize
+//===----------------------------------------------------------------------===//
+
+/// One axis of tosa.resize: input position (out * d + offset) / n.
+struct ResizeAxis {
+  int64_t n = 1, d = 1, offset = 0, border = 0;
+};
+
+/// A ratio n/d with d <= 1000 equal to `scale` to float precision.
+std::optional<std::pair<int64_t, int64_t>> ratioOf(double scale) {
+  for (int64_t d = 1; d <= 1000; ++d) {
+    double n = std::round(scale * d);
+    if (n >= 1 && std::fabs(n / d - scale) <= 1e-6 * scale)
+      return std::make_pair(int64_t(n), d);
+  }
+  return std::nullopt;
+}
+
+/// Maps ONNX's coordinate transformation and nearest rounding onto TOSA's
+/// integer scale and offset. TOSA rounds a nearest position half up; the
+/// other roundings shift the offset by half a pixel or by one unit of
+/// 1/n (positions are multiples of 1/n, so one unit separates a tie from
+/// its neighbours).
+FailureOr<ResizeAxis> resizeAxis(NodeContext &n, int64_t in, int64_t out,
+                                 std::pair<int64_t, int64_t> scale,
+                                 StringRef coord, bool nearest,
+                                 StringRef rounding) {
+  ResizeAxis a;
+  if (coord == "align_corners") {
+    // in - 1 over the resized length - 1, that length being in * scale
+    // unfloored (as the ONNX reference does when scales are given).
+    auto r = ratioOf((double(in) * scale.first / scale.second - 1) /
+                     std::max<int64_t>(in - 1, 1));
+    if (out > 1 && in > 1 && !r)
+      return n.emitError() << "align_corners scale is not a ratio of "
+                              "integers up to 1000";
+    if (out > 1 && in > 1)
+      std::tie(a.n, a.d) = *r;
+  } else if (coord == "asymmetric" || coord == "half_pixel" ||
+             coord == "pytorch_half_pixel") {
+    a.n = 2 * scale.first;
+    a.d = 2 * scale.second;
+    // (out + 1/2) / s - 1/2 = (out * d + (d - n) / 2) / n, in doubled units.
+    if (coord != "asymmetric" && !(coord == "pytorch_half_pixel" && out == 1))
+      a.offset = scale.second - scale.first;
+  } else {
+    return n.emitError() << "coordinate_transformation_mode '" << coord
+                         << "' is not supported (half_pixel, "
+                            "pytorch_half_pixel, asymmetric, align_corners)";
+  }
+  if (nearest) {
+    if (rounding == "floor") {
+      if (a.n % 2) {
+        a.n *= 2, a.d *= 2, a.offset *= 2;
+      }
+      a.offset -= a.n / 2;
+    } else if (rounding == "ceil") {
+      if (a.n % 2) {
+        a.n *= 2, a.d *= 2, a.offset *= 2;
+      }
+      a.offset += a.n / 2 - 1;
+    } else if (rounding == "round_prefer_floor") {
+      a.offset -= 1;
+    } else if (rounding != "round_prefer_ceil") {
+      return n.emitError() << "unknown nearest_mode '" << rounding << "'";
+    }
+  }
+  a.border = (out - 1) * a.d + a.offset - (in - 1) * a.n;
+  return a;
+}
+
+/// Resize and Upsample of the two trailing (H, W) axes of an NCHW tensor.
+LogicalResult convertResize(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> x = n.inputShape(0);
+  bool upsample = n.opType() == "Upsample";
+  std::string mode = n.stringAttr("mode", "nearest");
+  if (mode == "bilinear")
+    mode = "linear";
+  if (mode != "nearest" && mode != "linear")
+    return n.emitError() << "mode '" << mode
+                         << "' is not supported (nearest, linear)";
+  if (n.intAttr("antialias", 0) != 0 || !n.intsAttr("axes").empty() ||
+      n.stringAttr("keep_aspect_ratio_policy", "stretch") != "stretch")
+    return n.emitError() << "antialias, axes and keep_aspect_ratio_policy "
+                            "are not supported";
+  std::string coord = upsample || n.opset() < 11
+                          ? "asymmetric"
+                          : n.stringAttr("coordinate_transformation_mode",
+                                         "half_pixel");
+  std::string rounding = upsample || n.opset() < 11
+                             ? "floor"
+                             : n.stringAttr("nearest_mode",
+                                            "round_prefer_floor");
+  // Scales (attribute for Upsample-7, input 1 before opset 11, input 2
+  // after) or sizes (input 3).
+  std::vector<float> scales;
+  std::vector<int64_t> sizes;
+  unsigned scalesInput = n.opset() < 11 ? 1 : 2;
+  if (upsample && n.opset() < 9) {
+    const auto *attr = n.attr("scales");
+    if (attr)
+      scales.assign(attr->floats().begin(), attr->floats().end());
+  } else if (n.hasInput(3)) {
+    auto lit = n.requireLiteral(3, "sizes");
+    if (failed(lit))
+      return failure();
+    sizes = (*lit)->asInts();
+  } else if (n.hasInput(scalesInput)) {
+    auto lit = n.requireLiteral(scalesInput, "scales");
+    if (failed(lit))
+      return failure();
+    scales = (*lit)->asFloats();
+  }
+  if (scales.empty() && sizes.empty())
+    return n.emitError() << "needs scales or sizes";
+  if ((!scales.empty() && scales.size() != x.size()) ||
+      (!sizes.empty() && sizes.size() != x.size()))
+    return n.emitError() << "scales/sizes need one value per axis of "
+                         << formatShape(x);
+  std::vector<int64_t> out(x.size());
+  for (size_t i = 0; i < x.size(); ++i)
+    out[i] = sizes.empty() ? int64_t(std::floor(x[i] * double(scales[i])))
+                           : sizes[i];
+  if (x.size() != 4 || out[0] != x[0] || out[1] != x[1])
+    return n.emitError() << "only the H and W axes of an NCHW input can be "
+                            "resized, got "
+                         << formatShape(x) << " -> " << formatShape(out);
+  SmallVector<ResizeAxis> axes;
+  for (int i : {2, 3}) {
+    if (out[i] <= 0)
+      return n.emitError() << "empty output " << formatShape(out);
+    auto ratio = sizes.empty() ? ratioOf(scales[i])
+                               : std::make_optional(std::make_pair(out[i], x[i]));
+    if (!ratio)
+      return n.emitError() << "scale " << scales[i]
+                           << " is not a ratio of integers up to 1000";
+    auto a = resizeAxis(n, x[i], out[i], *ratio, coord, mode == "nearest",
+                        rounding);
+    if (failed(a))
+      return failure();
+    axes.push_back(*a);
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  Value r = tosa::ResizeOp::create(
+      tb.builder(), n.loc(),
+      TosaBuilder::f32Type({x[0], out[2], out[3], x[1]}, n.context()),
+      tb.nchwToNhwc(v),
+      tb.shapeValue({axes[0].n, axes[0].d, axes[1].n, axes[1].d}),
+      tb.shapeValue({axes[0].offset, axes[1].offset}),
+      tb.shapeValue({axes[0].border, axes[1].border}),
+      tosa::ResizeModeAttr::get(n.context(),
+                                mode == "nearest"
+                                    ? tosa::ResizeMode::NEAREST_NEIGHBOR
+                                    : tosa::ResizeMode::BILINEAR));
+  n.setOutput(0, tb.nhwcToNchw(r));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
 
+/// Keeps every `stride`-th element along `axis` (of a length that is a
+/// multiple of it) by reshaping it into (length / stride, stride) and taking
+/// the first of each group.
+Value subsample(TosaBuilder &tb, Value v, size_t axis, int64_t stride) {
+  if (stride == 1)
+    return v;
+  SmallVector<int64_t> shape(TosaBuilder::shapeOf(v));
+  int64_t outer = 1, inner = 1, out = shape[axis] / stride;
+  for (size_t d = 0; d < shape.size(); ++d)
+    (d < axis ? outer : inner) *= d == axis ? 1 : shape[d];
+  Value split = tb.reshape(v, {outer, out, stride, inner});
+  Value first = tb.slice(split, {0, 0, 0, 0}, {outer, out, 1, inner});
+  shape[axis] = out;
+  return tb.reshape(first, shape);
+}
+
+/// Pooling that TOSA's 2-D pooling ops cannot express (dilations, three
+/// spatial dimensions), on the reference only: every kernel tap is a slice of
+/// the padded NC... input, combined by maximum or sum, then subsampled by the
+/// strides. An average divides by a per-position count folded at compile
+/// time, which is what count_include_pad and ceil mode change.
+LogicalResult convertPoolBySlices(NodeContext &n, bool isMax,
+                                  const WindowAttrs &a, bool ceilMode,
+                                  bool countPad) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> x = n.inputShape(0);
+  size_t r = x.size() - 2;
+  SmallVector<int64_t> outs, pads(2 * x.size(), 0);
+  std::vector<std::vector<float>> counts(r);
+  for (size_t i = 0; i < r; ++i) {
+    int64_t in = x[2 + i], k = a.kernel[i], s = a.strides[i],
+            d = a.dilations[i], pb = a.pads[i], pe = a.pads[r + i];
+    auto w = resolveWindow(n, in, k, s, d, pb, pe, ceilMode);
+    if (failed(w))
+      return failure();
+    outs.push_back(w->out);
+    // Room for `out * s` positions from every tap.
+    pads[2 * (2 + i)] = pb;
+    pads[2 * (2 + i) + 1] =
+        std::max<int64_t>(0, (k - 1) * d + w->out * s - in - pb);
+    for (int64_t o = 0; o < w->out; ++o) {
+      int64_t c = 0;
+      for (int64_t t = 0; t < k; ++t) {
+        int64_t pos = o * s - pb + t * d;
+        c += countPad ? pos < in + pe : pos >= 0 && pos < in;
+      }
+      counts[i].push_back(static_cast<float>(c));
+    }
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  v = tb.pad(v, pads, isMax ? -std::numeric_limits<float>::infinity() : 0.0f);
+  SmallVector<int64_t> size(x.begin(), x.end());
+  for (size_t i = 0; i < r; ++i)
+    size[2 + i] = outs[i] * a.strides[i];
+  Value acc;
+  SmallVector<int64_t> tap(r, 0);
+  for (bool more = true; more;) {
+    SmallVector<int64_t> start(x.size(), 0);
+    for (size_t i = 0; i < r; ++i)
+      start[2 + i] = tap[i] * a.dilations[i];
+    Value part = tb.slice(v, start, size);
+    acc = !acc    ? part
+          : isMax ? tb.binary<tosa::MaximumOp>(acc, part)
+                  : tb.binary<tosa::AddOp>(acc, part);
+    more = false;
+    for (size_t i = r; i-- > 0 && !more;)
+      if (++tap[i] < a.kernel[i])
+        more = true;
+      else
+        tap[i] = 0;
+  }
+  for (size_t i = 0; i < r; ++i)
+    acc = subsample(tb, acc, 2 + i, a.strides[i]);
+  if (!isMax) {
+    std::vector<int64_t> cshape(x.size(), 1);
+    std::vector<float> inv(1, 1.0f);
+    for (size_t i = 0; i < r; ++i) {
+      cshape[2 + i] = outs[i];
+      std::vector<float> next;
+      for (float f : inv)
+        for (float c : counts[i])
+          next.push_back(f / c);
+      inv = std::move(next);
+    }
+    acc = tb.mul(acc, tb.constant(cshape, std::move(inv), "pool_count"));
+  }
+  n.setOutput(0, acc);
+  return success();
+}
+
 LogicalResult convertPool(NodeContext &n, bool isMax) {
   TosaBuilder &tb = n.tosa();
-  auto view = spatialView(n, n.inputShape(0));
+  std::vector<int64_t> inShape = n.inputShape(0);
+  if (inShape.size() == 5) {
+    std::vector<int64_t> ks = n.intsAttr("kernel_shape");
+    if (ks.size() != 3)
+      return n.emitError() << "kernel_shape must have one value per spatial "
+                              "dimension";
+    if (isMax && n.outputUsed(1))
+      return n.emitError() << "the Indices output is not supported";
+    auto attrs = readWindowAttrs(n, {inShape[2], inShape[3], inShape[4]}, ks);
+    if (failed(attrs))
+      return failure();
+    return convertPoolBySlices(n, isMax, *attrs, n.intAttr("ceil_mode", 0),
+                               !isMax && n.intAttr("count_include_pad", 0));
+  }
+  auto view = spatialView(n, inShape);
   if (failed(view))
     return failure();
   ArrayRef<int64_t> x = view->nchw;
@@ -349,10 +831,19 @@ LogicalResult convertPool(NodeContext &n, bool isMax) {
   if (failed(attrsOr))
     return failure();
   WindowAttrs attrs = *attrsOr;
-  if (attrs.dilations[0] != 1 || attrs.dilations[1] != 1)
-    return n.emitError() << "dilated pooling is not supported";
   bool ceilMode = n.intAttr("ceil_mode", 0) != 0;
   bool countPad = !isMax && n.intAttr("count_include_pad", 0) != 0;
+  if (attrs.dilations[0] != 1 || attrs.dilations[1] != 1) {
+    if (!view->oneD)
+      return convertPoolBySlices(n, isMax, attrs, ceilMode, countPad);
+    // Back to one spatial dimension: the slices work on the NCW input.
+    WindowAttrs a1;
+    a1.kernel = {attrs.kernel[1]};
+    a1.strides = {attrs.strides[1]};
+    a1.dilations = {attrs.dilations[1]};
+    a1.pads = {attrs.pads[1], attrs.pads[3]};
+    return convertPoolBySlices(n, isMax, a1, ceilMode, countPad);
+  }
 
   auto win = resolveWindows2D(n, attrs, x, ceilMode);
   if (failed(win))
@@ -471,6 +962,42 @@ LogicalResult convertBatchNorm(NodeContext &n) {
                    bshape);
   }
   n.setOutput(0, tb.binary<tosa::AddOp>(tb.mul(input, a), b));
+  return success();
+}
+
+/// (x - mean) / sqrt(var + eps) * scale + bias, with mean and variance over
+/// the spatial axes of each (image, channel).
+LogicalResult convertInstanceNorm(NodeContext &n) {
+  TosaBuilder &tb = n.tosa();
+  std::vector<int64_t> x = n.inputShape(0);
+  if (x.size() < 3)
+    return n.emitError() << "input must have rank >= 3, got "
+                         << formatShape(x);
+  int64_t c = x[1];
+  for (unsigned i = 1; i < 3; ++i)
+    if (n.inputShape(i) != std::vector<int64_t>{c})
+      return n.emitError() << "input #" << i << " has shape "
+                           << formatShape(n.inputShape(i)) << ", expected ["
+                           << c << "]";
+  Value v = n.input(0), scale = n.input(1), bias = n.input(2);
+  if (!v || !scale || !bias)
+    return failure();
+  std::vector<int64_t> ones(x.size(), 1), bshape(x.size(), 1);
+  bshape[1] = c;
+  int64_t count = 1;
+  for (size_t d = 2; d < x.size(); ++d)
+    count *= x[d];
+  auto spatialMean = [&](Value t) {
+    for (size_t d = 2; d < x.size(); ++d)
+      t = tb.reduce("sum", t, d);
+    return tb.mul(t, tb.splat(ones, 1.0f / static_cast<float>(count)));
+  };
+  Value centred = tb.binary<tosa::SubOp>(v, spatialMean(v));
+  Value var = spatialMean(tb.mul(centred, centred));
+  Value inv = tb.unary<tosa::RsqrtOp>(tb.binary<tosa::AddOp>(
+      var, tb.splat(ones, n.floatAttr("epsilon", 1e-5f))));
+  Value y = tb.mul(tb.mul(centred, inv), tb.reshape(scale, bshape));
+  n.setOutput(0, tb.binary<tosa::AddOp>(y, tb.reshape(bias, bshape)));
   return success();
 }
 
@@ -625,6 +1152,9 @@ LogicalResult convertMatMul(NodeContext &n) {
 
 void registerNNConverters(ConverterRegistry &r) {
   r["Conv"] = convertConv;
+  r["ConvTranspose"] = convertConvTranspose;
+  r["Resize"] = convertResize;
+  r["Upsample"] = convertResize;
   r["MaxPool"] = [](NodeContext &n) { return convertPool(n, true); };
   r["AveragePool"] = [](NodeContext &n) { return convertPool(n, false); };
   r["GlobalAveragePool"] = [](NodeContext &n) {
@@ -634,6 +1164,7 @@ void registerNNConverters(ConverterRegistry &r) {
     return convertGlobalPool(n, true);
   };
   r["BatchNormalization"] = convertBatchNorm;
+  r["InstanceNormalization"] = convertInstanceNorm;
   r["Gemm"] = convertGemm;
   r["MatMul"] = convertMatMul;
 }

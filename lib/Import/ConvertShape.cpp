@@ -341,11 +341,51 @@ LogicalResult convertConcat(NodeContext &n) {
   return success();
 }
 
+/// Pads `v` along `axis` by copies of its own elements: 'edge' repeats the
+/// border element, 'reflect' mirrors without repeating it, 'wrap' continues
+/// periodically.
+FailureOr<Value> padFromInput(NodeContext &n, Value v, StringRef mode,
+                              int64_t axis, int64_t before, int64_t after) {
+  TosaBuilder &tb = n.tosa();
+  SmallVector<int64_t> shape(TosaBuilder::shapeOf(v));
+  int64_t extent = shape[axis];
+  int64_t limit = mode == "reflect" ? extent - 1 : extent;
+  if (mode != "edge" && std::max(before, after) > limit)
+    return n.emitError() << "mode '" << mode << "' pads axis " << axis
+                         << " by " << std::max(before, after)
+                         << ", more than its " << extent
+                         << " elements allow (at most " << limit << ")";
+  auto part = [&](int64_t start, int64_t count) {
+    SmallVector<int64_t> begin(shape.size(), 0), size(shape);
+    begin[axis] = start;
+    size[axis] = count;
+    return tb.slice(v, begin, size);
+  };
+  auto edge = [&](int64_t start, int64_t count) {
+    SmallVector<int64_t> multiples(shape.size(), 1);
+    multiples[axis] = count;
+    return tb.tile(part(start, 1), multiples);
+  };
+  SmallVector<Value> parts;
+  if (before > 0)
+    parts.push_back(mode == "edge"      ? edge(0, before)
+                    : mode == "reflect" ? tb.reverse(part(1, before), axis)
+                                        : part(extent - before, before));
+  parts.push_back(v);
+  if (after > 0)
+    parts.push_back(mode == "edge" ? edge(extent - 1, after)
+                    : mode == "reflect"
+                        ? tb.reverse(part(extent - 1 - after, after), axis)
+                        : part(0, after));
+  return tb.concat(parts, axis);
+}
+
 LogicalResult convertPad(NodeContext &n) {
   std::string mode = n.stringAttr("mode", "constant");
-  if (mode != "constant")
-    return n.emitError() << "mode '" << mode
-                         << "' is not supported (only 'constant')";
+  if (mode != "constant" && mode != "reflect" && mode != "edge" &&
+      mode != "wrap")
+    return n.emitError() << "unknown mode '" << mode
+                         << "' (constant, reflect, edge or wrap)";
   std::vector<int64_t> in = n.inputShape(0);
   int64_t rank = in.size();
   std::vector<int64_t> pads;
@@ -414,7 +454,20 @@ LogicalResult convertPad(NodeContext &n) {
   TosaBuilder &tb = n.tosa();
   if (crop)
     v = tb.slice(v, start, size);
-  n.setOutput(0, tb.pad(v, tosaPads, value));
+  if (mode == "constant") {
+    n.setOutput(0, tb.pad(v, tosaPads, value));
+    return success();
+  }
+  for (int64_t a = 0; a < rank; ++a) {
+    if (!tosaPads[2 * a] && !tosaPads[2 * a + 1])
+      continue;
+    auto padded =
+        padFromInput(n, v, mode, a, tosaPads[2 * a], tosaPads[2 * a + 1]);
+    if (failed(padded))
+      return failure();
+    v = *padded;
+  }
+  n.setOutput(0, v);
   return success();
 }
 
@@ -660,6 +713,39 @@ LogicalResult convertCast(NodeContext &n) {
   return success();
 }
 
+LogicalResult convertTile(NodeContext &n) {
+  auto repeatsLit = n.requireLiteral(1, "repeats");
+  if (failed(repeatsLit))
+    return failure();
+  std::vector<int64_t> in = n.inputShape(0),
+                       repeats = (*repeatsLit)->asInts();
+  if (repeats.size() != in.size())
+    return n.emitError() << "repeats has " << repeats.size()
+                         << " values, the input has rank " << in.size();
+  std::vector<int64_t> out(in);
+  for (size_t d = 0; d < in.size(); ++d) {
+    if (repeats[d] < 1)
+      return n.emitError() << "repeats must be positive, got "
+                           << formatShape(repeats);
+    out[d] *= repeats[d];
+  }
+  if (auto lit = n.literal(0); lit && lit->dtype == DType::I64) {
+    std::vector<int64_t> strides = stridesOf(in);
+    n.setOutputLiteral(0, gatherElements(*lit, out, [&](ArrayRef<int64_t> i) {
+                         int64_t src = 0;
+                         for (size_t d = 0; d < in.size(); ++d)
+                           src += (i[d] % in[d]) * strides[d];
+                         return src;
+                       }));
+    return success();
+  }
+  Value v = n.input(0);
+  if (!v)
+    return failure();
+  n.setOutput(0, n.tosa().tile(v, repeats));
+  return success();
+}
+
 LogicalResult convertExpand(NodeContext &n) {
   auto shapeLit = n.requireLiteral(1, "shape");
   if (failed(shapeLit))
@@ -789,6 +875,7 @@ void registerShapeConverters(ConverterRegistry &r) {
   r["Shape"] = convertShape;
   r["Cast"] = convertCast;
   r["Expand"] = convertExpand;
+  r["Tile"] = convertTile;
   r["Constant"] = convertConstant;
   r["ConstantOfShape"] = convertConstantOfShape;
   r["Identity"] = convertIdentityLike;

@@ -223,7 +223,8 @@ static bool isConstantOperand(StringRef opType, int index, int64_t opset) {
     return index == 1;
   if (opType == "Clip")
     return index >= 1;
-  if (opType == "Pad" || opType == "Slice")
+  if (opType == "Pad" || opType == "Slice" || opType == "Resize" ||
+      opType == "Upsample")
     return index >= 1;
   if (opType == "Squeeze" || opType == "Unsqueeze")
     return index == 1 && opset >= 13;
@@ -259,6 +260,12 @@ LogicalResult GraphImporter::importInitializers() {
     values[init.name()] = v;
   }
   return success();
+}
+
+/// Floating-point element types that are read and computed as float32.
+static bool isNarrowedFloat(int elemType) {
+  return elemType == onnx::TensorProto::DOUBLE ||
+         elemType == onnx::TensorProto::FLOAT16;
 }
 
 /// Converts an ONNX value_info tensor type to a static f32 shape: fixed
@@ -328,7 +335,8 @@ staticShape(const onnx::ValueInfoProto &info, const ImportOptions &options,
 static LogicalResult checkConstantInput(const onnx::ValueInfoProto &info,
                                         const Tensor &value, Location loc) {
   const auto &tt = info.type().tensor_type();
-  const bool declaredFloat = tt.elem_type() == onnx::TensorProto::FLOAT;
+  const bool declaredFloat = tt.elem_type() == onnx::TensorProto::FLOAT ||
+                             isNarrowedFloat(tt.elem_type());
   if (declaredFloat != (value.dtype == DType::F32))
     return emitError(loc) << "constant for graph input '" << info.name()
                           << "' is " << dtypeName(value.dtype)
@@ -402,7 +410,15 @@ LogicalResult GraphImporter::importInputs(func::FuncOp &func) {
     if (failed(shape))
       return failure();
     int elemType = in.type().tensor_type().elem_type();
-    if (elemType != onnx::TensorProto::FLOAT) {
+    if (isNarrowedFloat(elemType)) {
+      // Initializers and tensor files of these types are read as float32
+      // too: the reference computes in float32, the overlay in int16.
+      emitWarning(fileLoc)
+          << "graph input '" << in.name() << "' is "
+          << onnx::TensorProto::DataType_Name(
+                 static_cast<onnx::TensorProto::DataType>(elemType))
+          << "; spec2c computes it in float32";
+    } else if (elemType != onnx::TensorProto::FLOAT) {
       if (!mustBind.contains(in.name()))
         return emitError(fileLoc)
                << "graph input '" << in.name() << "' has element type "

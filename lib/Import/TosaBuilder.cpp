@@ -124,6 +124,23 @@ Value TosaBuilder::concat(ArrayRef<Value> values, int32_t axis) {
                                 b.getI32IntegerAttr(axis));
 }
 
+Value TosaBuilder::tile(Value v, ArrayRef<int64_t> multiples) {
+  if (llvm::all_of(multiples, [](int64_t m) { return m == 1; }))
+    return v;
+  SmallVector<int64_t> out(shapeOf(v));
+  for (size_t i = 0; i < out.size(); ++i)
+    out[i] *= multiples[i];
+  return tosa::TileOp::create(b, loc, f32Type(out, b.getContext()), v,
+                              shapeValue(multiples));
+}
+
+Value TosaBuilder::reverse(Value v, int32_t axis) {
+  if (shapeOf(v)[axis] == 1)
+    return v;
+  return tosa::ReverseOp::create(b, loc, v.getType(), v,
+                                 b.getI32IntegerAttr(axis));
+}
+
 Value TosaBuilder::expandRank(Value v, int64_t rank) {
   ArrayRef<int64_t> in = shapeOf(v);
   if (static_cast<int64_t>(in.size()) >= rank)

@@ -49,6 +49,10 @@ public:
   /// `pads` holds (before, after) per dimension, interleaved as TOSA wants.
   mlir::Value pad(mlir::Value v, llvm::ArrayRef<int64_t> pads, float value);
   mlir::Value concat(llvm::ArrayRef<mlir::Value> values, int32_t axis);
+  /// Repeats `v` `multiples[d]` times along each dimension d.
+  mlir::Value tile(mlir::Value v, llvm::ArrayRef<int64_t> multiples);
+  /// Reverses the order of elements along `axis`.
+  mlir::Value reverse(mlir::Value v, int32_t axis);
   /// Prepends unit dimensions up to `rank`.
   mlir::Value expandRank(mlir::Value v, int64_t rank);
 

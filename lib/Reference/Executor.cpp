@@ -55,6 +55,20 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
   return s;
 }
 
+/// Calls fn(flatIndex, index) for every index of `shape` in row-major order.
+template <typename F>
+void forEachIndex(const std::vector<int64_t> &shape, F fn) {
+  std::vector<int64_t> idx(shape.size(), 0);
+  for (int64_t i = 0, total = checkedNumElements(shape); i < total; ++i) {
+    fn(i, idx);
+    for (size_t d = shape.size(); d-- > 0;) {
+      if (++idx[d] < shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
 /// Calls fn(outIndex, aIndex, bIndex) over a TOSA broadcast (equal ranks,
 /// unit dims stretch).
 template <typename F>
@@ -138,14 +152,17 @@ ReferenceExecutor::ReferenceExecutor(ReferenceExecutor &&) noexcept = default;
 
 static bool isSupported(Operation *op) {
   return isa<tosa::ConstOp, tosa::ConstShapeOp, tosa::Conv2DOp,
+             tosa::TransposeConv2DOp,
              tosa::DepthwiseConv2DOp, tosa::AvgPool2dOp, tosa::MaxPool2dOp,
              tosa::MatMulOp, tosa::AddOp, tosa::SubOp, tosa::MulOp,
              tosa::MaximumOp, tosa::MinimumOp, tosa::GreaterEqualOp,
+             tosa::PowOp,
              tosa::SelectOp, tosa::ReciprocalOp, tosa::ExpOp, tosa::LogOp,
              tosa::AbsOp, tosa::SigmoidOp, tosa::TanhOp, tosa::RsqrtOp,
              tosa::ClampOp, tosa::ReduceMaxOp, tosa::ReduceMinOp,
              tosa::ReduceSumOp, tosa::ReduceProductOp, tosa::ReshapeOp,
              tosa::TransposeOp, tosa::SliceOp, tosa::PadOp, tosa::ConcatOp,
+             tosa::TileOp, tosa::ReverseOp, tosa::ResizeOp,
              func::ReturnOp>(op);
 }
 
@@ -313,6 +330,9 @@ private:
   Buf evalSlice();
   Buf evalPad();
   Buf evalConcat(tosa::ConcatOp c);
+  Buf evalTile();
+  Buf evalReverse(int64_t axis);
+  Buf evalResize(tosa::ResizeOp r);
 
   const std::vector<int64_t> &shapeOperand(unsigned i, int slot) const {
     return plan.shapeConsts.find(slot)->second;
@@ -383,6 +403,19 @@ std::optional<Buf> StepEvaluator::evalWindowed() {
                     r.mut(), os[1], os[2]);
         return r;
       })
+      .Case([&](tosa::TransposeConv2DOp c) {
+        std::vector<int64_t> os = shapeOf(op->getResult(0));
+        Buf r = Buf::alloc(os);
+        ArrayRef<int64_t> outPad = c.getOutPad();
+        ref::transposeConv2d(
+            in[0]->data, in[0]->shape, in[1]->data, in[2]->data, in[2]->size(),
+            os[3],
+            window({in[1]->shape[1], in[1]->shape[2]},
+                   {outPad[0], outPad[1], outPad[2], outPad[3]}, c.getStride(),
+                   {}),
+            r.mut(), os[1], os[2]);
+        return r;
+      })
       .Case([&](tosa::DepthwiseConv2DOp c) {
         std::vector<int64_t> os = shapeOf(op->getResult(0));
         Buf r = Buf::alloc(os);
@@ -442,6 +475,9 @@ std::optional<Buf> StepEvaluator::evalBinary() {
       })
       .Case([&](tosa::GreaterEqualOp) {
         return binary([](float a, float b) { return a >= b ? 1.0f : 0.0f; });
+      })
+      .Case([&](tosa::PowOp) {
+        return binary([](float a, float b) { return std::pow(a, b); });
       })
       .Case([&](tosa::SelectOp) {
         Buf r = Buf::alloc(shapeOf(op->getResult(0)));
@@ -526,6 +562,9 @@ std::optional<Buf> StepEvaluator::evalDataMovement() {
       .Case([&](tosa::SliceOp) { return evalSlice(); })
       .Case([&](tosa::PadOp) { return evalPad(); })
       .Case([&](tosa::ConcatOp c) { return evalConcat(c); })
+      .Case([&](tosa::TileOp) { return evalTile(); })
+      .Case([&](tosa::ReverseOp r) { return evalReverse(r.getAxis()); })
+      .Case([&](tosa::ResizeOp r) { return evalResize(r); })
       .Default([](Operation *) { return std::nullopt; });
 }
 
@@ -556,19 +595,12 @@ Buf StepEvaluator::evalSlice() {
   Buf r = Buf::alloc(shapeOf(op->getResult(0)));
   const std::vector<int64_t> &start = shapeOperand(1, operandSlots[1]);
   std::vector<int64_t> is = stridesOf(in[0]->shape);
-  size_t rank = r.shape.size();
-  std::vector<int64_t> idx(rank, 0);
-  for (int64_t i = 0, total = r.size(); i < total; ++i) {
+  forEachIndex(r.shape, [&](int64_t i, const std::vector<int64_t> &idx) {
     int64_t off = 0;
-    for (size_t d = 0; d < rank; ++d)
+    for (size_t d = 0; d < idx.size(); ++d)
       off += (start[d] + idx[d]) * is[d];
     r.mut()[i] = in[0]->data[off];
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < r.shape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
+  });
   return r;
 }
 
@@ -578,19 +610,12 @@ Buf StepEvaluator::evalPad() {
   float value = in[2]->data[0];
   std::fill(r.mut(), r.mut() + r.size(), value);
   std::vector<int64_t> os = stridesOf(r.shape);
-  size_t rank = r.shape.size();
-  std::vector<int64_t> idx(rank, 0);
-  for (int64_t i = 0, total = in[0]->size(); i < total; ++i) {
+  forEachIndex(in[0]->shape, [&](int64_t i, const std::vector<int64_t> &idx) {
     int64_t off = 0;
-    for (size_t d = 0; d < rank; ++d)
+    for (size_t d = 0; d < idx.size(); ++d)
       off += (idx[d] + pads[2 * d]) * os[d];
     r.mut()[off] = in[0]->data[i];
-    for (size_t d = rank; d-- > 0;) {
-      if (++idx[d] < in[0]->shape[d])
-        break;
-      idx[d] = 0;
-    }
-  }
+  });
   return r;
 }
 
@@ -605,6 +630,86 @@ Buf StepEvaluator::evalConcat(tosa::ConcatOp c) {
       int64_t chunk = b->size() / outer;
       o = std::copy(b->data + i * chunk, b->data + (i + 1) * chunk, o);
     }
+  return r;
+}
+
+Buf StepEvaluator::evalTile() {
+  Buf r = Buf::alloc(shapeOf(op->getResult(0)));
+  const std::vector<int64_t> &is = in[0]->shape;
+  std::vector<int64_t> strides = stridesOf(is);
+  forEachIndex(r.shape, [&](int64_t i, const std::vector<int64_t> &idx) {
+    int64_t off = 0;
+    for (size_t d = 0; d < idx.size(); ++d)
+      off += (idx[d] % is[d]) * strides[d];
+    r.mut()[i] = in[0]->data[off];
+  });
+  return r;
+}
+
+Buf StepEvaluator::evalReverse(int64_t axis) {
+  Buf r = Buf::alloc(in[0]->shape);
+  int64_t outer = 1, inner = 1, n = r.shape[axis];
+  for (int64_t d = 0; d < axis; ++d)
+    outer *= r.shape[d];
+  for (size_t d = axis + 1; d < r.shape.size(); ++d)
+    inner *= r.shape[d];
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t k = 0; k < n; ++k)
+      std::copy_n(in[0]->data + (o * n + k) * inner, inner,
+                  r.mut() + (o * n + (n - 1 - k)) * inner);
+  return r;
+}
+
+/// TOSA 1.0 RESIZE in float: output row oy samples input position
+/// (oy * scale_d + offset) / scale_n, rounded half up (nearest) or
+/// interpolated between its two neighbours (bilinear), indices clamped.
+Buf StepEvaluator::evalResize(tosa::ResizeOp op) {
+  Buf r = Buf::alloc(shapeOf(op.getResult()));
+  const std::vector<int64_t> &scale = shapeOperand(1, operandSlots[1]);
+  const std::vector<int64_t> &offset = shapeOperand(2, operandSlots[2]);
+  const bool nearest = op.getMode() == tosa::ResizeMode::NEAREST_NEIGHBOR;
+  const std::vector<int64_t> &is = in[0]->shape;
+  const int64_t n = is[0], h = is[1], w = is[2], c = is[3];
+  const int64_t oh = r.shape[1], ow = r.shape[2];
+  // Per output coordinate: the two input indices and the second's weight.
+  struct Tap {
+    int64_t i0, i1;
+    float frac;
+  };
+  auto taps = [&](int64_t count, int64_t sn, int64_t sd, int64_t off,
+                  int64_t extent) {
+    std::vector<Tap> t(count);
+    for (int64_t o = 0; o < count; ++o) {
+      int64_t pos = o * sd + off;
+      int64_t i = pos >= 0 ? pos / sn : -((-pos + sn - 1) / sn);
+      float frac = float(pos - i * sn) / float(sn);
+      if (nearest) {
+        i += frac >= 0.5f;
+        frac = 0.0f;
+      }
+      t[o] = {std::clamp<int64_t>(i, 0, extent - 1),
+              std::clamp<int64_t>(i + 1, 0, extent - 1), frac};
+    }
+    return t;
+  };
+  std::vector<Tap> ty = taps(oh, scale[0], scale[1], offset[0], h);
+  std::vector<Tap> tx = taps(ow, scale[2], scale[3], offset[1], w);
+  const float *src = in[0]->data;
+  float *dst = r.mut();
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t x = 0; x < ow; ++x)
+        for (int64_t k = 0; k < c; ++k) {
+          auto at = [&](int64_t iy, int64_t ix) {
+            return src[((b * h + iy) * w + ix) * c + k];
+          };
+          const Tap &a = ty[y], &e = tx[x];
+          float top = at(a.i0, e.i0) * (1 - e.frac) + at(a.i0, e.i1) * e.frac;
+          float bottom =
+              at(a.i1, e.i0) * (1 - e.frac) + at(a.i1, e.i1) * e.frac;
+          dst[((b * oh + y) * ow + x) * c + k] =
+              top * (1 - a.frac) + bottom * a.frac;
+        }
   return r;
 }
 

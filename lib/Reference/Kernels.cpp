@@ -76,6 +76,37 @@ void conv2d(const float *in, llvm::ArrayRef<int64_t> s, const float *weight,
   }
 }
 
+// One GEMM gives every input pixel's contribution to its KH x KW output
+// window ([N*H*W, C] x [C, KH*KW*O]); the windows are then added into place.
+void transposeConv2d(const float *in, llvm::ArrayRef<int64_t> s,
+                     const float *weight, const float *bias, int64_t biasSize,
+                     int64_t oc, const Window2D &w, float *out, int64_t oh,
+                     int64_t ow) {
+  const int64_t n = s[0], h = s[1], wd = s[2], c = s[3];
+  const int64_t taps = w.kh * w.kw * oc;
+  Eigen::Map<const RowMajor> weights(weight, taps, c);
+  Eigen::Map<const RowMajor> pixels(in, n * h * wd, c);
+  RowMajor products = pixels * weights.transpose();
+  for (int64_t i = 0; i < n * oh * ow; ++i)
+    for (int64_t k = 0; k < oc; ++k)
+      out[i * oc + k] = bias[biasSize == 1 ? 0 : k];
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t y = 0; y < h; ++y)
+      for (int64_t x = 0; x < wd; ++x) {
+        const float *p = products.data() + ((b * h + y) * wd + x) * taps;
+        for (int64_t o = 0; o < oc; ++o)
+          for (int64_t ky = 0; ky < w.kh; ++ky) {
+            const int64_t oy = y * w.strideY + w.padTop + ky;
+            for (int64_t kx = 0; kx < w.kw; ++kx) {
+              const int64_t ox = x * w.strideX + w.padLeft + kx;
+              if (oy >= 0 && oy < oh && ox >= 0 && ox < ow)
+                out[((b * oh + oy) * ow + ox) * oc + o] +=
+                    p[(o * w.kh + ky) * w.kw + kx];
+            }
+          }
+      }
+}
+
 void depthwiseConv2d(const float *in, llvm::ArrayRef<int64_t> s,
                      const float *weight, int64_t mult, const float *bias,
                      int64_t biasSize, const Window2D &w, float *out,

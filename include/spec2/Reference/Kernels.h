@@ -35,6 +35,15 @@ void depthwiseConv2d(const float *in, llvm::ArrayRef<int64_t> inShape,
                      const float *bias, int64_t biasSize, const Window2D &w,
                      float *out, int64_t outH, int64_t outW);
 
+/// TOSA transpose_conv2d: in [N,H,W,C], weight [O,KH,KW,C], bias [O] (or
+/// [1]); input pixel (y, x) adds its products to out [N,OH,OW,O] at
+/// (y * strideY + padTop + ky, x * strideX + padLeft + kx). The window's
+/// padTop/padLeft are TOSA's out_pad_top/left.
+void transposeConv2d(const float *in, llvm::ArrayRef<int64_t> inShape,
+                     const float *weight, const float *bias, int64_t biasSize,
+                     int64_t outChannels, const Window2D &w, float *out,
+                     int64_t outH, int64_t outW);
+
 /// in [N,H,W,C] -> out [N,OH,OW,C]; padding never wins a max and is not
 /// counted in an average.
 void pool2d(bool isMax, const float *in, llvm::ArrayRef<int64_t> inShape,
