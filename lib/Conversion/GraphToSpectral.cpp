@@ -1076,7 +1076,7 @@ bool isElementwise(Operation *op) {
   return llvm::isa<tosa::MulOp, tosa::AddOp, tosa::SubOp, tosa::MaximumOp,
              tosa::MinimumOp, tosa::ClampOp, tosa::TanhOp, tosa::SigmoidOp,
              tosa::ExpOp, tosa::ReciprocalOp, tosa::AbsOp, tosa::GreaterEqualOp,
-             tosa::SelectOp>(op);
+             tosa::SelectOp, tosa::PowOp, tosa::RsqrtOp, tosa::LogOp>(op);
 }
 
 /// A constant that is the same number everywhere.
@@ -1171,6 +1171,12 @@ struct ScalarFunction {
         r = 1 / get(op->getOperand(0));
       else if (llvm::isa<tosa::AbsOp>(op))
         r = std::fabs(get(op->getOperand(0)));
+      else if (llvm::isa<tosa::PowOp>(op))
+        r = std::pow(get(op->getOperand(0)), get(op->getOperand(1)));
+      else if (llvm::isa<tosa::RsqrtOp>(op))
+        r = 1 / std::sqrt(get(op->getOperand(0)));
+      else if (llvm::isa<tosa::LogOp>(op))
+        r = std::log(get(op->getOperand(0)));
       else if (llvm::isa<tosa::GreaterEqualOp>(op))
         r = get(op->getOperand(0)) >= get(op->getOperand(1)) ? 1 : 0;
       else if (llvm::isa<tosa::SelectOp>(op))
@@ -1184,6 +1190,35 @@ struct ScalarFunction {
 
 /// Samples per activation function.
 constexpr int64_t kActivationSamples = 2049;
+
+/// Replaces NaN samples by the nearest finite one and infinities by the
+/// largest float of their sign; false if no sample is finite.
+bool finiteOrNearest(std::vector<float> &samples) {
+  const int64_t n = int64_t(samples.size());
+  std::optional<int64_t> last;
+  std::vector<int64_t> nearest(size_t(n), -1);
+  for (int64_t i = 0; i < n; ++i) {
+    if (std::isinf(samples[i]))
+      samples[i] = std::copysign(std::numeric_limits<float>::max(), samples[i]);
+    if (!std::isnan(samples[i]))
+      last = i;
+    nearest[i] = last ? *last : -1;
+  }
+  if (!last)
+    return false;
+  std::optional<int64_t> next;
+  for (int64_t i = n - 1; i >= 0; --i) {
+    if (!std::isnan(samples[i])) {
+      next = i;
+      continue;
+    }
+    const int64_t before = nearest[i];
+    const int64_t pick =
+        before < 0 ? *next : !next ? before : (i - before <= *next - i ? before : *next);
+    samples[i] = samples[pick];
+  }
+  return true;
+}
 
 /// Replaces maximal element-wise subgraphs of one activation that contain a
 /// non-linear op (tanh, sigmoid, select, exp, ...) by spectral.activation.
@@ -1228,6 +1263,11 @@ void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
       samples[i] = float(fn.evaluate(lo + (hi - lo) * double(i) /
                                               double(kActivationSamples - 1),
                                      root->getResult(0)));
+    // Outside its domain (a square root or logarithm of the negative part
+    // of the sampled range, which the model never feeds it) a function has
+    // no value: the table holds the nearest sample that has one.
+    if (!finiteOrNearest(samples))
+      continue;
     OpBuilder b(root);
     auto attr = DenseElementsAttr::get(
         RankedTensorType::get({kActivationSamples}, b.getF32Type()),

@@ -1117,6 +1117,43 @@ LogicalResult Lowering::lowerActivation(spectral::ActivationOp op) {
     const double x = std::ldexp(double(int64_t(t) * 256 - 32768), -fi);
     table[t] = q16(op.evaluate(x), fo);
   }
+  // The table interpolates linearly over segments of 256 input codes: a
+  // function that turns faster than that (a step, a logarithm or square
+  // root near 0) is refused, not run wrong. Checked at every input code of
+  // the calibrated range, against 2% of the function's range there plus
+  // two output steps (what onnx-overlay-tests allows).
+  double range = 0;
+  Value in = op.getInput();
+  if (auto arg = dyn_cast<BlockArgument>(in)) {
+    if (auto r = func.getArgAttrOfType<FloatAttr>(arg.getArgNumber(),
+                                                  attr::kAbsmax))
+      range = r.getValueAsDouble();
+  } else if (auto r = in.getDefiningOp()->getAttrOfType<FloatAttr>(
+                 attr::kAbsmax)) {
+    range = r.getValueAsDouble();
+  }
+  const int64_t reach = std::min<int64_t>(
+      32767, int64_t(std::ceil(std::ldexp(range, fi))));
+  double worst = 0, at = 0, fmax = 0;
+  for (int64_t a = -reach; a <= reach; ++a) {
+    const double x = std::ldexp(double(a), -fi);
+    const double want = op.evaluate(x);
+    const uint32_t u = uint32_t(a + 32768);
+    const int64_t t0 = table[u >> 8], t1 = table[(u >> 8) + 1];
+    const int64_t got =
+        std::clamp<int64_t>(t0 + isa::roundShift((t1 - t0) * int64_t(u & 255), 8),
+                            -32768, 32767);
+    fmax = std::max(fmax, std::fabs(want));
+    const double err = std::fabs(std::ldexp(double(got), -fo) - want);
+    if (err > worst)
+      worst = err, at = x;
+  }
+  if (worst > 0.02 * fmax + std::ldexp(2.0, -fo))
+    return op.emitOpError("the vector unit's table (256 linear segments of ")
+           << std::ldexp(256.0, -fi) << " over the input) follows this "
+           << "function only within " << worst << " near x = " << at
+           << ", against 2% of its range " << fmax
+           << " on the calibrated inputs: it turns too fast there";
   const APFloat inf = APFloat::getInf(APFloat::IEEEsingle());
   return lowerElementwise(op, op.getInput(), Value(), fi, 0, fo, -inf, inf,
                           &table);
