@@ -18,6 +18,9 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
+#include <array>
+#include <map>
+
 namespace spec2 {
 #define GEN_PASS_DEF_CHOOSEENGINE
 #include "spec2/Transforms/Passes.h.inc"
@@ -121,14 +124,24 @@ struct ChooseEnginePass : impl::ChooseEngineBase<ChooseEnginePass> {
 
     llvm::StringSet<> seen;
     std::string names;
+    // Both engines' searches per distinct layer shape: the blocks of a
+    // ResNet repeat the same few convs (ResNet-50: 53 convs, 23 shapes).
+    using Key = std::pair<std::array<int64_t, 15>, double>;
+    std::map<Key, std::vector<EngineOption>> searched;
     auto place = [&](Operation *op, const SpatialGeometry &g) -> LogicalResult {
       const std::string name = layerName(op);
       if (seen.insert(name).second)
         names += (names.empty() ? "" : ", ") + name;
       auto fraction = layerFraction.find(name);
-      const std::vector<EngineOption> options = engineOptions(
-          g, cfg->config,
-          fraction != layerFraction.end() ? fraction->second : sparsity);
+      const double r =
+          fraction != layerFraction.end() ? fraction->second : sparsity;
+      const Key key{{g.cin, g.h, g.w, g.cout, g.ho, g.wo, g.kh, g.kw, g.sy,
+                     g.sx, g.dy, g.dx, g.pt, g.pl, g.group},
+                    r};
+      auto found = searched.find(key);
+      if (found == searched.end())
+        found = searched.emplace(key, engineOptions(g, cfg->config, r)).first;
+      const std::vector<EngineOption> &options = found->second;
       Builder b(op->getContext());
       SmallVector<NamedAttribute> cycles;
       for (const EngineOption &o : options)

@@ -22,6 +22,9 @@ namespace spec2 {
 #include "spec2/Transforms/Passes.h.inc"
 } // namespace spec2
 
+#include <array>
+#include <map>
+
 using namespace mlir;
 
 namespace spec2 {
@@ -36,11 +39,23 @@ struct TileConvsPass : impl::TileConvsBase<TileConvsPass> {
     size_t convs = 0;
     getOperation().walk([&](spectral::Conv2DOp) { ++convs; });
     Progress progress("spec2-tile-convs: layer", convs);
+    // One search per distinct dense layer shape (a ResNet's blocks repeat
+    // their convs); pruned layers have their own slot counts.
+    using Key = std::array<int64_t, 18>;
+    std::map<Key, DictionaryAttr> searched;
     WalkResult r = getOperation().walk([&](spectral::Conv2DOp op) {
       progress.step(layerName(op));
       if (op.getFftSize() != int64_t(cfg->config.fftSize))
         return WalkResult::advance(); // the lowering reports the mismatch
       const ConvGeometry g = ConvGeometry::of(op, cfg->config);
+      const Key key{g.cin, g.h,  g.w,    g.cout, g.ho,  g.wo,
+                    g.kh,  g.kw, g.pt,   g.pl,   g.sy,  g.sx,
+                    g.n,   g.tile, g.nnz, g.bins, g.pin, g.pout};
+      if (!g.counts)
+        if (auto it = searched.find(key); it != searched.end()) {
+          op->setAttr(attr::kTilings, it->second);
+          return WalkResult::advance();
+        }
       Builder b(op.getContext());
       SmallVector<NamedAttribute> tilings;
       for (Dataflow f : kDataflows)
@@ -52,7 +67,10 @@ struct TileConvsPass : impl::TileConvsBase<TileConvsPass> {
             << cfg->name << "' even one row and one channel block at a time";
         return WalkResult::interrupt();
       }
-      op->setAttr(attr::kTilings, b.getDictionaryAttr(tilings));
+      DictionaryAttr found = b.getDictionaryAttr(tilings);
+      if (!g.counts)
+        searched[key] = found;
+      op->setAttr(attr::kTilings, found);
       return WalkResult::advance();
     });
     if (r.wasInterrupted())
