@@ -829,9 +829,7 @@ bool contiguousAxis(ArrayRef<int64_t> shape, int64_t axis) {
 /// run of it is a run of bytes. A TOSA value (an NHWC conv not converted
 /// yet, a transpose) is not; its concat or slice waits for it.
 bool onOverlay(Value v) {
-  while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
-    v = r.getInput1();
-  Operation *def = v.getDefiningOp();
+  Operation *def = throughReshapes(v).getDefiningOp();
   return !def || llvm::isa<spectral::SpectralDialect>(def->getDialect());
 }
 
@@ -870,32 +868,33 @@ struct HoistTransposesOverConcat : OpRewritePattern<tosa::ConcatOp> {
   }
 };
 
-/// The overlay tensor equal to transpose(v, NHWC -> NCHW), when there is
-/// one without moving data: v is a layer's output transposed to NHWC, or a
-/// reshape of an overlay tensor that the transpose only reshapes (the axes
-/// it moves have extent 1, as for a plane of one channel).
-std::optional<Value> asNchw(PatternRewriter &rw, Location loc, Value v) {
+/// How to read transpose(v, NHWC -> NCHW) off the overlay without moving
+/// data: v is a layer's output transposed to NHWC (`source` is that
+/// output), or a reshape of an overlay tensor that the transpose only
+/// reshapes, the axes it moves having extent 1 (`source` is v, to reshape
+/// to `shape`).
+struct NchwView {
+  Value source;
+  bool reshape;
+  SmallVector<int64_t> shape;
+};
+
+std::optional<NchwView> nchwView(Value v) {
   if (auto t = v.getDefiningOp<tosa::TransposeOp>())
     if (t.getPerms() == ArrayRef<int32_t>(kToNhwc) && onOverlay(t.getInput1()))
-      return t.getInput1();
+      return NchwView{t.getInput1(), false, {}};
   auto type = cast<RankedTensorType>(v.getType());
   if (!onOverlay(v) || type.getRank() != 4)
     return std::nullopt;
-  SmallVector<int64_t> moved, kept;
+  SmallVector<int64_t> moved, kept, order;
   for (int32_t p : kToNchw)
     moved.push_back(type.getDimSize(p));
-  for (int64_t d : moved)
-    if (d != 1)
-      kept.push_back(d);
-  SmallVector<int64_t> order;
-  for (int64_t d : type.getShape())
-    if (d != 1)
-      order.push_back(d);
+  llvm::copy_if(moved, std::back_inserter(kept), [](int64_t d) { return d != 1; });
+  llvm::copy_if(type.getShape(), std::back_inserter(order),
+                [](int64_t d) { return d != 1; });
   if (kept != order)
     return std::nullopt;
-  return tosa::ReshapeOp::create(rw, loc, f32Tensor(rw.getContext(), moved), v,
-                                 tosa::getTosaConstShape(rw, loc, moved))
-      .getResult();
+  return NchwView{v, true, moved};
 }
 
 /// A concat of overlay tensors along an axis with only extents of 1 before
@@ -920,21 +919,23 @@ struct ConcatToSpectral : OpRewritePattern<tosa::ConcatOp> {
     }
     if (type.getRank() != 4 || op.getAxis() != 3 || type.getDimSize(0) != 1)
       return rw.notifyMatchFailure(op, "not contiguous on the overlay");
-    // Check every operand before creating anything.
+    // Every operand checked before anything is created.
+    SmallVector<NchwView> views;
     for (Value v : op.getOperands()) {
-      auto t = v.getDefiningOp<tosa::TransposeOp>();
-      if (!(t && t.getPerms() == ArrayRef<int32_t>(kToNhwc) &&
-            onOverlay(t.getInput1())) &&
-          !onOverlay(v))
-        return rw.notifyMatchFailure(op, "an operand is not on the overlay yet");
+      std::optional<NchwView> view = nchwView(v);
+      if (!view)
+        return rw.notifyMatchFailure(op, "an operand is not an overlay tensor");
+      views.push_back(std::move(*view));
     }
     SmallVector<Value> nchw;
-    for (Value v : op.getOperands()) {
-      std::optional<Value> x = asNchw(rw, loc, v);
-      if (!x)
-        return rw.notifyMatchFailure(op, "an operand is NHWC on the overlay");
-      nchw.push_back(*x);
-    }
+    for (const NchwView &view : views)
+      nchw.push_back(view.reshape
+                         ? tosa::ReshapeOp::create(
+                               rw, loc, f32Tensor(rw.getContext(), view.shape),
+                               view.source,
+                               tosa::getTosaConstShape(rw, loc, view.shape))
+                               .getResult()
+                         : view.source);
     auto y = spectral::ConcatOp::create(
         rw, loc,
         f32Tensor(rw.getContext(), {1, type.getDimSize(3), type.getDimSize(1),

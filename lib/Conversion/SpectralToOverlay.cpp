@@ -314,9 +314,7 @@ private:
 };
 
 FailureOr<Activation> Lowering::activationOf(Value v, Operation *user) {
-  Value root = v;
-  while (auto r = root.getDefiningOp<tosa::ReshapeOp>())
-    root = r.getInput1();
+  Value root = throughReshapes(v);
   auto it = acts.find(root);
   if (it == acts.end()) {
     Operation *def = root.getDefiningOp();
@@ -1176,13 +1174,6 @@ LogicalResult Lowering::lowerClamp(spectral::ClampOp op) {
 // Data movement: concat, slice, channel permutation
 //===----------------------------------------------------------------------===//
 
-/// The value whose bytes `v` is (a reshape is a view).
-Value storageOf(Value v) {
-  while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
-    v = r.getInput1();
-  return v;
-}
-
 int64_t bytesOf(Value v) {
   return cast<RankedTensorType>(v.getType()).getNumElements() * 2;
 }
@@ -1211,7 +1202,7 @@ void Lowering::placeConcats() {
       std::optional<int64_t> at, first;
       bool span = true;
       for (Value in : c.getInputs()) {
-        auto it = placed.find(storageOf(in));
+        auto it = placed.find(throughReshapes(in));
         if (it == placed.end() || (at && *at != it->second)) {
           span = false;
           break;
@@ -1226,7 +1217,7 @@ void Lowering::placeConcats() {
     int64_t at = placed[out];
     SmallVector<unsigned> copies;
     for (auto [i, in] : llvm::enumerate(c.getInputs())) {
-      Value root = storageOf(in);
+      Value root = throughReshapes(in);
       Operation *def = root.getDefiningOp();
       // Graph inputs and views of other tensors are where they are.
       const bool writable = def &&

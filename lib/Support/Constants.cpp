@@ -52,16 +52,18 @@ std::optional<std::vector<double>> readNumbers(Attribute attr) {
   return out;
 }
 
-bool isConstantTensor(Value v) {
+Value throughReshapes(Value v) {
   while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
     v = r.getInput1();
-  return bool(v.getDefiningOp<tosa::ConstOp>());
+  return v;
+}
+
+bool isConstantTensor(Value v) {
+  return bool(throughReshapes(v).getDefiningOp<tosa::ConstOp>());
 }
 
 std::optional<std::vector<double>> constantNumbers(Value v) {
-  while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
-    v = r.getInput1();
-  auto c = v.getDefiningOp<tosa::ConstOp>();
+  auto c = throughReshapes(v).getDefiningOp<tosa::ConstOp>();
   if (!c)
     return std::nullopt;
   return readNumbers(c.getValues());

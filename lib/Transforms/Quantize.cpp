@@ -23,13 +23,6 @@ using namespace mlir;
 namespace spec2 {
 namespace {
 
-/// `v` without the reshapes in front of it (views of the same bytes).
-Value storageOf(Value v) {
-  while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
-    v = r.getInput1();
-  return v;
-}
-
 /// One format per concatenation: the overlay places the layers producing
 /// a concat's inputs at their offsets in its result, so they write in the
 /// result's format. Inputs and results of concats that share a layer (a
@@ -41,7 +34,7 @@ llvm::DenseMap<Operation *, int32_t> concatFormats(func::FuncOp func) {
   func.walk([&](spectral::ConcatOp c) {
     classes.insert(c);
     for (Value in : c.getInputs())
-      if (Operation *def = storageOf(in).getDefiningOp())
+      if (Operation *def = throughReshapes(in).getDefiningOp())
         if (isa<spectral::SpectralDialect>(def->getDialect()) &&
             !isa<spectral::SliceOp>(def)) // a view: copied
           classes.unionSets(c, def);
@@ -102,8 +95,7 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
                       b.getI32IntegerAttr(fracFor(r.getValueAsDouble())));
     }
     auto fracOf = [&](Value v) -> std::optional<int32_t> {
-      while (auto r = v.getDefiningOp<tosa::ReshapeOp>())
-        v = r.getInput1();
+      v = throughReshapes(v);
       if (auto arg = dyn_cast<BlockArgument>(v))
         if (auto f = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(),
                                                         attr::kFrac))

@@ -25,6 +25,10 @@ constexpr size_t kMaxInlineElements = 64;
 /// doubles; nullopt for anything else.
 std::optional<std::vector<double>> readNumbers(mlir::Attribute attr);
 
+/// The value `v` is a view of: `v` without the tosa.reshapes in front of it
+/// (a reshape moves no data, on the reference or the overlay).
+mlir::Value throughReshapes(mlir::Value v);
+
 /// The value of `v` if it is a constant (looking through tosa.reshape).
 std::optional<std::vector<double>> constantNumbers(mlir::Value v);
 /// True if `v` is (a reshape of) a tosa.const: what constantNumbers reads,
