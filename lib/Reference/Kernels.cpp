@@ -3,6 +3,7 @@
 #include "spec2/Reference/Kernels.h"
 
 #include <Eigen/Core>
+#include <omp.h>
 
 #include <algorithm>
 #include <limits>
@@ -170,5 +171,13 @@ void batchMatmul(const float *a, const float *b, float *out, int64_t batch,
     mo.noalias() = ma * mb;
   }
 }
+
+// OpenMP's thread count is a per-thread setting: it changes only the
+// calling thread's parallel regions, which Eigen's GEMM opens.
+SerialKernels::SerialKernels() : previousThreads(omp_get_max_threads()) {
+  omp_set_num_threads(1);
+}
+
+SerialKernels::~SerialKernels() { omp_set_num_threads(previousThreads); }
 
 } // namespace spec2::ref

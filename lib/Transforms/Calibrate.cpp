@@ -8,6 +8,7 @@
 #include "Spec2/Spec2Dialect.h"
 
 #include "spec2/Reference/Executor.h"
+#include "spec2/Reference/Kernels.h"
 #include "spec2/Support/Constants.h"
 #include "spec2/Support/Dataset.h"
 #include "spec2/Support/Progress.h"
@@ -226,6 +227,8 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     Progress progress("spec2-calibrate: input", n);
     for (size_t w = 0; w < workers; ++w)
       pool.async([&, w] {
+        // One input per core: the kernels must not fan out again.
+        ref::SerialKernels serial;
         Ranges &r = perWorker[w];
         for (size_t i = w; i < n; i += workers) {
           auto out = exec->run(inputs[i], [&](Operation *op,

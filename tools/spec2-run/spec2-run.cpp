@@ -15,6 +15,7 @@
 #include "spec2/CostModel/EnergyModel.h"
 #include "spec2/Import/OnnxImporter.h"
 #include "spec2/Reference/Executor.h"
+#include "spec2/Reference/Kernels.h"
 #include "spec2/Runtime/LoadedProgram.h"
 #include "spec2/Support/Dataset.h"
 #include "spec2/Support/Diagnostics.h"
@@ -209,6 +210,8 @@ evaluateDataset(const spec2::Dataset &ds,
     const size_t workers = pool.getMaxConcurrency();
     for (size_t w = 0; w < workers; ++w)
       pool.async([&, w] {
+        // One image per core: the reference's kernels must not fan out.
+        spec2::ref::SerialKernels serial;
         auto fail = [&](std::string message) {
           std::lock_guard<std::mutex> lock(mutex);
           if (firstError.empty())

@@ -53,6 +53,23 @@ void pool2d(bool isMax, const float *in, llvm::ArrayRef<int64_t> inShape,
 void batchMatmul(const float *a, const float *b, float *out, int64_t batch,
                  int64_t m, int64_t k, int64_t n);
 
+/// The GEMMs above use every core of the machine, except on a thread that
+/// holds a SerialKernels: there they run on the calling thread alone. Code
+/// that runs several inputs side by side, one worker per core (calibration,
+/// pruning statistics, dataset runs), makes one per worker; nested, the
+/// GEMMs would put twice as many threads as cores on the machine, and
+/// their threads spin while they wait for each other.
+class SerialKernels {
+public:
+  SerialKernels();
+  ~SerialKernels();
+  SerialKernels(const SerialKernels &) = delete;
+  SerialKernels &operator=(const SerialKernels &) = delete;
+
+private:
+  int previousThreads;
+};
+
 } // namespace spec2::ref
 
 #endif // SPEC2_REFERENCE_KERNELS_H
