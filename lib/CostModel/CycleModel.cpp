@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <numeric>
 
 namespace spec2 {
 namespace cost {
@@ -49,12 +50,25 @@ void boxTraffic(InsnCost &c, uint64_t base, int64_t h, int64_t w, int64_t y0,
   if (xHi <= xLo || yHi <= yLo)
     return;
   const uint64_t len = uint64_t(xHi - xLo) * 2;
-  for (int64_t ch = 0; ch < nc; ++ch)
-    for (int64_t y = yLo; y < yHi; ++y) {
-      c.ddrBytes += len;
-      c.ddrBeatBytes +=
-          rowBeats(base + uint64_t((ch * h + y) * w + xLo) * 2, len);
-    }
+  const uint64_t rows = uint64_t(yHi - yLo);
+  c.ddrBytes += uint64_t(nc) * rows * len;
+  // Row r of the plane stack starts 2w bytes after row r - 1, so the rows'
+  // offsets within a beat, and their beat counts, repeat with period
+  // kDdrBeatBytes / gcd(2w, kDdrBeatBytes): the search prices millions of
+  // boxes, a sum of whole periods and a remainder per plane instead of a
+  // sum over rows.
+  const uint64_t stride = uint64_t(w) * 2, first = base + uint64_t(xLo) * 2;
+  const uint64_t period = kDdrBeatBytes / std::gcd(stride, uint64_t(kDdrBeatBytes));
+  uint64_t prefix[kDdrBeatBytes + 1] = {0};
+  for (uint64_t r = 0; r < period; ++r)
+    prefix[r + 1] = prefix[r] + rowBeats(first + r * stride, len);
+  auto upTo = [&](uint64_t n) { // beats of rows [0, n)
+    return n / period * prefix[period] + prefix[n % period];
+  };
+  for (int64_t ch = 0; ch < nc; ++ch) {
+    const uint64_t r0 = uint64_t(ch * h + yLo);
+    c.ddrBeatBytes += upTo(r0 + rows) - upTo(r0);
+  }
 }
 } // namespace
 
