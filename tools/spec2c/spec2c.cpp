@@ -29,6 +29,8 @@
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/Pass.h"
+#include "mlir/Pass/PassInstrumentation.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 
@@ -46,7 +48,10 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <optional>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace llvm;
 
@@ -173,8 +178,9 @@ cl::opt<bool> noCleanup(
     "no-cleanup",
     cl::desc("Print the graph exactly as imported (skip canonicalize/CSE)"),
     cl::cat(category));
-cl::opt<bool> verbose("v", cl::desc("Print phase timings to stderr"),
-                      cl::cat(category));
+cl::opt<bool> verbose(
+    "v", cl::desc("Print phase timings and peak memory to stderr"),
+    cl::cat(category));
 
 constexpr StringRef kTool = "spec2c";
 
@@ -277,7 +283,23 @@ bool checkOptions() {
   return checkLevelOptions();
 }
 
-/// With -v, how long each phase took.
+/// The process's resident memory now and at its peak so far, in MB.
+std::string memoryUse() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  long pages = 0, residentPages = 0;
+  if (FILE *f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &residentPages) != 2)
+      residentPages = 0;
+    std::fclose(f);
+  }
+  long residentMb = residentPages * (sysconf(_SC_PAGESIZE) / 1024) / 1024;
+  return "RSS " + std::to_string(residentMb) + " MB, peak " +
+         std::to_string((usage.ru_maxrss + 512) / 1024) + " MB";
+}
+
+/// With -v, how long each phase took and the memory it left resident
+/// (where a model's memory goes).
 class PhaseTimer {
 public:
   void operator()(StringRef what) {
@@ -286,7 +308,7 @@ public:
       errs() << kTool << ": " << what << " in "
              << format("%.3f",
                        std::chrono::duration<double>(now - phase).count())
-             << " s\n";
+             << " s (" << memoryUse() << ")\n";
     phase = now;
   }
 
@@ -294,6 +316,33 @@ private:
   std::chrono::steady_clock::time_point phase =
       std::chrono::steady_clock::now();
 };
+
+/// With -v, the same line per pass of the pipelines (calibration, lowering,
+/// tiling... each on its own line).
+class PassMemoryInstrumentation : public mlir::PassInstrumentation {
+public:
+  void runBeforePass(mlir::Pass *, mlir::Operation *) override {
+    start = std::chrono::steady_clock::now();
+  }
+  void runAfterPass(mlir::Pass *pass, mlir::Operation *) override {
+    if (pass->getArgument().empty())
+      return; // a pass manager's adaptor: its passes have their own lines
+    errs() << kTool << ":   pass " << pass->getArgument() << " in "
+           << format("%.3f", std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count())
+           << " s (" << memoryUse() << ")\n";
+  }
+
+private:
+  std::chrono::steady_clock::time_point start;
+};
+
+/// -v's per-pass lines on `pm`.
+void instrument(mlir::PassManager &pm) {
+  if (verbose)
+    pm.addInstrumentation(std::make_unique<PassMemoryInstrumentation>());
+}
 
 /// The ONNX model as graph IR, cleaned up unless --no-cleanup.
 mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
@@ -550,6 +599,7 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
   if (failed(mlir::applyPassManagerCLOptions(spectralPm)))
     return mlir::failure();
   mlir::applyDefaultTimingPassManagerCLOptions(spectralPm);
+  instrument(spectralPm);
   spec2::populateSpectralPipeline(spectralPm, copts);
   if (failed(spectralPm.run(module)))
     return mlir::failure();
@@ -563,6 +613,7 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
     if (failed(mlir::applyPassManagerCLOptions(overlayPm)))
       return mlir::failure();
     mlir::applyDefaultTimingPassManagerCLOptions(overlayPm);
+    instrument(overlayPm);
     spec2::populateOverlayPipeline(overlayPm, copts);
     if (failed(overlayPm.run(module)))
       return mlir::failure();
