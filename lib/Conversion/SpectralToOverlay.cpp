@@ -93,80 +93,112 @@ struct Activation {
 /// How a fully-connected layer is cut for the FC engine: input chunks (what
 /// half of FCX holds, short enough that a group of lanes' rows of a dense
 /// chunk fit half of KER), each row's entries per chunk, and row blocks.
+/// The entries stay in the layer's attributes (a VGG16 layer has 100M):
+/// the plan holds where each (row, chunk) run starts.
 struct FcPlan {
   int64_t lanesFc, kerHalf, fcxHalf, biasHalf, chunk, nChunks, rowBlock;
   std::vector<int64_t> chunkNnz;
-  std::vector<std::vector<std::vector<std::pair<int64_t, double>>>> rowsOf;
   std::vector<bool> denseChunk;
   bool columnMajor;
+  int64_t nnzRow;
+  const NumbersOf<int32_t> *cols;
+  const NumbersOf<float> *values;
+  /// Per row, its entries ordered by chunk (stable); empty when every row's
+  /// columns ascend already.
+  std::vector<uint32_t> order;
+  /// [row][chunk] the first of the row's (ordered) entries in the chunk;
+  /// nChunks + 1 per row.
+  std::vector<uint32_t> runStart;
+
+  int64_t count(int64_t r, int64_t ch) const {
+    const uint32_t *s = &runStart[r * (nChunks + 1) + ch];
+    return int64_t(s[1] - s[0]);
+  }
+  /// The t-th entry of row r in chunk ch: column within the chunk, value.
+  std::pair<int64_t, float> entry(int64_t r, int64_t ch, int64_t t) const {
+    int64_t i = runStart[r * (nChunks + 1) + ch] + t;
+    if (!order.empty())
+      i = order[r * nnzRow + i];
+    i += r * nnzRow;
+    return {int64_t((*cols)[i]) % chunk, (*values)[i]};
+  }
 };
 
 FcPlan planFc(const OverlayConfig &cfg, int64_t k, int64_t m, int64_t nnzRow,
-              const std::vector<double> &cols,
-              const std::vector<double> &values) {
-  const int64_t lanesFc = cfg.fcLanes;
+              const NumbersOf<int32_t> &cols,
+              const NumbersOf<float> &values) {
+  FcPlan p;
+  p.lanesFc = cfg.fcLanes;
   // The groups (row block, input chunk) overlap: a group's loads fill one
   // half of KER, FCX and BIAS while the previous group computes on the
   // other. Input chunks: what half of FCX holds, and short enough that a
   // group of lanes' rows of a dense chunk fit half of KER.
-  const int64_t kerHalf = int64_t(cfg.kerDepth) / 2,
-                fcxHalf = int64_t(cfg.fcxDepth) / 2,
-                biasHalf = int64_t(cfg.biasDepth) / 2;
-  const int64_t chunk =
-      std::min<int64_t>({k, fcxHalf, std::max<int64_t>(1, kerHalf / lanesFc)});
+  p.kerHalf = int64_t(cfg.kerDepth) / 2;
+  p.fcxHalf = int64_t(cfg.fcxDepth) / 2;
+  p.biasHalf = int64_t(cfg.biasDepth) / 2;
+  const int64_t chunk = std::min<int64_t>(
+      {k, p.fcxHalf, std::max<int64_t>(1, p.kerHalf / p.lanesFc)});
   const int64_t nChunks = ceilDiv(k, chunk);
+  p.chunk = chunk;
+  p.nChunks = nChunks;
+  p.nnzRow = nnzRow;
+  p.cols = &cols;
+  p.values = &values;
   // Per chunk, the entries of each row within it, padded to the chunk's
   // largest count (row balance).
-  std::vector<int64_t> chunkNnz(nChunks, 0);
-  std::vector<std::vector<std::vector<std::pair<int64_t, double>>>> rowsOf(
-      nChunks, std::vector<std::vector<std::pair<int64_t, double>>>(m));
-  for (int64_t r = 0; r < m; ++r)
-    for (int64_t t = 0; t < nnzRow; ++t) {
-      const int64_t c = int64_t(cols[r * nnzRow + t]);
-      rowsOf[c / chunk][r].push_back({c % chunk, values[r * nnzRow + t]});
-    }
+  bool ascending = true;
+  for (int64_t r = 0; r < m && ascending; ++r)
+    for (int64_t t = 1; t < nnzRow && ascending; ++t)
+      ascending = cols[r * nnzRow + t - 1] < cols[r * nnzRow + t];
+  p.runStart.assign(m * (nChunks + 1), 0);
+  std::vector<uint32_t> next;
+  if (!ascending)
+    p.order.resize(m * nnzRow);
+  for (int64_t r = 0; r < m; ++r) {
+    uint32_t *start = &p.runStart[r * (nChunks + 1)];
+    for (int64_t t = 0; t < nnzRow; ++t)
+      ++start[cols[r * nnzRow + t] / chunk + 1];
+    for (int64_t ch = 0; ch < nChunks; ++ch)
+      start[ch + 1] += start[ch];
+    if (ascending)
+      continue;
+    next.assign(start, start + nChunks);
+    for (int64_t t = 0; t < nnzRow; ++t)
+      p.order[r * nnzRow + next[cols[r * nnzRow + t] / chunk]++] = uint32_t(t);
+  }
+  p.chunkNnz.assign(nChunks, 0);
   for (int64_t ch = 0; ch < nChunks; ++ch)
     for (int64_t r = 0; r < m; ++r)
-      chunkNnz[ch] = std::max<int64_t>(chunkNnz[ch], rowsOf[ch][r].size());
+      p.chunkNnz[ch] = std::max(p.chunkNnz[ch], p.count(r, ch));
   int64_t maxNnz = 1;
-  for (int64_t v : chunkNnz)
+  for (int64_t v : p.chunkNnz)
     maxNnz = std::max(maxNnz, v);
   // A chunk whose every row holds all its columns in order stores values
   // only (ker_format fc_dense): GEMV reads column t at step t.
-  std::vector<bool> denseChunk(nChunks, true);
-  for (int64_t ch = 0; ch < nChunks; ++ch)
-    for (int64_t r = 0; r < m && denseChunk[ch]; ++r) {
-      const auto &row = rowsOf[ch][r];
-      denseChunk[ch] = int64_t(row.size()) == std::min(chunk, k - ch * chunk);
-      for (size_t t = 0; t < row.size() && denseChunk[ch]; ++t)
-        denseChunk[ch] = row[t].first == int64_t(t);
+  p.denseChunk.assign(nChunks, true);
+  for (int64_t ch = 0; ch < nChunks; ++ch) {
+    const int64_t width = std::min(chunk, k - ch * chunk);
+    for (int64_t r = 0; r < m && p.denseChunk[ch]; ++r) {
+      const int64_t n = p.count(r, ch);
+      bool dense = n == width;
+      for (int64_t t = 0; t < n && dense; ++t)
+        dense = p.entry(r, ch, t).first == t;
+      p.denseChunk[ch] = dense;
     }
+  }
   // Column-major (input chunk outer, row blocks inner) when FACC, BIAS and
   // OUT hold every row: each input chunk is loaded once and every row
   // block's partial sums wait in FACC for the next chunk. Otherwise row
   // blocks outer, each running through all chunks.
-  const bool columnMajor = m <= int64_t(cfg.faccDepth) &&
-                           m <= int64_t(cfg.biasDepth) &&
-                           m <= int64_t(cfg.outDepth);
+  p.columnMajor = m <= int64_t(cfg.faccDepth) &&
+                  m <= int64_t(cfg.biasDepth) && m <= int64_t(cfg.outDepth);
   int64_t rowBlock =
-      columnMajor
+      p.columnMajor
           ? m
-          : std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, biasHalf});
-  rowBlock =
-      std::min<int64_t>(rowBlock, (kerHalf / (maxNnz * lanesFc)) * lanesFc);
-
-  // Moved, not copied: a VGG16 layer has 100M entries.
-  return FcPlan{lanesFc,
-                kerHalf,
-                fcxHalf,
-                biasHalf,
-                chunk,
-                nChunks,
-                rowBlock,
-                std::move(chunkNnz),
-                std::move(rowsOf),
-                std::move(denseChunk),
-                columnMajor};
+          : std::min<int64_t>({m, cfg.faccDepth, cfg.outDepth, p.biasHalf});
+  p.rowBlock = std::min<int64_t>(rowBlock,
+                                 (p.kerHalf / (maxNnz * p.lanesFc)) * p.lanesFc);
+  return p;
 }
 
 /// The layer's weight segment: per (row block, chunk) its KER entries (their
@@ -178,10 +210,17 @@ fcSegment(const FcPlan &p, int64_t m, int fw, int fi,
           int64_t &biasOffset) {
   const int64_t lanesFc = p.lanesFc, nChunks = p.nChunks,
                 rowBlock = p.rowBlock;
-  const auto &rowsOf = p.rowsOf;
   const auto &chunkNnz = p.chunkNnz;
   const auto &denseChunk = p.denseChunk;
+  // Sized first: the segment of a VGG16 layer is 200 MB.
+  int64_t bytes = 0;
+  for (int64_t m0 = 0; m0 < m; m0 += rowBlock)
+    for (int64_t ch = 0; ch < nChunks; ++ch)
+      bytes += ceilDiv(std::min(rowBlock, m - m0), lanesFc) *
+               std::max<int64_t>(1, chunkNnz[ch]) * lanesFc *
+               (denseChunk[ch] ? 2 : 4);
   std::vector<uint8_t> seg;
+  seg.reserve(alignTo(bytes, 4) + 4 * m);
   auto put16 = [&](int64_t v) {
     seg.push_back(uint8_t(uint16_t(v) & 0xff));
     seg.push_back(uint8_t(uint16_t(v) >> 8));
@@ -198,9 +237,10 @@ fcSegment(const FcPlan &p, int64_t m, int fw, int fi,
           for (int64_t l = 0; l < lanesFc; ++l) {
             const int64_t r = m0 + g * lanesFc + l;
             int64_t v = 0, c = 0;
-            if (r < m0 + rows && t < int64_t(rowsOf[ch][r].size())) {
-              c = rowsOf[ch][r][t].first;
-              v = q16(rowsOf[ch][r][t].second, fw);
+            if (r < m0 + rows && t < p.count(r, ch)) {
+              auto [column, value] = p.entry(r, ch, t);
+              c = column;
+              v = q16(value, fw);
             }
             put16(v);
             if (!denseChunk[ch])
@@ -716,13 +756,13 @@ LogicalResult Lowering::lowerFc(spectral::FullyConnectedOp op) {
            << k << " elements exceeds the 65535 a LOAD row holds";
   const int fi = int(op.getInFrac().value_or(0)),
             fo = int(op.getOutFrac().value_or(0));
-  std::vector<double> values = *readNumbers(op.getValues());
-  std::vector<double> cols = *readNumbers(op.getColumns());
+  NumbersOf<float> values = *readFloats(op.getValues());
+  NumbersOf<int32_t> cols = *readInt32s(op.getColumns());
   std::vector<double> bias = *readNumbers(op.getBias());
   const int64_t nnzRow = int64_t(values.size()) / m;
   double wmax = 0, bmax = 0;
-  for (double v : values)
-    wmax = std::max(wmax, std::fabs(v));
+  for (float v : values)
+    wmax = std::max(wmax, std::fabs(double(v)));
   for (double v : bias)
     bmax = std::max(bmax, std::fabs(v));
   int fw = fracFor(wmax);

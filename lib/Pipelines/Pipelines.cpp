@@ -7,6 +7,7 @@
 #include "Spectral/SpectralDialect.h"
 #include "spec2/Conversion/OverlaySupport.h"
 #include "spec2/Conversion/Passes.h"
+#include "spec2/Support/Constants.h"
 #include "spec2/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -187,6 +188,27 @@ void populateOverlayPipeline(OpPassManager &pm, const CompileOptions &o) {
   target.target = o.target;
   pm.addPass(createSetTarget(target));
   pm.addPass(createSpectralToOverlay());
+}
+
+namespace {
+class ReleaseDeadWeights : public PassInstrumentation {
+public:
+  explicit ReleaseDeadWeights(Operation *root) : root(root) {}
+  void runAfterPass(Pass *, Operation *op) override {
+    // Passes on functions may run in parallel (then their adaptor's turn
+    // comes when all are done); spec2c runs them one at a time.
+    if (op == root || (op->getParentOp() == root &&
+                       !root->getContext()->isMultithreadingEnabled()))
+      releaseUnreferencedBlobs(root->getContext(), {root});
+  }
+
+private:
+  Operation *root;
+};
+} // namespace
+
+void releaseDeadWeightsAfterPasses(PassManager &pm, Operation *root) {
+  pm.addInstrumentation(std::make_unique<ReleaseDeadWeights>(root));
 }
 
 void registerPipelines() {

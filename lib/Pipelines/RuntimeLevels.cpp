@@ -4,6 +4,7 @@
 #include "Overlay/OverlayDialect.h"
 #include "Spec2/Spec2Dialect.h"
 #include "Spectral/SpectralDialect.h"
+#include "spec2/Support/Constants.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/Pass/PassManager.h"
@@ -76,6 +77,7 @@ compileRuntimeLevels(ModuleOp module, const CompileOptions &o,
     if (failed(pm.run(module)))
       return failure();
   }
+  releaseUnreferencedBlobs(ctx, {module.getOperation()});
   std::vector<CompiledLevel> levels;
   for (unsigned k = 0; k <= plan.last; ++k) {
     CompiledLevel level;
@@ -112,6 +114,13 @@ compileRuntimeLevels(ModuleOp module, const CompileOptions &o,
         (*level.program)->setAttr(a.getName(), a.getValue());
     }
     levels.push_back(std::move(level));
+    work = nullptr;
+    SmallVector<Operation *> live = {module.getOperation()};
+    for (CompiledLevel &l : levels)
+      for (ModuleOp m : {l.spectral.get(), l.program.get()})
+        if (m)
+          live.push_back(m.getOperation());
+    releaseUnreferencedBlobs(ctx, live);
   }
   return levels;
 }

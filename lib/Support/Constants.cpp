@@ -2,8 +2,15 @@
 #include "spec2/Support/Constants.h"
 
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Operation.h"
+#include "llvm/ADT/StringSet.h"
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 using namespace mlir;
 
@@ -50,6 +57,33 @@ std::optional<std::vector<double>> readNumbers(Attribute attr) {
     return std::nullopt;
   }
   return out;
+}
+
+namespace {
+template <typename T>
+std::optional<NumbersOf<T>> readAs(Attribute attr, bool (*holds)(Type)) {
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(attr)) {
+    auto type = cast<ShapedType>(res.getType());
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (blob && holds(type.getElementType()) && type.hasStaticShape() &&
+        blob->getData().size() == size_t(type.getNumElements()) * sizeof(T))
+      return NumbersOf<T>(llvm::ArrayRef<T>(
+          reinterpret_cast<const T *>(blob->getData().data()),
+          size_t(type.getNumElements())));
+  }
+  std::optional<std::vector<double>> numbers = readNumbers(attr);
+  if (!numbers)
+    return std::nullopt;
+  return NumbersOf<T>(std::vector<T>(numbers->begin(), numbers->end()));
+}
+} // namespace
+
+std::optional<NumbersOf<float>> readFloats(Attribute attr) {
+  return readAs<float>(attr, [](Type t) { return t.isF32(); });
+}
+
+std::optional<NumbersOf<int32_t>> readInt32s(Attribute attr) {
+  return readAs<int32_t>(attr, [](Type t) { return t.isInteger(32); });
 }
 
 Value throughReshapes(Value v) {
@@ -119,6 +153,39 @@ std::optional<std::vector<uint8_t>> readBytes(Attribute attr) {
   for (APInt v : dense.getValues<APInt>())
     out.push_back(uint8_t(v.getZExtValue()));
   return out;
+}
+
+size_t releaseUnreferencedBlobs(MLIRContext *ctx,
+                                ArrayRef<Operation *> roots) {
+  llvm::StringSet<> live;
+  for (Operation *root : roots)
+    root->walk([&](Operation *op) {
+      op->getAttrDictionary().walk([&](DenseResourceElementsAttr r) {
+        live.insert(r.getRawHandle().getKey());
+      });
+    });
+  auto &manager =
+      DenseResourceElementsHandle::getManagerInterface(ctx).getBlobManager();
+  std::vector<std::string> dead;
+  manager.getBlobMap([&](const llvm::StringMap<
+                         DialectResourceBlobManager::BlobEntry> &blobs) {
+    for (const auto &entry : blobs) {
+      const AsmResourceBlob *blob = entry.getValue().getBlob();
+      if (blob && !blob->getData().empty() && !live.contains(entry.getKey()))
+        dead.push_back(entry.getKey().str());
+    }
+  });
+  size_t freed = 0;
+  for (const std::string &key : dead) {
+    DialectResourceBlobManager::BlobEntry *entry = manager.lookup(key);
+    freed += entry->getBlob()->getData().size();
+    entry->setBlob(AsmResourceBlob()); // runs the blob's deleter
+  }
+#if defined(__GLIBC__)
+  if (freed)
+    malloc_trim(0); // hand the pages back: RSS is what runs out
+#endif
+  return freed;
 }
 
 } // namespace spec2

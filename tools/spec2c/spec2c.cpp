@@ -18,6 +18,7 @@
 #include "spec2/Report/PerformanceReport.h"
 #include "spec2/Import/GraphChecks.h"
 #include "spec2/Import/OnnxImporter.h"
+#include "spec2/Support/Constants.h"
 #include "spec2/Support/Diagnostics.h"
 #include "spec2/Target/Assembler.h"
 #include "spec2/Target/OverlayConfigFile.h"
@@ -374,6 +375,7 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
     return module;
   if (failed(spec2::runGraphCleanup(*module)))
     return nullptr;
+  spec2::releaseUnreferencedBlobs(&context, {module->getOperation()});
   report("cleaned up the graph");
   return module;
 }
@@ -600,6 +602,7 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
     return mlir::failure();
   mlir::applyDefaultTimingPassManagerCLOptions(spectralPm);
   instrument(spectralPm);
+  spec2::releaseDeadWeightsAfterPasses(spectralPm, module);
   spec2::populateSpectralPipeline(spectralPm, copts);
   if (failed(spectralPm.run(module)))
     return mlir::failure();
@@ -614,6 +617,7 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
       return mlir::failure();
     mlir::applyDefaultTimingPassManagerCLOptions(overlayPm);
     instrument(overlayPm);
+    spec2::releaseDeadWeightsAfterPasses(overlayPm, module);
     spec2::populateOverlayPipeline(overlayPm, copts);
     if (failed(overlayPm.run(module)))
       return mlir::failure();

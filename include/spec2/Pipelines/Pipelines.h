@@ -128,6 +128,13 @@ void populateOverlayPipeline(mlir::OpPassManager &pm, const CompileOptions &o);
 
 /// Registers the pipelines above and every spec2 pass.
 void registerPipelines();
+
+/// Adds to `pm` what frees, after each pass on `root` as a whole, the
+/// weights no op of `root` refers to any more (releaseUnreferencedBlobs):
+/// a model's memory is then its live weights, not every copy the pipeline
+/// made. `root` must be the only module of the context in use.
+void releaseDeadWeightsAfterPasses(mlir::PassManager &pm,
+                                   mlir::Operation *root);
 /// Every dialect spec2 produces or consumes.
 void registerSpec2Dialects(mlir::DialectRegistry &registry);
 

@@ -25,6 +25,31 @@ constexpr size_t kMaxInlineElements = 64;
 /// doubles; nullopt for anything else.
 std::optional<std::vector<double>> readNumbers(mlir::Attribute attr);
 
+/// The elements of an attribute as T: a view of a resource blob that holds
+/// T already (no copy: a VGG16 FC layer has 100M weights), else converted.
+template <typename T> class NumbersOf {
+public:
+  explicit NumbersOf(llvm::ArrayRef<T> view) : view(view) {}
+  explicit NumbersOf(std::vector<T> data)
+      : owned(std::move(data)), view(owned) {}
+  // A moved vector keeps its buffer, so the view stays valid.
+  NumbersOf(NumbersOf &&) = default;
+  NumbersOf(const NumbersOf &) = delete;
+  size_t size() const { return view.size(); }
+  T operator[](size_t i) const { return view[i]; }
+  const T *begin() const { return view.begin(); }
+  const T *end() const { return view.end(); }
+
+private:
+  std::vector<T> owned;
+  llvm::ArrayRef<T> view;
+};
+
+/// An f32 (or any float/integer) attribute as floats; nullopt as readNumbers.
+std::optional<NumbersOf<float>> readFloats(mlir::Attribute attr);
+/// An i32 (or any integer) attribute as int32s; nullopt as readNumbers.
+std::optional<NumbersOf<int32_t>> readInt32s(mlir::Attribute attr);
+
 /// The value `v` is a view of: `v` without the tosa.reshapes in front of it
 /// (a reshape moves no data, on the reference or the overlay).
 mlir::Value throughReshapes(mlir::Value v);
@@ -55,6 +80,15 @@ mlir::ElementsAttr makeByteElements(mlir::MLIRContext *ctx,
 /// The raw bytes of a 1-D i8 ElementsAttr made by makeByteElements (or any
 /// dense i8 attribute).
 std::optional<std::vector<uint8_t>> readBytes(mlir::Attribute attr);
+
+/// Frees the data of every resource blob of `ctx` that no attribute under
+/// `roots` refers to: a blob outlives the ops that used it (the context
+/// owns it), so without this each generation of a model's weights (ONNX,
+/// folded, spectral, pruned, program segments) would stay in memory to the
+/// end. Every module still in use must be among `roots`. Returns the bytes
+/// freed.
+size_t releaseUnreferencedBlobs(mlir::MLIRContext *ctx,
+                                llvm::ArrayRef<mlir::Operation *> roots);
 
 } // namespace spec2
 
