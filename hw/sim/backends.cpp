@@ -26,6 +26,12 @@ Counters &Counters::operator+=(const Counters &o) {
   faults += o.faults;
   for (unsigned i = 0; i < isa::kNumOpcodes; ++i)
     insns[i] += o.insns[i];
+  saturated += o.saturated;
+  if (saturatedByInsn.empty())
+    saturatedByInsn = o.saturatedByInsn;
+  else if (saturatedByInsn.size() == o.saturatedByInsn.size())
+    for (size_t i = 0; i < saturatedByInsn.size(); ++i)
+      saturatedByInsn[i] += o.saturatedByInsn[i];
   return *this;
 }
 

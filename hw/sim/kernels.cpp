@@ -22,6 +22,9 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
   // The dispatcher runs until FINISH: a program must end in its only one.
   unsigned calls[kNumUnits] = {0, 0, 0, 0, 0}; // per ComputeUnit
   unsigned loads = 0, stores = 0, computes = 0, finishes = 0;
+  // Each unit runs its instructions in program order: its k-th call is
+  // the k-th of these (what per-instruction counters are attributed by).
+  std::vector<uint32_t> unitInsns[kNumUnits];
   for (size_t i = 0; i < count; ++i) {
     const unsigned op = unsigned(getField(insns[i], kOpcode));
     loads += op == kLoad;
@@ -29,6 +32,7 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
     if (moduleOf(op) == kComputeModule) {
       ++computes;
       ++calls[unitOf(op)];
+      unitInsns[unitOf(op)].push_back(uint32_t(i));
     }
     finishes += op == kFinish;
   }
@@ -53,9 +57,19 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
 
   std::mutex lock; // guards the counters
   sim::Counters &ctr = result.counters;
+  ctr.saturatedByInsn.assign(count, 0);
+  unsigned unitCalls[kNumUnits] = {};
   auto count1 = [&](const Activity &act, unsigned module, unsigned opcode) {
     std::lock_guard<std::mutex> g(lock);
     countActivity(ctr, act, module, opcode);
+  };
+  // A compute unit's call, attributed to its instruction.
+  auto countUnit = [&](const Activity &act, unsigned unit, unsigned opcode) {
+    count1(act, kComputeModule, opcode);
+    std::lock_guard<std::mutex> g(lock);
+    const unsigned k = unitCalls[unit]++;
+    if (k < unitInsns[unit].size())
+      ctr.saturatedByInsn[unitInsns[unit][k]] = act.saturated;
   };
   auto repeat = [](unsigned n, auto call) {
     return [n, call] {
@@ -91,21 +105,21 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
              [&] {
                Activity act;
                spec2_fft(fftQ, fftFinished, fftFinishedRetire, buf, act);
-               count1(act, kComputeModule, kFft);
+               countUnit(act, kUnitFft, kFft);
              }),
       repeat(calls[kUnitSconv],
              [&] {
                Activity act;
                spec2_sconv(sconvQ, sconvReleased, sconvFinished,
                            sconvFinishedRetire, buf, act);
-               count1(act, kComputeModule, kSconv);
+               countUnit(act, kUnitSconv, kSconv);
              }),
       repeat(calls[kUnitSpatial],
              [&] {
                Activity act;
                spec2_spatial(spatialQ, spatialFinished, spatialFinishedRetire,
                              buf, act);
-               count1(act, kComputeModule, kConv);
+               countUnit(act, kUnitSpatial, kConv);
              }),
       repeat(calls[kUnitVector],
              [&] {
@@ -113,7 +127,7 @@ sim::RunResult runTopKernels(const Word *insns, size_t count, Dram dram,
                spec2_vector(vectorQ, vectorEvents, vectorFinishedRetire, buf,
                             act);
                // (OUTQ, GEMV, VEC and CONVQ are told apart below.)
-               count1(act, kComputeModule, kNumOpcodes);
+               countUnit(act, kUnitVector, kNumOpcodes);
              }),
   });
   // Retired instructions per opcode: all of them (the program ran to its

@@ -32,6 +32,7 @@ void countActivity(sim::Counters &ctr, const Activity &act, unsigned module,
   ctr.macsUseful += act.macsUseful;
   ctr.macsPadded += act.macsPadded;
   ctr.faults += act.faults;
+  ctr.saturated += act.saturated;
   if (opcode < kNumOpcodes)
     ++ctr.insns[opcode];
 }
@@ -143,6 +144,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
   if (engines == sim::Engines::Kernels)
     return runTopKernels(insns, count, dram, *buf);
   const bool fastPaths = engines == sim::Engines::Fast;
+  ctr.saturatedByInsn.assign(count, 0);
 
   // Fetch: split the stream into the three module queues, in program order.
   std::vector<uint32_t> queue[3];
@@ -243,6 +245,7 @@ sim::RunResult SimOverlay::run(const Word *insns, size_t count,
     if (end > ctr.totalCycles)
       ctr.totalCycles = end;
     countActivity(ctr, act, m, opcode);
+    ctr.saturatedByInsn[index] = act.saturated;
     if (options.trace)
       result.trace.push_back({index, bestStart, end, act.cycles, released});
     if (getField(w, kPushPrev) && p.pushPrev)

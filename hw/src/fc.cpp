@@ -85,7 +85,7 @@ GEMV_GROUPS:
           continue;
         }
         const int64_t v = roundShift(acc[l] + buf.bias[ba], shift);
-        buf.out[o] = int16_t(saturate(sat16(v), lo, hi));
+        buf.out[o] = int16_t(saturate(sat16Counted(v, act), lo, hi));
       }
     }
   }

@@ -84,7 +84,18 @@ struct Activity {
   /// CONV taps outside the tile (padding): never read nor multiplied.
   uint64_t macsPadded = 0;
   uint64_t faults = 0;     ///< invalid kernel indices / DRAM accesses
+  /// Output values the output stage clipped to the int16 range (before
+  /// the clamp an activation asks for): the layer's format was too narrow.
+  uint64_t saturated = 0;
 };
+
+/// sat16(v), counting in `act` when it clips: every output stage's
+/// requantisation goes through it.
+inline int64_t sat16Counted(int64_t v, Activity &act) {
+  if (v < -32768 || v > 32767)
+    ++act.saturated;
+  return isa::sat16(v);
+}
 
 /// DRAM as the overlay's AXI master ports see it: bytes, with a size the
 /// C-simulation checks every access against.

@@ -202,11 +202,11 @@ CONVQ_CHANNELS:
           v += resShift >= 0 ? r * (int64_t(1) << resShift)
                              : roundShift(r, unsigned(-resShift));
         }
-        int64_t q = sat16(roundShift(v, shift));
+        int64_t q = sat16Counted(roundShift(v, shift), act);
         if (lut) {
           int64_t l = 0;
           if (lutLookup(buf.bias, lutAddr, q, l))
-            q = sat16(roundShift(l, lutShift));
+            q = sat16Counted(roundShift(l, lutShift), act);
           else
             ++faults;
         }

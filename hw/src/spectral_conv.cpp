@@ -365,7 +365,7 @@ OUTQ_CHANNELS:
           continue;
         }
         const int64_t v = roundShift(int64_t(oacc[a]) + b, f.shift);
-        out[o] = int16_t(saturate(sat16(v), f.lo, f.hi));
+        out[o] = int16_t(saturate(sat16Counted(v, act), f.lo, f.hi));
       }
     if (!f.clear)
       continue;

@@ -15,8 +15,9 @@ inline int64_t reciprocalQ24(int64_t n) {
   return ((int64_t(1) << 24) + n / 2) / n;
 }
 
-inline int16_t finish(int64_t v, unsigned shiftOut, int64_t lo, int64_t hi) {
-  return int16_t(saturate(sat16(roundShift(v, shiftOut)), lo, hi));
+inline int16_t finish(int64_t v, unsigned shiftOut, int64_t lo, int64_t hi,
+                      Activity &act) {
+  return int16_t(saturate(sat16Counted(roundShift(v, shiftOut), act), lo, hi));
 }
 
 inline int64_t readInp(const Buffers &buf, uint64_t a, Activity &act) {
@@ -62,7 +63,7 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
         ++act.faults;
         continue;
       }
-      buf.out[outAddr + i] = finish(v, shiftOut, lo, hi);
+      buf.out[outAddr + i] = finish(v, shiftOut, lo, hi, act);
     }
     work = n;
   } else if (op == kVecAdd || op == kVecReq) {
@@ -77,7 +78,7 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
         ++act.faults;
         continue;
       }
-      buf.out[outAddr + i] = finish(v, shiftOut, lo, hi);
+      buf.out[outAddr + i] = finish(v, shiftOut, lo, hi, act);
     }
     work = n;
   } else if (op == kVecAffine || op == kVecMul) {
@@ -108,7 +109,7 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
           ++act.faults;
           continue;
         }
-        buf.out[outAddr + k] = finish(v, shiftOut, lo, hi);
+        buf.out[outAddr + k] = finish(v, shiftOut, lo, hi, act);
       }
     }
     work = uint64_t(nc) * plane;
@@ -143,7 +144,7 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
             ++act.faults;
             continue;
           }
-          buf.out[o] = finish(acc * (int64_t(1) << shiftA), shiftOut, lo, hi);
+          buf.out[o] = finish(acc * (int64_t(1) << shiftA), shiftOut, lo, hi, act);
         }
     work = uint64_t(nc * oh * ow * kh * kw);
   } else {

@@ -4,6 +4,8 @@
 #include "Overlay/OverlayDialect.h"
 #include "spec2/Support/Constants.h"
 
+#include "llvm/ADT/StringMap.h"
+
 using namespace mlir;
 
 namespace spec2 {
@@ -20,6 +22,22 @@ FailureOr<Program> exportProgram(ModuleOp module) {
     return module.emitError(
         "no ovl.program to export (run spec2-spectral-to-overlay)");
   Program prog;
+  // Each instruction op carries the location of the layer it implements.
+  llvm::StringMap<uint32_t> layerIndex;
+  // An instruction of no layer (the closing FINISH) counts with the one
+  // before it.
+  auto layerOf = [&](Operation *op) {
+    auto loc = dyn_cast<NameLoc>(op->getLoc());
+    if (!loc && !prog.insnLayers.empty())
+      return prog.insnLayers.back();
+    std::string name =
+        loc ? sanitizedName(loc.getName().getValue()) : "unnamed";
+    auto [it, inserted] =
+        layerIndex.try_emplace(name, uint32_t(prog.layers.size()));
+    if (inserted)
+      prog.layers.push_back(name);
+    return it->second;
+  };
   prog.configName = programOp.getConfig().str();
   prog.configHash = uint64_t(programOp.getConfigHash());
   prog.dramBytes = uint64_t(programOp.getDramBytes());
@@ -44,6 +62,7 @@ FailureOr<Program> exportProgram(ModuleOp module) {
       if (failed(w))
         return failure();
       prog.insns.push_back(*w);
+      prog.insnLayers.push_back(layerOf(&op));
     } else {
       return op.emitOpError("cannot be exported");
     }

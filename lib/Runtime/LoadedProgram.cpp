@@ -80,6 +80,26 @@ LoadedProgram::openDevice(const DeviceSpec &spec) const {
   return spec2::openDevice(spec, cfg);
 }
 
+std::vector<std::pair<std::string, uint64_t>>
+LoadedProgram::perLayer(const std::vector<uint64_t> &perInsn,
+                        unsigned level) const {
+  std::vector<std::pair<std::string, uint64_t>> out;
+  const size_t first = prog.levels.empty() ? 0 : prog.levels[level].firstInsn;
+  const size_t count = prog.levelInsns(level).size();
+  if (prog.insnLayers.empty() || perInsn.size() != count)
+    return out;
+  std::vector<int64_t> slot(prog.layers.size(), -1);
+  for (size_t i = 0; i < count; ++i) {
+    const uint32_t l = prog.insnLayers[first + i];
+    if (slot[l] < 0) {
+      slot[l] = int64_t(out.size());
+      out.push_back({prog.layers[l], 0});
+    }
+    out[size_t(slot[l])].second += perInsn[i];
+  }
+  return out;
+}
+
 Error LoadedProgram::checkLevel(unsigned level) const {
   if (level < prog.numLevels())
     return Error::success();
@@ -121,6 +141,8 @@ Expected<Inference> LoadedProgram::run(Device &device,
     for (auto [b, e] : gaps)
       std::fill(dram.begin() + b, dram.begin() + e, uint8_t(0));
   }
+  Inference result;
+  result.inputsSaturated.assign(inputs.size(), 0);
   for (size_t i = 0; i < inputs.size(); ++i) {
     const TensorDesc &d = prog.inputs[i];
     const Tensor &t = inputs[i];
@@ -136,6 +158,9 @@ Expected<Inference> LoadedProgram::run(Device &device,
                                    dtypeName(t.dtype).str() +
                                    "; the program expects float32");
     for (size_t k = 0; k < t.f32.size(); ++k) {
+      const double scaled = std::ldexp(double(t.f32[k]), d.fracBits);
+      if (!(scaled >= -32768.5 && scaled < 32767.5)) // quantize() clips
+        ++result.inputsSaturated[i];
       const uint16_t q = uint16_t(quantize(t.f32[k], d.fracBits));
       dram[d.dramAddr + 2 * k] = uint8_t(q & 0xff);
       dram[d.dramAddr + 2 * k + 1] = uint8_t(q >> 8);
@@ -144,7 +169,6 @@ Expected<Inference> LoadedProgram::run(Device &device,
   auto counters = device.run(insnImage, level, dram);
   if (!counters)
     return counters.takeError();
-  Inference result;
   result.counters = *counters;
   for (const TensorDesc &d : prog.levelOutputs(level)) {
     std::vector<int64_t> shape(d.dims.begin(), d.dims.end());

@@ -21,6 +21,16 @@ bool isValidName(llvm::StringRef name) {
          });
 }
 
+std::string sanitizedName(llvm::StringRef name) {
+  if (name.empty())
+    return "unnamed";
+  std::string out = name.take_front(kMaxNameLength).str();
+  for (char &c : out)
+    if (!(c > ' ' && c < 0x7f && c != '"' && c != ';' && c != '='))
+      c = '_';
+  return out;
+}
+
 bool isValidConfigName(llvm::StringRef name) {
   return name.size() <= kMaxConfigNameLength && isValidName(name);
 }
@@ -50,7 +60,8 @@ bool operator==(const Program &a, const Program &b) {
   return a.configName == b.configName && a.configHash == b.configHash &&
          a.dramBytes == b.dramBytes && a.inputs == b.inputs &&
          a.outputs == b.outputs && a.segments == b.segments &&
-         llvm::equal(a.insns, b.insns, sameWord) && a.levels == b.levels;
+         llvm::equal(a.insns, b.insns, sameWord) && a.levels == b.levels &&
+         a.layers == b.layers && a.insnLayers == b.insnLayers;
 }
 
 llvm::ArrayRef<isa::Word> Program::levelInsns(unsigned k) const {
@@ -78,6 +89,12 @@ Program Program::levelProgram(unsigned k) const {
   p.segments = segments;
   llvm::ArrayRef<isa::Word> stream = levelInsns(k);
   p.insns.assign(stream.begin(), stream.end());
+  if (!insnLayers.empty()) {
+    p.layers = layers;
+    const size_t first = levels.empty() ? 0 : levels[k].firstInsn;
+    p.insnLayers.assign(insnLayers.begin() + first,
+                        insnLayers.begin() + first + stream.size());
+  }
   return p;
 }
 
@@ -127,6 +144,22 @@ llvm::Expected<Program> combineLevels(std::vector<Program> levels,
       entry.outputAddrs.push_back(t.dramAddr);
     }
     p.levels.push_back(std::move(entry));
+    // One layer table for all levels: the same layers by name; a level
+    // without one is "unnamed" throughout.
+    if (!l.insnLayers.empty() || !p.insnLayers.empty()) {
+      auto indexOf = [&](const std::string &name) {
+        auto at = llvm::find(p.layers, name);
+        if (at == p.layers.end())
+          at = p.layers.insert(at, name);
+        return uint32_t(at - p.layers.begin());
+      };
+      if (p.insnLayers.size() < p.insns.size())
+        p.insnLayers.resize(p.insns.size(), indexOf("unnamed"));
+      for (size_t i = 0; i < l.insns.size(); ++i)
+        p.insnLayers.push_back(l.insnLayers.empty()
+                                   ? indexOf("unnamed")
+                                   : indexOf(l.layers[l.insnLayers[i]]));
+    }
     p.insns.insert(p.insns.end(), l.insns.begin(), l.insns.end());
     p.dramBytes = std::max(p.dramBytes, l.dramBytes);
     for (Segment &s : l.segments) {

@@ -124,6 +124,7 @@ private:
 
   std::optional<BodyError> readTensor(const Twine &label, TensorDesc &t);
   std::optional<BodyError> readLevels(const Header &h, Program &p);
+  std::optional<BodyError> readLayers(Program &p);
   std::optional<BodyError> readSegmentEntry(unsigned i, Segment &s,
                                             uint64_t &size);
 
@@ -210,6 +211,52 @@ std::optional<BodyError> BodyReader::readLevels(const Header &h,
   return std::nullopt;
 }
 
+std::optional<BodyError> BodyReader::readLayers(Program &p) {
+  if (remaining() < 8)
+    return pastEnd(endWord + " ends inside the layer table");
+  const uint32_t n = u32();
+  if (!zeros(4))
+    return malformed("non-zero reserved bytes in the layer table");
+  // Each name takes at least 8 bytes (length and padding).
+  if (uint64_t(n) * 8 > remaining())
+    return pastEnd(endWord + " ends inside the layer table (" +
+                   count(n, "layer") + ")");
+  p.layers.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    if (remaining() < 8)
+      return pastEnd(endWord + " ends inside the layer table");
+    const unsigned nameLen = u8();
+    if (!zeros(7))
+      return malformed("non-zero reserved bytes in the layer table");
+    const uint64_t rest = llvm::alignTo(nameLen, 8);
+    if (remaining() < rest)
+      return pastEnd(endWord + " ends inside the layer table");
+    p.layers[i].assign(reinterpret_cast<const char *>(bytes.data() + pos),
+                       nameLen);
+    pos += nameLen;
+    if (!isValidName(p.layers[i]))
+      return malformed("layer " + Twine(i) + " has an invalid name");
+    if (!zeros(rest - nameLen))
+      return malformed("non-zero padding after the name of layer " +
+                       Twine(i));
+  }
+  if (n == 0)
+    return std::nullopt;
+  const uint64_t indexBytes = llvm::alignTo(4 * uint64_t(p.insns.size()), 8);
+  if (indexBytes > remaining())
+    return pastEnd(endWord + " ends inside the layer of each instruction");
+  p.insnLayers.resize(p.insns.size());
+  for (size_t i = 0; i < p.insns.size(); ++i) {
+    p.insnLayers[i] = u32();
+    if (p.insnLayers[i] >= n)
+      return malformed("instruction " + Twine(i) + " belongs to layer " +
+                       Twine(p.insnLayers[i]) + " of " + count(n, "layer"));
+  }
+  if (!zeros(indexBytes - 4 * p.insns.size()))
+    return malformed("non-zero padding after the layer of each instruction");
+  return std::nullopt;
+}
+
 std::optional<BodyError> BodyReader::read(const Header &h, Program &p) {
   // Refuse counts the bytes cannot hold before allocating for them.
   uint64_t numTensors = uint64_t(h.numInputs) + h.numOutputs;
@@ -265,6 +312,9 @@ std::optional<BodyError> BodyReader::read(const Header &h, Program &p) {
   for (isa::Word &w : p.insns)
     for (uint64_t &lane : w.lane)
       lane = u64();
+  if (h.version >= 3)
+    if (auto e = readLayers(p))
+      return e;
   return std::nullopt;
 }
 
@@ -324,6 +374,24 @@ std::vector<uint8_t> writeProgram(const Program &p) {
   for (const isa::Word &insn : p.insns)
     for (uint64_t lane : insn.lane)
       w.u64(lane);
+  assert((p.insnLayers.empty() ? p.layers.empty()
+                               : p.insnLayers.size() == p.insns.size()) &&
+         "a layer table without every instruction's layer");
+  w.u32(uint32_t(p.insnLayers.empty() ? 0 : p.layers.size()));
+  w.u32(0);
+  if (!p.insnLayers.empty()) {
+    for (const std::string &name : p.layers) {
+      assert(isValidName(name) && "layer name not encodable");
+      w.u8(uint8_t(name.size()));
+      for (int i = 0; i < 7; ++i)
+        w.u8(0);
+      w.text(name);
+      w.pad8();
+    }
+    for (uint32_t l : p.insnLayers)
+      w.u32(l);
+    w.pad8();
+  }
 
   endian::write64le(w.out.data() + kTotalSizeOffset,
                     w.out.size() + kChecksumBytes);

@@ -96,6 +96,8 @@ private:
   /// Returns false when the level table cannot be used to slice the
   /// instructions.
   bool checkLevelTable();
+  /// Layer names valid, and every instruction's layer in the table.
+  void checkLayerTable();
   /// Every check of one level's stream and outputs.
   void checkLevel(unsigned k, const std::vector<Extent> &inputs,
                   const std::vector<Extent> &segments);
@@ -361,11 +363,34 @@ Error Verifier::run() {
   std::vector<Extent> inputs, segments;
   checkTensors(p.inputs, "input", inputs);
   checkSegments(segments);
+  checkLayerTable();
   if (!checkLevelTable())
     return result();
   for (unsigned k = 0; k < p.numLevels(); ++k)
     checkLevel(k, inputs, segments);
   return result();
+}
+
+void Verifier::checkLayerTable() {
+  if (p.insnLayers.empty()) {
+    if (!p.layers.empty())
+      report("a layer table of " + Twine(p.layers.size()) +
+             " layers without the layer of each instruction");
+    return;
+  }
+  if (p.insnLayers.size() != p.insns.size())
+    report("the layer table gives the layer of " +
+           Twine(p.insnLayers.size()) + " instructions, the program has " +
+           Twine(p.insns.size()));
+  for (auto [i, name] : llvm::enumerate(p.layers))
+    if (!isValidName(name))
+      report("layer " + Twine(i) + " has an invalid name");
+  for (auto [i, l] : llvm::enumerate(p.insnLayers))
+    if (l >= p.layers.size()) {
+      report("instruction " + Twine(i) + " belongs to layer " + Twine(l) +
+             ", the layer table has " + Twine(p.layers.size()));
+      break;
+    }
 }
 
 bool Verifier::checkLevelTable() {

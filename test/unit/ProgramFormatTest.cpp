@@ -27,6 +27,10 @@ std::string readError(llvm::ArrayRef<uint8_t> bytes) {
   return llvm::toString(p.takeError());
 }
 
+/// The bytes of an empty layer table, between the instructions and the
+/// checksum.
+constexpr size_t kNoLayerTable = 8;
+
 /// Recomputes the trailing checksum after an edit.
 void reseal(std::vector<uint8_t> &bytes) {
   endian::write32le(bytes.data() + bytes.size() - 4,
@@ -69,7 +73,7 @@ TEST(ProgramFormat, HeaderLayoutIsAsDocumented) {
   Program p = kitchenSinkProgram();
   std::vector<uint8_t> b = writeProgram(p);
   EXPECT_EQ(std::string(b.begin(), b.begin() + 4), std::string("S2B\x01"));
-  EXPECT_EQ(endian::read32le(&b[4]), 2u);
+  EXPECT_EQ(endian::read32le(&b[4]), 3u);
   EXPECT_EQ(endian::read64le(&b[8]), p.configHash);
   EXPECT_EQ(endian::read32le(&b[16]), p.insns.size());
   EXPECT_EQ(endian::read32le(&b[20]), p.segments.size());
@@ -78,8 +82,10 @@ TEST(ProgramFormat, HeaderLayoutIsAsDocumented) {
   EXPECT_EQ(endian::read64le(&b[32]), p.dramBytes);
   EXPECT_EQ(endian::read64le(&b[40]), b.size());
   EXPECT_EQ(std::string(reinterpret_cast<const char *>(&b[48])), "small");
-  // The instructions end right before the checksum, lane by lane.
-  size_t insns = b.size() - 4 - p.insns.size() * isa::kInsnBytes;
+  // The instructions end right before the (empty) layer table, lane by
+  // lane.
+  size_t insns =
+      b.size() - 4 - kNoLayerTable - p.insns.size() * isa::kInsnBytes;
   for (size_t i = 0; i < p.insns.size(); ++i)
     for (unsigned l = 0; l < isa::kInsnLanes; ++l)
       EXPECT_EQ(endian::read64le(&b[insns + i * 32 + l * 8]),
@@ -101,7 +107,7 @@ TEST(ProgramFormat, RefusesEveryTruncation) {
             "header");
   // Cut after 3 and a half instructions.
   const size_t count = kitchenSinkProgram().insns.size();
-  size_t insns = bytes.size() - 4 - count * 32;
+  size_t insns = bytes.size() - 4 - kNoLayerTable - count * 32;
   EXPECT_EQ(readError(llvm::ArrayRef(bytes).take_front(insns + 3 * 32 + 16)),
             "t.s2b: truncated: header says " + std::to_string(count) +
                 " instructions, file ends after 3");
@@ -136,7 +142,7 @@ TEST(ProgramFormat, RoundTripsALevelTable) {
   Program p = threeLevels();
   p.levels[1].outputAddrs[0] += 64; // the table is read back, not invented
   std::vector<uint8_t> bytes = writeProgram(p);
-  EXPECT_EQ(endian::read32le(&bytes[4]), 2u);
+  EXPECT_EQ(endian::read32le(&bytes[4]), 3u);
   llvm::Expected<Program> back = readProgram(bytes, "t.s2b");
   ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
   EXPECT_TRUE(*back == p);
@@ -156,13 +162,15 @@ TEST(ProgramFormat, RoundTripsALevelTable) {
 }
 
 TEST(ProgramFormat, ReadsVersionOneAsOneLevel) {
-  // A version 1 file is a version 2 file without the 8 bytes of an empty
-  // level table after the tensor descriptors.
+  // A version 1 file is a version 3 file without the 8 bytes of an empty
+  // level table after the tensor descriptors and those of an empty layer
+  // table after the instructions.
   Program p = kitchenSinkProgram();
-  std::vector<uint8_t> v2 = writeProgram(p);
+  std::vector<uint8_t> v3 = writeProgram(p);
   const size_t at = levelTableOffset(p);
-  std::vector<uint8_t> v1(v2.begin(), v2.begin() + at);
-  v1.insert(v1.end(), v2.begin() + at + 8, v2.end());
+  std::vector<uint8_t> v1(v3.begin(), v3.begin() + at);
+  v1.insert(v1.end(), v3.begin() + at + 8, v3.end() - 4 - kNoLayerTable);
+  v1.resize(v1.size() + 4);
   endian::write32le(&v1[4], 1);
   endian::write64le(&v1[40], v1.size());
   reseal(v1);
@@ -170,7 +178,79 @@ TEST(ProgramFormat, ReadsVersionOneAsOneLevel) {
   ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
   EXPECT_TRUE(*back == p);
   EXPECT_EQ(back->numLevels(), 1u);
-  EXPECT_EQ(writeProgram(*back), v2); // written as version 2
+  EXPECT_EQ(writeProgram(*back), v3); // written as version 3
+}
+
+TEST(ProgramFormat, ReadsVersionTwoWithoutLayers) {
+  Program p = threeLevels();
+  std::vector<uint8_t> v3 = writeProgram(p);
+  std::vector<uint8_t> v2(v3.begin(), v3.end() - 4 - kNoLayerTable);
+  v2.resize(v2.size() + 4);
+  endian::write32le(&v2[4], 2);
+  endian::write64le(&v2[40], v2.size());
+  reseal(v2);
+  llvm::Expected<Program> back = readProgram(v2, "old.s2b");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_TRUE(*back == p);
+  EXPECT_TRUE(back->layers.empty() && back->insnLayers.empty());
+}
+
+/// The kitchen sink with a layer table: its instructions in three layers.
+Program withLayers() {
+  Program p = kitchenSinkProgram();
+  p.layers = {"/conv1/Conv", "fc.1", "a-layer-with-a-longer-name"};
+  for (size_t i = 0; i < p.insns.size(); ++i)
+    p.insnLayers.push_back(uint32_t(i * 3 / p.insns.size()));
+  return p;
+}
+
+TEST(ProgramFormat, RoundTripsALayerTable) {
+  Program p = withLayers();
+  std::vector<uint8_t> bytes = writeProgram(p);
+  llvm::Expected<Program> back = readProgram(bytes, "t.s2b");
+  ASSERT_TRUE(bool(back)) << llvm::toString(back.takeError());
+  EXPECT_TRUE(*back == p);
+  EXPECT_EQ(back->insnLayers.back(), 2u);
+  EXPECT_EQ(writeProgram(*back), bytes);
+  EXPECT_FALSE(verifyProgram(*back, builtinConfig("small")));
+  // Every truncation inside it is refused as one.
+  for (size_t cut = bytes.size() - 200; cut < bytes.size(); ++cut) {
+    std::string e = readError(llvm::ArrayRef(bytes).take_front(cut));
+    EXPECT_EQ(e.rfind("t.s2b: truncated: ", 0), 0u) << cut << ": " << e;
+  }
+}
+
+TEST(ProgramFormat, RefusesALayerOutsideTheTable) {
+  Program p = withLayers();
+  std::vector<uint8_t> bytes = writeProgram(p);
+  // The last instruction's layer index sits before the padding (the
+  // kitchen sink has an odd or even count; find it from the end).
+  const size_t indices = llvm::alignTo(4 * p.insns.size(), 8);
+  const size_t last = bytes.size() - 4 - indices + 4 * (p.insns.size() - 1);
+  ASSERT_EQ(endian::read32le(&bytes[last]), 2u);
+  endian::write32le(&bytes[last], 3);
+  reseal(bytes);
+  EXPECT_EQ(readError(bytes),
+            "t.s2b: malformed: instruction " +
+                std::to_string(p.insns.size() - 1) +
+                " belongs to layer 3 of 3 layers");
+}
+
+TEST(ProgramFormat, VerifierRefusesAnIncompleteLayerTable) {
+  Program p = withLayers();
+  p.insnLayers.pop_back();
+  llvm::Error e = verifyProgram(p, builtinConfig("small"));
+  ASSERT_TRUE(bool(e));
+  EXPECT_NE(llvm::toString(std::move(e)).find("the layer table gives the "
+                                              "layer of"),
+            std::string::npos);
+  p = withLayers();
+  p.insnLayers[0] = 7;
+  e = verifyProgram(p, builtinConfig("small"));
+  ASSERT_TRUE(bool(e));
+  EXPECT_NE(llvm::toString(std::move(e)).find("instruction 0 belongs to "
+                                              "layer 7"),
+            std::string::npos);
 }
 
 TEST(ProgramFormat, RefusesAnOversizedLevelTable) {
@@ -192,9 +272,9 @@ TEST(ProgramFormat, NamesWhatIsWrong) {
   EXPECT_EQ(readError(llvm::ArrayRef<uint8_t>({'E', 'L', 'F'})),
             "t.s2b: bad magic: not a spec2 program");
   b = bytes;
-  b[4] = 3;
-  EXPECT_EQ(readError(b), "t.s2b: unsupported format version 3 (this spec2 "
-                          "reads versions 1 to 2)");
+  b[4] = 4;
+  EXPECT_EQ(readError(b), "t.s2b: unsupported format version 4 (this spec2 "
+                          "reads versions 1 to 3)");
   b = bytes;
   b.push_back(0);
   EXPECT_EQ(readError(b),
@@ -232,12 +312,23 @@ TEST(ProgramFormat, NamesWhatIsWrong) {
                                 " bytes, less than the header and the "
                                 "checksum");
   }
-  // One instruction fewer in the header: the last one is left over.
+  // One instruction fewer in the header: the last one is read as the
+  // layer table, and does not fit.
   b = bytes;
   endian::write32le(&b[16], uint32_t(kitchenSinkProgram().insns.size() - 1));
   reseal(b);
+  EXPECT_EQ(readError(b).rfind("t.s2b: malformed: data ends inside the layer "
+                               "table",
+                               0),
+            0u)
+      << readError(b);
+  // Bytes after the layer table are left over.
+  b = bytes;
+  b.insert(b.end() - 4, 8, 0);
+  endian::write64le(&b[40], b.size());
+  reseal(b);
   EXPECT_EQ(readError(b),
-            "t.s2b: malformed: 32 unexpected bytes before the checksum");
+            "t.s2b: malformed: 8 unexpected bytes before the checksum");
   // A bad character in the config name.
   b = bytes;
   b[49] = ' ';
@@ -295,9 +386,11 @@ TEST(ProgramFormat, FlippedInstructionBitsAreRefusedOrStayInBounds) {
   Program good = kitchenSinkProgram();
   std::vector<uint8_t> bytes = writeProgram(good);
   const NamedOverlayConfig &small = builtinConfig("small");
-  size_t first = bytes.size() - 4 - good.insns.size() * isa::kInsnBytes;
+  size_t first =
+      bytes.size() - 4 - kNoLayerTable - good.insns.size() * isa::kInsnBytes;
   size_t accepted = 0, refused = 0, checked = 0;
-  for (size_t bit = first * 8; bit < (bytes.size() - 4) * 8; ++bit) {
+  for (size_t bit = first * 8; bit < (bytes.size() - 4 - kNoLayerTable) * 8;
+       ++bit) {
     std::vector<uint8_t> bad = bytes;
     bad[bit / 8] ^= uint8_t(1 << (bit % 8));
     reseal(bad);

@@ -180,6 +180,10 @@ int runSingle(const spec2::ReferenceExecutor &exec) {
 struct ImageResult {
   spec2::Tensor logits;
   uint64_t cycles = 0;
+  /// Output values saturated, per instruction (the overlay's counters).
+  std::vector<uint64_t> saturatedByInsn;
+  /// Input values clipped as the host quantised the image.
+  uint64_t inputSaturated = 0;
 };
 /// Classifies image `i`; each worker thread gets its own instance.
 using Classifier =
@@ -190,6 +194,10 @@ struct DatasetRun {
   size_t images = 0, correct = 0;
   uint64_t cycles = 0;
   double seconds = 0;
+  /// Summed over the images; images with any saturated output.
+  std::vector<uint64_t> saturatedByInsn;
+  uint64_t saturated = 0, imagesSaturated = 0;
+  uint64_t inputSaturated = 0;
 };
 
 /// Runs every image of `ds` on all cores, one classifier per worker made by
@@ -199,7 +207,9 @@ evaluateDataset(const spec2::Dataset &ds,
                 const std::function<Expected<Classifier>()> &makeClassifier) {
   const size_t n = ds.size();
   std::atomic<size_t> correct{0}, done{0};
-  std::atomic<uint64_t> cycles{0};
+  std::atomic<uint64_t> cycles{0}, saturated{0}, imagesSaturated{0},
+      inputSaturated{0};
+  std::vector<uint64_t> saturatedByInsn;
   std::string firstError;
   std::mutex mutex;
   const bool tty = sys::Process::StandardErrIsDisplayed();
@@ -226,6 +236,20 @@ evaluateDataset(const spec2::Dataset &ds,
             return fail("image " + std::to_string(i) + ": " +
                         toString(out.takeError()));
           cycles += out->cycles;
+          inputSaturated += out->inputSaturated;
+          uint64_t sat = 0;
+          for (uint64_t v : out->saturatedByInsn)
+            sat += v;
+          if (sat) {
+            saturated += sat;
+            ++imagesSaturated;
+            std::lock_guard<std::mutex> lock(mutex);
+            if (saturatedByInsn.empty())
+              saturatedByInsn.assign(out->saturatedByInsn.size(), 0);
+            if (saturatedByInsn.size() == out->saturatedByInsn.size())
+              for (size_t k = 0; k < saturatedByInsn.size(); ++k)
+                saturatedByInsn[k] += out->saturatedByInsn[k];
+          }
           if (argmax(out->logits) == ds.labels[i])
             ++correct;
           size_t d = ++done;
@@ -241,7 +265,14 @@ evaluateDataset(const spec2::Dataset &ds,
     errs() << "\n";
   if (!firstError.empty())
     return createStringError(inconvertibleErrorCode(), firstError);
-  return DatasetRun{n, correct, cycles, secondsSince(start)};
+  return DatasetRun{n,
+                    correct,
+                    cycles,
+                    secondsSince(start),
+                    std::move(saturatedByInsn),
+                    saturated,
+                    imagesSaturated,
+                    inputSaturated};
 }
 
 int runDataset(const spec2::ReferenceExecutor &exec) {
@@ -303,7 +334,68 @@ json::Object countersJson(const spec2::sim::Counters &c) {
                       {"bank_conflict_stalls", int64_t(c.bankConflictStalls)},
                       {"macs_issued", int64_t(c.macsIssued)},
                       {"macs_useful", int64_t(c.macsUseful)},
-                      {"macs_padded", int64_t(c.macsPadded)}};
+                      {"macs_padded", int64_t(c.macsPadded)},
+                      {"saturated", int64_t(c.saturated)}};
+}
+
+/// Per input, the values clipped as the host quantised it, for --json.
+json::Array inputSaturationJson(const spec2::LoadedProgram &prog,
+                                const std::vector<uint64_t> &counts) {
+  json::Array a;
+  const auto &descs = prog.program().inputs;
+  for (size_t i = 0; i < counts.size() && i < descs.size(); ++i)
+    a.push_back(json::Object{{"name", descs[i].name},
+                             {"saturated", int64_t(counts[i])}});
+  return a;
+}
+
+/// Per layer, the output values its output stages clipped to int16, for
+/// --json: [{"name", "saturated"}] in program order (empty without a layer
+/// table).
+json::Array saturationJson(const spec2::LoadedProgram &prog,
+                           const std::vector<uint64_t> &perInsn) {
+  json::Array layers;
+  for (const auto &[name, n] : prog.perLayer(perInsn, level))
+    layers.push_back(json::Object{{"name", name}, {"saturated", int64_t(n)}});
+  return layers;
+}
+
+/// A warning on stderr when outputs saturated: how many, in which layers
+/// (the most first), and what to do about it.
+void warnSaturation(const spec2::LoadedProgram &prog, uint64_t total,
+                    const std::vector<uint64_t> &perInsn,
+                    const std::vector<uint64_t> &inputsSaturated,
+                    StringRef what) {
+  const auto &descs = prog.program().inputs;
+  for (size_t i = 0; i < inputsSaturated.size() && i < descs.size(); ++i)
+    if (inputsSaturated[i])
+      errs() << kTool << ": warning: " << inputsSaturated[i]
+             << " values of input '" << descs[i].name << "' " << what
+             << " lie outside the range its format holds (+-"
+             << format("%g", std::ldexp(1.0, 15 - descs[i].fracBits))
+             << ") and were clipped: the program was calibrated on smaller "
+                "inputs; calibrate on data like these (spec2c --calib=DIR)\n";
+  if (total == 0)
+    return;
+  auto layers = prog.perLayer(perInsn, level);
+  llvm::erase_if(layers, [](const auto &l) { return l.second == 0; });
+  llvm::stable_sort(layers, [](const auto &a, const auto &b) {
+    return a.second > b.second;
+  });
+  std::string where;
+  for (size_t i = 0; i < layers.size() && i < 3; ++i)
+    where += (i ? ", " : "") + layers[i].first + " " +
+             std::to_string(layers[i].second);
+  if (layers.size() > 3)
+    where += ", ...";
+  errs() << kTool << ": warning: " << total << " output values saturated "
+         << what;
+  if (!layers.empty())
+    errs() << " in " << layers.size()
+           << (layers.size() == 1 ? " layer (" : " layers (") << where << ")";
+  errs() << ": the ranges the program was calibrated for are narrower than "
+            "these inputs reach; calibrate on data like them (spec2c "
+            "--calib=DIR)\n";
 }
 
 /// The energy model's estimate of one run of `prog` taking `cycles` (the
@@ -395,7 +487,9 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
       o["modeled_ms"] = prog.cyclesToMs(cycles);
       o["modeled_energy_mj"] = modeledEnergyMj(prog, cycles);
       o["counters"] = countersJson(result->counters);
+      o["layers"] = saturationJson(prog, result->counters.saturatedByInsn);
     }
+    o["inputs_saturated"] = inputSaturationJson(prog, result->inputsSaturated);
     outs() << json::Value(std::move(o)) << "\n";
     return 0;
   }
@@ -413,6 +507,9 @@ int runProgramSingle(const spec2::LoadedProgram &prog,
          << " mJ modeled energy (an estimate)\n";
   if (showCounters)
     printCounters(result->counters);
+  warnSaturation(prog, result->counters.saturated,
+                 result->counters.saturatedByInsn, result->inputsSaturated,
+                 "on this input");
   return 0;
 }
 
@@ -457,7 +554,9 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
           if (!out)
             return out.takeError();
           return ImageResult{std::move(out->outputs.front()),
-                             out->counters.totalCycles};
+                             out->counters.totalCycles,
+                             std::move(out->counters.saturatedByInsn),
+                             out->inputsSaturated.front()};
         });
   });
   if (!run) {
@@ -483,7 +582,14 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
       o["modeled_cycles"] = int64_t(perImage);
       o["modeled_ms"] = prog.cyclesToMs(perImage);
       o["modeled_energy_mj"] = modeledEnergyMj(prog, perImage);
+      o["saturated"] = int64_t(run->saturated);
+      o["images_saturated"] = int64_t(run->imagesSaturated);
+      std::vector<uint64_t> perInsn = run->saturatedByInsn;
+      if (perInsn.empty())
+        perInsn.assign(prog.program().levelInsns(level).size(), 0);
+      o["layers"] = saturationJson(prog, perInsn);
     }
+    o["inputs_saturated"] = inputSaturationJson(prog, {run->inputSaturated});
     outs() << json::Value(std::move(o)) << "\n";
   } else {
     printLevel(prog);
@@ -497,6 +603,9 @@ int runProgramDataset(const spec2::LoadedProgram &prog,
              << " ms, " << format("%.4f", modeledEnergyMj(prog, perImage))
              << " mJ (an estimate) per image";
     outs() << "\n";
+    warnSaturation(prog, run->saturated, run->saturatedByInsn,
+                   {run->inputSaturated},
+                   "over " + std::to_string(run->images) + " images");
   }
   return 0;
 }

@@ -36,6 +36,13 @@ struct Counters {
   uint64_t macsPadded = 0;               ///< CONV taps skipped as padding
   uint64_t faults = 0;                   ///< invalid indices / accesses
   uint64_t insns[isa::kNumOpcodes] = {}; ///< retired instructions per opcode
+  /// Output values an output stage (OUTQ, GEMV, VEC, CONVQ) clipped to
+  /// int16 before the activation's clamp: a format too narrow for the data.
+  uint64_t saturated = 0;
+  /// The same per instruction of the stream, in program order (what
+  /// per-layer figures are made of); summing two runs adds them when both
+  /// ran the same stream.
+  std::vector<uint64_t> saturatedByInsn;
 
   Counters &operator+=(const Counters &o);
 };

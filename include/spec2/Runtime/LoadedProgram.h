@@ -25,6 +25,9 @@ namespace spec2 {
 struct Inference {
   std::vector<Tensor> outputs; ///< float32, dequantised
   sim::Counters counters;
+  /// Per program input, the values outside what its int16 format holds
+  /// (clipped by the host as it quantises them; NaN counts too).
+  std::vector<uint64_t> inputsSaturated;
 };
 
 class LoadedProgram {
@@ -49,6 +52,13 @@ public:
   llvm::Expected<Inference> run(Device &device,
                                 const std::vector<Tensor> &inputs,
                                 unsigned level = 0) const;
+
+  /// Per layer of level `level`'s stream (the program's layer table, in the
+  /// order the stream first reaches each), the sum of `perInsn` over its
+  /// instructions: e.g. Counters::saturatedByInsn. Empty when the program
+  /// has no layer table or `perInsn` is not one count per instruction.
+  std::vector<std::pair<std::string, uint64_t>>
+  perLayer(const std::vector<uint64_t> &perInsn, unsigned level = 0) const;
 
   /// Fails, saying which levels there are, unless `level` is one.
   llvm::Error checkLevel(unsigned level) const;

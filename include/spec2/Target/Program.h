@@ -78,6 +78,12 @@ struct Program {
   /// The runtime levels, densest first; empty for a program of one stream
   /// (every instruction, the outputs where `outputs` says).
   std::vector<ProgramLevel> levels;
+  /// The layers the instructions implement, by name (the ONNX node each
+  /// came from), and per instruction the index of its layer: what per-layer
+  /// figures of a run (saturated values, cycles) are attributed by. Both
+  /// empty when unknown (a program assembled from text).
+  std::vector<std::string> layers;
+  std::vector<uint32_t> insnLayers;
 
   /// How many levels the program runs at (1 without a level table).
   unsigned numLevels() const {
@@ -104,6 +110,10 @@ std::vector<isa::Word> instructionImage(const Program &program);
 /// and formats.
 llvm::Expected<Program> combineLevels(std::vector<Program> levels,
                                       llvm::ArrayRef<uint32_t> sparsityPpm);
+
+/// `name` made usable as a layer name (isValidName): the characters it
+/// refuses become '_', cut to kMaxNameLength; "unnamed" for an empty one.
+std::string sanitizedName(llvm::StringRef name);
 
 /// Is `name` usable as a tensor/segment name: 1 to kMaxNameLength printable
 /// ASCII characters other than space, '"', ';' and '='? (So that names need

@@ -6,8 +6,9 @@
 //
 //   Header, 64 bytes:
 //     [ 0,  4)  magic "S2B\x01"
-//     [ 4,  8)  u32 format version = 2 (version 1 files, which have no
-//               level table, are read as programs of one stream)
+//     [ 4,  8)  u32 format version = 3 (version 1 files, which have no
+//               level table, are read as programs of one stream; versions
+//               1 and 2 have no layer table)
 //     [ 8, 16)  u64 config hash (spec2::configHash)
 //     [16, 20)  u32 instruction count
 //     [20, 24)  u32 segment count
@@ -35,6 +36,12 @@
 //     name bytes, zero padding to a multiple of 8
 //   Segment data, in table order, each zero padded to a multiple of 8.
 //   Instructions: count x 32 bytes, each isa::Word as 4 u64 lanes.
+//   Layer table (version 3):
+//     u32 layer count (0: no table), u32 zero
+//     per layer: u8 name length (1..255), 7 zero bytes, name bytes, zero
+//       padding to a multiple of 8
+//     when the count is not 0: u32 layer index of each instruction, zero
+//       padding to a multiple of 8
 //   Trailer: u32 CRC-32 (zlib crc32) of every byte before it.
 //
 //===----------------------------------------------------------------------===//
@@ -52,9 +59,9 @@ namespace spec2 {
 
 /// The first four bytes of every .s2b file.
 constexpr char kProgramMagic[4] = {'S', '2', 'B', '\x01'};
-/// The format version this code writes; it reads this one and version 1
-/// (the same without the level table).
-constexpr uint32_t kProgramFormatVersion = 2;
+/// The format version this code writes; it reads this one, version 2 (the
+/// same without the layer table) and version 1 (nor the level table).
+constexpr uint32_t kProgramFormatVersion = 3;
 constexpr uint32_t kOldestProgramFormatVersion = 1;
 /// Size of the fixed header.
 constexpr unsigned kProgramHeaderBytes = 64;
