@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "spec2/Transforms/Passes.h"
+
+#include "CalibrationCheck.h"
 #include "Spec2/Spec2Dialect.h"
 
 #include "spec2/Reference/Executor.h"
@@ -317,6 +319,7 @@ struct CalibratePass : impl::CalibrateBase<CalibratePass> {
     if (!made)
       return main.emitError() << llvm::toString(made.takeError());
     inputs = std::move(*made);
+    reportCalibrationData(main, source, unsigned(count), inputs);
     return success();
   }
 };

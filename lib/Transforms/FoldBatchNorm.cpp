@@ -200,6 +200,8 @@ spectral::ChannelAffineOp mergeableAffine(Value v) {
 /// x * k or x + k, k per channel, that FoldMul/FoldAdd left: a
 /// channel_affine (MergeChannelAffines joins it to one before it). Lower
 /// benefit than the folds, so an op that folds does.
+/// x - k becomes x + (-k) and k - x becomes -x + k (a normalisation's
+/// centring at the input, (x - mean) / std).
 template <typename TosaOp> struct ToChannelAffine : OpRewritePattern<TosaOp> {
   ToChannelAffine(MLIRContext *ctx) : OpRewritePattern<TosaOp>(ctx, 0) {}
   LogicalResult matchAndRewrite(TosaOp op,
@@ -209,11 +211,22 @@ template <typename TosaOp> struct ToChannelAffine : OpRewritePattern<TosaOp> {
       return rw.notifyMatchFailure(op, "not x and a per-channel constant");
     auto [x, k] = std::move(*operands);
     constexpr bool isScale = std::is_same_v<TosaOp, tosa::MulOp>;
+    constexpr bool isSub = std::is_same_v<TosaOp, tosa::SubOp>;
+    const bool xFirst = op->getOperand(0) == x;
     MLIRContext *ctx = rw.getContext();
     const int64_t c = int64_t(k.size());
     std::vector<float> scale(c, 1.f), shift(c, 0.f);
-    for (int64_t ch = 0; ch < c; ++ch)
-      (isScale ? scale : shift)[ch] = float(k[ch]);
+    for (int64_t ch = 0; ch < c; ++ch) {
+      if (isScale) {
+        scale[ch] = float(k[ch]);
+      } else if (isSub && xFirst) {
+        shift[ch] = float(-k[ch]);
+      } else {
+        shift[ch] = float(k[ch]);
+        if (isSub)
+          scale[ch] = -1.f;
+      }
+    }
     std::string name = "channel_affine";
     if (auto loc = dyn_cast<NameLoc>(op.getLoc()))
       name = loc.getName().str();
@@ -289,15 +302,16 @@ struct FoldBatchNormPass : impl::FoldBatchNormBase<FoldBatchNormPass> {
     RewritePatternSet patterns(ctx);
     patterns.add<FoldMul, FoldAdd, FoldChannelAffine>(ctx, dryRun);
     patterns.add<ToChannelAffine<tosa::MulOp>, ToChannelAffine<tosa::AddOp>,
-                 MergeChannelAffines>(ctx);
+                 ToChannelAffine<tosa::SubOp>, MergeChannelAffines>(ctx);
     tosa::ReshapeOp::getCanonicalizationPatterns(patterns, ctx);
     unsigned before = 0, after = 0, affine = 0;
-    getOperation().walk(
-        [&](Operation *op) { before += isa<tosa::MulOp, tosa::AddOp>(op); });
+    getOperation().walk([&](Operation *op) {
+      before += isa<tosa::MulOp, tosa::AddOp, tosa::SubOp>(op);
+    });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     getOperation().walk([&](Operation *op) {
-      after += isa<tosa::MulOp, tosa::AddOp>(op);
+      after += isa<tosa::MulOp, tosa::AddOp, tosa::SubOp>(op);
       affine += isa<spectral::ChannelAffineOp>(op);
     });
     numFolded = before - after - affine;
