@@ -59,6 +59,23 @@ std::optional<std::vector<double>> readNumbers(Attribute attr) {
   return out;
 }
 
+std::optional<std::vector<double>>
+perChannelConstant(Value v, int64_t rank, int64_t channels) {
+  auto c = constantNumbers(v);
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  if (!c || !t)
+    return std::nullopt;
+  if (c->size() == 1)
+    return std::vector<double>(channels, (*c)[0]);
+  if (int64_t(c->size()) != channels || t.getRank() > rank)
+    return std::nullopt;
+  const int64_t offset = rank - t.getRank();
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    if (t.getDimSize(d) != 1 && d + offset != 1 && t.getRank() != 1)
+      return std::nullopt;
+  return c;
+}
+
 namespace {
 template <typename T>
 std::optional<NumbersOf<T>> readAs(Attribute attr, bool (*holds)(Type)) {

@@ -16,29 +16,6 @@ using namespace mlir;
 namespace spec2 {
 namespace {
 
-/// The values of constant `v` as one per channel of a [N, C, ...] tensor:
-/// one value broadcast, or C along axis 1 (counted from the right against
-/// `rank`); nothing otherwise.
-std::optional<std::vector<double>> perChannel(Value v, int64_t rank,
-                                              int64_t channels) {
-  auto values = constantNumbers(v);
-  auto type = dyn_cast<RankedTensorType>(v.getType());
-  if (!values || !type)
-    return std::nullopt;
-  if (values->size() == 1)
-    return std::vector<double>(channels, values->front());
-  if (int64_t(values->size()) != channels || type.getRank() > rank)
-    return std::nullopt;
-  // Right-aligned broadcasting: the channel axis of the input is
-  // rank - 1 - axis from the right.
-  const int64_t offset = rank - type.getRank();
-  for (int64_t d = 0; d < type.getRank(); ++d)
-    if (type.getDimSize(d) != 1 && d + offset != 1)
-      return std::nullopt;
-  return values;
-}
-
-
 /// `v` as printf's %g does.
 std::string g(double v) {
   char buf[32];
@@ -63,18 +40,18 @@ std::optional<ChannelAffine> leadingNormalisation(BlockArgument arg) {
     std::optional<std::vector<double>> c;
     if (auto sub = dyn_cast<tosa::SubOp>(user)) {
       if (sub.getInput1() != v ||
-          !(c = perChannel(sub.getInput2(), rank, channels)))
+          !(c = perChannelConstant(sub.getInput2(), rank, channels)))
         break;
       for (int64_t i = 0; i < channels; ++i)
         f.shift[i] -= (*c)[i];
     } else if (auto add = dyn_cast<tosa::AddOp>(user)) {
-      if (!(c = perChannel(other(add.getInput1(), add.getInput2()), rank,
+      if (!(c = perChannelConstant(other(add.getInput1(), add.getInput2()), rank,
                            channels)))
         break;
       for (int64_t i = 0; i < channels; ++i)
         f.shift[i] += (*c)[i];
     } else if (auto mul = dyn_cast<tosa::MulOp>(user)) {
-      if (!(c = perChannel(other(mul.getInput1(), mul.getInput2()), rank,
+      if (!(c = perChannelConstant(other(mul.getInput1(), mul.getInput2()), rank,
                            channels)))
         break;
       for (int64_t i = 0; i < channels; ++i) {

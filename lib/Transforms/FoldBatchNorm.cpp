@@ -33,27 +33,6 @@ using namespace mlir;
 namespace spec2 {
 namespace {
 
-/// Per-channel values of a constant that broadcasts along dimension 1 only
-/// (a scalar counts as one value for every channel).
-std::optional<std::vector<double>> perChannel(Value v, Type resultType,
-                                              int64_t channels) {
-  auto c = constantNumbers(v);
-  if (!c)
-    return std::nullopt;
-  if (c->size() == 1)
-    return std::vector<double>(channels, (*c)[0]);
-  if (int64_t(c->size()) != channels)
-    return std::nullopt;
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  if (!t)
-    return std::nullopt;
-  // Every dimension but the channel one must be 1 (or the vector is 1-D).
-  for (int64_t d = 0; d < t.getRank(); ++d)
-    if (t.getDimSize(d) != 1 && !(d == 1 || t.getRank() == 1))
-      return std::nullopt;
-  return c;
-}
-
 std::vector<float> readF32(ElementsAttr a) {
   std::vector<double> d = *readNumbers(a);
   return std::vector<float>(d.begin(), d.end());
@@ -114,7 +93,8 @@ void foldScaleShift(Operation *affine, Operation *layer,
 LogicalResult foldAffine(Operation *affine, Operation *layer, Value constant,
                          bool isScale, bool dry, PatternRewriter &rw) {
   const int64_t c = channelsOf(layer);
-  auto k = perChannel(constant, affine->getResult(0).getType(), c);
+  auto k = perChannelConstant(
+      constant, cast<ShapedType>(affine->getResult(0).getType()).getRank(), c);
   if (!k)
     return rw.notifyMatchFailure(affine, "not a per-channel constant");
   foldScaleShift(affine, layer, isScale ? &*k : nullptr,
@@ -181,7 +161,7 @@ channelConstant(Operation *op) {
                       std::pair(op->getOperand(1), op->getOperand(0))}) {
     if (a.getType() != type || constantNumbers(a))
       continue;
-    if (auto k = perChannel(b, type, type.getDimSize(1)))
+    if (auto k = perChannelConstant(b, type.getRank(), type.getDimSize(1)))
       return std::pair(a, std::move(*k));
   }
   return std::nullopt;

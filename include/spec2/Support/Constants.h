@@ -60,6 +60,13 @@ std::optional<std::vector<double>> constantNumbers(mlir::Value v);
 /// without reading it.
 bool isConstantTensor(mlir::Value v);
 
+/// The values of constant `v` (through reshapes) as one per channel of an
+/// operand [N, C, ...] of rank `rank`: a scalar counts for every channel; C
+/// values must lie along axis 1 (right-aligned broadcasting; a 1-D vector
+/// counts as the channels). Nothing otherwise.
+std::optional<std::vector<double>>
+perChannelConstant(mlir::Value v, int64_t rank, int64_t channels);
+
 /// An f32 ElementsAttr of `shape` owning `data` (a resource blob named after
 /// `nameHint` when large).
 mlir::ElementsAttr makeF32Elements(mlir::MLIRContext *ctx,
