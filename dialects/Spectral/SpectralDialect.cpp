@@ -341,6 +341,17 @@ LogicalResult ChannelAffineOp::verify() {
   return verifyClamp(*this, getClampMin(), getClampMax());
 }
 
+LogicalResult SoftmaxOp::verify() {
+  auto in = getInput().getType();
+  if (failed(verifyChannelTensor(*this, in)))
+    return failure();
+  if (in.getDimSize(0) != 1)
+    return emitOpError("supports batch 1 only");
+  if (in.getRank() != 2 && in.getRank() != 4)
+    return emitOpError("expects [1, C] or [1, C, H, W]");
+  return success();
+}
+
 LogicalResult ChannelMulOp::verify() {
   auto in = getInput().getType();
   if (failed(verifyChannelTensor(*this, in)))

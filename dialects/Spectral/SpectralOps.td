@@ -378,4 +378,25 @@ def Spectral_ChannelMulOp
   let hasVerifier = 1;
 }
 
+def Spectral_SoftmaxOp
+    : Spectral_Op<"softmax", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "Softmax over the channels, at every position";
+  let description = [{
+    `y[0, c, p] = exp(x[0, c, p] - m) / sum_c' exp(x[0, c', p] - m)`, m the
+    channels' maximum at position p: ONNX Softmax along axis 1 of [1, C] (a
+    classifier's logits) or [1, C, H, W] (per pixel). The vector unit runs
+    it as VEC.softmax: the exponential from a 257-entry table over the
+    differences (at most 0), a divider per position, the probabilities in
+    the output format (`out_frac`).
+
+    ```mlir
+    %p = spectral.softmax %x : tensor<1x1000xf32>
+    ```
+  }];
+  let arguments = !con((ins Spectral_Tensor:$input), Spectral_QuantAttrs);
+  let results = (outs Spectral_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($output)";
+  let hasVerifier = 1;
+}
+
 #endif // SPEC2_SPECTRAL_OPS

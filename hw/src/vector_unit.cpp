@@ -113,6 +113,55 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
       }
     }
     work = uint64_t(nc) * plane;
+  } else if (op == kVecSoftmax) {
+    // Three passes over a position's channels (max, exp and sum, scale),
+    // a divider result per position between the last two.
+    const uint64_t plane = uint64_t(h * w);
+  VEC_SOFTMAX:
+    for (uint64_t p = 0; p < plane; ++p) {
+      int64_t m = INT64_MIN;
+      for (int64_t c = 0; c < nc; ++c) {
+#pragma HLS PIPELINE II = 1
+        const int64_t a = readInp(buf, aAddr + uint64_t(c) * plane + p, act);
+        m = a > m ? a : m;
+      }
+      int64_t s = 0;
+      for (int64_t c = 0; c < nc; ++c) {
+#pragma HLS PIPELINE II = 1
+        const int64_t a = readInp(buf, aAddr + uint64_t(c) * plane + p, act);
+        const int64_t d = sat16(
+            roundShift((a - m) * (int64_t(1) << shiftA), shiftB));
+        int64_t e = 0;
+        if (!lutLookup(buf.bias, bAddr, d, e))
+          ++act.faults;
+        s += e > 0 ? e : 0;
+      }
+      if (s <= 0) {
+        ++act.faults;
+        continue;
+      }
+      const int64_t r = (int64_t(1) << kVecSoftmaxScaleBits) / s;
+      for (int64_t c = 0; c < nc; ++c) {
+#pragma HLS PIPELINE II = 1
+        const uint64_t k = uint64_t(c) * plane + p;
+        const int64_t a = readInp(buf, aAddr + k, act);
+        const int64_t d = sat16(
+            roundShift((a - m) * (int64_t(1) << shiftA), shiftB));
+        int64_t e = 0;
+        lutLookup(buf.bias, bAddr, d, e); // a fault was counted above
+        e = e > 0 ? e : 0;
+        if (outAddr + k >= kCfg.outDepth) {
+          ++act.faults;
+          continue;
+        }
+        buf.out[outAddr + k] = finish(e * r, shiftOut, lo, hi, act);
+      }
+    }
+    work = 3 * uint64_t(nc) * plane;
+    act.cycles = (work + kCfg.vecLanes - 1) / kCfg.vecLanes + plane +
+                 kVecDividerLatency + kCfg.vecDepth;
+    act.engine[kEngVec] += act.cycles;
+    return;
   } else if (op == kVecMaxPool || op == kVecAvgPool) {
     const int64_t oh = getField(insn, vec::kOh);
     const int64_t ow = getField(insn, vec::kOw);

@@ -1286,6 +1286,50 @@ void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
   }
 }
 
+/// The importer's Softmax along axis 1 of [1, C] or [1, C, H, W]:
+/// e * reciprocal(reduce_sum(e, 1)), e = exp(x - reduce_max(x, 1)), as
+/// spectral.softmax (VEC.softmax). Before the scalar functions take exp.
+void lowerSoftmaxes(func::FuncOp func, int64_t &count) {
+  SmallVector<tosa::MulOp> muls;
+  func.walk([&](tosa::MulOp m) { muls.push_back(m); });
+  for (tosa::MulOp mul : muls) {
+    auto type = dyn_cast<RankedTensorType>(mul.getType());
+    if (!type || !type.hasStaticShape() || type.getDimSize(0) != 1 ||
+        (type.getRank() != 2 && type.getRank() != 4))
+      continue;
+    auto onAxis1 = [](auto reduce) {
+      return reduce && reduce.getAxis() == 1;
+    };
+    for (auto [ev, rv] : {std::pair(mul.getInput1(), mul.getInput2()),
+                          std::pair(mul.getInput2(), mul.getInput1())}) {
+      auto exp = ev.getDefiningOp<tosa::ExpOp>();
+      auto rcp = rv.getDefiningOp<tosa::ReciprocalOp>();
+      if (!exp || !rcp)
+        continue;
+      auto sum = rcp.getInput1().getDefiningOp<tosa::ReduceSumOp>();
+      auto sub = exp.getInput1().getDefiningOp<tosa::SubOp>();
+      if (!onAxis1(sum) || sum.getInput() != ev || !sub)
+        continue;
+      auto max = sub.getInput2().getDefiningOp<tosa::ReduceMaxOp>();
+      if (!onAxis1(max) || max.getInput() != sub.getInput1() ||
+          sub.getInput1().getType() != type)
+        continue;
+      OpBuilder b(mul);
+      auto softmax = spectral::SoftmaxOp::create(
+          b, mul.getLoc(), type, sub.getInput1(), IntegerAttr(), IntegerAttr());
+      copyRange(mul, softmax);
+      mul.getResult().replaceAllUsesWith(softmax.getResult());
+      for (Operation *op : {mul.getOperation(), rcp.getOperation(),
+                            sum.getOperation(), exp.getOperation(),
+                            sub.getOperation(), max.getOperation()})
+        if (op->use_empty())
+          op->erase();
+      ++count;
+      break;
+    }
+  }
+}
+
 struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
   using GraphToSpectralBase::GraphToSpectralBase;
   void runOnOperation() override {
@@ -1305,7 +1349,8 @@ struct GraphToSpectralPass : impl::GraphToSpectralBase<GraphToSpectralPass> {
     MLIRContext *ctx = &getContext();
     // Activation functions first: their subgraphs contain adds and clamps
     // the patterns below would otherwise take apart.
-    int64_t functions = 0;
+    int64_t functions = 0, softmaxes = 0;
+    lowerSoftmaxes(getOperation(), softmaxes);
     lowerScalarFunctions(getOperation(), functions);
     numActivations = functions;
     RewritePatternSet patterns(ctx);

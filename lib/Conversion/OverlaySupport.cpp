@@ -12,8 +12,8 @@ namespace spec2 {
 const char *overlaySupportedOps() {
   return "the overlay runs convolution, fully-connected, max/average/global "
          "pooling, add, ReLU/ReLU6/clip, element-wise functions of one "
-         "activation, concatenation and slices along channels and channel "
-         "shuffles";
+         "activation, softmax over channels, concatenation and slices along "
+         "channels and channel shuffles";
 }
 
 namespace {
@@ -29,6 +29,19 @@ std::string whyNoEngine(Operation *op) {
   if (llvm::isa<tosa::ConcatOp>(op))
     return "the overlay concatenates only along an axis with extents of 1 "
            "before it (channels of NCHW at batch 1)";
+  if (llvm::isa<tosa::ReduceMaxOp, tosa::ReduceSumOp, tosa::ReduceMinOp,
+                tosa::ReduceProductOp>(op)) {
+    auto type = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+    std::string shape;
+    if (type)
+      for (int64_t d : type.getShape())
+        shape += (shape.empty() ? "" : "x") + std::to_string(d);
+    return "reductions run on the overlay as global pooling (over H and W) "
+           "and as a Softmax over the channels (axis 1) of a batch-1 [1, C] "
+           "or [1, C, H, W] tensor; this one reduces axis " +
+           std::to_string(op->getAttrOfType<IntegerAttr>("axis").getInt()) +
+           " of " + (shape.empty() ? "a tensor" : shape);
+  }
   if (llvm::isa<tosa::SliceOp>(op))
     return "the overlay slices only one axis with extents of 1 before it "
            "(channels of NCHW at batch 1), as a view";

@@ -314,6 +314,7 @@ private:
                                  int fracB, int fracOut, APFloat lo, APFloat hi,
                                  const std::vector<int32_t> *table = nullptr);
   LogicalResult lowerActivation(spectral::ActivationOp op);
+  LogicalResult lowerSoftmax(spectral::SoftmaxOp op);
   LogicalResult lowerConcat(spectral::ConcatOp op);
   LogicalResult lowerSlice(spectral::SliceOp op);
   LogicalResult lowerPermuteChannels(spectral::PermuteChannelsOp op);
@@ -1197,6 +1198,76 @@ LogicalResult Lowering::lowerActivation(spectral::ActivationOp op) {
                           &table);
 }
 
+LogicalResult Lowering::lowerSoftmax(spectral::SoftmaxOp op) {
+  auto in = activationOf(op.getInput(), op);
+  if (failed(in))
+    return failure();
+  const int fi = int(op.getInFrac().value_or(0));
+  const int fo = int(op.getOutFrac().value_or(0));
+  auto type = op.getInput().getType();
+  const int64_t c = type.getDimSize(1);
+  const int64_t h = type.getRank() == 4 ? type.getDimSize(2) : 1;
+  const int64_t w = type.getRank() == 4 ? type.getDimSize(3) : 1;
+  // The differences x - m (at most 0) in the table's input format 2^-11:
+  // its 32768 negative codes reach -16, where exp is below 2^-23.
+  constexpr int fd = 11, fe = 14; // table output: e(0) = 2^14
+  const int shiftA = std::max(0, fd - fi), shiftB = std::max(0, fi - fd);
+  const int shiftOut = int(isa::kVecSoftmaxScaleBits) - fo;
+  if (shiftA > 31 || shiftB > 31 || shiftOut < 0 || shiftOut > 63)
+    return op.emitOpError("input format 2^-")
+           << fi << " and output format 2^-" << fo
+           << " are beyond the vector unit's softmax";
+  // Table entry t: exp at input code t*256 - 32768 (codes above 0 never
+  // occur; their entries repeat e(0)).
+  std::vector<uint8_t> bytes;
+  for (unsigned t = 0; t < isa::kLutEntries; ++t) {
+    const double d = std::min(0.0, std::ldexp(double(int64_t(t) * 256 - 32768), -fd));
+    const uint32_t v = uint32_t(int32_t(std::lround(std::ldexp(std::exp(d), fe))));
+    for (int k = 0; k < 4; ++k)
+      bytes.push_back(uint8_t(v >> (8 * k)));
+  }
+  std::string name = "softmax";
+  if (auto l = dyn_cast<NameLoc>(op.getLoc()))
+    name = l.getName().str();
+  const int64_t table = addSegment(name + ".table", std::move(bytes));
+  // Every channel of a position at once: chunks of whole rows.
+  const int64_t room = std::min<int64_t>(cfg.inpDepth, cfg.outDepth);
+  if (c * w > room || w > 65535 || c > 65535)
+    return op.emitOpError("softmax over ")
+           << c << " channels of rows of " << w << " positions: one row of "
+           << "every channel (" << c * w << " values) does not fit the "
+           << room << " INP/OUT entries of '" << target.name << "'";
+  const int64_t rows = std::min<int64_t>(h, room / (c * w));
+  Activation out;
+  out.shape = std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
+  out.frac = fo;
+  out.addr = outputAddr(op.getResult(), c * h * w * 2);
+  acts[op.getResult()] = out;
+  for (int64_t y0 = 0; y0 < h; y0 += rows) {
+    const int64_t ny = std::min(rows, h - y0);
+    const DramBox box{h, w, y0, 0, c, ny, w};
+    InsnGroup grp;
+    grp.loads.push_back(loadBox(isa::kBufInp, in->addr, 0, box));
+    grp.loads.push_back(Insn::load(isa::kBufBias)
+                            .set(load::kDramAddr, table)
+                            .set(load::kCount, int64_t(isa::kLutEntries)));
+    grp.computes.push_back(Insn::vec(isa::kVecSoftmax)
+                               .set(vec::kNc, c)
+                               .set(vec::kH, ny)
+                               .set(vec::kW, w)
+                               .set(vec::kOh, ny)
+                               .set(vec::kOw, w)
+                               .set(vec::kShiftA, shiftA)
+                               .set(vec::kShiftB, shiftB)
+                               .set(vec::kShiftOut, shiftOut)
+                               .set(vec::kClampLo, -32768)
+                               .set(vec::kClampHi, 32767));
+    grp.stores.push_back(storeBox(out.addr, 0, box));
+    pb.flush(grp);
+  }
+  return success();
+}
+
 LogicalResult Lowering::lowerAdd(spectral::AddOp op) {
   return lowerElementwise(
       op, op.getLhs(), op.getRhs(), int(op.getLhsFrac().value_or(0)),
@@ -1476,6 +1547,8 @@ LogicalResult Lowering::run(unsigned &numInsns) {
       r = lowerClamp(c);
     else if (auto act = dyn_cast<spectral::ActivationOp>(op))
       r = lowerActivation(act);
+    else if (auto sm = dyn_cast<spectral::SoftmaxOp>(op))
+      r = lowerSoftmax(sm);
     else if (auto c = dyn_cast<spectral::ConcatOp>(op))
       r = lowerConcat(c);
     else if (auto sl = dyn_cast<spectral::SliceOp>(op))

@@ -190,6 +190,14 @@ InsnCost CycleModel::cost(const Word &insn, const SconvStalls *stalls) const {
   case kVec: {
     const uint64_t op = getField(insn, vec::kOp);
     const uint64_t nc = getField(insn, vec::kNc);
+    if (op == kVecSoftmax) {
+      // Three passes over the channels, a divider result per position.
+      const uint64_t plane = getField(insn, vec::kH) * getField(insn, vec::kW);
+      c.cycles = ceilDiv(3 * nc * plane, cfg.vecLanes) + plane +
+                 kVecDividerLatency + cfg.vecDepth;
+      c.engine[kEngVec] = c.release = c.cycles;
+      return c;
+    }
     uint64_t work;
     if (op == kVecAdd || op == kVecReq || op == kVecLut || op == kVecAffine ||
         op == kVecMul)

@@ -172,6 +172,18 @@ void vecActivity(const Word &w, Activity &a) {
     }
     return;
   }
+  if (op == kVecSoftmax) {
+    // Three reads of each element, two table lookups (two entries and an
+    // interpolation product each), the scaling product; a divide per
+    // position (counted as one product).
+    const uint64_t n = nc * field(w, vec::kH) * field(w, vec::kW);
+    a.accesses[kMemInp] += 3 * n;
+    a.accesses[kMemBias] += 4 * n;
+    a.accesses[kMemOut] += n;
+    a.vecOps += 3 * n;
+    a.vecProducts += 3 * n + field(w, vec::kH) * field(w, vec::kW);
+    return;
+  }
   if (op == kVecAffine || op == kVecMul) {
     // One product per element; the plane's entry is read once per plane.
     const uint64_t n = nc * field(w, vec::kH) * field(w, vec::kW);

@@ -41,6 +41,7 @@ struct Step {
     Add,
     Activation,
     ChannelAffine, ///< x[c] * values[c] + bias[c]
+    Softmax,       ///< over the channels at every position
     ChannelMul     ///< x[c] * in1[c]
   } kind;
   Operation *op;
@@ -140,7 +141,7 @@ Operation *SpectralExecutor::firstUnsupported(func::FuncOp func) {
              spectral::FullyConnectedOp,
              spectral::ClampOp, spectral::AddOp, spectral::ActivationOp,
              spectral::ChannelAffineOp, spectral::ChannelMulOp,
-             func::ReturnOp>(op))
+             spectral::SoftmaxOp, func::ReturnOp>(op))
       return &op;
   return nullptr;
 }
@@ -247,6 +248,10 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
       s.xMin = act.getXMin().convertToDouble();
       s.xMax = act.getXMax().convertToDouble();
       s.in0 = slotOf(act.getInput());
+    } else if (auto softmax = dyn_cast<spectral::SoftmaxOp>(op)) {
+      s.kind = Step::Softmax;
+      setPlanes(s, softmax.getInput());
+      s.in0 = slotOf(softmax.getInput());
     } else if (auto affine = dyn_cast<spectral::ChannelAffineOp>(op)) {
       s.kind = Step::ChannelAffine;
       auto scale = readNumbers(affine.getScale());
@@ -459,6 +464,21 @@ std::vector<float> SpectralExecutor::run(llvm::ArrayRef<float> input,
       y.resize(x.size());
       for (size_t i = 0; i < x.size(); ++i)
         y[i] = clampTo(x[i] + b[i], s.lo, s.hi);
+      break;
+    }
+    case Step::Softmax: {
+      // [c][position] (batch 1), in double as the float reference.
+      const size_t plane = size_t(s.h * s.w), channels = size_t(s.c);
+      y.resize(x.size());
+      for (size_t p = 0; p < plane; ++p) {
+        double m = -std::numeric_limits<double>::infinity(), sum = 0;
+        for (size_t c = 0; c < channels; ++c)
+          m = std::max(m, double(x[c * plane + p]));
+        for (size_t c = 0; c < channels; ++c)
+          sum += std::exp(double(x[c * plane + p]) - m);
+        for (size_t c = 0; c < channels; ++c)
+          y[c * plane + p] = float(std::exp(double(x[c * plane + p]) - m) / sum);
+      }
       break;
     }
     case Step::ChannelAffine:

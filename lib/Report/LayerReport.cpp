@@ -163,8 +163,10 @@ llvm::json::Object buildLayerReport(func::FuncOp func) {
       bytes = fcNonzeros * 4 + rows * 4; // {value, column} entries, biases
     } else if (llvm::isa<spectral::Pool2DOp, spectral::AddOp, spectral::ClampOp,
                          spectral::ActivationOp, spectral::ConcatOp,
-                         spectral::SliceOp, spectral::PermuteChannelsOp>(op)) {
+                         spectral::SliceOp, spectral::PermuteChannelsOp,
+                         spectral::SoftmaxOp>(op)) {
       kind = llvm::isa<spectral::Pool2DOp>(op)       ? "pool"
+             : llvm::isa<spectral::SoftmaxOp>(op)    ? "softmax"
              : llvm::isa<spectral::AddOp>(op)        ? "add"
              : llvm::isa<spectral::ClampOp>(op)      ? "clamp"
              : llvm::isa<spectral::ConcatOp>(op)     ? "concat"

@@ -72,6 +72,7 @@ const InsnFormat kFormats[] = {
     {"vec.lut", kVec, true, kVecOp, kVecLut, kVecFields},
     {"vec.affine", kVec, true, kVecOp, kVecAffine, kVecFields},
     {"vec.mul", kVec, true, kVecOp, kVecMul, kVecFields},
+    {"vec.softmax", kVec, true, kVecOp, kVecSoftmax, kVecFields},
     {"nop", kNop, false, kNoSelector, 0, {}},
     {"conv", kConv, false, kNoSelector, 0, kConvFields},
     {"convq", kConvq, false, kNoSelector, 0, kConvqFields},

@@ -348,7 +348,7 @@ void InsnChecker::checkVec() {
     sram("INP", "read", b, add(b, mul(u("nc"), plane)), c.inpDepth,
          "b_addr + nc*h*w");
   }
-  if (op == isa::kVecLut) {
+  if (op == isa::kVecLut || op == isa::kVecSoftmax) {
     uint64_t b = u("b_addr");
     sram("BIAS", "read", b, add(b, isa::kLutEntries), c.biasDepth,
          "b_addr + 257 (the table)");

@@ -151,6 +151,13 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
               spectral::PermuteChannelsOp>(op) &&
           !shared.contains(op))
         op->setAttr("out_frac", op->getAttr("in_frac"));
+      // Probabilities reach 1 on inputs calibration did not see: 2^-14
+      // holds [0, 2).
+      if (isa<spectral::SoftmaxOp>(op))
+        op->setAttr("out_frac",
+                    b.getI32IntegerAttr(std::min<int32_t>(
+                        14, int32_t(cast<IntegerAttr>(op->getAttr("out_frac"))
+                                        .getInt()))));
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

@@ -120,7 +120,9 @@ const StringSet<> &overlayOps() {
       "Tanh",    "Sigmoid", "Elu",         "LeakyRelu",
       "HardSigmoid", "HardSwish", "Sqrt",  "Softplus",
       "Softsign", "Selu",   "Celu",        "ThresholdedRelu",
-      "Pow",     "Exp",     "Log",         "Reciprocal"};
+      "Pow",     "Exp",     "Log",         "Reciprocal",
+      // Over the channels, on the vector unit (VEC.softmax).
+      "Softmax"};
   return ops;
 }
 

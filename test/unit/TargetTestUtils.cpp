@@ -378,6 +378,17 @@ Program kitchenSinkProgram() {
                        {"shift_out", 14},
                        {"clamp_lo", -32768},
                        {"clamp_hi", 32767}})
+      .add("vec.softmax", {{"b_addr", 400},
+                           {"out_addr", 4096},
+                           {"nc", 10},
+                           {"h", 1},
+                           {"w", 3},
+                           {"oh", 1},
+                           {"ow", 3},
+                           {"shift_a", 2},
+                           {"shift_out", 32},
+                           {"clamp_lo", -32768},
+                           {"clamp_hi", 32767}})
       .add("finish", {}, {"pop_next"});
   return b.build();
 }
@@ -577,7 +588,7 @@ void Oracle::vec(unsigned op) {
         at(kOut, out + (ch * oh + y) * ow + x);
       }
   }
-  if (op == isa::kVecLut)
+  if (op == isa::kVecLut || op == isa::kVecSoftmax)
     for (int64_t t = 0; t < int64_t(isa::kLutEntries); ++t)
       at(kBias, b + t);
 }

@@ -38,7 +38,7 @@ constexpr unsigned kCountBits = 24;
 /// Version of the instruction layout. It is part of every config hash, so a
 /// program encoded for another layout is refused as built for another
 /// overlay. Bump it whenever a field moves or changes meaning.
-constexpr unsigned kIsaVersion = 5;
+constexpr unsigned kIsaVersion = 6;
 /// Entries of a VEC LUT table: 256 segments over the int16 input range.
 constexpr unsigned kLutEntries = 257;
 /// Bits of a shift amount.
@@ -583,6 +583,13 @@ SPEC2_ISA_DEFINE_FIELDS(SPEC2_ISA_GEMV_FIELDS, kCommonEnd.end())
 //            (squeeze-and-excitation's channel gating)
 //   (AFFINE and MUL: a 16 x 16-bit product plus a 32-bit addend, held in a
 //   48-bit accumulator; shiftA <= 15 keeps v exact in it)
+//   SOFTMAX: over the nc planes at each of the h*w positions p (element
+//            (c, p) at a_addr + c*h*w + p): m = max_c a, then per c
+//            d = sat16(round(((a - m) << shiftA) >> shiftB)) (<= 0),
+//            e = max(0, LUT(d)) with T = BIAS[bAddr..+257) (exp),
+//            s = sum_c e, r = floor(2^46 / s) (one divider result per
+//            position; s = 0 faults), v = e * r (the probability at 2^46;
+//            e <= s keeps it below 2^46)
 // then out = clamp(sat16(round(v >> shiftOut)), lo, hi). Window (oy, ox)
 // covers rows oy*sy - pt .. + kh-1 and columns ox*sx - pl .. + kw-1.
 // A plane is h*w elements; AFFINE and MUL read their plane index c as the
@@ -597,8 +604,13 @@ enum VecOp : unsigned {
   kVecLut = 4,
   kVecAffine = 5,
   kVecMul = 6,
-  kNumVecOps = 7,
+  kVecSoftmax = 7,
+  kNumVecOps = 8,
 };
+/// SOFTMAX: the reciprocal's scale (r = floor(2^kVecSoftmaxScaleBits / s))
+/// and the pipelined divider's latency in cycles (one result per cycle).
+constexpr unsigned kVecSoftmaxScaleBits = 46;
+constexpr unsigned kVecDividerLatency = 48;
 /// Largest left shift of AFFINE and MUL's products (the 48-bit accumulator).
 constexpr unsigned kVecProductMaxShift = 15;
 

@@ -293,7 +293,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.vec' op attribute 'op' failed to satisfy constraint: string attribute is a VecOp (maxpool, avgpool, add, req, lut, affine, mul)}}
+  // expected-error @+1 {{'ovl.vec' op attribute 'op' failed to satisfy constraint: string attribute is a VecOp (maxpool, avgpool, add, req, lut, affine, mul, softmax)}}
   ovl.vec {op = "div"}
   ovl.finish
 }
@@ -301,7 +301,7 @@ ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64
 // -----
 
 ovl.program attributes {config = "small", config_hash = 0 : i64, dram_bytes = 64 : i64} {
-  // expected-error @+1 {{'ovl.vec' op attribute 'op' failed to satisfy constraint: string attribute is a VecOp (maxpool, avgpool, add, req, lut, affine, mul)}}
+  // expected-error @+1 {{'ovl.vec' op attribute 'op' failed to satisfy constraint: string attribute is a VecOp (maxpool, avgpool, add, req, lut, affine, mul, softmax)}}
   ovl.vec {op = ""}
   ovl.finish
 }
