@@ -320,6 +320,8 @@ staticShape(const onnx::ValueInfoProto &info, const ImportOptions &options,
       shape.push_back(options.symbolicDimValue);
     }
   }
+  if (options.batchOne && shape.size() >= 2)
+    shape[0] = 1;
   int64_t n = checkedNumElements(shape);
   if (n < 0 || n > maxElements)
     return emitError(loc) << "graph input '" << info.name() << "' has shape "
@@ -572,6 +574,32 @@ OwningOpRef<ModuleOp> importOnnxModel(MLIRContext &context,
   context.loadAllAvailableDialects();
   import::GraphImporter importer(context, model, path, options);
   return importer.run();
+}
+
+int64_t graphInputBatch(const onnx::ModelProto &model,
+                        const ImportOptions &options) {
+  llvm::StringSet<> initializers;
+  for (const auto &t : model.graph().initializer())
+    initializers.insert(t.name());
+  int64_t batch = 0;
+  for (const auto &in : model.graph().input()) {
+    if (initializers.contains(in.name()) || !in.type().has_tensor_type() ||
+        !in.type().tensor_type().has_shape() ||
+        in.type().tensor_type().shape().dim_size() < 2)
+      continue;
+    const auto &dim = in.type().tensor_type().shape().dim(0);
+    int64_t n = dim.has_dim_value() ? dim.dim_value() : options.symbolicDimValue;
+    if (auto it = options.inputShapes.find(in.name());
+        it != options.inputShapes.end() && !it->second.empty() &&
+        it->second[0] != -1)
+      n = it->second[0];
+    if (n < 1)
+      continue; // refused with the shape when imported
+    if (batch && n != batch)
+      return 1; // not one batch (a weight given as an input, say)
+    batch = n;
+  }
+  return batch ? batch : 1;
 }
 
 llvm::Error addInputShape(ImportOptions &options, StringRef spec) {

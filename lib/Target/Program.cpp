@@ -112,6 +112,66 @@ std::vector<isa::Word> instructionImage(const Program &program) {
   return image;
 }
 
+llvm::Expected<Program> batchProgram(const Program &one, uint32_t n) {
+  auto fail = [](const llvm::Twine &why) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "batch: " + why);
+  };
+  if (n == 0)
+    return fail("a batch of 0 images");
+  if (!one.levels.empty())
+    return fail("a program with runtime levels cannot be batched");
+  Program p = one;
+  if (n == 1)
+    return p;
+  struct Region {
+    uint64_t from, bytes, to;
+  };
+  std::vector<Region> regions;
+  uint64_t top = llvm::alignTo(one.dramBytes, 64);
+  for (std::vector<TensorDesc> *list : {&p.inputs, &p.outputs})
+    for (TensorDesc &t : *list) {
+      if (t.dims.empty() || t.dims[0] != 1)
+        return fail("'" + t.name + "' is not of batch 1");
+      const uint64_t bytes = t.byteSize();
+      regions.push_back({t.dramAddr, bytes, top});
+      t.dims[0] = n;
+      t.dramAddr = top;
+      top = llvm::alignTo(top + uint64_t(n) * bytes, 64);
+    }
+  if (top > (uint64_t(1) << isa::kDramAddrBits))
+    return fail("the inputs and outputs of " + llvm::Twine(n) +
+                " images do not fit the " + llvm::Twine(isa::kDramAddrBits) +
+                "-bit DRAM addresses");
+  p.dramBytes = top;
+  p.insns.clear();
+  p.insnLayers.clear();
+  for (uint32_t i = 0; i < n; ++i)
+    for (size_t k = 0; k < one.insns.size(); ++k) {
+      isa::Word w = one.insns[k];
+      const uint64_t op = isa::getBits(w, isa::kOpcode);
+      // An image's FINISH becomes a NOP with its tokens (it waits for the
+      // image's last store) unless it ends the batch.
+      if (op == isa::kFinish && i + 1 < n)
+        isa::setField(w, isa::kOpcode, isa::kNop);
+      if (op == isa::kLoad || op == isa::kStore) {
+        const isa::Field f =
+            op == isa::kLoad ? isa::load::kDramAddr : isa::store::kDramAddr;
+        const uint64_t a = isa::getBits(w, f);
+        for (const Region &r : regions)
+          if (a >= r.from && a < r.from + r.bytes) {
+            isa::setField(w, f,
+                          int64_t(r.to + uint64_t(i) * r.bytes + (a - r.from)));
+            break;
+          }
+      }
+      p.insns.push_back(w);
+      if (!one.insnLayers.empty())
+        p.insnLayers.push_back(one.insnLayers[k]);
+    }
+  return p;
+}
+
 llvm::Expected<Program> combineLevels(std::vector<Program> levels,
                                       llvm::ArrayRef<uint32_t> sparsityPpm) {
   auto fail = [](const llvm::Twine &why) {

@@ -345,6 +345,10 @@ void instrument(mlir::PassManager &pm) {
     pm.addInstrumentation(std::make_unique<PassMemoryInstrumentation>());
 }
 
+/// The graph inputs' batch (spec2::graphInputBatch): the program runs that
+/// many images, one after the other.
+int64_t imageBatch = 1;
+
 /// The ONNX model as graph IR, cleaned up unless --no-cleanup.
 mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
                                               PhaseTimer &report) {
@@ -362,6 +366,17 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
     return nullptr;
   }
   report("parsed the ONNX protobuf");
+  // A batch of N: the graph as one image, the program run N times (the
+  // graph IR itself keeps the model's batch).
+  imageBatch =
+      emit == Emit::Graph ? 1 : spec2::graphInputBatch(**model, options);
+  if (imageBatch > 1) {
+    options.batchOne = true;
+    if (verbose)
+      errs() << kTool << ": batch of " << imageBatch
+             << ": compiled for one image; the program runs the images one "
+                "after the other\n";
+  }
   mlir::OwningOpRef<mlir::ModuleOp> module =
       spec2::importOnnxModel(context, **model, inputFile, options);
   if (!module)
@@ -452,6 +467,20 @@ mlir::LogicalResult emitProgram(mlir::ModuleOp module,
   auto program = spec2::exportProgram(module);
   if (failed(program))
     return mlir::failure();
+  std::vector<std::string> layers = spec2::instructionLayers(module);
+  if (imageBatch > 1) {
+    auto batched = spec2::batchProgram(*program, uint32_t(imageBatch));
+    if (!batched) {
+      spec2::reportError(kTool, inputFile + ": " +
+                                    llvm::toString(batched.takeError()));
+      return mlir::failure();
+    }
+    *program = std::move(*batched);
+    // The per-instruction layers as the program repeats them.
+    std::vector<std::string> one = std::move(layers);
+    for (int64_t i = 0; i < imageBatch; ++i)
+      layers.insert(layers.end(), one.begin(), one.end());
+  }
   if (failed(checkLikeTheLoader(*program, target)))
     return mlir::failure();
   auto write = [&](llvm::raw_ostream &os) {
@@ -465,7 +494,6 @@ mlir::LogicalResult emitProgram(mlir::ModuleOp module,
   auto writeReportFile = [&]() -> mlir::LogicalResult {
     if (!layerReport)
       return mlir::success();
-    const std::vector<std::string> layers = spec2::instructionLayers(module);
     spec2::addPerformance(*layerReport, *program, layers, target);
     spec2::addEnergy(*layerReport, *program, layers, target);
     return writeReport(std::move(*layerReport));
@@ -592,6 +620,12 @@ mlir::LogicalResult compile(mlir::ModuleOp module, PhaseTimer &report) {
     if (failed(spec2::checkOverlaySupport(module, targetSpec)))
       return mlir::failure();
     report("checked that the overlay runs every op");
+  }
+  if (!runtimeSparsity.empty() && imageBatch > 1) {
+    spec2::reportError(kTool, inputFile + ": runtime levels (--runtime-sparsity) "
+                                          "need a model of batch 1; this one has " +
+                                          std::to_string(imageBatch));
+    return mlir::failure();
   }
   if (!runtimeSparsity.empty())
     return compileLevels(module, *target, report);

@@ -47,6 +47,10 @@ struct ImportOptions {
   /// dimension as the model declares it (symbolic ones then take
   /// symbolicDimValue).
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Dimension 0 of every graph input of rank >= 2 becomes 1, whatever the
+  /// model or inputShapes say: spec2c compiles a batch-N model as a batch-1
+  /// program that it runs N times (graphInputBatch finds N).
+  bool batchOne = false;
   /// Largest graph input accepted, in elements: calibration and the
   /// reference run on every input, so an absurd declared shape is refused
   /// up front (2^26 elements = 256 MB of float32 by default).
@@ -56,6 +60,13 @@ struct ImportOptions {
 /// Parses one --input-shape value, "NAME=D0,D1,..." (each D a positive
 /// integer or -1), into `options.inputShapes`; an error says what is wrong.
 llvm::Error addInputShape(ImportOptions &options, llvm::StringRef spec);
+
+/// The batch of the graph inputs of rank >= 2 (dimension 0, from `options`'
+/// inputShapes where they give it, else as declared; a symbolic one counts
+/// as symbolicDimValue); 1 when there are none or they differ (then the
+/// passes refuse what is not of batch 1, as without batching).
+int64_t graphInputBatch(const onnx::ModelProto &model,
+                        const ImportOptions &options);
 
 /// Loads an ONNX model from `path`: binary protobuf, or protobuf text format
 /// when the name ends in .onnxtxt, .pbtxt or .textproto. Refuses missing,

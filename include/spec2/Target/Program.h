@@ -115,6 +115,16 @@ llvm::Expected<Program> combineLevels(std::vector<Program> levels,
 /// refuses become '_', cut to kMaxNameLength; "unnamed" for an empty one.
 std::string sanitizedName(llvm::StringRef name);
 
+/// `one` (a program of batch-1 inputs and outputs, without levels) run for
+/// `n` images one after the other: its inputs and outputs hold n images
+/// ([n, ...], image i at i times the image's bytes, in new DRAM regions),
+/// image i's stream is the program's own with every LOAD and STORE of an
+/// input or output moved to image i's part, and every FINISH but the last
+/// becomes a NOP (with its tokens). The images share the weights and the intermediate
+/// activations (they run in turn). Fails for levels, n = 0, or an input or
+/// output whose first dimension is not 1.
+llvm::Expected<Program> batchProgram(const Program &one, uint32_t n);
+
 /// Is `name` usable as a tensor/segment name: 1 to kMaxNameLength printable
 /// ASCII characters other than space, '"', ';' and '='? (So that names need
 /// no quoting in the assembly text.)
