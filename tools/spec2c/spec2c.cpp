@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "BatchCheck.h"
 #include "spec2/Report/LayerReport.h"
 #include "spec2/Report/EnergyReport.h"
 #include "spec2/Export/OverlayExport.h"
@@ -381,6 +382,22 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
       spec2::importOnnxModel(context, **model, inputFile, options);
   if (!module)
     return nullptr;
+  if (imageBatch > 1) {
+    // Only a model that keeps its images apart may run them one by one.
+    spec2::ImportOptions asDeclared = options;
+    asDeclared.batchOne = false;
+    mlir::OwningOpRef<mlir::ModuleOp> batched =
+        spec2::importOnnxModel(context, **model, inputFile, asDeclared);
+    if (!batched)
+      return nullptr;
+    if (Error e = spec2::checkImagesIndependent(*batched, *module, imageBatch)) {
+      spec2::reportError(kTool, inputFile + ": batch of " +
+                                    std::to_string(imageBatch) + ": " +
+                                    llvm::toString(std::move(e)));
+      return nullptr;
+    }
+    report("checked that the batch's images run apart");
+  }
   size_t numOps = 0;
   module->walk([&](mlir::Operation *) { ++numOps; });
   report("imported " + std::to_string((*model)->graph().node_size()) +
