@@ -144,16 +144,32 @@ llvm::Expected<Program> batchProgram(const Program &one, uint32_t n) {
                 " images do not fit the " + llvm::Twine(isa::kDramAddrBits) +
                 "-bit DRAM addresses");
   p.dramBytes = top;
+  // The next image's loads overwrite what this image's computes read: its
+  // first LOAD waits for a token the NOP in place of this image's FINISH
+  // pushes once this image's last store is done.
+  size_t firstLoad = one.insns.size();
+  for (size_t k = 0; k < one.insns.size() && firstLoad == one.insns.size(); ++k)
+    if (isa::getBits(one.insns[k], isa::kOpcode) == isa::kLoad)
+      firstLoad = k;
+  // (A FINISH without pop_next follows a compute that already waited for
+  // the last store.)
+  if (firstLoad == one.insns.size() ||
+      isa::getBits(one.insns[firstLoad], isa::kPopNext) ||
+      isa::getBits(one.insns.back(), isa::kOpcode) != isa::kFinish)
+    return fail("the program does not end in FINISH, or its first LOAD "
+                "cannot wait for the image before");
   p.insns.clear();
   p.insnLayers.clear();
   for (uint32_t i = 0; i < n; ++i)
     for (size_t k = 0; k < one.insns.size(); ++k) {
       isa::Word w = one.insns[k];
       const uint64_t op = isa::getBits(w, isa::kOpcode);
-      // An image's FINISH becomes a NOP with its tokens (it waits for the
-      // image's last store) unless it ends the batch.
-      if (op == isa::kFinish && i + 1 < n)
+      if (op == isa::kFinish && i + 1 < n) {
         isa::setField(w, isa::kOpcode, isa::kNop);
+        isa::setField(w, isa::kPushPrev, 1);
+      }
+      if (k == firstLoad && i > 0)
+        isa::setField(w, isa::kPopNext, 1);
       if (op == isa::kLoad || op == isa::kStore) {
         const isa::Field f =
             op == isa::kLoad ? isa::load::kDramAddr : isa::store::kDramAddr;

@@ -50,6 +50,7 @@
 #include "spec2/Runtime/LoadedProgram.h"
 #include "spec2/Support/TensorIO.h"
 #include "spec2/Target/OverlayConfigFile.h"
+#include "spec2/Pipelines/BatchCheck.h"
 #include "spec2/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -103,11 +104,6 @@ cl::opt<unsigned> calibCount("calib-count",
 cl::opt<double> atolRel("atol-rel", cl::init(0.02),
                         cl::desc("Tolerance relative to max|want|"));
 cl::opt<bool> verbose("v", cl::desc("Also list unsupported tests and why"));
-cl::opt<bool> batch1(
-    "batch1",
-    cl::desc("Run batched tests whose operators all work per sample (Conv, "
-             "pooling, Relu, Clip) on their first sample: the overlay runs "
-             "batch 1 only"));
 
 /// The operators the overlay is meant to run.
 const StringSet<> &overlayOps() {
@@ -176,8 +172,9 @@ float absMax(ArrayRef<float> values) {
 /// magnitude of every op's result and of every argument.
 class TestInputCalibration : public mlir::PassInstrumentation {
 public:
-  explicit TestInputCalibration(std::vector<spec2::Tensor> inputs)
-      : inputs(std::move(inputs)) {}
+  /// One entry per run (a batch's images run one by one).
+  explicit TestInputCalibration(std::vector<std::vector<spec2::Tensor>> runs)
+      : runs(std::move(runs)) {}
 
   void runAfterPass(mlir::Pass *pass, mlir::Operation *op) override {
     if (pass->getArgument() != "spec2-calibrate")
@@ -191,28 +188,33 @@ public:
       return;
     }
     llvm::DenseMap<mlir::Operation *, float> ranges;
-    auto out = exec->run(inputs, [&](mlir::Operation *o, ArrayRef<float> v) {
-      float &m = ranges[o];
-      m = std::max(m, absMax(v));
-    });
-    if (!out) {
-      error = "calibration run: " + toString(out.takeError());
-      return;
+    for (const std::vector<spec2::Tensor> &inputs : runs) {
+      auto out = exec->run(inputs, [&](mlir::Operation *o, ArrayRef<float> v) {
+        float &m = ranges[o];
+        m = std::max(m, absMax(v));
+      });
+      if (!out) {
+        error = "calibration run: " + toString(out.takeError());
+        return;
+      }
     }
     mlir::Builder b(module.getContext());
     main.walk([&](mlir::Operation *o) { o->removeAttr("spec2.absmax"); });
     for (auto [o, m] : ranges)
       o->setAttr("spec2.absmax", b.getF32FloatAttr(m));
-    for (unsigned a = 0; a < main.getNumArguments(); ++a)
-      main.setArgAttr(a, "spec2.absmax",
-                      b.getF32FloatAttr(absMax(inputs[a].f32)));
+    for (unsigned a = 0; a < main.getNumArguments(); ++a) {
+      float m = 0;
+      for (const std::vector<spec2::Tensor> &inputs : runs)
+        m = std::max(m, absMax(inputs[a].f32));
+      main.setArgAttr(a, "spec2.absmax", b.getF32FloatAttr(m));
+    }
   }
 
   bool applied = false;
   std::string error;
 
 private:
-  std::vector<spec2::Tensor> inputs;
+  std::vector<std::vector<spec2::Tensor>> runs;
 };
 
 /// An overlay configuration as given on the command line and as resolved.
@@ -225,7 +227,8 @@ struct Target {
 /// C-simulation; compares with `expected`.
 Result compileAndRun(mlir::ModuleOp module, ErrorCollector &errors,
                      const Target &target, const spec2::Tensor &data,
-                     const std::vector<spec2::Tensor> &expected) {
+                     const std::vector<spec2::Tensor> &expected,
+                     int64_t batch) {
   auto refused = [&](StringRef stage) {
     return Result{Outcome::Unsupported, (stage + ": " + errors.take()).str()};
   };
@@ -244,8 +247,10 @@ Result compileAndRun(mlir::ModuleOp module, ErrorCollector &errors,
   spec2::populateSpectralPipeline(spectralPm, copts);
   TestInputCalibration *calibration = nullptr;
   if (ownCalibration) {
-    auto owned = std::make_unique<TestInputCalibration>(
-        std::vector<spec2::Tensor>{data});
+    std::vector<std::vector<spec2::Tensor>> runs;
+    for (int64_t i = 0; i < batch; ++i)
+      runs.push_back({batch > 1 ? spec2::imageOf(data, i, batch) : data});
+    auto owned = std::make_unique<TestInputCalibration>(std::move(runs));
     calibration = owned.get();
     spectralPm.addInstrumentation(std::move(owned));
   }
@@ -268,6 +273,12 @@ Result compileAndRun(mlir::ModuleOp module, ErrorCollector &errors,
   auto program = spec2::exportProgram(module);
   if (mlir::failed(program))
     return broken("export: " + errors.take());
+  if (batch > 1) {
+    auto batched = spec2::batchProgram(*program, uint32_t(batch));
+    if (!batched)
+      return Result{Outcome::Unsupported, toString(batched.takeError())};
+    *program = std::move(*batched);
+  }
   std::vector<spec2::TensorDesc> outDescs = program->outputs;
   auto loaded = spec2::LoadedProgram::load(std::move(*program));
   if (!loaded)
@@ -327,53 +338,6 @@ Result compileAndRun(mlir::ModuleOp module, ErrorCollector &errors,
   return r;
 }
 
-/// With --batch1: if every operator of `model` works per sample and its data
-/// input (the first that is not an initializer) has a batch N > 1, declares the
-/// batch as 1 (in inputs and outputs) and returns N; else returns 1.
-int64_t perSampleBatch(onnx::ModelProto &model) {
-  static const StringSet<> perSample{
-      "Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "Relu", "Clip"};
-  onnx::GraphProto &graph = *model.mutable_graph();
-  for (const auto &node : graph.node())
-    if (!perSample.contains(node.op_type()))
-      return 1;
-  StringSet<> initializers;
-  for (const auto &init : graph.initializer())
-    initializers.insert(init.name());
-  onnx::ValueInfoProto *data = nullptr;
-  for (auto &in : *graph.mutable_input())
-    if (!data && !initializers.contains(in.name()))
-      data = &in;
-  if (!data || !data->type().has_tensor_type())
-    return 1;
-  auto *dims = data->mutable_type()
-                   ->mutable_tensor_type()
-                   ->mutable_shape()
-                   ->mutable_dim();
-  if (dims->empty() || dims->Get(0).dim_value() <= 1)
-    return 1;
-  const int64_t n = dims->Get(0).dim_value();
-  dims->Mutable(0)->set_dim_value(1);
-  for (auto &out : *graph.mutable_output()) {
-    auto *d = out.mutable_type()->mutable_tensor_type()->mutable_shape();
-    if (d->dim_size() > 0)
-      d->mutable_dim(0)->set_dim_value(1);
-  }
-  return n;
-}
-
-/// The first of `batch` samples of `t`.
-spec2::Tensor firstSample(spec2::Tensor t, int64_t batch) {
-  if (batch == 1)
-    return t;
-  t.shape[0] = 1;
-  if (t.dtype == spec2::DType::F32)
-    t.f32.resize(t.numElements());
-  else
-    t.i64.resize(t.numElements());
-  return t;
-}
-
 /// Runs one test directory for every target; `results` gets one entry per
 /// target, or nothing if the test uses operators outside the overlay's set.
 void runTest(StringRef dir, const std::vector<Target> &configs,
@@ -392,7 +356,6 @@ void runTest(StringRef dir, const std::vector<Target> &configs,
   std::vector<std::string> sets = sortedDir(dir, "test_data_set_");
   if (sets.empty())
     return;
-  const int64_t batch = batch1 ? perSampleBatch(**model) : 1;
   auto every = [&](Result r) { results.assign(configs.size(), r); };
 
   // Graph inputs that are not initializers, in order, map to input_<i>.pb.
@@ -409,6 +372,8 @@ void runTest(StringRef dir, const std::vector<Target> &configs,
     return every({Outcome::Fail, "the first data set lacks inputs"});
 
   spec2::ImportOptions options;
+  // A batch runs image by image, as spec2c runs it (spec2::batchProgram).
+  const int64_t batch = spec2::graphInputBatch(**model, options);
   std::optional<spec2::Tensor> data;
   for (size_t i = 0; i < inputs.size(); ++i) {
     auto t = spec2::readTensorProtoFile(inFiles[i]);
@@ -417,7 +382,7 @@ void runTest(StringRef dir, const std::vector<Target> &configs,
     if (!t)
       return every({Outcome::Unsupported, "test data: " + toString(t.takeError())});
     if (i == 0)
-      data = firstSample(std::move(*t), batch);
+      data = std::move(*t);
     else
       options.constantInputs[inputs[i]->name()] = std::move(*t);
   }
@@ -426,24 +391,41 @@ void runTest(StringRef dir, const std::vector<Target> &configs,
     auto t = spec2::readTensorProtoFile(f);
     if (!t)
       return every({Outcome::Unsupported, "test data: " + toString(t.takeError())});
-    expected.push_back(firstSample(std::move(*t), batch));
+    expected.push_back(std::move(*t));
   }
 
-  for (const Target &target : configs) {
+  // As the model declares it first; a batch the overlay refuses then runs
+  // image by image, as spec2c runs it (spec2::batchProgram), when the
+  // images are independent.
+  auto attempt = [&](const Target &target, int64_t n) -> Result {
     mlir::MLIRContext context;
     context.disableMultithreading();
     context.printOpOnDiagnostic(false);
     ErrorCollector errors(context);
-    auto module = spec2::importOnnxModel(context, **model, modelPath, options);
-    if (!module) {
-      results.push_back({Outcome::Unsupported, "import: " + errors.take()});
-      continue;
+    spec2::ImportOptions one = options;
+    one.batchOne = n > 1;
+    auto module = spec2::importOnnxModel(context, **model, modelPath, one);
+    if (!module)
+      return {Outcome::Unsupported, "import: " + errors.take()};
+    if (n > 1) {
+      auto batched = spec2::importOnnxModel(context, **model, modelPath, options);
+      if (!batched)
+        return {Outcome::Unsupported, "import: " + errors.take()};
+      if (llvm::Error e = spec2::checkImagesIndependent(*batched, *module, n))
+        return {Outcome::Unsupported, "batch: " + toString(std::move(e))};
     }
-    if (failed(spec2::runGraphCleanup(*module))) {
-      results.push_back({Outcome::Fail, "clean-up: " + errors.take()});
-      continue;
+    if (failed(spec2::runGraphCleanup(*module)))
+      return {Outcome::Fail, "clean-up: " + errors.take()};
+    return compileAndRun(*module, errors, target, *data, expected, n);
+  };
+  for (const Target &target : configs) {
+    Result r = attempt(target, 1);
+    if (r.outcome == Outcome::Unsupported && batch > 1) {
+      Result batched = attempt(target, batch);
+      if (batched.outcome != Outcome::Unsupported)
+        r = std::move(batched);
     }
-    results.push_back(compileAndRun(*module, errors, target, *data, expected));
+    results.push_back(std::move(r));
   }
 }
 

@@ -12,7 +12,6 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "BatchCheck.h"
 #include "spec2/Report/LayerReport.h"
 #include "spec2/Report/EnergyReport.h"
 #include "spec2/Export/OverlayExport.h"
@@ -25,6 +24,7 @@
 #include "spec2/Target/OverlayConfigFile.h"
 #include "spec2/Target/ProgramFormat.h"
 #include "spec2/Target/ProgramVerifier.h"
+#include "spec2/Pipelines/BatchCheck.h"
 #include "spec2/Pipelines/Pipelines.h"
 #include "spec2/Pipelines/RuntimeLevels.h"
 #include "spec2/Report/LevelReport.h"
@@ -371,13 +371,8 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
   // graph IR itself keeps the model's batch).
   imageBatch =
       emit == Emit::Graph ? 1 : spec2::graphInputBatch(**model, options);
-  if (imageBatch > 1) {
+  if (imageBatch > 1)
     options.batchOne = true;
-    if (verbose)
-      errs() << kTool << ": batch of " << imageBatch
-             << ": compiled for one image; the program runs the images one "
-                "after the other\n";
-  }
   mlir::OwningOpRef<mlir::ModuleOp> module =
       spec2::importOnnxModel(context, **model, inputFile, options);
   if (!module)
@@ -391,12 +386,20 @@ mlir::OwningOpRef<mlir::ModuleOp> importModel(mlir::MLIRContext &context,
     if (!batched)
       return nullptr;
     if (Error e = spec2::checkImagesIndependent(*batched, *module, imageBatch)) {
-      spec2::reportError(kTool, inputFile + ": batch of " +
-                                    std::to_string(imageBatch) + ": " +
-                                    llvm::toString(std::move(e)));
-      return nullptr;
+      // Compiled as declared: what needs batch 1 is refused there.
+      if (verbose)
+        errs() << kTool << ": batch of " << imageBatch
+               << " not run image by image: " << llvm::toString(std::move(e))
+               << "\n";
+      imageBatch = 1;
+      module = std::move(batched);
+    } else {
+      report("checked that the batch's images run apart");
+      if (verbose)
+        errs() << kTool << ": batch of " << imageBatch
+               << ": compiled for one image; the program runs the images "
+                  "one after the other\n";
     }
-    report("checked that the batch's images run apart");
   }
   size_t numOps = 0;
   module->walk([&](mlir::Operation *) { ++numOps; });

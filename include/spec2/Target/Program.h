@@ -120,7 +120,8 @@ std::string sanitizedName(llvm::StringRef name);
 /// ([n, ...], image i at i times the image's bytes, in new DRAM regions),
 /// image i's stream is the program's own with every LOAD and STORE of an
 /// input or output moved to image i's part, and every FINISH but the last
-/// becomes a NOP (with its tokens). The images share the weights and the intermediate
+/// becomes a NOP that, once the image's last store is done, lets the next
+/// image's first LOAD start. The images share the weights and the intermediate
 /// activations (they run in turn). Fails for levels, n = 0, or an input or
 /// output whose first dimension is not 1.
 llvm::Expected<Program> batchProgram(const Program &one, uint32_t n);

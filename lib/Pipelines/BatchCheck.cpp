@@ -1,5 +1,5 @@
 //===- BatchCheck.cpp - May a batch run image by image? -------------------===//
-#include "BatchCheck.h"
+#include "spec2/Pipelines/BatchCheck.h"
 
 #include "spec2/Reference/Executor.h"
 #include "spec2/Support/Tensor.h"
@@ -22,7 +22,8 @@ std::string number(double v) {
   return buf;
 }
 
-/// Image `i` of the `n` along dimension 0 of `t`, as [1, ...].
+} // namespace
+
 Tensor imageOf(const Tensor &t, int64_t i, int64_t n) {
   std::vector<int64_t> shape = t.shape;
   shape[0] = 1;
@@ -31,8 +32,6 @@ Tensor imageOf(const Tensor &t, int64_t i, int64_t n) {
                         std::vector<float>(t.f32.begin() + i * per,
                                            t.f32.begin() + (i + 1) * per));
 }
-
-} // namespace
 
 llvm::Error checkImagesIndependent(mlir::ModuleOp batched, mlir::ModuleOp single,
                                    int64_t n) {

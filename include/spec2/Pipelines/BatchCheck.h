@@ -7,8 +7,10 @@
 // graph against the one-image graph on each image of a random batch.
 //
 //===----------------------------------------------------------------------===//
-#ifndef SPEC2C_BATCHCHECK_H
-#define SPEC2C_BATCHCHECK_H
+#ifndef SPEC2_PIPELINES_BATCHCHECK_H
+#define SPEC2_PIPELINES_BATCHCHECK_H
+
+#include "spec2/Support/Tensor.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -22,6 +24,10 @@ namespace spec2 {
 llvm::Error checkImagesIndependent(mlir::ModuleOp batched, mlir::ModuleOp single,
                                    int64_t n);
 
+/// Image `i` of the `n` along dimension 0 of the f32 tensor `t`, as
+/// [1, ...].
+Tensor imageOf(const Tensor &t, int64_t i, int64_t n);
+
 } // namespace spec2
 
-#endif // SPEC2C_BATCHCHECK_H
+#endif // SPEC2_PIPELINES_BATCHCHECK_H
