@@ -387,13 +387,16 @@ def Spectral_SoftmaxOp
     classifier's logits) or [1, C, H, W] (per pixel). The vector unit runs
     it as VEC.softmax: the exponential from a 257-entry table over the
     differences (at most 0), a divider per position, the probabilities in
-    the output format (`out_frac`).
+    the output format (`out_frac`). With `log`, ONNX LogSoftmax: the
+    log-probabilities `x - m - ln(sum)`, the logarithm from the sum's
+    leading one and a table over its mantissa.
 
     ```mlir
     %p = spectral.softmax %x : tensor<1x1000xf32>
     ```
   }];
-  let arguments = !con((ins Spectral_Tensor:$input), Spectral_QuantAttrs);
+  let arguments = !con((ins Spectral_Tensor:$input,
+      DefaultValuedAttr<BoolAttr, "false">:$log), Spectral_QuantAttrs);
   let results = (outs Spectral_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($output)";
   let hasVerifier = 1;

@@ -50,6 +50,7 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
   const int64_t lo = getField(insn, vec::kClampLo);
   const int64_t hi = getField(insn, vec::kClampHi);
   const bool includePad = getField(insn, vec::kIncludePad) != 0;
+  const bool logOut = getField(insn, vec::kLog) != 0;
   uint64_t work = 0;
 
   if (op == kVecLut) {
@@ -141,6 +142,23 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
         continue;
       }
       const int64_t r = (int64_t(1) << kVecSoftmaxScaleBits) / s;
+      // LogSoftmax: ln(s * 2^-14) at 2^-24 from the leading one and a
+      // table of log2 over the mantissa.
+      int64_t lnS = 0;
+      if (logOut) {
+        int k = 0;
+        while ((s >> (k + 1)) != 0)
+          ++k;
+        const uint64_t mant =
+            k <= 16 ? (uint64_t(s) << (16 - k)) : (uint64_t(s) >> (k - 16));
+        int64_t l = 0;
+        if (!lutLookup(buf.bias, bAddr + kLutEntries,
+                       int64_t(mant & 0xffff) - 32768, l))
+          ++act.faults;
+        const int64_t l2 =
+            (int64_t(k) - int64_t(kVecSoftmaxExpFrac)) * (int64_t(1) << kVecSoftmaxLogFrac) + l;
+        lnS = roundShift(l2 * kLn2Q30, 30);
+      }
       for (int64_t c = 0; c < nc; ++c) {
 #pragma HLS PIPELINE II = 1
         const uint64_t k = uint64_t(c) * plane + p;
@@ -154,7 +172,13 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
           ++act.faults;
           continue;
         }
-        buf.out[outAddr + k] = finish(e * r, shiftOut, lo, hi, act);
+        const int64_t v =
+            logOut ? roundShift((a - m) * (int64_t(1) << shiftA), shiftB) *
+                             (int64_t(1) << (kVecSoftmaxLogFrac -
+                                              kVecSoftmaxDiffFrac)) -
+                         lnS
+                   : e * r;
+        buf.out[outAddr + k] = finish(v, shiftOut, lo, hi, act);
       }
     }
     work = 3 * uint64_t(nc) * plane;

@@ -1316,7 +1316,8 @@ void lowerSoftmaxes(func::FuncOp func, int64_t &count) {
         continue;
       OpBuilder b(mul);
       auto softmax = spectral::SoftmaxOp::create(
-          b, mul.getLoc(), type, sub.getInput1(), IntegerAttr(), IntegerAttr());
+          b, mul.getLoc(), type, sub.getInput1(), /*log=*/false, IntegerAttr(),
+          IntegerAttr());
       copyRange(mul, softmax);
       mul.getResult().replaceAllUsesWith(softmax.getResult());
       for (Operation *op : {mul.getOperation(), rcp.getOperation(),
@@ -1327,6 +1328,42 @@ void lowerSoftmaxes(func::FuncOp func, int64_t &count) {
       ++count;
       break;
     }
+  }
+  // LogSoftmax: d - log(reduce_sum(exp(d), 1)), d = x - reduce_max(x, 1).
+  SmallVector<tosa::SubOp> subs;
+  func.walk([&](tosa::SubOp s) { subs.push_back(s); });
+  for (tosa::SubOp outer : subs) {
+    if (!outer->getBlock())
+      continue;
+    auto type = dyn_cast<RankedTensorType>(outer.getType());
+    if (!type || !type.hasStaticShape() || type.getDimSize(0) != 1 ||
+        (type.getRank() != 2 && type.getRank() != 4))
+      continue;
+    auto d = outer.getInput1().getDefiningOp<tosa::SubOp>();
+    auto log = outer.getInput2().getDefiningOp<tosa::LogOp>();
+    if (!d || !log)
+      continue;
+    auto sum = log.getInput1().getDefiningOp<tosa::ReduceSumOp>();
+    if (!sum || sum.getAxis() != 1)
+      continue;
+    auto exp = sum.getInput().getDefiningOp<tosa::ExpOp>();
+    auto max = d.getInput2().getDefiningOp<tosa::ReduceMaxOp>();
+    if (!exp || exp.getInput1() != d.getResult() || !max ||
+        max.getAxis() != 1 || max.getInput() != d.getInput1() ||
+        d.getInput1().getType() != type)
+      continue;
+    OpBuilder b(outer);
+    auto softmax = spectral::SoftmaxOp::create(
+        b, outer.getLoc(), type, d.getInput1(), /*log=*/true, IntegerAttr(),
+        IntegerAttr());
+    copyRange(outer, softmax);
+    outer.getResult().replaceAllUsesWith(softmax.getResult());
+    for (Operation *op : {outer.getOperation(), log.getOperation(),
+                          sum.getOperation(), exp.getOperation(),
+                          d.getOperation(), max.getOperation()})
+      if (op->use_empty())
+        op->erase();
+    ++count;
   }
 }
 

@@ -1202,6 +1202,7 @@ LogicalResult Lowering::lowerSoftmax(spectral::SoftmaxOp op) {
   auto in = activationOf(op.getInput(), op);
   if (failed(in))
     return failure();
+  const bool logOut = op.getLog();
   const int fi = int(op.getInFrac().value_or(0));
   const int fo = int(op.getOutFrac().value_or(0));
   auto type = op.getInput().getType();
@@ -1209,24 +1210,36 @@ LogicalResult Lowering::lowerSoftmax(spectral::SoftmaxOp op) {
   const int64_t h = type.getRank() == 4 ? type.getDimSize(2) : 1;
   const int64_t w = type.getRank() == 4 ? type.getDimSize(3) : 1;
   // The differences x - m (at most 0) in the table's input format 2^-11:
-  // its 32768 negative codes reach -16, where exp is below 2^-23.
-  constexpr int fd = 11, fe = 14; // table output: e(0) = 2^14
+  // its 32768 negative codes reach -16, where exp is below 2^-23; the
+  // table's e(0) at 2^-14 (the ISA fixes both for LogSoftmax).
+  constexpr int fd = int(isa::kVecSoftmaxDiffFrac),
+                fe = int(isa::kVecSoftmaxExpFrac);
   const int shiftA = std::max(0, fd - fi), shiftB = std::max(0, fi - fd);
-  const int shiftOut = int(isa::kVecSoftmaxScaleBits) - fo;
+  const int shiftOut = logOut ? int(isa::kVecSoftmaxLogFrac) - fo
+                              : int(isa::kVecSoftmaxScaleBits) - fo;
   if (shiftA > 31 || shiftB > 31 || shiftOut < 0 || shiftOut > 63)
     return op.emitOpError("input format 2^-")
            << fi << " and output format 2^-" << fo
            << " are beyond the vector unit's softmax";
   // Table entry t: exp at input code t*256 - 32768 (codes above 0 never
-  // occur; their entries repeat e(0)).
+  // occur; their entries repeat e(0)); for LogSoftmax then log2(1 + t/256)
+  // at 2^-24 over the sum's mantissa.
   std::vector<uint8_t> bytes;
-  for (unsigned t = 0; t < isa::kLutEntries; ++t) {
-    const double d = std::min(0.0, std::ldexp(double(int64_t(t) * 256 - 32768), -fd));
-    const uint32_t v = uint32_t(int32_t(std::lround(std::ldexp(std::exp(d), fe))));
+  auto put32 = [&](int64_t v) {
     for (int k = 0; k < 4; ++k)
-      bytes.push_back(uint8_t(v >> (8 * k)));
+      bytes.push_back(uint8_t(uint32_t(int32_t(v)) >> (8 * k)));
+  };
+  for (unsigned t = 0; t < isa::kLutEntries; ++t) {
+    const double d =
+        std::min(0.0, std::ldexp(double(int64_t(t) * 256 - 32768), -fd));
+    put32(std::lround(std::ldexp(std::exp(d), fe)));
   }
-  std::string name = "softmax";
+  if (logOut)
+    for (unsigned t = 0; t < isa::kLutEntries; ++t)
+      put32(std::lround(std::ldexp(std::log2(1.0 + double(t) / 256.0),
+                                   int(isa::kVecSoftmaxLogFrac))));
+  const int64_t entries = int64_t(bytes.size()) / 4;
+  std::string name = logOut ? "log_softmax" : "softmax";
   if (auto l = dyn_cast<NameLoc>(op.getLoc()))
     name = l.getName().str();
   const int64_t table = addSegment(name + ".table", std::move(bytes));
@@ -1250,7 +1263,7 @@ LogicalResult Lowering::lowerSoftmax(spectral::SoftmaxOp op) {
     grp.loads.push_back(loadBox(isa::kBufInp, in->addr, 0, box));
     grp.loads.push_back(Insn::load(isa::kBufBias)
                             .set(load::kDramAddr, table)
-                            .set(load::kCount, int64_t(isa::kLutEntries)));
+                            .set(load::kCount, entries));
     grp.computes.push_back(Insn::vec(isa::kVecSoftmax)
                                .set(vec::kNc, c)
                                .set(vec::kH, ny)
@@ -1260,6 +1273,7 @@ LogicalResult Lowering::lowerSoftmax(spectral::SoftmaxOp op) {
                                .set(vec::kShiftA, shiftA)
                                .set(vec::kShiftB, shiftB)
                                .set(vec::kShiftOut, shiftOut)
+                               .set(vec::kLog, logOut ? 1 : 0)
                                .set(vec::kClampLo, -32768)
                                .set(vec::kClampHi, 32767));
     grp.stores.push_back(storeBox(out.addr, 0, box));

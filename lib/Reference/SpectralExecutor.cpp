@@ -46,6 +46,7 @@ struct Step {
   } kind;
   Operation *op;
   unsigned in0 = 0, in1 = 0, out = 0;
+  bool logSoftmax = false;
   float lo = -std::numeric_limits<float>::infinity();
   float hi = std::numeric_limits<float>::infinity();
   // Shapes (NCHW, batch 1).
@@ -250,6 +251,7 @@ FailureOr<SpectralExecutor> SpectralExecutor::create(func::FuncOp func) {
       s.in0 = slotOf(act.getInput());
     } else if (auto softmax = dyn_cast<spectral::SoftmaxOp>(op)) {
       s.kind = Step::Softmax;
+      s.logSoftmax = softmax.getLog();
       setPlanes(s, softmax.getInput());
       s.in0 = slotOf(softmax.getInput());
     } else if (auto affine = dyn_cast<spectral::ChannelAffineOp>(op)) {
@@ -476,8 +478,11 @@ std::vector<float> SpectralExecutor::run(llvm::ArrayRef<float> input,
           m = std::max(m, double(x[c * plane + p]));
         for (size_t c = 0; c < channels; ++c)
           sum += std::exp(double(x[c * plane + p]) - m);
-        for (size_t c = 0; c < channels; ++c)
-          y[c * plane + p] = float(std::exp(double(x[c * plane + p]) - m) / sum);
+        for (size_t c = 0; c < channels; ++c) {
+          const double d = double(x[c * plane + p]) - m;
+          y[c * plane + p] =
+              float(s.logSoftmax ? d - std::log(sum) : std::exp(d) / sum);
+        }
       }
       break;
     }

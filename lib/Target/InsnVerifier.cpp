@@ -297,6 +297,8 @@ void InsnChecker::checkVec() {
   for (StringRef name : {"nc", "h", "w"})
     atLeast(name, 1);
   clamps();
+  if (op != isa::kVecSoftmax)
+    isZero("log", "for " + format.mnemonic);
   bool pool = op == isa::kVecMaxPool || op == isa::kVecAvgPool;
   if (pool) {
     for (StringRef name : {"kh", "kw", "sy", "sx", "oh", "ow"})
@@ -348,10 +350,15 @@ void InsnChecker::checkVec() {
     sram("INP", "read", b, add(b, mul(u("nc"), plane)), c.inpDepth,
          "b_addr + nc*h*w");
   }
-  if (op == isa::kVecLut || op == isa::kVecSoftmax) {
+  if (op == isa::kVecLut || (op == isa::kVecSoftmax && !get("log"))) {
     uint64_t b = u("b_addr");
     sram("BIAS", "read", b, add(b, isa::kLutEntries), c.biasDepth,
          "b_addr + 257 (the table)");
+  }
+  if (op == isa::kVecSoftmax && get("log")) {
+    uint64_t b = u("b_addr");
+    sram("BIAS", "read", b, add(b, 2 * isa::kLutEntries), c.biasDepth,
+         "b_addr + 514 (the exp and log2 tables)");
   }
   if (op == isa::kVecAffine) {
     uint64_t b = u("b_addr");

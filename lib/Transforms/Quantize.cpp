@@ -153,7 +153,7 @@ struct QuantizePass : impl::QuantizeBase<QuantizePass> {
         op->setAttr("out_frac", op->getAttr("in_frac"));
       // Probabilities reach 1 on inputs calibration did not see: 2^-14
       // holds [0, 2).
-      if (isa<spectral::SoftmaxOp>(op))
+      if (auto sm = dyn_cast<spectral::SoftmaxOp>(op); sm && !sm.getLog())
         op->setAttr("out_frac",
                     b.getI32IntegerAttr(std::min<int32_t>(
                         14, int32_t(cast<IntegerAttr>(op->getAttr("out_frac"))

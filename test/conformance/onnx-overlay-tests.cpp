@@ -118,7 +118,7 @@ const StringSet<> &overlayOps() {
       "Softsign", "Selu",   "Celu",        "ThresholdedRelu",
       "Pow",     "Exp",     "Log",         "Reciprocal",
       // Over the channels, on the vector unit (VEC.softmax).
-      "Softmax"};
+      "Softmax", "LogSoftmax"};
   return ops;
 }
 

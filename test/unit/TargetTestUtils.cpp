@@ -589,7 +589,9 @@ void Oracle::vec(unsigned op) {
       }
   }
   if (op == isa::kVecLut || op == isa::kVecSoftmax)
-    for (int64_t t = 0; t < int64_t(isa::kLutEntries); ++t)
+    for (int64_t t = 0;
+         t < int64_t(isa::kLutEntries) * (f("log") && op == isa::kVecSoftmax ? 2 : 1);
+         ++t)
       at(kBias, b + t);
 }
 

@@ -589,7 +589,12 @@ SPEC2_ISA_DEFINE_FIELDS(SPEC2_ISA_GEMV_FIELDS, kCommonEnd.end())
 //            e = max(0, LUT(d)) with T = BIAS[bAddr..+257) (exp),
 //            s = sum_c e, r = floor(2^46 / s) (one divider result per
 //            position; s = 0 faults), v = e * r (the probability at 2^46;
-//            e <= s keeps it below 2^46)
+//            e <= s keeps it below 2^46). With log = 1 (LogSoftmax), the
+//            table's e(0) at 2^14 and d at 2^-11: k = floor(log2 s), the
+//            mantissa's 16 bits below its leading one u, l = LUT(T2, u -
+//            32768) with T2 = BIAS[bAddr+257..+257) (log2(1 + u/2^16) at
+//            2^-24), L = ((k - 14) << 24) + l, v = (d' << 13) -
+//            round(L * ln2 at 2^-30), d' = d before its sat16 (at 2^-24)
 // then out = clamp(sat16(round(v >> shiftOut)), lo, hi). Window (oy, ox)
 // covers rows oy*sy - pt .. + kh-1 and columns ox*sx - pl .. + kw-1.
 // A plane is h*w elements; AFFINE and MUL read their plane index c as the
@@ -611,6 +616,12 @@ enum VecOp : unsigned {
 /// and the pipelined divider's latency in cycles (one result per cycle).
 constexpr unsigned kVecSoftmaxScaleBits = 46;
 constexpr unsigned kVecDividerLatency = 48;
+/// LogSoftmax: the formats the ISA fixes (the table's e(0) = 2^14, the
+/// differences at 2^-11, the log at 2^-24) and ln 2 at 2^-30.
+constexpr unsigned kVecSoftmaxExpFrac = 14;
+constexpr unsigned kVecSoftmaxDiffFrac = 11;
+constexpr unsigned kVecSoftmaxLogFrac = 24;
+constexpr int64_t kLn2Q30 = 744261118;
 /// Largest left shift of AFFINE and MUL's products (the 48-bit accumulator).
 constexpr unsigned kVecProductMaxShift = 15;
 
@@ -634,7 +645,8 @@ constexpr unsigned kVecProductMaxShift = 15;
   X(ShiftOut, shift_out, kShiftBits, 0, "result right shift")                  \
   X(ClampLo, clamp_lo, 16, 1, "result lower bound")                            \
   X(ClampHi, clamp_hi, 16, 1, "result upper bound")                            \
-  X(IncludePad, include_pad, 1, 0, "average pools count padding")
+  X(IncludePad, include_pad, 1, 0, "average pools count padding")             \
+  X(Log, log, 1, 0, "softmax: the log-probabilities")
 namespace vec {
 constexpr Field kOp = after(kCommonEnd, 3); ///< VecOp (the variant)
 SPEC2_ISA_DEFINE_FIELDS(SPEC2_ISA_VEC_FIELDS, kOp.end())
