@@ -1286,6 +1286,22 @@ void lowerScalarFunctions(func::FuncOp func, int64_t &count) {
   }
 }
 
+/// `root` (the last op of a softmax of `x`) replaced by spectral.softmax;
+/// `feeders` (the ops before it, in use order) erased once unused.
+void replaceBySoftmax(Operation *root, Value x, bool log,
+                      std::initializer_list<Operation *> feeders) {
+  OpBuilder b(root);
+  auto softmax = spectral::SoftmaxOp::create(
+      b, root->getLoc(), cast<RankedTensorType>(root->getResult(0).getType()),
+      x, log, IntegerAttr(), IntegerAttr());
+  copyRange(root, softmax);
+  root->getResult(0).replaceAllUsesWith(softmax.getResult());
+  root->erase();
+  for (Operation *op : feeders)
+    if (op->use_empty())
+      op->erase();
+}
+
 /// The importer's Softmax along axis 1 of [1, C] or [1, C, H, W]:
 /// e * reciprocal(reduce_sum(e, 1)), e = exp(x - reduce_max(x, 1)), as
 /// spectral.softmax (VEC.softmax). Before the scalar functions take exp.
@@ -1314,17 +1330,8 @@ void lowerSoftmaxes(func::FuncOp func, int64_t &count) {
       if (!onAxis1(max) || max.getInput() != sub.getInput1() ||
           sub.getInput1().getType() != type)
         continue;
-      OpBuilder b(mul);
-      auto softmax = spectral::SoftmaxOp::create(
-          b, mul.getLoc(), type, sub.getInput1(), /*log=*/false, IntegerAttr(),
-          IntegerAttr());
-      copyRange(mul, softmax);
-      mul.getResult().replaceAllUsesWith(softmax.getResult());
-      for (Operation *op : {mul.getOperation(), rcp.getOperation(),
-                            sum.getOperation(), exp.getOperation(),
-                            sub.getOperation(), max.getOperation()})
-        if (op->use_empty())
-          op->erase();
+      replaceBySoftmax(mul, sub.getInput1(), /*log=*/false,
+                       {rcp, sum, exp, sub, max});
       ++count;
       break;
     }
@@ -1352,17 +1359,8 @@ void lowerSoftmaxes(func::FuncOp func, int64_t &count) {
         max.getAxis() != 1 || max.getInput() != d.getInput1() ||
         d.getInput1().getType() != type)
       continue;
-    OpBuilder b(outer);
-    auto softmax = spectral::SoftmaxOp::create(
-        b, outer.getLoc(), type, d.getInput1(), /*log=*/true, IntegerAttr(),
-        IntegerAttr());
-    copyRange(outer, softmax);
-    outer.getResult().replaceAllUsesWith(softmax.getResult());
-    for (Operation *op : {outer.getOperation(), log.getOperation(),
-                          sum.getOperation(), exp.getOperation(),
-                          d.getOperation(), max.getOperation()})
-      if (op->use_empty())
-        op->erase();
+    replaceBySoftmax(outer, d.getInput1(), /*log=*/true,
+                     {log, sum, exp, d, max});
     ++count;
   }
 }
