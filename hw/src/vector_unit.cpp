@@ -163,21 +163,20 @@ void execVec(const Word &insn, Buffers &buf, Activity &act) {
 #pragma HLS PIPELINE II = 1
         const uint64_t k = uint64_t(c) * plane + p;
         const int64_t a = readInp(buf, aAddr + k, act);
-        const int64_t d = sat16(
-            roundShift((a - m) * (int64_t(1) << shiftA), shiftB));
-        int64_t e = 0;
-        lutLookup(buf.bias, bAddr, d, e); // a fault was counted above
-        e = e > 0 ? e : 0;
+        const int64_t d = roundShift((a - m) * (int64_t(1) << shiftA), shiftB);
+        int64_t v;
+        if (logOut) {
+          v = d * (int64_t(1) << (kVecSoftmaxLogFrac - kVecSoftmaxDiffFrac)) -
+              lnS;
+        } else {
+          int64_t e = 0;
+          lutLookup(buf.bias, bAddr, sat16(d), e); // a fault counted above
+          v = (e > 0 ? e : 0) * r;
+        }
         if (outAddr + k >= kCfg.outDepth) {
           ++act.faults;
           continue;
         }
-        const int64_t v =
-            logOut ? roundShift((a - m) * (int64_t(1) << shiftA), shiftB) *
-                             (int64_t(1) << (kVecSoftmaxLogFrac -
-                                              kVecSoftmaxDiffFrac)) -
-                         lnS
-                   : e * r;
         buf.out[outAddr + k] = finish(v, shiftOut, lo, hi, act);
       }
     }

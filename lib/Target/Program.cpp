@@ -14,11 +14,14 @@ uint64_t TensorDesc::byteSize() const {
   return n;
 }
 
+/// A character a name may hold: printable ASCII but space, '"', ';', '='.
+static bool isNameChar(char c) {
+  return c > ' ' && c < 0x7f && c != '"' && c != ';' && c != '=';
+}
+
 bool isValidName(llvm::StringRef name) {
   return !name.empty() && name.size() <= kMaxNameLength &&
-         llvm::all_of(name, [](char c) {
-           return c > ' ' && c < 0x7f && c != '"' && c != ';' && c != '=';
-         });
+         llvm::all_of(name, isNameChar);
 }
 
 std::string sanitizedName(llvm::StringRef name) {
@@ -26,7 +29,7 @@ std::string sanitizedName(llvm::StringRef name) {
     return "unnamed";
   std::string out = name.take_front(kMaxNameLength).str();
   for (char &c : out)
-    if (!(c > ' ' && c < 0x7f && c != '"' && c != ';' && c != '='))
+    if (!isNameChar(c))
       c = '_';
   return out;
 }
